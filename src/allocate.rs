@@ -1,0 +1,1 @@
+//! Allocation of admitted enterprises to parcels (see the allocation issue).

@@ -1,0 +1,24 @@
+//! One module per subcommand: its arguments and its `run`.
+
+pub mod allocate;
+pub mod generate;
+pub mod map;
+pub mod plan;
+pub mod rank;
+pub mod screen;
+pub mod validate;
+
+/// Output format of tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Csv,
+    Json,
+}
+
+/// Print the warnings that came with loading, on stderr.
+pub fn print_warnings<'a>(warnings: impl IntoIterator<Item = &'a parkplan::Warning>) {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+}

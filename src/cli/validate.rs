@@ -1,0 +1,78 @@
+//! `parkplan validate`: load a scenario, report counts, areas and every problem.
+
+use parkplan::validate::{ScenarioFiles, load_scenario, summarize};
+use std::path::PathBuf;
+
+/// Arguments of `parkplan validate`. Any file given replaces the bundled one.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Parcels GeoJSON (default: the bundled parcels/lingkun.geojson).
+    #[arg(long)]
+    parcels: Option<PathBuf>,
+    /// Sensitive areas GeoJSON (default: parcels/lingkun-sensitive.geojson).
+    #[arg(long)]
+    sensitive: Option<PathBuf>,
+    /// Enterprise CSV; repeat for several (default: the bundled applicants and urban registry).
+    #[arg(long)]
+    enterprises: Vec<PathBuf>,
+    /// Rule set TOML (default: rules/lingkun.toml).
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Print the summary as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> Result<(), parkplan::Error> {
+    let mut files = ScenarioFiles::bundled();
+    if let Some(p) = args.parcels {
+        files.parcels = p;
+    }
+    if let Some(p) = args.sensitive {
+        files.sensitive = p;
+    }
+    if !args.enterprises.is_empty() {
+        files.enterprises = args.enterprises;
+    }
+    if let Some(p) = args.rules {
+        files.rules = p;
+    }
+    let scenario = load_scenario(&files)?;
+    let s = summarize(&scenario);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&s).map_err(|e| parkplan::Error::Other(e.to_string()))?);
+        return Ok(());
+    }
+    println!("rules     {} (sha256 {})", s.rules_version, &s.rules_hash[..12]);
+    let status: Vec<String> = s.parcels_by_status.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    println!("parcels   {} ({}), {:.1} mu in all", s.parcels, status.join(", "), s.area_mu);
+    for (k, v) in &s.area_mu_by_land_use {
+        println!("  land {k:<14} {v:>10.1} mu");
+    }
+    for (k, v) in &s.area_mu_by_cluster {
+        let avail = s.available_mu_by_cluster.get(k).copied().unwrap_or(0.0);
+        println!("  cluster {k:<12} {v:>10.1} mu ({avail:.1} available)");
+    }
+    let kinds: Vec<String> = s.sensitive_by_kind.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    println!("sensitive {}", if kinds.is_empty() { "none".into() } else { kinds.join(", ") });
+    for (path, n) in &s.enterprises {
+        println!("enterprises {n} in {path}");
+    }
+    for w in &s.warnings {
+        eprintln!("warning: {w}");
+    }
+    if s.overlaps.is_empty() {
+        println!("overlaps  none");
+    } else {
+        for o in &s.overlaps {
+            println!("overlap   parcels {} and {} share {:.1} m2", o.a, o.b, o.area_m2);
+        }
+        return Err(parkplan::Error::Input(parkplan::Problems(
+            s.overlaps
+                .iter()
+                .map(|o| parkplan::InputError::new(&files.parcels, parkplan::error::Place::File, Some("geometry"), format!("parcels {} and {} overlap by {:.1} m2", o.a, o.b, o.area_m2)))
+                .collect(),
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! Errors that point at the place in the user's file where the problem is.
+//!
+//! Every bad input becomes an [`InputError`]: file, place (CSV line, GeoJSON feature, TOML
+//! line and column), field, and a message that quotes the value and says what was expected.
+//! Loaders collect all of them ([`Problems`]) so a user fixes a file in one pass.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in a file a problem sits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// The whole file.
+    File,
+    /// A CSV line, 1-based as an editor shows it (the header is line 1).
+    Line(u64),
+    /// A GeoJSON feature: 0-based index in `features`, and its `id` property when it has one.
+    Feature { index: usize, id: Option<String> },
+    /// A text position, 1-based line and column (TOML, JSON syntax, rule expressions).
+    Position { line: usize, column: usize },
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::File => Ok(()),
+            Place::Line(n) => write!(f, "row {n} (line {n})"),
+            Place::Feature { index, id: Some(id) } => write!(f, "feature {index} (id {id:?})"),
+            Place::Feature { index, id: None } => write!(f, "feature {index}"),
+            Place::Position { line, column } => write!(f, "line {line}, column {column}"),
+        }
+    }
+}
+
+/// One problem with a user's input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub file: PathBuf,
+    pub place: Place,
+    /// The column, property or key at fault, when there is one.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(file: impl AsRef<Path>, place: Place, field: Option<&str>, message: impl Into<String>) -> Self {
+        InputError {
+            file: file.as_ref().to_path_buf(),
+            place,
+            field: field.map(str::to_string),
+            message: message.into(),
+        }
+    }
+
+    /// A problem with the file as a whole (unreadable, wrong encoding, empty).
+    pub fn file(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Self::new(file, Place::File, None, message)
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.place != Place::File {
+            write!(f, ": {}", self.place)?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": {field}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// All the problems found in one or more input files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems(pub Vec<InputError>);
+
+impl Problems {
+    pub fn push(&mut self, e: InputError) {
+        self.0.push(e);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn extend(&mut self, other: Problems) {
+        self.0.extend(other.0);
+    }
+    /// `Ok(value)` when nothing was found, else every problem.
+    pub fn into_result<T>(self, value: T) -> Result<T, Problems> {
+        if self.0.is_empty() { Ok(value) } else { Err(self) }
+    }
+}
+
+impl From<InputError> for Problems {
+    fn from(e: InputError) -> Self {
+        Problems(vec![e])
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// A warning about an input that still loads (inconsistent rows, an empty sensitive-areas file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning(pub InputError);
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "warning: {}", self.0)
+    }
+}
+
+/// The library's top-level error: bad input (exit status 2) or anything else (exit status 1).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Input(#[from] Problems),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Error::Input(e.into())
+    }
+}
+
+impl Error {
+    /// The process exit status the CLI uses for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Input(_) => 2,
+            _ => 1,
+        }
+    }
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io { path: path.as_ref().to_path_buf(), source }
+    }
+}
+
+/// 1-based line and column of a byte offset in `src`, for span-carrying errors (TOML, JSON, rules).
+pub fn line_column(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = &src[..src.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The source line at 1-based `line` with a caret under `column`, for rule-file errors.
+pub fn caret_snippet(src: &str, line: usize, column: usize) -> String {
+    let text = src.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    format!("{text}\n{}^", " ".repeat(column.saturating_sub(1)))
+}

@@ -1,0 +1,1 @@
+//! Per-mu benefit evaluation and relocation ranking of urban enterprises (see the ranking issue).

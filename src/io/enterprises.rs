@@ -1,0 +1,309 @@
+//! Enterprise registries from CSV: English headers or their Chinese aliases, UTF-8 with or
+//! without BOM, every cell validated, every bad cell reported with its line and column name.
+
+use crate::error::{InputError, Place, Problems, Warning};
+use crate::model::{Categorical, Enterprise, HightechLevel, IndustryCode, PollutionClass, Registry};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+/// Every column: canonical name, then accepted aliases (compared after trimming, lower-casing,
+/// and turning full-width brackets into ASCII ones).
+pub const COLUMNS: &[(&str, &[&str])] = &[
+    ("id", &["企业编号", "编号", "统一社会信用代码"]),
+    ("name", &["企业名称", "名称"]),
+    ("lon", &["经度"]),
+    ("lat", &["纬度"]),
+    ("industry_code", &["行业代码", "国民经济行业代码"]),
+    ("hightech_level", &["高新技术企业级别", "高企级别"]),
+    ("cert_expiry", &["证书有效期至", "证书到期日"]),
+    ("catalogue_products", &["目录产品数", "高新技术产品目录产品数"]),
+    ("revenue", &["营业收入", "主营业务收入", "营业收入(万元)", "主营业务收入(万元)"]),
+    ("rd_expense", &["研发费用", "研发费用(万元)"]),
+    ("hightech_revenue", &["高新技术产品收入", "高新技术产品收入(万元)"]),
+    ("staff", &["职工人数", "从业人员"]),
+    ("rd_staff", &["科技人员", "研发人员"]),
+    ("ip_count", &["知识产权数", "核心知识产权"]),
+    ("value_added", &["工业增加值", "工业增加值(万元)"]),
+    ("tax", &["实缴税金", "税收", "实缴税金(万元)"]),
+    ("land_mu", &["用地面积(亩)", "用地面积"]),
+    ("energy_tce", &["综合能耗(吨标煤)", "综合能耗"]),
+    ("cod_t", &["化学需氧量(吨)", "化学需氧量"]),
+    ("nh3n_t", &["氨氮(吨)", "氨氮"]),
+    ("so2_t", &["二氧化硫(吨)", "二氧化硫"]),
+    ("nox_t", &["氮氧化物(吨)", "氮氧化物"]),
+    ("pollution_class", &["污染类别", "污染程度"]),
+    ("violations", &["违法违规次数", "违规次数"]),
+    ("willing_to_convert", &["转型意愿"]),
+    ("requested_mu", &["申请用地(亩)", "申请用地"]),
+    ("planned_investment", &["计划投资(万元)", "计划投资"]),
+    ("planned_far", &["计划容积率", "容积率"]),
+];
+
+fn normalise_header(h: &str) -> String {
+    h.trim()
+        .trim_start_matches('\u{feff}')
+        .to_lowercase()
+        .replace(['（', '【'], "(")
+        .replace(['）', '】'], ")")
+        .replace(' ', "")
+}
+
+/// Map from canonical column name to its position in the file.
+fn header_map(path: &Path, headers: &csv::StringRecord, problems: &mut Problems, warnings: &mut Vec<Warning>) -> HashMap<&'static str, usize> {
+    let mut map = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        let n = normalise_header(h);
+        let hit = COLUMNS.iter().find(|(name, aliases)| *name == n || aliases.iter().any(|a| normalise_header(a) == n));
+        match hit {
+            Some((name, _)) => {
+                if map.insert(*name, i).is_some() {
+                    problems.push(InputError::new(path, Place::Line(1), Some(h), format!("column {name} appears twice")));
+                }
+            }
+            None => warnings.push(Warning(InputError::new(path, Place::Line(1), Some(h), "unknown column, ignored (see the README for the accepted names)"))),
+        }
+    }
+    for required in ["id", "name"] {
+        if !map.contains_key(required) {
+            problems.push(InputError::new(path, Place::Line(1), Some(required), "required column is missing"));
+        }
+    }
+    map
+}
+
+/// Enterprises from a CSV file.
+pub fn load_enterprises(path: &Path) -> Result<Registry, Problems> {
+    let text = crate::io::read_utf8(path)?;
+    read_enterprises(path, &text)
+}
+
+struct Row<'a> {
+    path: &'a Path,
+    line: u64,
+    record: &'a csv::StringRecord,
+    cols: &'a HashMap<&'static str, usize>,
+    problems: &'a mut Problems,
+}
+
+impl Row<'_> {
+    fn cell(&self, col: &str) -> Option<&str> {
+        let i = *self.cols.get(col)?;
+        let v = self.record.get(i)?.trim();
+        (!v.is_empty()).then_some(v)
+    }
+    fn bad(&mut self, col: &str, msg: String) {
+        self.problems.push(InputError::new(self.path, Place::Line(self.line), Some(col), msg));
+    }
+    /// A number that may be missing; negative values refused where `min` says so.
+    fn number(&mut self, col: &str, min: Option<f64>) -> Option<f64> {
+        let text = self.cell(col)?.to_string();
+        match text.parse::<f64>() {
+            Ok(v) if !v.is_finite() => {
+                self.bad(col, format!("expected a finite number, got {text:?}"));
+                None
+            }
+            Ok(v) if min.is_some_and(|m| v < m) => {
+                self.bad(col, format!("expected a number >= {}, got {text:?}", min.unwrap()));
+                None
+            }
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.bad(col, format!("expected a number, got {text:?}"));
+                None
+            }
+        }
+    }
+    fn non_negative(&mut self, col: &str) -> Option<f64> {
+        self.number(col, Some(0.0))
+    }
+    fn parsed<T>(&mut self, col: &str, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+        let text = self.cell(col)?.to_string();
+        parse(&text).map_err(|e| self.bad(col, e)).ok()
+    }
+}
+
+fn parse_level(s: &str) -> Result<HightechLevel, String> {
+    match s.trim() {
+        "无" | "否" => Ok(HightechLevel::None),
+        "市级" => Ok(HightechLevel::Municipal),
+        "省级" => Ok(HightechLevel::Provincial),
+        "国家级" => Ok(HightechLevel::National),
+        other => HightechLevel::parse(other),
+    }
+}
+
+fn parse_pollution(s: &str) -> Result<PollutionClass, String> {
+    match s.trim() {
+        "轻度" | "轻" => Ok(PollutionClass::Light),
+        "中度" | "中" => Ok(PollutionClass::Moderate),
+        "重度" | "重" => Ok(PollutionClass::Heavy),
+        other => PollutionClass::parse(other),
+    }
+}
+
+fn parse_bool(s: &str) -> Result<bool, String> {
+    match s.trim().to_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "是" => Ok(true),
+        "false" | "no" | "n" | "0" | "否" => Ok(false),
+        _ => Err(format!("expected true or false, got {s:?}")),
+    }
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let t = s.trim();
+    let shaped = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
+    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        Ok(d) if shaped => Ok(d),
+        _ => Err(format!("expected a date as YYYY-MM-DD, got {s:?}")),
+    }
+}
+
+/// Enterprises from CSV text; `path` is used in messages only.
+///
+/// ```
+/// let csv = "id,name,revenue,rd_expense\nE1,温州甲科技,3333.3,\n";
+/// let reg = parkplan::io::enterprises::read_enterprises("e.csv".as_ref(), csv).unwrap();
+/// assert_eq!(reg.enterprises[0].revenue_10k_yuan, Some(3333.3));
+/// assert_eq!(reg.enterprises[0].rd_expense_10k_yuan, None); // not reported, not zero
+/// ```
+pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut problems = Problems::default();
+    let mut warnings = Vec::new();
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(InputError::new(path, Place::Line(1), None, format!("cannot read the header: {e}")).into()),
+    };
+    let cols = header_map(path, &headers, &mut problems, &mut warnings);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let absent: Vec<&str> = COLUMNS.iter().map(|(n, _)| *n).filter(|n| !cols.contains_key(n)).collect();
+    if !absent.is_empty() {
+        warnings.push(Warning(InputError::new(path, Place::Line(1), None, format!("columns not present, read as not reported: {}", absent.join(", ")))));
+    }
+    let mut enterprises = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(InputError::new(path, Place::Line(line), None, format!("malformed CSV: {e}")));
+                if problems.len() > 1000 {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let mut row = Row { path, line, record: &record, cols: &cols, problems: &mut problems };
+        let Some(id) = row.cell("id").map(str::to_string) else {
+            row.bad("id", "missing: every enterprise needs a unique id".into());
+            continue;
+        };
+        if let Some(prev) = seen.insert(id.clone(), line) {
+            row.bad("id", format!("duplicate id {id:?}: also on line {prev}"));
+        }
+        let e = Enterprise {
+            line,
+            name: row.cell("name").unwrap_or("").to_string(),
+            lon: row.number("lon", Some(-180.0)),
+            lat: row.number("lat", Some(-90.0)),
+            industry_code: row.parsed("industry_code", IndustryCode::parse),
+            hightech_level: row.parsed("hightech_level", parse_level),
+            cert_expiry: row.parsed("cert_expiry", parse_date),
+            catalogue_products: row.non_negative("catalogue_products"),
+            revenue_10k_yuan: row.non_negative("revenue"),
+            rd_expense_10k_yuan: row.non_negative("rd_expense"),
+            hightech_revenue_10k_yuan: row.non_negative("hightech_revenue"),
+            staff: row.non_negative("staff"),
+            rd_staff: row.non_negative("rd_staff"),
+            ip_count: row.non_negative("ip_count"),
+            value_added_10k_yuan: row.number("value_added", None),
+            tax_10k_yuan: row.non_negative("tax"),
+            land_mu: row.non_negative("land_mu"),
+            energy_tce: row.non_negative("energy_tce"),
+            cod_t: row.non_negative("cod_t"),
+            nh3n_t: row.non_negative("nh3n_t"),
+            so2_t: row.non_negative("so2_t"),
+            nox_t: row.non_negative("nox_t"),
+            pollution_class: row.parsed("pollution_class", parse_pollution),
+            violations: row.non_negative("violations"),
+            willing_to_convert: row.parsed("willing_to_convert", parse_bool),
+            requested_mu: row.non_negative("requested_mu"),
+            planned_investment_10k_yuan: row.non_negative("planned_investment"),
+            planned_far: row.non_negative("planned_far"),
+            id,
+        };
+        if e.lon.is_some_and(|v| v > 180.0) {
+            row.bad("lon", format!("expected a WGS84 longitude in [-180, 180], got {}", e.lon.unwrap()));
+        }
+        if e.lat.is_some_and(|v| v > 90.0) {
+            row.bad("lat", format!("expected a WGS84 latitude in [-90, 90], got {}", e.lat.unwrap()));
+        }
+        if e.lon.is_some() != e.lat.is_some() {
+            row.bad(if e.lon.is_some() { "lat" } else { "lon" }, "a site needs both lon and lat, or neither".into());
+        }
+        if let (Some(h), Some(r)) = (e.hightech_revenue_10k_yuan, e.revenue_10k_yuan) {
+            if h > r {
+                warnings.push(Warning(InputError::new(path, Place::Line(line), Some("hightech_revenue"), format!("{h} is above revenue {r}; evaluated as given"))));
+            }
+        }
+        if let (Some(rs), Some(s)) = (e.rd_staff, e.staff) {
+            if rs > s {
+                warnings.push(Warning(InputError::new(path, Place::Line(line), Some("rd_staff"), format!("{rs} is above staff {s}; evaluated as given"))));
+            }
+        }
+        enterprises.push(e);
+    }
+    problems.into_result(Registry { enterprises, warnings })
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// Write enterprises as CSV with the canonical English headers; missing values stay empty.
+pub fn write_enterprises(w: &mut dyn Write, enterprises: &[Enterprise]) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(COLUMNS.iter().map(|(n, _)| *n))?;
+    for e in enterprises {
+        out.write_record([
+            e.id.clone(),
+            e.name.clone(),
+            opt(e.lon),
+            opt(e.lat),
+            e.industry_code.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+            e.hightech_level.map(|l| l.to_string()).unwrap_or_default(),
+            e.cert_expiry.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            opt(e.catalogue_products),
+            opt(e.revenue_10k_yuan),
+            opt(e.rd_expense_10k_yuan),
+            opt(e.hightech_revenue_10k_yuan),
+            opt(e.staff),
+            opt(e.rd_staff),
+            opt(e.ip_count),
+            opt(e.value_added_10k_yuan),
+            opt(e.tax_10k_yuan),
+            opt(e.land_mu),
+            opt(e.energy_tce),
+            opt(e.cod_t),
+            opt(e.nh3n_t),
+            opt(e.so2_t),
+            opt(e.nox_t),
+            e.pollution_class.map(|l| l.to_string()).unwrap_or_default(),
+            opt(e.violations),
+            e.willing_to_convert.map(|b| b.to_string()).unwrap_or_default(),
+            opt(e.requested_mu),
+            opt(e.planned_investment_10k_yuan),
+            opt(e.planned_far),
+        ])?;
+    }
+    out.flush()
+}

@@ -1,0 +1,97 @@
+//! Reading and writing files: the only place the library touches the file system.
+//!
+//! Each `load_*(path)` reads the file and hands its text to a `read_*(name, text)` that does the
+//! parsing and validation, so tests and callers with data in memory skip the disk.
+
+pub mod enterprises;
+pub mod geojson;
+
+use crate::error::{Error, InputError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Read a file as UTF-8 text (a BOM is dropped). Any other encoding is an error that says how to
+/// convert; GBK, Excel's default for Chinese text, is named when the bytes look like it.
+pub fn read_utf8(path: &Path) -> Result<String, InputError> {
+    let bytes = std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    decode_utf8(path, bytes)
+}
+
+/// Text of `bytes`, which must be UTF-8 (with or without BOM).
+pub fn decode_utf8(path: &Path, mut bytes: Vec<u8>) -> Result<String, InputError> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let (_, _, gbk_errors) = encoding_rs::GBK.decode(&bytes);
+            let hint = if gbk_errors {
+                "the file is not UTF-8; save it as \"CSV UTF-8\" or convert it with `iconv -f <encoding> -t UTF-8`".to_string()
+            } else {
+                "the file is not UTF-8 but looks like GBK (Excel's default for Chinese); save it as \"CSV UTF-8\" or convert it with `iconv -f GBK -t UTF-8 in.csv > out.csv`".to_string()
+            };
+            Err(InputError::file(path, hint))
+        }
+    }
+}
+
+/// Write `path` through a temporary file in the same folder and rename it into place, so a
+/// failure never leaves a half-written output.
+pub fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let file = std::fs::File::create(&tmp)?;
+        let mut buf = std::io::BufWriter::new(file);
+        write(&mut buf)?;
+        buf.flush()?;
+        buf.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
+}
+
+/// Where the bundled Lingkun scenario lives: the crate's own folder (set at build time), or
+/// `PARKPLAN_HOME` when the binary runs elsewhere.
+pub fn bundled_dir() -> PathBuf {
+    std::env::var_os("PARKPLAN_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
+/// The bundled scenario's files.
+pub mod bundled {
+    use std::path::PathBuf;
+    fn at(rel: &str) -> PathBuf {
+        super::bundled_dir().join(rel)
+    }
+    pub fn parcels() -> PathBuf {
+        at("parcels/lingkun.geojson")
+    }
+    pub fn sensitive() -> PathBuf {
+        at("parcels/lingkun-sensitive.geojson")
+    }
+    pub fn applicants() -> PathBuf {
+        at("registries/applicants.csv")
+    }
+    pub fn urban() -> PathBuf {
+        at("registries/urban.csv")
+    }
+    pub fn rules() -> PathBuf {
+        at("rules/lingkun.toml")
+    }
+}

@@ -1,0 +1,59 @@
+//! The `parkplan` command: a thin clap layer over the library. Each subcommand lives in
+//! `src/cli/<name>.rs`; errors are printed once here and mapped to exit codes
+//! (0 success, 2 bad input, 1 anything else).
+
+mod cli;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "parkplan", version, about = "Screen, rank and allocate enterprises for the Lingkun high-tech park")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a scenario's files and summarise parcels, areas and problems.
+    Validate(cli::validate::Args),
+    /// Screen park applicants against the admission criteria.
+    Screen(cli::screen::Args),
+    /// Rank urban enterprises by per-mu benefit and propose actions.
+    Rank(cli::rank::Args),
+    /// Allocate admitted enterprises to parcels.
+    Allocate(cli::allocate::Args),
+    /// Draw the park and relocation maps and the charts.
+    Map(cli::map::Args),
+    /// Run the whole pipeline into one folder with an HTML report.
+    Plan(cli::plan::Args),
+    /// Generate a seeded synthetic scenario of any size.
+    Gen(cli::generate::Args),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Validate(a) => cli::validate::run(a),
+        Command::Screen(a) => cli::screen::run(a),
+        Command::Rank(a) => cli::rank::run(a),
+        Command::Allocate(a) => cli::allocate::run(a),
+        Command::Map(a) => cli::map::run(a),
+        Command::Plan(a) => cli::plan::run(a),
+        Command::Gen(a) => cli::generate::run(a),
+    };
+    if let Err(e) = result {
+        match &e {
+            parkplan::Error::Input(problems) => {
+                for p in &problems.0 {
+                    eprintln!("error: {p}");
+                }
+                if problems.len() > 1 {
+                    eprintln!("{} problems found", problems.len());
+                }
+            }
+            other => eprintln!("error: {other}"),
+        }
+        std::process::exit(e.exit_code());
+    }
+}

@@ -1,0 +1,1 @@
+//! Charts of the screening and ranking stages (see the ranking issue).

@@ -1,0 +1,1 @@
+//! Park layout and relocation maps (see the maps issue).

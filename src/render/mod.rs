@@ -1,0 +1,29 @@
+//! Maps and charts with plotters, as SVG and PNG.
+//!
+//! Text is drawn with the bundled WenQuanYi Micro Hei font (Apache-2.0, `assets/fonts/`), so
+//! Chinese enterprise names render on a machine with no fonts installed: plotters is built with
+//! `ab_glyph` and no system font libraries, and the font is registered before any drawing.
+
+pub mod charts;
+pub mod map;
+
+use std::sync::Once;
+
+/// The bundled CJK font, compiled into the binary.
+pub static FONT: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei.ttc");
+
+/// The family name to use in plotters text styles.
+pub const FAMILY: &str = "sans-serif";
+
+/// Register the bundled font with plotters; call before drawing any text (SVG included).
+pub fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        for style in [plotters::style::FontStyle::Normal, plotters::style::FontStyle::Bold] {
+            // The font is compiled in and known to parse; a failure here would be a build defect.
+            if plotters::style::register_font(FAMILY, style, FONT).is_err() {
+                panic!("bundled font assets/fonts/wqy-microhei.ttc failed to load");
+            }
+        }
+    });
+}

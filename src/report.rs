@@ -1,0 +1,1 @@
+//! The plan's HTML report (see the maps issue).

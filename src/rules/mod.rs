@@ -1,0 +1,170 @@
+//! Rule sets: thresholds, weights, distances and tables as data in `rules/*.toml`.
+//!
+//! A rule set is read once, checked, and then handed to every stage. Unknown keys are errors
+//! (a misspelt threshold must not silently fall back to a default), and every error carries
+//! the file, line and column, and the offending line with a caret under the fault.
+
+pub mod admission;
+pub mod allocation;
+pub mod ranking;
+
+use crate::error::{InputError, Place, Problems, caret_snippet, line_column};
+use crate::model::{GENERAL_CLUSTER, IndustryCode};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A checked rule set, with the version and hash that every output records.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub version: String,
+    pub title: String,
+    /// The file it came from, for messages.
+    pub source: PathBuf,
+    /// SHA-256 of the file's bytes, hex: which exact rules produced an output.
+    pub hash: String,
+    pub clusters: ClusterTable,
+    pub admission: admission::AdmissionRules,
+    pub ranking: ranking::RankingRules,
+    pub allocation: allocation::AllocationRules,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRuleSet {
+    version: String,
+    #[serde(default)]
+    title: String,
+    clusters: ClusterTable,
+    #[serde(default)]
+    admission: Option<toml::Spanned<admission::AdmissionRules>>,
+    #[serde(default)]
+    ranking: Option<toml::Spanned<ranking::RankingRules>>,
+    #[serde(default)]
+    allocation: Option<toml::Spanned<allocation::AllocationRules>>,
+}
+
+/// Industry code prefix -> cluster, matched by the longest prefix.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterTable {
+    /// Cluster of an industry that no prefix matches.
+    #[serde(default = "general")]
+    pub default: String,
+    pub prefix: BTreeMap<String, String>,
+}
+
+fn general() -> String {
+    GENERAL_CLUSTER.to_string()
+}
+
+impl ClusterTable {
+    /// The cluster of an industry code by longest matching prefix.
+    ///
+    /// ```
+    /// # use parkplan::rules::ClusterTable;
+    /// # use parkplan::model::IndustryCode;
+    /// let t = ClusterTable { default: "general".into(), prefix: [("C35".into(), "mechatronics".into()),
+    ///     ("C3544".into(), "pharma_equipment".into())].into() };
+    /// assert_eq!(t.cluster_of(&IndustryCode::parse("c3544").unwrap()), "pharma_equipment");
+    /// assert_eq!(t.cluster_of(&IndustryCode::parse("C3511").unwrap()), "mechatronics");
+    /// assert_eq!(t.cluster_of(&IndustryCode::parse("C1711").unwrap()), "general");
+    /// ```
+    pub fn cluster_of(&self, code: &IndustryCode) -> &str {
+        self.prefix
+            .iter()
+            .filter(|(p, _)| code.starts_with(p))
+            .max_by_key(|(p, _)| p.len())
+            .map_or(self.default.as_str(), |(_, c)| c.as_str())
+    }
+}
+
+/// A problem found after parsing, located by the span of the section or key it concerns.
+pub struct SpanError {
+    pub span: std::ops::Range<usize>,
+    pub key: String,
+    pub message: String,
+}
+
+/// Turn a byte span in a rule file into a located error with the offending line shown.
+pub fn located(path: &Path, src: &str, span_start: usize, key: Option<&str>, message: &str) -> InputError {
+    let (line, column) = line_column(src, span_start);
+    let snippet = caret_snippet(src, line, column);
+    InputError::new(path, Place::Position { line, column }, key, format!("{message}\n{snippet}"))
+}
+
+/// Load and check a rule set file.
+pub fn load(path: &Path) -> Result<RuleSet, Problems> {
+    let bytes = std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let hash = hex(&Sha256::digest(&bytes));
+    let text = crate::io::decode_utf8(path, bytes)?;
+    parse(path, &text, hash)
+}
+
+/// Parse rule-set text; `hash` is recorded as given.
+pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems> {
+    let raw: RawRuleSet = toml::from_str(text).map_err(|e| {
+        let start = e.span().map_or(0, |s| s.start);
+        located(path, text, start, None, e.message())
+    })?;
+    let mut problems = Problems::default();
+    for (prefix, cluster) in &raw.clusters.prefix {
+        if IndustryCode::parse(prefix).is_err() {
+            problems.push(InputError::new(path, Place::File, Some(&format!("clusters.prefix.{prefix}")), format!(
+                "{prefix:?} is not an industry code prefix (a section letter then digits, e.g. C39) for cluster {cluster:?}"
+            )));
+        }
+    }
+    let ctx = CheckContext { path, text };
+    let admission = section(raw.admission);
+    for e in admission.0.check(&ctx) {
+        problems.push(located(path, text, e.span.start.max(admission.1), Some(&e.key), &e.message));
+    }
+    let ranking = section(raw.ranking);
+    for e in ranking.0.check(&ctx) {
+        problems.push(located(path, text, e.span.start.max(ranking.1), Some(&e.key), &e.message));
+    }
+    let allocation = section(raw.allocation);
+    for e in allocation.0.check(&ctx) {
+        problems.push(located(path, text, e.span.start.max(allocation.1), Some(&e.key), &e.message));
+    }
+    problems.into_result(RuleSet {
+        version: raw.version,
+        title: raw.title,
+        source: path.to_path_buf(),
+        hash,
+        clusters: raw.clusters,
+        admission: admission.0,
+        ranking: ranking.0,
+        allocation: allocation.0,
+    })
+}
+
+/// A section's value and the byte offset where it starts (0 when absent).
+fn section<T: Default>(s: Option<toml::Spanned<T>>) -> (T, usize) {
+    match s {
+        Some(s) => {
+            let start = s.span().start;
+            (s.into_inner(), start)
+        }
+        None => (T::default(), 0),
+    }
+}
+
+/// What a section's `check` may need to locate its errors.
+pub struct CheckContext<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl RuleSet {
+    /// First 12 hex digits of the hash, for titles and tables.
+    pub fn short_hash(&self) -> &str {
+        &self.hash[..self.hash.len().min(12)]
+    }
+}

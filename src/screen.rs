@@ -1,0 +1,1 @@
+//! Admission screening of park applicants (see the screening issue).

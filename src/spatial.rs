@@ -1,0 +1,1 @@
+//! Parcels and sensitive areas in the metric frame, indexed with rstar (see the allocation issue).

@@ -1,0 +1,1 @@
+//! Seeded synthetic scenarios of any size (see the foundation issue).

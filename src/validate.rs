@@ -1,0 +1,201 @@
+//! Loading a whole scenario and summarising it: counts, areas by land class and cluster,
+//! overlapping parcels, and every problem in every file at once.
+
+use crate::error::{Problems, Warning};
+use crate::io;
+use crate::model::{Park, Registry};
+use crate::rules::{self, RuleSet};
+use geo::{BooleanOps, BoundingRect, Relate, Area};
+use rstar::{AABB, RTree, RTreeObject};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The files of one scenario; any of them may replace the bundled one.
+#[derive(Debug, Clone)]
+pub struct ScenarioFiles {
+    pub rules: PathBuf,
+    pub parcels: PathBuf,
+    pub sensitive: PathBuf,
+    pub enterprises: Vec<PathBuf>,
+}
+
+impl ScenarioFiles {
+    /// The bundled Lingkun scenario: rules, parcels, sensitive areas, applicants and urban registry.
+    pub fn bundled() -> Self {
+        ScenarioFiles {
+            rules: io::bundled::rules(),
+            parcels: io::bundled::parcels(),
+            sensitive: io::bundled::sensitive(),
+            enterprises: vec![io::bundled::applicants(), io::bundled::urban()],
+        }
+    }
+}
+
+/// A loaded, validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub rules: RuleSet,
+    pub park: Park,
+    pub registries: Vec<(PathBuf, Registry)>,
+}
+
+/// Load every file of a scenario, collecting the problems of all of them before failing.
+pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
+    let mut problems = Problems::default();
+    let rules = rules::load(&files.rules).map_err(|p| problems.extend(p)).ok();
+    let mut warnings = Vec::new();
+    let parcels = io::geojson::load_parcels(&files.parcels)
+        .map(|(p, w)| {
+            warnings.extend(w);
+            p
+        })
+        .map_err(|p| problems.extend(p))
+        .ok();
+    // Without a rule set there is no list of kinds to hold the sensitive areas to; its own error says why.
+    let kinds = rules.as_ref().map(|r| r.allocation.sensitive_kinds());
+    let sensitive = match &kinds {
+        Some(k) => io::geojson::load_sensitive(&files.sensitive, k)
+            .map(|(s, w)| {
+                warnings.extend(w);
+                s
+            })
+            .map_err(|p| problems.extend(p))
+            .ok(),
+        None => None,
+    };
+    let mut registries = Vec::new();
+    for path in &files.enterprises {
+        match io::enterprises::load_enterprises(path) {
+            Ok(r) => registries.push((path.clone(), r)),
+            Err(p) => problems.extend(p),
+        }
+    }
+    match (rules, parcels, sensitive) {
+        (Some(rules), Some(parcels), Some(sensitive)) if problems.is_empty() => Ok(Scenario {
+            rules,
+            park: Park { parcels, sensitive, warnings },
+            registries,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// Two parcels whose interiors overlap, with the overlap in square metres.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Overlap {
+    pub a: String,
+    pub b: String,
+    pub area_m2: f64,
+}
+
+/// What `validate` reports about a loaded scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub rules_version: String,
+    pub rules_hash: String,
+    pub parcels: usize,
+    pub parcels_by_status: BTreeMap<String, usize>,
+    pub area_mu: f64,
+    pub area_mu_by_land_use: BTreeMap<String, f64>,
+    pub area_mu_by_cluster: BTreeMap<String, f64>,
+    pub available_mu_by_cluster: BTreeMap<String, f64>,
+    pub sensitive_by_kind: BTreeMap<String, usize>,
+    pub enterprises: BTreeMap<String, usize>,
+    pub overlaps: Vec<Overlap>,
+    pub warnings: Vec<String>,
+}
+
+struct Indexed {
+    i: usize,
+    env: AABB<[f64; 2]>,
+}
+
+impl RTreeObject for Indexed {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.env
+    }
+}
+
+/// Pairs of parcels whose interiors overlap (shared edges and corners are fine).
+pub fn overlapping_parcels(park: &Park) -> Vec<Overlap> {
+    let items: Vec<Indexed> = park
+        .parcels
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let r = p.geometry.bounding_rect()?;
+            Some(Indexed { i, env: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]) })
+        })
+        .collect();
+    let tree = RTree::bulk_load(items);
+    let frame = crate::frame::LocalFrame::around(
+        park.parcels.iter().filter_map(|p| p.geometry.bounding_rect()).reduce(|a, b| {
+            geo::Rect::new(
+                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+            )
+        }).unwrap_or(geo::Rect::new(geo::coord! {x: 0., y: 0.}, geo::coord! {x: 0., y: 0.})),
+    );
+    let mut out = Vec::new();
+    for (a, b) in tree.intersection_candidates_with_other_tree(&tree) {
+        if a.i >= b.i {
+            continue;
+        }
+        let (pa, pb) = (&park.parcels[a.i], &park.parcels[b.i]);
+        let m = pa.geometry.relate(&pb.geometry);
+        if m.get(geo::coordinate_position::CoordPos::Inside, geo::coordinate_position::CoordPos::Inside)
+            != geo::dimensions::Dimensions::Empty
+        {
+            let inter = frame.project_geometry(&pa.geometry).intersection(&frame.project_geometry(&pb.geometry));
+            let (x, y) = if pa.id <= pb.id { (&pa.id, &pb.id) } else { (&pb.id, &pa.id) };
+            out.push(Overlap { a: x.clone(), b: y.clone(), area_m2: io::geojson::round_to(inter.unsigned_area(), 1) });
+        }
+    }
+    out.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+    out
+}
+
+/// Summarise a loaded scenario.
+pub fn summarize(s: &Scenario) -> Summary {
+    let mut by_status = BTreeMap::new();
+    let mut by_use = BTreeMap::new();
+    let mut by_cluster = BTreeMap::new();
+    let mut avail_by_cluster = BTreeMap::new();
+    let mut total = 0.0;
+    for p in &s.park.parcels {
+        *by_status.entry(p.status.to_string()).or_insert(0) += 1;
+        *by_use.entry(p.land_use.to_string()).or_insert(0.0) += p.area_mu;
+        *by_cluster.entry(p.cluster.clone()).or_insert(0.0) += p.area_mu;
+        if p.status == crate::model::ParcelStatus::Available {
+            *avail_by_cluster.entry(p.cluster.clone()).or_insert(0.0) += p.area_mu;
+        }
+        total += p.area_mu;
+    }
+    let round = |m: BTreeMap<String, f64>| m.into_iter().map(|(k, v)| (k, io::geojson::round_to(v, 1))).collect();
+    let mut sensitive_by_kind = BTreeMap::new();
+    for a in &s.park.sensitive {
+        *sensitive_by_kind.entry(a.kind.clone()).or_insert(0) += 1;
+    }
+    let mut warnings: Vec<String> = s.park.warnings.iter().map(Warning::to_string).collect();
+    let mut enterprises = BTreeMap::new();
+    for (path, r) in &s.registries {
+        enterprises.insert(path.display().to_string(), r.enterprises.len());
+        warnings.extend(r.warnings.iter().map(Warning::to_string));
+    }
+    Summary {
+        rules_version: s.rules.version.clone(),
+        rules_hash: s.rules.hash.clone(),
+        parcels: s.park.parcels.len(),
+        parcels_by_status: by_status,
+        area_mu: io::geojson::round_to(total, 1),
+        area_mu_by_land_use: round(by_use),
+        area_mu_by_cluster: round(by_cluster),
+        available_mu_by_cluster: round(avail_by_cluster),
+        sensitive_by_kind,
+        enterprises,
+        overlaps: overlapping_parcels(&s.park),
+        warnings,
+    }
+}

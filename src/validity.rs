@@ -1,0 +1,135 @@
+//! Ring validity for loaded polygons: enough positions, closed, no self-intersection.
+//!
+//! geo's `Validation` compares every segment with every other, which takes minutes on a
+//! 200,000-vertex coastline; here the segments go into an R-tree first, so the check is
+//! O(n log n) and a large polygon loads in well under a second.
+
+use geo::line_intersection::{LineIntersection, line_intersection};
+use geo::{Coord, Line, LineString};
+use rstar::{AABB, RTree, RTreeObject};
+
+/// What is wrong with a ring.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RingProblem {
+    TooFewPositions(usize),
+    NotClosed { first: Coord<f64>, last: Coord<f64> },
+    /// Segments `a` and `b` (0-based, segment i runs from position i to i+1) cross or overlap near `at`.
+    SelfIntersection { a: usize, b: usize, at: Coord<f64> },
+}
+
+impl std::fmt::Display for RingProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RingProblem::TooFewPositions(n) => {
+                write!(f, "has {n} positions; a closed ring needs at least 4 (the last repeating the first)")
+            }
+            RingProblem::NotClosed { first, last } => write!(
+                f,
+                "is not closed: first position [{}, {}] differs from last [{}, {}]",
+                first.x, first.y, last.x, last.y
+            ),
+            RingProblem::SelfIntersection { a, b, at } => write!(
+                f,
+                "intersects itself (segments {a} and {b} cross near [{:.7}, {:.7}])",
+                at.x, at.y
+            ),
+        }
+    }
+}
+
+struct Segment {
+    index: usize,
+    line: Line<f64>,
+}
+
+impl RTreeObject for Segment {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_corners([self.line.start.x, self.line.start.y], [self.line.end.x, self.line.end.y])
+    }
+}
+
+/// Check one ring; the first problem found, if any.
+pub fn check_ring(ring: &LineString<f64>) -> Result<(), RingProblem> {
+    let n = ring.0.len();
+    if n < 4 {
+        return Err(RingProblem::TooFewPositions(n));
+    }
+    let (first, last) = (ring.0[0], ring.0[n - 1]);
+    if first != last {
+        return Err(RingProblem::NotClosed { first, last });
+    }
+    let segments: Vec<Segment> = ring
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.start != l.end) // repeated positions are harmless
+        .map(|(index, line)| Segment { index, line })
+        .collect();
+    let m = n - 1; // number of segments, including zero-length ones
+    let tree = RTree::bulk_load(segments);
+    for s in tree.iter() {
+        for o in tree.locate_in_envelope_intersecting(&s.envelope()) {
+            if o.index <= s.index {
+                continue;
+            }
+            let adjacent = o.index == s.index + 1 || (s.index == 0 && o.index == m - 1);
+            match line_intersection(s.line, o.line) {
+                None => {}
+                Some(LineIntersection::SinglePoint { intersection, .. }) => {
+                    if !adjacent || !(intersection == s.line.start || intersection == s.line.end) {
+                        return Err(RingProblem::SelfIntersection { a: s.index, b: o.index, at: intersection });
+                    }
+                }
+                Some(LineIntersection::Collinear { intersection }) => {
+                    return Err(RingProblem::SelfIntersection { a: s.index, b: o.index, at: intersection.start });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ring(pts: &[(f64, f64)]) -> LineString<f64> {
+        pts.to_vec().into()
+    }
+
+    #[test]
+    fn square_is_valid_either_winding() {
+        assert_eq!(check_ring(&ring(&[(0., 0.), (1., 0.), (1., 1.), (0., 1.), (0., 0.)])), Ok(()));
+        assert_eq!(check_ring(&ring(&[(0., 0.), (0., 1.), (1., 1.), (1., 0.), (0., 0.)])), Ok(()));
+    }
+
+    #[test]
+    fn bow_tie_is_refused() {
+        let r = check_ring(&ring(&[(0., 0.), (1., 1.), (1., 0.), (0., 1.), (0., 0.)]));
+        assert!(matches!(r, Err(RingProblem::SelfIntersection { .. })), "{r:?}");
+    }
+
+    #[test]
+    fn spike_back_along_an_edge_is_refused() {
+        let r = check_ring(&ring(&[(0., 0.), (2., 0.), (1., 0.), (1., 1.), (0., 0.)]));
+        assert!(matches!(r, Err(RingProblem::SelfIntersection { .. })), "{r:?}");
+    }
+
+    #[test]
+    fn unclosed_and_short_rings_are_refused() {
+        assert!(matches!(check_ring(&ring(&[(0., 0.), (1., 0.), (1., 1.), (0., 1.)])), Err(RingProblem::NotClosed { .. })));
+        assert!(matches!(check_ring(&ring(&[(0., 0.), (1., 0.), (0., 0.)])), Err(RingProblem::TooFewPositions(3))));
+    }
+
+    #[test]
+    fn large_ring_checks_fast_enough_to_run_in_a_test() {
+        let n = 200_000;
+        let pts: Vec<(f64, f64)> = (0..=n)
+            .map(|i| {
+                let t = (i % n) as f64 / n as f64 * std::f64::consts::TAU;
+                (t.cos() * (1.0 + 0.01 * (37.0 * t).sin()), t.sin())
+            })
+            .collect();
+        assert_eq!(check_ring(&ring(&pts)), Ok(()));
+    }
+}
