@@ -224,3 +224,35 @@ pub struct Park {
     pub sensitive: Vec<SensitiveArea>,
     pub warnings: Vec<crate::error::Warning>,
 }
+
+/// Why an enterprise is a candidate for a parcel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CandidateKind {
+    /// An applicant screened `admit`.
+    Admitted,
+    /// An applicant screened `conditional`.
+    Conditional,
+    /// An urban enterprise whose action is `convert` (certification pending).
+    Converting,
+}
+
+/// An enterprise the allocation stage places: produced by the screening stage (admitted and
+/// conditional applicants) and the ranking stage (converting urban enterprises).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    pub id: String,
+    pub name: String,
+    pub industry_code: Option<IndustryCode>,
+    /// Park cluster of its industry (rule-file table), `general` when none matches.
+    pub cluster: String,
+    /// The class it is allocated under (for a converting enterprise, the class its conversion targets).
+    pub pollution_class: PollutionClass,
+    /// Land requested in mu; `None` when the row gives no request (it cannot be placed).
+    pub requested_mu: Option<f64>,
+    /// Priority weight from the rule set; converting enterprises rank below certified applicants.
+    pub priority: f64,
+    pub kind: CandidateKind,
+    /// Current site (lon, lat) of an urban enterprise.
+    pub site: Option<(f64, f64)>,
+}
