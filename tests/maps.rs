@@ -143,6 +143,24 @@ fn assignments(park: &parkplan::Park) -> BTreeMap<String, Label> {
         .collect()
 }
 
+/// The contents of the SVG's `<text>` elements, in order (still escaped).
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text ")
+        .skip(1)
+        .filter_map(|t| Some(t[t.find('>')? + 1..t.find("</text>")?].trim().to_string()))
+        .collect()
+}
+
+/// A label drawn whole, or wrapped over up to three consecutive text elements.
+fn has_label(texts: &[String], label: &str) -> bool {
+    (0..texts.len()).any(|i| {
+        (1..=3).any(|k| {
+            let run = &texts[i..(i + k).min(texts.len())];
+            run.concat() == label || run.join(" ") == label
+        })
+    })
+}
+
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -155,16 +173,12 @@ fn park_map_svg_labels_every_assigned_parcel() {
     let assigned = assignments(&park);
     assert!(assigned.len() >= 10);
     let svg = map::park_map_svg(&park_map(&park, assigned.clone())).unwrap();
+    let texts = svg_texts(&svg);
     for (parcel, label) in &assigned {
-        let text = format!("\n{}\n</text>", xml_escape(&label.short_name));
         assert!(
-            svg.contains(&text),
+            has_label(&texts, &xml_escape(&label.short_name)),
             "no label {:?} for parcel {parcel}",
             label.short_name
-        );
-        assert!(
-            svg.contains(&format!("\n{parcel}\n</text>")),
-            "no id for parcel {parcel}"
         );
     }
     // User text is escaped, never raw markup.
@@ -510,6 +524,61 @@ fn plan_writes_the_folder_with_progress_per_stage() {
     let html = std::fs::read_to_string(d.join("result/report.html")).unwrap();
     check_well_formed(&html);
     assert!(html.contains("lingkun-2026.1"));
+    // Same input, same bytes.
+    let again = parkplan_cmd(d)
+        .args([
+            "plan",
+            "--parcels",
+            "parcels.geojson",
+            "--sensitive",
+            "sensitive.geojson",
+            "--enterprises",
+            "enterprises.csv",
+        ])
+        .args(["--rules", RULES, "--out", "again"])
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    for f in [
+        "park-map.svg",
+        "park-map.png",
+        "relocation-map.png",
+        "report.html",
+    ] {
+        let a = std::fs::read(d.join("result").join(f)).unwrap();
+        let b = std::fs::read(d.join("again").join(f)).unwrap();
+        assert!(a == b, "{f} differs between two runs");
+    }
+}
+
+/// The README's main command on the bundled Lingkun scenario. The bundled parcels, sensitive
+/// areas and registries come from the generator branch; un-ignore when they are on main.
+#[test]
+#[ignore = "needs the bundled scenario files (parcels/lingkun.geojson, registries/*.csv)"]
+fn plan_runs_on_the_bundled_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = parkplan_cmd(tmp.path())
+        .args(["plan", "--out", "out"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "park-map.svg",
+        "park-map.png",
+        "relocation-map.svg",
+        "relocation-map.png",
+        "report.html",
+    ] {
+        assert!(
+            tmp.path().join("out").join(f).metadata().unwrap().len() > 1000,
+            "{f}"
+        );
+    }
+    check_well_formed(&std::fs::read_to_string(tmp.path().join("out/report.html")).unwrap());
 }
 
 #[test]
@@ -549,6 +618,14 @@ fn look() {
     std::fs::create_dir_all(&dir).unwrap();
     let park = load(6, 4);
     let m = park_map(&park, assignments(&park));
+    let wide = load(20, 5);
+    let wide_png = map::park_map_png(&park_map(&wide, assignments(&wide))).unwrap();
+    std::fs::write(
+        dir.join("wide-crop.png"),
+        crop(&wide_png, 200, 560, 1000, 700),
+    )
+    .unwrap();
+    std::fs::write(dir.join("wide.png"), wide_png).unwrap();
     std::fs::write(dir.join("park.png"), map::park_map_png(&m).unwrap()).unwrap();
     std::fs::write(dir.join("park.svg"), map::park_map_svg(&m).unwrap()).unwrap();
     let png = map::park_map_png(&m).unwrap();

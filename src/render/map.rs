@@ -4,7 +4,8 @@
 //! from the stages' outputs, so drawing depends on no stage. Geometry is projected into the
 //! local transverse Mercator frame ([`LocalFrame`]) before drawing: a metre east and a metre
 //! north are the same length on the page, and buffers are computed in metres (geo's `Buffer`
-//! is planar). The page is [`PAGE`] pixels, print resolution for A3 at about 200 dpi; the
+//! is planar). A page is [`PAGE_HEIGHT`] pixels high and at least [`MIN_PAGE_WIDTH`] wide,
+//! wider for a wide park (print resolution for A3 at about 200 dpi); the
 //! legend sits in a side panel so it never covers the map.
 
 use crate::frame::LocalFrame;
@@ -24,8 +25,15 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontStyle, RGBAColor, ShapeStyle};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Page size in pixels (width, height) of both maps, SVG and PNG alike.
-pub const PAGE: (u32, u32) = (2400, 1700);
+/// Page height in pixels of both maps, SVG and PNG alike.
+pub const PAGE_HEIGHT: u32 = 1700;
+/// Narrowest page in pixels; a park wider than it is tall gets a wider page, up to
+/// [`MAX_PAGE_WIDTH`], so its parcels stay large enough to label.
+pub const MIN_PAGE_WIDTH: u32 = 2400;
+pub const MAX_PAGE_WIDTH: u32 = 4000;
+/// Width of the legend panel at the right of the page.
+const PANEL_WIDTH: i32 = 600;
+const MAP_TOP: i32 = 150;
 
 /// Why a map could not be drawn (a plotters or PNG-encoding failure, not bad user data).
 #[derive(Debug, thiserror::Error)]
@@ -164,6 +172,10 @@ pub fn short_name(name: &str) -> String {
             }
         }
         for suf in SUFFIXES {
+            // A name that is only a legal form ("有限公司") is kept whole, not cut to "有限".
+            if SUFFIXES.iter().any(|x| x.trim() == s.trim()) {
+                break;
+            }
             if let Some(rest) = s.strip_suffix(suf)
                 && !rest.trim().is_empty()
             {
@@ -675,11 +687,30 @@ fn swatch_fill<DB: DrawingBackend>(
     }
 }
 
-fn panel_box(x0: i32) -> Bx {
-    (x0, 150, PAGE.0 as i32 - 30, PAGE.1 as i32 - 40)
+/// The map's box on a page of `area`'s size: everything left of the legend panel.
+fn map_box<DB: DrawingBackend>(area: &Area<DB>) -> Bx {
+    let (w, h) = area.dim_in_pixel();
+    (40, MAP_TOP, w as i32 - PANEL_WIDTH, h as i32 - 40)
 }
 
-const MAP_BOX: Bx = (40, 150, 1800, 1660);
+/// Top-left corner of the legend panel.
+fn panel_at<DB: DrawingBackend>(area: &Area<DB>) -> (i32, i32) {
+    (area.dim_in_pixel().0 as i32 - PANEL_WIDTH + 40, MAP_TOP)
+}
+
+/// The page size that shows `extent` (metres) at the largest scale the height allows.
+fn page_for(extent: Rect<f64>) -> (u32, u32) {
+    let map_h = (PAGE_HEIGHT as i32 - 40 - MAP_TOP) as f64;
+    let want = map_h * extent.width() / extent.height().max(1.0);
+    let min_map = (MIN_PAGE_WIDTH as i32 - PANEL_WIDTH - 40) as f64;
+    let max_map = (MAX_PAGE_WIDTH as i32 - PANEL_WIDTH - 40) as f64;
+    let map_w = if want.is_finite() {
+        want.clamp(min_map, max_map)
+    } else {
+        min_map
+    };
+    (map_w.round() as u32 + PANEL_WIDTH as u32 + 40, PAGE_HEIGHT)
+}
 
 // ---------------------------------------------------------------------------------------------
 // Park layout map
@@ -689,35 +720,21 @@ struct ParkGeometry {
     sensitive: Vec<Geometry<f64>>,
 }
 
-/// Draw the park layout map on `area` (of size [`PAGE`]).
-pub fn draw_park_map<DB: DrawingBackend>(
-    area: &Area<DB>,
-    map: &ParkMap,
-) -> Result<(), RenderError> {
-    super::register_fonts();
-    area.fill(&PAPER).map_err(err("park map"))?;
-    header(area, &map.title, &map.subtitle)?;
-
+/// The park map's frame, projected geometry and extent in metres (parcels plus a margin for
+/// nearby sensitive areas and their rings); `None` with nothing to draw.
+fn park_layout(map: &ParkMap) -> Option<(ParkGeometry, Rect<f64>)> {
     let bounds = lonlat_bounds(
         map.parcels
             .iter()
             .filter_map(|p| p.geometry.bounding_rect()),
-    );
-    let Some(bounds) = bounds.or_else(|| {
+    )
+    .or_else(|| {
         lonlat_bounds(
             map.sensitive
                 .iter()
                 .filter_map(|s| s.geometry.bounding_rect()),
         )
-    }) else {
-        area.draw(&Text::new(
-            "no parcels".to_string(),
-            (MAP_BOX.0 + 40, MAP_BOX.1 + 40),
-            font(30.0),
-        ))
-        .map_err(err("park map"))?;
-        return Ok(());
-    };
+    })?;
     let frame = LocalFrame::around(bounds);
     let g = ParkGeometry {
         parcels: map
@@ -731,28 +748,52 @@ pub fn draw_park_map<DB: DrawingBackend>(
             .map(|s| frame.project_geometry(&s.geometry))
             .collect(),
     };
-    // The view: the parcels, plus room for the largest buffer ring so nearby areas show.
+    // The parcels, plus room for nearby sensitive areas' rings (at most a fifth of the park's size).
     let max_buffer = map.buffers.iter().map(|(_, d)| *d).fold(0.0, f64::max);
     let park_extent = g
         .parcels
         .iter()
         .filter_map(|p| p.bounding_rect())
         .reduce(union_rect)
-        .unwrap_or_else(|| {
+        .or_else(|| {
             g.sensitive
                 .iter()
                 .filter_map(|s| s.bounding_rect())
                 .reduce(union_rect)
-                .unwrap_or(Rect::new((0., 0.), (1., 1.)))
-        });
-    let margin = max_buffer
-        .max(0.06 * park_extent.width().max(park_extent.height()))
-        .max(50.0);
-    let view = View::fit(pad(park_extent, margin), MAP_BOX);
+        })?;
+    let size = park_extent.width().max(park_extent.height());
+    let margin = max_buffer.min(0.2 * size).max(0.06 * size).max(50.0);
+    Some((g, pad(park_extent, margin)))
+}
+
+/// The page size of the park map (pixels): [`PAGE_HEIGHT`] high, wider for a wide park.
+pub fn park_map_page(map: &ParkMap) -> (u32, u32) {
+    park_layout(map).map_or((MIN_PAGE_WIDTH, PAGE_HEIGHT), |(_, e)| page_for(e))
+}
+
+/// Draw the park layout map on `area` (of the size [`park_map_page`] gives).
+pub fn draw_park_map<DB: DrawingBackend>(
+    area: &Area<DB>,
+    map: &ParkMap,
+) -> Result<(), RenderError> {
+    super::register_fonts();
+    area.fill(&PAPER).map_err(err("park map"))?;
+    header(area, &map.title, &map.subtitle)?;
+    let mbox = map_box(area);
+    let Some((g, extent)) = park_layout(map) else {
+        area.draw(&Text::new(
+            "no parcels".to_string(),
+            (mbox.0 + 40, mbox.1 + 40),
+            font(30.0),
+        ))
+        .map_err(err("park map"))?;
+        return Ok(());
+    };
+    let view = View::fit(extent, mbox);
     let visible = view.visible();
 
     area.draw(&Rectangle::new(
-        [(MAP_BOX.0, MAP_BOX.1), (MAP_BOX.2, MAP_BOX.3)],
+        [(mbox.0, mbox.1), (mbox.2, mbox.3)],
         MAP_BG.filled(),
     ))
     .map_err(err("park map"))?;
@@ -888,18 +929,26 @@ pub fn draw_park_map<DB: DrawingBackend>(
             .map(|r| r.width() * view.scale)
             .unwrap_or(0.0);
         if let Some(label) = map.assigned.get(&p.id) {
-            let size = fit_size(area, &label.short_name, width_px * 0.92, 13.0, 24.0)?;
-            let (_, h) = boxed_text(area, &label.short_name, at, &bold(size), 0.78)?;
-            let (_, ih) = area
-                .estimate_text_size(&p.id, &font(13.0))
+            let height_px = mp
+                .bounding_rect()
+                .map(|r| r.height() * view.scale)
+                .unwrap_or(0.0);
+            let (size, lines) = wrap_label(area, &label.short_name, width_px * 0.92, 13.0, 24.0)?;
+            let h = boxed_lines(area, &lines, at, &bold(size), 0.78)?;
+            // The parcel id under the name, where the parcel has room for it.
+            let id_style = font(13.0).color(&GREY);
+            let (iw, ih) = area
+                .estimate_text_size(&p.id, &id_style)
                 .map_err(err("park map"))?;
-            boxed_text(
-                area,
-                &p.id,
-                (at.0, at.1 + (h + ih) as i32 / 2 + 5),
-                &font(13.0).color(&GREY),
-                0.6,
-            )?;
+            if (h + ih + 6) as f64 <= height_px * 0.95 && (iw as f64) <= width_px * 0.95 {
+                boxed_text(
+                    area,
+                    &p.id,
+                    (at.0, at.1 + (h + ih) as i32 / 2 + 5),
+                    &id_style,
+                    0.6,
+                )?;
+            }
         } else {
             let style = font(13.0).color(&GREY);
             let (w, _) = area
@@ -947,7 +996,7 @@ pub fn draw_park_map<DB: DrawingBackend>(
     }
 
     area.draw(&Rectangle::new(
-        [(MAP_BOX.0, MAP_BOX.1), (MAP_BOX.2, MAP_BOX.3)],
+        [(mbox.0, mbox.1), (mbox.2, mbox.3)],
         INK.stroke_width(2),
     ))
     .map_err(err("park map"))?;
@@ -955,7 +1004,7 @@ pub fn draw_park_map<DB: DrawingBackend>(
     north_arrow(area, &view)?;
 
     // Legend panel.
-    let (lx, ly, _, _) = panel_box(MAP_BOX.2 + 40);
+    let (lx, ly) = panel_at(area);
     let mut lg = Legend {
         area,
         x: lx,
@@ -1096,10 +1145,121 @@ fn fit_size<DB: DrawingBackend>(
     Ok((20.0 * width / w as f64).clamp(min, max).floor())
 }
 
+/// A label fitted to `width` pixels: one line if it fits at `min` size or larger, else broken
+/// into up to three lines (at spaces for Latin text, between any characters for Chinese).
+fn wrap_label<DB: DrawingBackend>(
+    area: &Area<DB>,
+    text: &str,
+    width: f64,
+    min: f64,
+    max: f64,
+) -> Result<(f64, Vec<String>), RenderError> {
+    let (w_min, _) = area
+        .estimate_text_size(text, &bold(min))
+        .map_err(err("map"))?;
+    let chars: Vec<char> = text.chars().collect();
+    if (w_min as f64) <= width || chars.len() < 4 {
+        return Ok((
+            fit_size(area, text, width, min, max)?,
+            vec![text.to_string()],
+        ));
+    }
+    let n = ((w_min as f64 / width.max(1.0)).ceil() as usize).clamp(2, 3);
+    let lines = split_even(text, n);
+    let longest = lines
+        .iter()
+        .max_by_key(|l| l.chars().count())
+        .cloned()
+        .unwrap_or_default();
+    // Wrapped labels stay smaller, so their box leaves the parcel's fill in view.
+    Ok((fit_size(area, &longest, width, min, max.min(18.0))?, lines))
+}
+
+/// `text` in `n` lines of about equal length, breaking at spaces when it has them.
+fn split_even(text: &str, n: usize) -> Vec<String> {
+    let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.len() >= n {
+        let total: usize = text.chars().count();
+        let mut lines = vec![String::new()];
+        for w in words {
+            let cur = lines.last().map_or(0, |l| l.chars().count());
+            if cur > 0 && cur + w.chars().count() / 2 >= total / n && lines.len() < n {
+                lines.push(String::new());
+            }
+            let l = lines.last_mut().expect("one line at least");
+            if !l.is_empty() {
+                l.push(' ');
+            }
+            l.push_str(w);
+        }
+        return lines;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let per = chars.len().div_ceil(n);
+    chars.chunks(per).map(|c| c.iter().collect()).collect()
+}
+
+/// Lines of text centred on `at` with one white box behind them; returns the block's height.
+fn boxed_lines<DB: DrawingBackend>(
+    area: &Area<DB>,
+    lines: &[String],
+    at: Px,
+    style: &TextStyle,
+    box_alpha: f64,
+) -> Result<u32, RenderError> {
+    let mut sizes = Vec::with_capacity(lines.len());
+    for l in lines {
+        sizes.push(area.estimate_text_size(l, style).map_err(err("map"))?);
+    }
+    let line_h = sizes.iter().map(|s| s.1).max().unwrap_or(0) as i32 + 2;
+    let w = sizes.iter().map(|s| s.0).max().unwrap_or(0) as i32;
+    let h = line_h * lines.len() as i32;
+    let top = at.1 - h / 2;
+    area.draw(&Rectangle::new(
+        [(at.0 - w / 2 - 3, top - 2), (at.0 + w / 2 + 3, top + h + 2)],
+        PAPER.mix(box_alpha).filled(),
+    ))
+    .map_err(err("map"))?;
+    for (i, l) in lines.iter().enumerate() {
+        let y = top + line_h * i as i32 + line_h / 2;
+        area.draw(&Text::new(
+            l.clone(),
+            (at.0, y),
+            style.pos(Pos::new(HPos::Center, VPos::Center)),
+        ))
+        .map_err(err("map"))?;
+    }
+    Ok(h as u32)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Relocation map
 
-/// Draw the relocation map on `area` (of size [`PAGE`]).
+/// The relocation map's frame and extent in metres (sites and parcels with a margin).
+fn relocation_layout(map: &RelocationMap) -> Option<(LocalFrame, Rect<f64>)> {
+    let site_rect = |s: &Site| Rect::new((s.lon, s.lat), (s.lon, s.lat));
+    let bounds = lonlat_bounds(
+        map.parcels
+            .iter()
+            .filter_map(|p| p.geometry.bounding_rect())
+            .chain(map.sites.iter().map(site_rect)),
+    )?;
+    let frame = LocalFrame::around(bounds);
+    let ext = frame
+        .project_geometry(&bounds.to_polygon())
+        .bounding_rect()?;
+    Some((
+        frame,
+        pad(ext, 0.06 * ext.width().max(ext.height()).max(500.0)),
+    ))
+}
+
+/// The page size of the relocation map (pixels).
+pub fn relocation_map_page(map: &RelocationMap) -> (u32, u32) {
+    relocation_layout(map).map_or((MIN_PAGE_WIDTH, PAGE_HEIGHT), |(_, e)| page_for(e))
+}
+
+/// Draw the relocation map on `area` (of the size [`relocation_map_page`] gives).
 pub fn draw_relocation_map<DB: DrawingBackend>(
     area: &Area<DB>,
     map: &RelocationMap,
@@ -1107,34 +1267,19 @@ pub fn draw_relocation_map<DB: DrawingBackend>(
     super::register_fonts();
     area.fill(&PAPER).map_err(err("relocation map"))?;
     header(area, &map.title, &map.subtitle)?;
-
-    let site_rect = |s: &Site| Rect::new((s.lon, s.lat), (s.lon, s.lat));
-    let bounds = lonlat_bounds(
-        map.parcels
-            .iter()
-            .filter_map(|p| p.geometry.bounding_rect())
-            .chain(map.sites.iter().map(site_rect)),
-    );
-    let Some(bounds) = bounds else {
+    let mbox = map_box(area);
+    let Some((frame, extent)) = relocation_layout(map) else {
         area.draw(&Text::new(
             "no parcels and no sites".to_string(),
-            (MAP_BOX.0 + 40, MAP_BOX.1 + 40),
+            (mbox.0 + 40, mbox.1 + 40),
             font(30.0),
         ))
         .map_err(err("relocation map"))?;
         return Ok(());
     };
-    let frame = LocalFrame::around(bounds);
-    let ext = frame
-        .project_geometry(&bounds.to_polygon())
-        .bounding_rect()
-        .unwrap_or(Rect::new((0., 0.), (1., 1.)));
-    let view = View::fit(
-        pad(ext, 0.06 * ext.width().max(ext.height()).max(500.0)),
-        MAP_BOX,
-    );
+    let view = View::fit(extent, mbox);
     area.draw(&Rectangle::new(
-        [(MAP_BOX.0, MAP_BOX.1), (MAP_BOX.2, MAP_BOX.3)],
+        [(mbox.0, mbox.1), (mbox.2, mbox.3)],
         MAP_BG.filled(),
     ))
     .map_err(err("relocation map"))?;
@@ -1280,14 +1425,14 @@ pub fn draw_relocation_map<DB: DrawingBackend>(
     }
 
     area.draw(&Rectangle::new(
-        [(MAP_BOX.0, MAP_BOX.1), (MAP_BOX.2, MAP_BOX.3)],
+        [(mbox.0, mbox.1), (mbox.2, mbox.3)],
         INK.stroke_width(2),
     ))
     .map_err(err("relocation map"))?;
     scale_bar(area, &view)?;
     north_arrow(area, &view)?;
 
-    let (lx, ly, _, _) = panel_box(MAP_BOX.2 + 40);
+    let (lx, ly) = panel_at(area);
     let mut lg = Legend {
         area,
         x: lx,
@@ -1386,25 +1531,27 @@ fn moves(action: &str) -> bool {
 
 /// Draw into an SVG document held in memory.
 pub fn to_svg(
+    size: (u32, u32),
     draw: impl FnOnce(&Area<SVGBackend>) -> Result<(), RenderError>,
 ) -> Result<String, RenderError> {
     let mut svg = String::new();
     {
-        let area = SVGBackend::with_string(&mut svg, PAGE).into_drawing_area();
+        let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         draw(&area)?;
         area.present().map_err(err("SVG"))?;
     }
     Ok(svg)
 }
 
-/// Draw into a PNG file image held in memory (RGB, [`PAGE`] pixels).
+/// Draw into a PNG file image held in memory (RGB, `size` pixels).
 pub fn to_png(
+    size: (u32, u32),
     draw: impl FnOnce(&Area<BitMapBackend>) -> Result<(), RenderError>,
 ) -> Result<Vec<u8>, RenderError> {
-    let (w, h) = PAGE;
+    let (w, h) = size;
     let mut rgb = vec![0u8; (w * h * 3) as usize];
     {
-        let area = BitMapBackend::with_buffer(&mut rgb, PAGE).into_drawing_area();
+        let area = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
         draw(&area)?;
         area.present().map_err(err("PNG"))?;
     }
@@ -1425,22 +1572,22 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, RenderError> {
 
 /// The park layout map as SVG text.
 pub fn park_map_svg(map: &ParkMap) -> Result<String, RenderError> {
-    to_svg(|a| draw_park_map(a, map))
+    to_svg(park_map_page(map), |a| draw_park_map(a, map))
 }
 
 /// The park layout map as PNG bytes.
 pub fn park_map_png(map: &ParkMap) -> Result<Vec<u8>, RenderError> {
-    to_png(|a| draw_park_map(a, map))
+    to_png(park_map_page(map), |a| draw_park_map(a, map))
 }
 
 /// The relocation map as SVG text.
 pub fn relocation_map_svg(map: &RelocationMap) -> Result<String, RenderError> {
-    to_svg(|a| draw_relocation_map(a, map))
+    to_svg(relocation_map_page(map), |a| draw_relocation_map(a, map))
 }
 
 /// The relocation map as PNG bytes.
 pub fn relocation_map_png(map: &RelocationMap) -> Result<Vec<u8>, RenderError> {
-    to_png(|a| draw_relocation_map(a, map))
+    to_png(relocation_map_page(map), |a| draw_relocation_map(a, map))
 }
 
 /// Draw `draw`'s SVG and PNG to `<dir>/<stem>.svg` and `.png`, atomically; returns the SVG text
