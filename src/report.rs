@@ -188,6 +188,7 @@ tr:nth-child(even) td{background:#fafbfc}
 .scroll{max-height:560px;overflow:auto;display:inline-block;max-width:100%}
 figure{margin:14px 0 24px}
 svg.figure{width:100%;height:auto;max-width:1400px;border:1px solid #ddd}
+svg.figure text{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif}
 figcaption{color:#555;font-size:14px;margin-top:4px}
 footer{color:#777;font-size:12px;padding:12px 40px;border-top:1px solid #ddd}
 @media print{nav{display:none}.scroll{max-height:none;overflow:visible}th{position:static}}
@@ -292,11 +293,12 @@ pub fn write_report(w: &mut dyn Write, r: &ReportInput) -> io::Result<()> {
 
 fn write_table(w: &mut dyn Write, t: &Table) -> io::Result<()> {
     if !t.title.is_empty() {
+        let n = t.rows.len();
+        let unit = if n == 1 { "row" } else { "rows" };
         writeln!(
             w,
-            "<h3>{} <span class=\"count\">({} rows)</span></h3>",
-            escape(&t.title),
-            t.rows.len()
+            "<h3>{} <span class=\"count\">({n} {unit})</span></h3>",
+            escape(&t.title)
         )?;
     }
     if t.rows.is_empty() {

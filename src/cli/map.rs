@@ -57,12 +57,19 @@ pub(crate) fn scenario_files(
     files
 }
 
+/// A path as shown in outputs: relative to the bundled scenario's folder when it is inside it,
+/// so outputs do not depend on where the project is checked out.
+pub(crate) fn shown_path(p: &Path) -> String {
+    let home = parkplan::io::bundled_dir();
+    p.strip_prefix(&home).unwrap_or(p).display().to_string()
+}
+
 /// "bundled Lingkun scenario" or the parcels file's name, for titles.
 pub(crate) fn scenario_name(files: &ScenarioFiles) -> String {
     if files.parcels == parkplan::io::bundled::parcels() {
         "灵昆 Lingkun bundled scenario (synthetic data)".to_string()
     } else {
-        files.parcels.display().to_string()
+        shown_path(&files.parcels)
     }
 }
 

@@ -171,7 +171,7 @@ fn stage_validate(files: &ScenarioFiles) -> Result<(Scenario, Part), parkplan::E
             rows: s
                 .enterprises
                 .iter()
-                .map(|(k, v)| vec![k.clone(), v.to_string()])
+                .map(|(k, v)| vec![maps::shown_path(Path::new(k)), v.to_string()])
                 .collect(),
         },
     ];
