@@ -135,7 +135,7 @@ fn read_features(path: &Path, text: &str, problems: &mut Problems) -> Option<Vec
         };
         let geometry = match f.get("geometry") {
             None | Some(Value::Null) => None,
-            Some(g) => match serde_json::from_value::<geojson::Geometry>(g.clone()) {
+            Some(g) => match <geojson::Geometry as serde::Deserialize>::deserialize(g) {
                 Ok(g) => Some(g),
                 Err(e) => {
                     problems.push(InputError::new(
