@@ -551,10 +551,8 @@ fn plan_writes_the_folder_with_progress_per_stage() {
     }
 }
 
-/// The README's main command on the bundled Lingkun scenario. The bundled parcels, sensitive
-/// areas and registries come from the generator branch; un-ignore when they are on main.
+/// The README's main command on the bundled Lingkun scenario.
 #[test]
-#[ignore = "needs the bundled scenario files (parcels/lingkun.geojson, registries/*.csv)"]
 fn plan_runs_on_the_bundled_scenario() {
     let tmp = tempfile::tempdir().unwrap();
     let out = parkplan_cmd(tmp.path())
@@ -607,6 +605,67 @@ fn plan_rejects_a_bad_scenario_with_status_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("parcels.geojson"));
     assert!(!d.join("result/report.html").exists());
+}
+
+/// `parkplan gen` then `parkplan plan` on what it wrote: the maps come out for any generated scenario.
+#[test]
+fn plan_draws_a_generated_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let generated = parkplan_cmd(d)
+        .args([
+            "gen",
+            "--parcels",
+            "80",
+            "--sensitive",
+            "6",
+            "--enterprises",
+            "30",
+            "--urban",
+            "20",
+            "--seed",
+            "7",
+            "--out",
+            "g",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    let out = parkplan_cmd(d)
+        .args([
+            "plan",
+            "--parcels",
+            "g/parcels.geojson",
+            "--sensitive",
+            "g/sensitive.geojson",
+        ])
+        .args([
+            "--enterprises",
+            "g/enterprises.csv",
+            "--enterprises",
+            "g/urban.csv",
+            "--out",
+            "o",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(d.join("o/relocation-map.svg")).unwrap();
+    assert!(
+        svg.contains("(20 sites") || svg_texts(&svg).iter().any(|t| t.starts_with("20 sites")),
+        "all 20 urban sites drawn"
+    );
+    for f in ["park-map.png", "relocation-map.png", "report.html"] {
+        assert!(d.join("o").join(f).metadata().unwrap().len() > 1000, "{f}");
+    }
 }
 
 /// Renders for eyeballing: `PARKPLAN_LOOK=dir cargo test --test maps look -- --ignored`.
@@ -682,4 +741,15 @@ fn crop(png_bytes: &[u8], x: u32, y: u32, w: u32, h: u32) -> Vec<u8> {
     enc.set_color(png::ColorType::Rgb);
     enc.write_header().unwrap().write_image_data(&out).unwrap();
     bytes
+}
+
+/// Crop a PNG file for looking closely: `PARKPLAN_CROP="in.png out.png x y w h"`.
+#[test]
+#[ignore]
+fn look_crop() {
+    let spec = std::env::var("PARKPLAN_CROP").unwrap();
+    let a: Vec<&str> = spec.split_whitespace().collect();
+    let n = |i: usize| a[i].parse::<u32>().unwrap();
+    let bytes = std::fs::read(a[0]).unwrap();
+    std::fs::write(a[1], crop(&bytes, n(2), n(3), n(4), n(5))).unwrap();
 }

@@ -34,6 +34,14 @@ pub struct Args {
     out: PathBuf,
 }
 
+/// Print the warnings that came with loading the scenario, on stderr.
+pub(crate) fn print_load_warnings(s: &Scenario) {
+    let registries = s.registries.iter().flat_map(|(_, r)| &r.warnings);
+    for w in s.park.warnings.iter().chain(registries) {
+        eprintln!("{w}");
+    }
+}
+
 /// The scenario's files with any given on the command line in place of the bundled ones.
 pub(crate) fn scenario_files(
     parcels: Option<PathBuf>,
@@ -273,13 +281,7 @@ fn apply_ranking(path: &Path, sites: &mut [Site]) -> Result<(), Problems> {
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let files = scenario_files(args.parcels, args.sensitive, args.enterprises, args.rules);
     let scenario = load_scenario(&files)?;
-    super::print_warnings(
-        scenario
-            .park
-            .warnings
-            .iter()
-            .chain(scenario.registries.iter().flat_map(|(_, r)| &r.warnings)),
-    );
+    print_load_warnings(&scenario);
     let (assigned, links) = match &args.assignments {
         Some(p) => load_assignments(p, &scenario)?,
         None => Default::default(),

@@ -85,13 +85,7 @@ fn progress(stage: &str, started: Instant, what: &str) {
 fn stage_validate(files: &ScenarioFiles) -> Result<(Scenario, Part), parkplan::Error> {
     let t = Instant::now();
     let scenario = load_scenario(files)?;
-    super::print_warnings(
-        scenario
-            .park
-            .warnings
-            .iter()
-            .chain(scenario.registries.iter().flat_map(|(_, r)| &r.warnings)),
-    );
+    maps::print_load_warnings(&scenario);
     let s = summarize(&scenario);
     if !s.overlaps.is_empty() {
         return Err(Problems(

@@ -985,11 +985,19 @@ pub fn draw_park_map<DB: DrawingBackend>(
             } else {
                 0
             };
+            // Kept inside the map box: shifted inward when the name is wider than the room left.
+            let colour = kind_colour(&s.kind);
+            let style = font(20.0).color(&colour);
+            let (w, _) = area
+                .estimate_text_size(s.label(), &style)
+                .map_err(err("park map"))?;
+            let half = w as i32 / 2 + 8;
+            let x = at.0.clamp(view.bx.0 + half, (view.bx.2 - half).max(view.bx.0 + half));
             boxed_text(
                 area,
                 s.label(),
-                (at.0, at.1 + dy),
-                &font(20.0).color(&kind_colour(&s.kind)),
+                (x, at.1 + dy),
+                &style,
                 0.7,
             )?;
         }
