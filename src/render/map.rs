@@ -992,14 +992,9 @@ pub fn draw_park_map<DB: DrawingBackend>(
                 .estimate_text_size(s.label(), &style)
                 .map_err(err("park map"))?;
             let half = w as i32 / 2 + 8;
-            let x = at.0.clamp(view.bx.0 + half, (view.bx.2 - half).max(view.bx.0 + half));
-            boxed_text(
-                area,
-                s.label(),
-                (x, at.1 + dy),
-                &style,
-                0.7,
-            )?;
+            let x =
+                at.0.clamp(view.bx.0 + half, (view.bx.2 - half).max(view.bx.0 + half));
+            boxed_text(area, s.label(), (x, at.1 + dy), &style, 0.7)?;
         }
     }
 
