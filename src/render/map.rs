@@ -918,51 +918,64 @@ pub fn draw_park_map<DB: DrawingBackend>(
         outline(area, &view, mp, edge, None)?;
     }
 
-    // Labels last, so no fill covers them: the enterprise's short name, the parcel id below it.
+    // Labels last, so no fill covers them. First the ids of parcels without an enterprise, then
+    // the enterprises' short names (with the parcel id below where there is room) on top; a
+    // name moves up or down inside its parcel to clear names already placed.
+    let extent_px = |mp: &MultiPolygon<f64>| {
+        mp.bounding_rect().map_or((0.0, 0.0), |r| {
+            (r.width() * view.scale, r.height() * view.scale)
+        })
+    };
     for (p, mp) in map.parcels.iter().zip(&g.parcels) {
+        if map.assigned.contains_key(&p.id) {
+            continue;
+        }
         let Some(anchor) = label_point(mp) else {
             continue;
         };
+        let style = font(13.0).color(&GREY);
+        let (w, _) = area
+            .estimate_text_size(&p.id, &style)
+            .map_err(err("park map"))?;
+        if (w as f64) < extent_px(mp).0 * 0.95 {
+            // Grey and hatched fills get a box behind the id; pale fills read without one.
+            let alpha = if p.status == ParcelStatus::Available {
+                0.0
+            } else {
+                0.8
+            };
+            boxed_text(area, &p.id, view.px(anchor), &style, alpha)?;
+        }
+    }
+    let mut taken: Vec<Bx> = Vec::new();
+    for (p, mp) in map.parcels.iter().zip(&g.parcels) {
+        let (Some(label), Some(anchor)) = (map.assigned.get(&p.id), label_point(mp)) else {
+            continue;
+        };
         let at = view.px(anchor);
-        let width_px = mp
-            .bounding_rect()
-            .map(|r| r.width() * view.scale)
-            .unwrap_or(0.0);
-        if let Some(label) = map.assigned.get(&p.id) {
-            let height_px = mp
-                .bounding_rect()
-                .map(|r| r.height() * view.scale)
-                .unwrap_or(0.0);
-            let (size, lines) = wrap_label(area, &label.short_name, width_px * 0.92, 13.0, 24.0)?;
-            let h = boxed_lines(area, &lines, at, &bold(size), 0.78)?;
-            // The parcel id under the name, where the parcel has room for it.
-            let id_style = font(13.0).color(&GREY);
-            let (iw, ih) = area
-                .estimate_text_size(&p.id, &id_style)
-                .map_err(err("park map"))?;
-            if (h + ih + 6) as f64 <= height_px * 0.95 && (iw as f64) <= width_px * 0.95 {
-                boxed_text(
-                    area,
-                    &p.id,
-                    (at.0, at.1 + (h + ih) as i32 / 2 + 5),
-                    &id_style,
-                    0.6,
-                )?;
-            }
-        } else {
-            let style = font(13.0).color(&GREY);
-            let (w, _) = area
-                .estimate_text_size(&p.id, &style)
-                .map_err(err("park map"))?;
-            if (w as f64) < width_px * 0.95 {
-                // Grey and hatched fills get a box behind the id; pale fills read without one.
-                let alpha = if p.status == ParcelStatus::Available {
-                    0.0
-                } else {
-                    0.8
-                };
-                boxed_text(area, &p.id, at, &style, alpha)?;
-            }
+        let (width_px, height_px) = extent_px(mp);
+        let (size, lines) = wrap_label(area, &label.short_name, width_px * 0.92, 13.0, 24.0)?;
+        let style = bold(size);
+        let (w, h) = measure_lines(area, &lines, &style)?;
+        let room = ((height_px as i32 - h as i32) / 2).max(0);
+        let boxed = |c: Px| centred_box(c, w, h);
+        let pick = [0, -room, room, -room / 2, room / 2]
+            .into_iter()
+            .map(|dy| (at.0, at.1 + dy))
+            .find(|c| clear(&taken, boxed(*c)))
+            .unwrap_or(at);
+        boxed_lines(area, &lines, pick, &style, 0.78)?;
+        taken.push(boxed(pick));
+        let id_style = font(13.0).color(&GREY);
+        let (iw, ih) = area
+            .estimate_text_size(&p.id, &id_style)
+            .map_err(err("park map"))?;
+        let id_at = (pick.0, pick.1 + (h + ih) as i32 / 2 + 5);
+        let id_box = centred_box(id_at, iw, ih);
+        let inside = (id_at.1 + ih as i32 / 2) as f64 <= at.1 as f64 + height_px * 0.47;
+        if inside && (iw as f64) <= width_px * 0.95 && clear(&taken, id_box) {
+            boxed_text(area, &p.id, id_at, &id_style, 0.6)?;
+            taken.push(id_box);
         }
     }
     // Names of the sensitive areas in view.
@@ -1200,6 +1213,37 @@ fn split_even(text: &str, n: usize) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let per = chars.len().div_ceil(n);
     chars.chunks(per).map(|c| c.iter().collect()).collect()
+}
+
+/// Width and height of a block of lines as [`boxed_lines`] draws it.
+fn measure_lines<DB: DrawingBackend>(
+    area: &Area<DB>,
+    lines: &[String],
+    style: &TextStyle,
+) -> Result<(u32, u32), RenderError> {
+    let mut w = 0;
+    let mut line_h = 0;
+    for l in lines {
+        let (lw, lh) = area.estimate_text_size(l, style).map_err(err("map"))?;
+        w = w.max(lw);
+        line_h = line_h.max(lh);
+    }
+    Ok((w, (line_h + 2) * lines.len() as u32))
+}
+
+/// The box of a `w` x `h` block centred on `c`, with the margin the white box has.
+fn centred_box(c: Px, w: u32, h: u32) -> Bx {
+    let (w2, h2) = (w as i32 / 2 + 3, h as i32 / 2 + 2);
+    (c.0 - w2, c.1 - h2, c.0 + w2, c.1 + h2)
+}
+
+fn overlap(a: Bx, b: Bx) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// `b` overlaps none of the boxes `taken`.
+fn clear(taken: &[Bx], b: Bx) -> bool {
+    !taken.iter().any(|t| overlap(*t, b))
 }
 
 /// Lines of text centred on `at` with one white box behind them; returns the block's height.
