@@ -108,12 +108,6 @@ pub(crate) fn write_maps(
         buffers: map::buffers_from_rules(&s.rules.allocation),
         assigned,
     };
-    let park_svg = map::write_svg_and_png(
-        out,
-        "park-map",
-        || map::park_map_svg(&park),
-        || map::park_map_png(&park),
-    )?;
     let reloc = RelocationMap {
         title: "城区企业搬迁与转型 · Relocation of urban enterprises".into(),
         subtitle: subtitle(files, s),
@@ -121,12 +115,29 @@ pub(crate) fn write_maps(
         links,
         parcels: &s.park.parcels,
     };
-    let reloc_svg = map::write_svg_and_png(
-        out,
-        "relocation-map",
-        || map::relocation_map_svg(&reloc),
-        || map::relocation_map_png(&reloc),
-    )?;
+    // The two maps are independent: draw them on two threads.
+    parkplan::render::register_fonts();
+    let (park_svg, reloc_svg) = std::thread::scope(|scope| {
+        let park_job = scope.spawn(|| {
+            map::write_svg_and_png(
+                out,
+                "park-map",
+                || map::park_map_svg(&park),
+                || map::park_map_png(&park),
+            )
+        });
+        let reloc_svg = map::write_svg_and_png(
+            out,
+            "relocation-map",
+            || map::relocation_map_svg(&reloc),
+            || map::relocation_map_png(&reloc),
+        );
+        let park_svg = park_job
+            .join()
+            .unwrap_or_else(|_| Err(parkplan::Error::Other("drawing the park map failed".into())));
+        (park_svg, reloc_svg)
+    });
+    let (park_svg, reloc_svg) = (park_svg?, reloc_svg?);
     Ok((park_svg, reloc_svg))
 }
 
