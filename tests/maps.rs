@@ -97,7 +97,7 @@ fn load(bx: usize, by: usize) -> parkplan::Park {
     }
 }
 
-fn park_map<'a>(park: &'a parkplan::Park, assigned: BTreeMap<String, Label>) -> ParkMap<'a> {
+fn park_map<'a>(park: &'a parkplan::Park, assigned: BTreeMap<String, Vec<Label>>) -> ParkMap<'a> {
     let rules = parkplan::rules::load(Path::new(RULES)).unwrap();
     ParkMap {
         title: "灵昆高新园区 地块布局 park layout".into(),
@@ -123,7 +123,7 @@ const NAMES: &[&str] = &[
 ];
 
 /// Every third available parcel gets an enterprise.
-fn assignments(park: &parkplan::Park) -> BTreeMap<String, Label> {
+fn assignments(park: &parkplan::Park) -> BTreeMap<String, Vec<Label>> {
     park.parcels
         .iter()
         .filter(|p| p.status == parkplan::model::ParcelStatus::Available)
@@ -133,11 +133,11 @@ fn assignments(park: &parkplan::Park) -> BTreeMap<String, Label> {
             let name = NAMES[n % NAMES.len()];
             (
                 p.id.clone(),
-                Label {
+                vec![Label {
                     short_name: map::short_name(name),
                     enterprise_id: format!("E{n:03}"),
                     cluster: p.cluster.clone(),
-                },
+                }],
             )
         })
         .collect()
@@ -174,12 +174,14 @@ fn park_map_svg_labels_every_assigned_parcel() {
     assert!(assigned.len() >= 10);
     let svg = map::park_map_svg(&park_map(&park, assigned.clone())).unwrap();
     let texts = svg_texts(&svg);
-    for (parcel, label) in &assigned {
-        assert!(
-            has_label(&texts, &xml_escape(&label.short_name)),
-            "no label {:?} for parcel {parcel}",
-            label.short_name
-        );
+    for (parcel, labels) in &assigned {
+        for label in labels {
+            assert!(
+                has_label(&texts, &xml_escape(&label.short_name)),
+                "no label {:?} for parcel {parcel}",
+                label.short_name
+            );
+        }
     }
     // User text is escaped, never raw markup.
     assert!(svg.contains("Acme &amp; Sons &lt;Photonics&gt;"));
@@ -197,6 +199,29 @@ fn park_map_svg_labels_every_assigned_parcel() {
 }
 
 #[test]
+fn park_map_names_every_enterprise_sharing_a_block() {
+    let park = load(2, 1);
+    let id = park.parcels[0].id.clone();
+    let labels: Vec<Label> = ["瓯华电子", "灵昆医药", "海川材料"]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Label {
+            short_name: n.to_string(),
+            enterprise_id: format!("E{i}"),
+            cluster: "general".into(),
+        })
+        .collect();
+    let svg = map::park_map_svg(&park_map(&park, BTreeMap::from([(id, labels)]))).unwrap();
+    let texts = svg_texts(&svg);
+    for name in ["瓯华电子", "灵昆医药", "海川材料"] {
+        assert!(
+            texts.iter().any(|t| t == name),
+            "{name} not drawn on its own line"
+        );
+    }
+}
+
+#[test]
 fn png_is_print_size_and_draws_chinese_glyphs() {
     let park = load(2, 1);
     let id = park.parcels[0].id.clone();
@@ -205,11 +230,11 @@ fn png_is_print_size_and_draws_chinese_glyphs() {
         if !name.is_empty() {
             a.insert(
                 id.clone(),
-                Label {
+                vec![Label {
                     short_name: name.into(),
                     enterprise_id: "E1".into(),
                     cluster: "electronics".into(),
-                },
+                }],
             );
         }
         map::park_map_png(&park_map(&park, a)).unwrap()
@@ -459,7 +484,11 @@ fn map_command_names_a_bad_assignment() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     write_scenario(d, 1, 1);
-    std::fs::write(d.join("a.csv"), "enterprise_id,parcel_id\nE000,NO-SUCH\n").unwrap();
+    std::fs::write(
+        d.join("a.csv"),
+        "enterprise_id,parcel_id\nE000,NO-SUCH\nE001,LK-00-0\nE001,LK-00-1\n",
+    )
+    .unwrap();
     let out = parkplan_cmd(d)
         .args([
             "map",
@@ -477,6 +506,11 @@ fn map_command_names_a_bad_assignment() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("a.csv") && err.contains("line 2") && err.contains("NO-SUCH"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 4")
+            && err.contains("\"E001\" is assigned twice: also to parcel \"LK-00-0\" on line 3"),
         "{err}"
     );
     assert!(

@@ -96,7 +96,7 @@ pub(crate) fn write_maps(
     out: &Path,
     files: &ScenarioFiles,
     s: &Scenario,
-    assigned: BTreeMap<String, Label>,
+    assigned: map::Assigned,
     sites: Vec<Site>,
     links: Vec<Link>,
 ) -> Result<(String, String), parkplan::Error> {
@@ -210,11 +210,12 @@ fn read_columns(path: &Path, columns: &[&str]) -> Result<Vec<(u64, Vec<String>)>
     Ok(rows)
 }
 
-/// Labels and relocation lines from an assignments CSV; every id must exist in the scenario.
+/// Labels and relocation lines from an assignments CSV; every id must exist in the scenario and
+/// an enterprise takes one parcel (a parcel may take several, as in block mode).
 pub(crate) fn load_assignments(
     path: &Path,
     s: &Scenario,
-) -> Result<(BTreeMap<String, Label>, Vec<Link>), Problems> {
+) -> Result<(map::Assigned, Vec<Link>), Problems> {
     let enterprises: HashMap<&str, &parkplan::Enterprise> = s
         .registries
         .iter()
@@ -224,7 +225,8 @@ pub(crate) fn load_assignments(
     let parcels: HashMap<&str, &parkplan::Parcel> =
         s.park.parcels.iter().map(|p| (p.id.as_str(), p)).collect();
     let mut problems = Problems::default();
-    let mut assigned = BTreeMap::new();
+    let mut assigned: map::Assigned = BTreeMap::new();
+    let mut placed: HashMap<String, (u64, String)> = HashMap::new();
     let mut links = Vec::new();
     for (line, v) in read_columns(path, &["enterprise_id", "parcel_id"])? {
         let (eid, pid) = (&v[0], &v[1]);
@@ -255,14 +257,18 @@ pub(crate) fn load_assignments(
             enterprise_id: e.id.clone(),
             cluster,
         };
-        if let Some(prev) = assigned.insert(pid.clone(), label) {
+        if let Some(prev) = placed.insert(e.id.clone(), (line, pid.clone())) {
             problems.push(InputError::new(
                 path,
                 Place::Line(line),
-                Some("parcel_id"),
-                format!("parcel {pid:?} is assigned twice (also to {:?}); draw one enterprise per parcel", prev.enterprise_id),
+                Some("enterprise_id"),
+                format!(
+                    "{eid:?} is assigned twice: also to parcel {:?} on line {}",
+                    prev.1, prev.0
+                ),
             ));
         }
+        assigned.entry(pid.clone()).or_default().push(label);
         if e.site().is_some() {
             links.push(Link {
                 enterprise_id: e.id.clone(),

@@ -9,10 +9,9 @@
 use super::map as maps;
 use parkplan::error::{InputError, Place, Problems};
 use parkplan::model::Candidate;
-use parkplan::render::map::{Label, Link, Site};
+use parkplan::render::map::{Assigned, Link, Site};
 use parkplan::report::{Figure, ReportInput, Section, Table};
 use parkplan::validate::{Scenario, ScenarioFiles, load_scenario, summarize};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -69,7 +68,7 @@ pub(crate) struct Ranked {
 pub(crate) struct Allocated {
     pub part: Part,
     /// Parcel id -> the enterprise placed there, for the park map.
-    pub assigned: BTreeMap<String, Label>,
+    pub assigned: Assigned,
     /// Convert/relocate enterprises to their parcel (assigned) or best option (not assigned).
     pub links: Vec<Link>,
 }
@@ -249,9 +248,13 @@ fn stage_rank(s: &Scenario, _out: &Path) -> Result<Ranked, parkplan::Error> {
 // LEAD: call parkplan::allocate on s.park, s.rules and screen.candidates + rank.candidates,
 // write parcels.geojson, assignments.csv and summary.json into `out`, and fill: part.summary
 // (placed, unplaced, objective, gap), part.section (allocation table; unplaced with reasons),
-// part.files, `assigned` (parcel id -> Label { short_name: render::map::short_name(name),
-// enterprise_id, cluster }) and `links` (each convert/relocate enterprise to its parcel,
-// assigned = true, or to its best feasible parcel, assigned = false).
+// part.files, `assigned` and `links`. With the allocate branch's `Allocation`:
+//   assigned: for each a in allocation.assignments, push Label { short_name:
+//     render::map::short_name(&candidate.name), enterprise_id: a.enterprise_id, cluster:
+//     candidate.cluster } onto assigned[a.parcel_id] (several per parcel in block mode);
+//   links: for each converting candidate with a site, Link { enterprise_id, parcel_id,
+//     assigned: true } from its assignment, else from allocation.options with rank 1,
+//     assigned: false (its best option, drawn dashed).
 fn stage_allocate(
     _s: &Scenario,
     screen: &Screened,

@@ -58,6 +58,9 @@ pub struct Label {
     pub cluster: String,
 }
 
+/// Parcel id -> the enterprises placed on it (one in plot mode, possibly several in block mode).
+pub type Assigned = BTreeMap<String, Vec<Label>>;
+
 /// Everything the park layout map draws.
 #[derive(Debug, Clone)]
 pub struct ParkMap<'a> {
@@ -69,8 +72,9 @@ pub struct ParkMap<'a> {
     /// Buffer distances drawn as rings around the sensitive areas: (kind, metres).
     /// [`buffers_from_rules`] gives every distinct distance per kind of a rule set.
     pub buffers: Vec<(String, f64)>,
-    /// Parcel id -> the enterprise placed on it.
-    pub assigned: BTreeMap<String, Label>,
+    /// Parcel id -> the enterprises placed on it (one in plot mode, possibly several in block
+    /// mode; drawn one name a line).
+    pub assigned: Assigned,
 }
 
 /// An urban enterprise at its current site.
@@ -949,12 +953,29 @@ pub fn draw_park_map<DB: DrawingBackend>(
     }
     let mut taken: Vec<Bx> = Vec::new();
     for (p, mp) in map.parcels.iter().zip(&g.parcels) {
-        let (Some(label), Some(anchor)) = (map.assigned.get(&p.id), label_point(mp)) else {
+        let (Some(labels), Some(anchor)) = (map.assigned.get(&p.id), label_point(mp)) else {
             continue;
         };
+        if labels.is_empty() {
+            continue;
+        }
         let at = view.px(anchor);
         let (width_px, height_px) = extent_px(mp);
-        let (size, lines) = wrap_label(area, &label.short_name, width_px * 0.92, 13.0, 24.0)?;
+        let (size, lines) = if let [label] = labels.as_slice() {
+            wrap_label(area, &label.short_name, width_px * 0.92, 13.0, 24.0)?
+        } else {
+            // Several enterprises share the parcel (block mode): one name a line.
+            let lines: Vec<String> = labels.iter().map(|l| l.short_name.clone()).collect();
+            let longest = lines
+                .iter()
+                .max_by_key(|l| l.chars().count())
+                .cloned()
+                .unwrap_or_default();
+            let by_height = height_px * 0.9 / (1.3 * lines.len() as f64);
+            let size = fit_size(area, &longest, width_px * 0.92, 11.0, 18.0)?
+                .min(by_height.max(11.0).floor());
+            (size, lines)
+        };
         let style = bold(size);
         let (w, h) = measure_lines(area, &lines, &style)?;
         let room = ((height_px as i32 - h as i32) / 2).max(0);
