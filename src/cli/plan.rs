@@ -228,9 +228,12 @@ fn stage_screen(_s: &Scenario, _out: &Path) -> Result<Screened, parkplan::Error>
 /// Stage 3: rank the urban enterprises.
 // LEAD: call parkplan::evaluate on `s`, write rank.csv into `out`, and fill: part.summary
 // (counts by class A/B/C/D, relocate, convert), part.section (relocation ranking table with
-// burden, class, action; ranking charts), part.files, `candidates` (converting enterprises), and
-// `sites`: one Site per urban enterprise with class ("A".."D" or "not rated") and action. Start
-// from `maps::sites(s)` (id, name, lon, lat) and set class and action from the ranking.
+// burden, class, action; the charts: `render::charts::write_ranking_charts(&ranking, out)`
+// returns the files it wrote, and `svg_figures` below turns its .svg files into report figures),
+// part.files, `candidates` (converting enterprises), and `sites`: one Site per urban enterprise
+// with class ("A".."D", or "not rated") and action ("retain", "rectify", "relocate",
+// "convert"). Start from `maps::sites(s)` (id, name, lon, lat) and set class and action from
+// the ranking's evaluations by id.
 fn stage_rank(s: &Scenario, _out: &Path) -> Result<Ranked, parkplan::Error> {
     Ok(Ranked {
         part: not_built(
@@ -242,6 +245,24 @@ fn stage_rank(s: &Scenario, _out: &Path) -> Result<Ranked, parkplan::Error> {
         candidates: vec![],
         sites: maps::sites(s),
     })
+}
+
+/// Report figures from the SVG files a stage wrote (its charts), captioned with the file name.
+#[allow(dead_code)] // used once the rank and screen stages are wired in
+fn svg_figures(paths: &[PathBuf]) -> Result<Vec<Figure>, parkplan::Error> {
+    let mut out = Vec::new();
+    for p in paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+    {
+        let svg = std::fs::read_to_string(p).map_err(|e| parkplan::Error::io(p, e))?;
+        let caption = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push(Figure { caption, svg });
+    }
+    Ok(out)
 }
 
 /// Stage 4: allocate the candidates to parcels.
