@@ -832,6 +832,48 @@ fn fmt_score(s: Option<f64>) -> String {
     s.map(|v| format!("{v:.4}")).unwrap_or_default()
 }
 
+/// Header of the CSV output.
+const CSV_HEADER: &[u8] = b"id,name,decision,score,failed,rules_version,rules_sha256\n";
+
+/// `;`-separated ids of the required and conditional criteria not passed.
+fn failed_text(outs: &[Outcome], rules: &RuleSet) -> String {
+    let mut s = String::new();
+    for (o, c) in outs.iter().zip(&rules.admission.criteria) {
+        if o.status.is_failure() && c.severity != Severity::Preferred {
+            if !s.is_empty() {
+                s.push(';');
+            }
+            s.push_str(&c.id);
+        }
+    }
+    s
+}
+
+fn csv_row(
+    out: &mut csv::Writer<Vec<u8>>,
+    e: &Enterprise,
+    decision: Decision,
+    score: Option<f64>,
+    outs: &[Outcome],
+    rules: &RuleSet,
+) -> csv::Result<()> {
+    out.write_record([
+        e.id.as_str(),
+        e.name.as_str(),
+        decision.name(),
+        &fmt_score(score),
+        &failed_text(outs, rules),
+        &rules.version,
+        &rules.hash,
+    ])
+}
+
+fn csv_buffer(rows: usize) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::with_capacity(rows * 160))
+}
+
 /// CSV: `id,name,decision,score,failed,rules_version,rules_sha256`, one row per enterprise in
 /// input order; `failed` lists the required and conditional criteria not passed, `;`-separated.
 pub fn write_csv(
@@ -840,27 +882,22 @@ pub fn write_csv(
     enterprises: &[Enterprise],
     rules: &RuleSet,
 ) -> std::io::Result<()> {
-    w.write_all(b"id,name,decision,score,failed,rules_version,rules_sha256\n")?;
+    w.write_all(CSV_HEADER)?;
     let chunks: Vec<std::io::Result<Vec<u8>>> = report
         .rows
         .par_chunks(8192)
         .enumerate()
         .map(|(k, rows)| {
-            let mut out = csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(Vec::with_capacity(rows.len() * 96));
+            let mut out = csv_buffer(rows.len());
             for (j, r) in rows.iter().enumerate() {
-                let i = k * 8192 + j;
-                let failed: Vec<&str> = report.failed(i, rules).collect();
-                out.write_record([
-                    r.id.as_str(),
-                    enterprises[r.index].name.as_str(),
-                    r.decision.name(),
-                    &fmt_score(r.score),
-                    &failed.join(";"),
-                    &report.rules_version,
-                    &report.rules_hash,
-                ])?;
+                csv_row(
+                    &mut out,
+                    &enterprises[r.index],
+                    r.decision,
+                    r.score,
+                    report.outcomes(k * 8192 + j),
+                    rules,
+                )?;
             }
             out.into_inner().map_err(|e| e.into_error())
         })
@@ -869,6 +906,58 @@ pub fn write_csv(
         w.write_all(&c?)?;
     }
     Ok(())
+}
+
+/// The CSV output of a whole file, screened chunk by chunk (see [`screen_csv_text`]).
+#[derive(Debug)]
+pub struct StreamedCsv {
+    /// The CSV text in pieces, header first; write them in order.
+    pub chunks: Vec<Vec<u8>>,
+    pub warnings: Vec<crate::Warning>,
+    /// Admit, conditional, reject.
+    pub counts: (usize, usize, usize),
+}
+
+/// Screen enterprise CSV text straight to the CSV output of [`write_csv`], parsing and
+/// screening chunk by chunk on all cores so a million rows never sit in memory at once.
+/// Same bytes as `screen` + `write_csv`. `None` when the file has any problem: load it with
+/// [`crate::io::enterprises::read_enterprises`] to get the located errors.
+pub fn screen_csv_text(
+    path: &std::path::Path,
+    text: &str,
+    rules: &RuleSet,
+    date: NaiveDate,
+) -> Option<StreamedCsv> {
+    let margins = margins(rules);
+    let n = rules.admission.criteria.len();
+    let (parts, warnings) = crate::io::enterprises::for_each_chunk(path, text, |ents| {
+        let mut out = csv_buffer(ents.len());
+        let mut outs = Vec::with_capacity(n);
+        let mut counts = (0, 0, 0);
+        for e in &ents {
+            outs.clear();
+            let (decision, score) = screen_one(e, rules, &margins, date, &mut outs);
+            match decision {
+                Decision::Admit => counts.0 += 1,
+                Decision::Conditional => counts.1 += 1,
+                Decision::Reject => counts.2 += 1,
+            }
+            csv_row(&mut out, e, decision, score, &outs, rules).ok()?;
+        }
+        Some((out.into_inner().ok()?, counts))
+    })?;
+    let mut chunks = vec![CSV_HEADER.to_vec()];
+    let mut counts = (0, 0, 0);
+    for p in parts {
+        let (buf, c) = p?;
+        chunks.push(buf);
+        counts = (counts.0 + c.0, counts.1 + c.1, counts.2 + c.2);
+    }
+    Some(StreamedCsv {
+        chunks,
+        warnings,
+        counts,
+    })
 }
 
 /// JSON: the rule set's version and hash, the date, and every enterprise's full [`Trace`].

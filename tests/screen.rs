@@ -572,3 +572,56 @@ fn cli_compare_names_the_criteria_that_moved() {
         "{text}"
     );
 }
+
+#[test]
+fn streamed_csv_is_byte_identical_to_screen_then_write() {
+    let rules = rules();
+    let cases: Vec<Vec<(&str, &str)>> = vec![
+        vec![],
+        vec![("violations", "2")],
+        vec![("planned_far", "")],
+        vec![("revenue", "0")],
+        vec![("name", "\"甲, 乙\"")],
+    ];
+    let refs: Vec<&[(&str, &str)]> = cases.iter().map(Vec::as_slice).collect();
+    let ents = registry(&refs);
+    let mut text = Vec::new();
+    parkplan::io::enterprises::write_enterprises(&mut text, &ents).unwrap();
+    let text = String::from_utf8(text).unwrap();
+    let report = screen(&ents, &rules, date());
+    let mut want = Vec::new();
+    parkplan::screen::write_csv(&mut want, &report, &ents, &rules).unwrap();
+    let got = parkplan::screen::screen_csv_text(Path::new("t.csv"), &text, &rules, date())
+        .expect("clean file streams");
+    assert_eq!(got.chunks.concat(), want);
+    assert_eq!(got.counts, report.counts());
+    // Any problem (here a duplicate id) leaves the file to the sequential reader's errors.
+    let dup = format!("{text}{}", text.lines().nth(1).unwrap());
+    assert!(parkplan::screen::screen_csv_text(Path::new("t.csv"), &dup, &rules, date()).is_none());
+}
+
+#[test]
+fn cli_refuses_a_bad_cell_with_its_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("bad.csv");
+    std::fs::write(
+        &csv,
+        format!("{HEADER}\nE1,甲,C3911,municipal,2027-01-01,0,n/a,1,1,1,1,1,light,0,1,1,1\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out.csv");
+    let o = bin()
+        .args(["screen", "--enterprises"])
+        .arg(&csv)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("bad.csv: row 2 (line 2): revenue: expected a number, got \"n/a\""),
+        "{err}"
+    );
+    assert!(!out.exists());
+}

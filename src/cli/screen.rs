@@ -2,7 +2,9 @@
 
 use crate::cli::Format;
 use parkplan::io::{bundled, enterprises::load_enterprises, write_atomic};
-use parkplan::screen::{Change, compare, screen, trace, write_csv, write_explain, write_json};
+use parkplan::screen::{
+    Change, compare, screen, screen_csv_text, trace, write_csv, write_explain, write_json,
+};
 use parkplan::{Error, InputError, rules};
 use std::io::Write;
 use std::path::PathBuf;
@@ -61,11 +63,29 @@ pub fn run(args: Args) -> Result<(), Error> {
     let ent_path = args.enterprises.unwrap_or_else(bundled::applicants);
     let rules = rules::load(&rules_path)?;
     let other = args.compare.as_ref().map(|p| rules::load(p)).transpose()?;
-    let registry = load_enterprises(&ent_path)?;
-    crate::cli::print_warnings(&registry.warnings);
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
+    if args.format == Format::Csv && args.explain.is_none() && other.is_none() {
+        // The common case streams: parse, screen and format chunk by chunk on all cores.
+        let text = parkplan::io::read_utf8(&ent_path)?;
+        if let Some(out) = screen_csv_text(&ent_path, &text, &rules, date) {
+            drop(text);
+            crate::cli::print_warnings(&out.warnings);
+            let (a, c, r) = out.counts;
+            eprintln!(
+                "screened {} enterprises on {date} with rules {} (sha256 {}): {a} admit, {c} conditional, {r} reject",
+                a + c + r,
+                rules.version,
+                rules.short_hash()
+            );
+            return emit(&args.out, |w| {
+                out.chunks.iter().try_for_each(|c| w.write_all(c))
+            });
+        }
+    }
+    let registry = load_enterprises(&ent_path)?;
+    crate::cli::print_warnings(&registry.warnings);
     let ents = &registry.enterprises;
     let report = screen(ents, &rules, date);
 

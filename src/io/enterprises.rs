@@ -324,12 +324,28 @@ fn build(row: &mut Row, id: String, warnings: &mut Vec<Warning>) -> Enterprise {
 /// Files at least this large are parsed on all cores (see [`read_parallel`]).
 const PARALLEL_BYTES: usize = 2 << 20;
 
-/// The fast path for large, clean files: the text is cut into chunks at record boundaries
-/// (newlines outside quotes) and the chunks are parsed on all cores. It gives up (`None`) at the
-/// first problem of any kind, and [`read_enterprises`] then reads the file sequentially, so
-/// errors, warnings and their order are exactly those of the sequential reader.
+/// The fast path for large, clean files: all of them in memory, from [`for_each_chunk`].
 fn read_parallel(path: &Path, text: &str) -> Option<Registry> {
+    let (parts, warnings) = for_each_chunk(path, text, |v| v)?;
+    let mut enterprises = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for e in parts {
+        enterprises.extend(e);
+    }
+    Some(Registry { enterprises, warnings })
+}
+
+/// Parse a clean file on all cores and hand each chunk's enterprises, in file order, to `each`,
+/// so a caller can process a file larger than it wants to hold (the screening stage streams
+/// 1M rows this way). The text is cut at record boundaries (newlines outside quotes).
+///
+/// Gives up (`None`) at the first problem of any kind — a bad cell, a malformed record, a
+/// missing or duplicate id — and the caller then uses [`read_enterprises`], whose sequential
+/// reader reports every problem with its line. Returns the results in chunk order and the
+/// warnings in file order, exactly as the sequential reader gives them.
+pub fn for_each_chunk<R: Send>(path: &Path, text: &str, each: impl Fn(Vec<Enterprise>) -> R + Sync) -> Option<(Vec<R>, Vec<Warning>)> {
+    use std::hash::BuildHasher;
     use rayon::prelude::*;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let headers = reader.headers().ok()?.clone();
     let bytes = text.as_bytes();
@@ -381,7 +397,10 @@ fn read_parallel(path: &Path, text: &str) -> Option<Registry> {
         first_lines.push(line);
         line += n;
     }
-    let parts: Vec<(Vec<Enterprise>, Vec<Warning>)> = chunks
+    // Duplicate ids are found from 64-bit hashes; equal hashes (a duplicate, or a collision)
+    // send the file to the sequential reader, which decides exactly.
+    let hasher = std::collections::hash_map::RandomState::new();
+    let parts: Vec<(R, Vec<u64>, Vec<Warning>)> = chunks
         .par_iter()
         .zip(first_lines)
         .map(|(chunk, first)| {
@@ -403,20 +422,22 @@ fn read_parallel(path: &Path, text: &str) -> Option<Registry> {
                 }
                 out.push(e);
             }
-            Some((out, warnings))
+            let ids = out.iter().map(|e| hasher.hash_one(&e.id)).collect();
+            Some((each(out), ids, warnings))
         })
         .collect::<Option<Vec<_>>>()?;
-    let mut enterprises = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
-    for (e, w) in parts {
-        enterprises.extend(e);
+    let mut ids = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    let mut results = Vec::with_capacity(parts.len());
+    for (r, h, w) in parts {
+        results.push(r);
+        ids.extend(h);
         warnings.extend(w);
     }
-    let mut seen = std::collections::HashSet::with_capacity(enterprises.len());
-    if !enterprises.iter().all(|e| seen.insert(e.id.as_str())) {
+    ids.par_sort_unstable();
+    if ids.windows(2).any(|w| w[0] == w[1]) {
         return None;
     }
-    drop(seen);
-    Some(Registry { enterprises, warnings })
+    Some((results, warnings))
 }
 
 /// The warning for columns the file does not have.
