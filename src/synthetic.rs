@@ -13,10 +13,10 @@
 
 use crate::io::geojson::round_to;
 use crate::model::{
-    Enterprise, GENERAL_CLUSTER, HightechLevel, IndustryCode, LandUse, M2_PER_MU, Parcel,
-    ParcelStatus, PollutionClass, SensitiveArea,
+    Categorical, Enterprise, GENERAL_CLUSTER, HightechLevel, IndustryCode, LandUse, M2_PER_MU,
+    Parcel, ParcelStatus, PollutionClass, SensitiveArea,
 };
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use geo::{Coord, GeodesicArea, Geometry, LineString, MultiPolygon, Point, Polygon};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -1472,11 +1472,11 @@ pub fn write_rows(buf: &mut Vec<u8>, rows: &[Enterprise]) {
         }
         buf.push(b',');
         if let Some(l) = e.hightech_level {
-            buf.extend_from_slice(l.to_string().as_bytes());
+            buf.extend_from_slice(l.name().as_bytes());
         }
         buf.push(b',');
         if let Some(d) = e.cert_expiry {
-            let _ = write!(buf, "{}", d.format("%Y-%m-%d"));
+            let _ = write!(buf, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
         }
         push_num(buf, e.catalogue_products);
         push_num(buf, e.revenue_10k_yuan);
@@ -1495,7 +1495,7 @@ pub fn write_rows(buf: &mut Vec<u8>, rows: &[Enterprise]) {
         push_num(buf, e.nox_t);
         buf.push(b',');
         if let Some(p) = e.pollution_class {
-            buf.extend_from_slice(p.to_string().as_bytes());
+            buf.extend_from_slice(p.name().as_bytes());
         }
         push_num(buf, e.violations);
         buf.push(b',');
