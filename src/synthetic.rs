@@ -1067,7 +1067,7 @@ fn applicant_rd_ratio(r: &mut ChaCha8Rng, revenue: f64) -> f64 {
     } else {
         0.03
     };
-    if r.random::<f64>() < 0.12 {
+    if r.random::<f64>() < 0.08 {
         uni(r, 0.01, threshold * 0.95)
     } else {
         threshold * uni(r, 1.05, 2.6)
@@ -1094,13 +1094,13 @@ pub fn applicant(r: &mut ChaCha8Rng, id: String, line: u64, name_buf: &mut Strin
     let lvl = level(r, [0.12, 0.3, 0.33, 0.25]);
     let cert_expiry = (lvl != HightechLevel::None).then(|| expiry(r));
     let rd = money(revenue * applicant_rd_ratio(r, revenue));
-    let share = if r.random::<f64>() < 0.1 {
+    let share = if r.random::<f64>() < 0.07 {
         uni(r, 0.35, 0.59)
     } else {
         uni(r, 0.62, 0.95)
     };
     let staff = (revenue / uni(r, 60.0, 200.0)).round().max(8.0);
-    let rd_staff_share = if r.random::<f64>() < 0.08 {
+    let rd_staff_share = if r.random::<f64>() < 0.06 {
         uni(r, 0.03, 0.09)
     } else {
         uni(r, 0.11, 0.45)
@@ -1153,7 +1153,7 @@ pub fn applicant(r: &mut ChaCha8Rng, id: String, line: u64, name_buf: &mut Strin
         hightech_revenue_10k_yuan: Some(money(revenue * share)),
         staff: Some(staff),
         rd_staff: Some(rd_staff),
-        ip_count: Some(if r.random::<f64>() < 0.05 {
+        ip_count: Some(if r.random::<f64>() < 0.03 {
             0.0
         } else {
             f64::from(r.random_range(1..=40u32))
@@ -1395,8 +1395,8 @@ pub enum RowKind {
 /// made in parallel and the file is the same whatever the number of threads.
 pub const CHUNK_ROWS: usize = 16_384;
 
-/// In large registries a few cells are left empty ("not reported"), as real returns have.
-const MISSING_RATE: f64 = 0.002;
+/// Share of large-registry rows with one cell left empty ("not reported"), as real returns have.
+const MISSING_ROW_SHARE: f64 = 0.01;
 
 /// Rows `[chunk * CHUNK_ROWS, ...)` of a large registry of `n` rows.
 pub fn registry_chunk(kind: RowKind, n: usize, seed: u64, chunk: usize) -> Vec<Enterprise> {
@@ -1411,7 +1411,7 @@ pub fn registry_chunk(kind: RowKind, n: usize, seed: u64, chunk: usize) -> Vec<E
                 RowKind::Applicants => applicant(&mut r, format!("E{:07}", i + 1), line, &mut name),
                 RowKind::Urban => urban(&mut r, format!("U{:07}", i + 1), line, &mut name),
             };
-            if r.random::<f64>() < MISSING_RATE * 20.0 {
+            if r.random::<f64>() < MISSING_ROW_SHARE {
                 // One of the common gaps: R&D, energy or staff not reported.
                 match r.random_range(0..3) {
                     0 => e.rd_expense_10k_yuan = None,
