@@ -730,6 +730,14 @@ const PARCELS_PER_BLOCK: f64 = 6.0;
 /// grid centred on Lingkun: each block slot holds either a block of parcels or a sensitive area
 /// (village, school, hospital, wetland, reservoir) set back 0-80 m inside its slot, so buffers
 /// across a 24-40 m road bite. The grid is about square; 100,000 parcels span about 80 km.
+///
+/// ```
+/// use parkplan::synthetic::{park, Size};
+/// let (parcels, sensitive) = park(Size { parcels: 50, sensitive: 5 }, 1).unwrap();
+/// assert_eq!((parcels.len(), sensitive.len()), (50, 5));
+/// assert!(parcels.iter().all(|p| (10.0..=200.0).contains(&p.area_mu)));
+/// assert!(park(Size { parcels: 0, sensitive: 5 }, 1).is_err());
+/// ```
 pub fn park(size: Size, seed: u64) -> Result<(Vec<Parcel>, Vec<SensitiveArea>), SizeError> {
     size.check()?;
     let mut grid_rng = rng(seed, stream::GRID);
@@ -1541,4 +1549,54 @@ pub fn write_registry(
         progress((last * CHUNK_ROWS).min(n) as u64);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cutting a block tiles it exactly with parcels of 12-195 mu, and each parcel's ring carries
+    /// every neighbour corner on its edges (no T-junctions, so shared edges are identical).
+    #[test]
+    fn blocks_are_tiled_exactly_within_the_size_range() {
+        for seed in 0..40 {
+            let mut r = rng(seed, stream::BLOCKS);
+            let block = Rect {
+                x0: 0.0,
+                y0: 0.0,
+                x1: f64::from(r.random_range(330..=520u32)),
+                y1: f64::from(r.random_range(260..=400u32)),
+            };
+            let target = block_target_mu(&mut r);
+            let mut rects = Vec::new();
+            subdivide(block, target, &mut r, &mut rects);
+            let total: f64 = rects.iter().map(|q| q.w() * q.h()).sum();
+            assert_eq!(
+                total,
+                block.w() * block.h(),
+                "seed {seed}: pieces do not tile the block"
+            );
+            let corners: Vec<(f64, f64)> = rects
+                .iter()
+                .flat_map(|q| [(q.x0, q.y0), (q.x1, q.y0), (q.x1, q.y1), (q.x0, q.y1)])
+                .collect();
+            for q in &rects {
+                assert!(
+                    (MIN_PIECE_MU..=MAX_PARCEL_MU).contains(&q.mu()),
+                    "seed {seed}: {} mu",
+                    q.mu()
+                );
+                let ring = parcel_ring(q, &corners);
+                for c in &corners {
+                    let on_edge = (c.0 == q.x0 || c.0 == q.x1) && (q.y0..=q.y1).contains(&c.1)
+                        || (c.1 == q.y0 || c.1 == q.y1) && (q.x0..=q.x1).contains(&c.0);
+                    assert_eq!(
+                        on_edge,
+                        ring.contains(c),
+                        "seed {seed}: corner {c:?} of {q:?}"
+                    );
+                }
+            }
+        }
+    }
 }
