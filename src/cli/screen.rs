@@ -71,7 +71,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         let text = parkplan::io::read_utf8(&ent_path)?;
         if let Some(out) = screen_csv_text(&ent_path, &text, &rules, date) {
             drop(text);
-            crate::cli::print_warnings(&out.warnings);
+            print_warnings(&out.warnings);
             let (a, c, r) = out.counts;
             eprintln!(
                 "screened {} enterprises on {date} with rules {} (sha256 {}): {a} admit, {c} conditional, {r} reject",
@@ -85,7 +85,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         }
     }
     let registry = load_enterprises(&ent_path)?;
-    crate::cli::print_warnings(&registry.warnings);
+    print_warnings(&registry.warnings);
     let ents = &registry.enterprises;
     let report = screen(ents, &rules, date);
 
@@ -182,5 +182,12 @@ fn write_changes(
             }
             out.flush()
         }
+    }
+}
+
+/// Loading warnings (inconsistent rows, unknown columns) go to stderr.
+fn print_warnings(warnings: &[parkplan::Warning]) {
+    for w in warnings {
+        eprintln!("{w}");
     }
 }

@@ -2,7 +2,9 @@
 //! without BOM, every cell validated, every bad cell reported with its line and column name.
 
 use crate::error::{InputError, Place, Problems, Warning};
-use crate::model::{Categorical, Enterprise, HightechLevel, IndustryCode, PollutionClass, Registry};
+use crate::model::{
+    Categorical, Enterprise, HightechLevel, IndustryCode, PollutionClass, Registry,
+};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::io::Write;
@@ -18,10 +20,24 @@ pub const COLUMNS: &[(&str, &[&str])] = &[
     ("industry_code", &["行业代码", "国民经济行业代码"]),
     ("hightech_level", &["高新技术企业级别", "高企级别"]),
     ("cert_expiry", &["证书有效期至", "证书到期日"]),
-    ("catalogue_products", &["目录产品数", "高新技术产品目录产品数"]),
-    ("revenue", &["营业收入", "主营业务收入", "营业收入(万元)", "主营业务收入(万元)"]),
+    (
+        "catalogue_products",
+        &["目录产品数", "高新技术产品目录产品数"],
+    ),
+    (
+        "revenue",
+        &[
+            "营业收入",
+            "主营业务收入",
+            "营业收入(万元)",
+            "主营业务收入(万元)",
+        ],
+    ),
     ("rd_expense", &["研发费用", "研发费用(万元)"]),
-    ("hightech_revenue", &["高新技术产品收入", "高新技术产品收入(万元)"]),
+    (
+        "hightech_revenue",
+        &["高新技术产品收入", "高新技术产品收入(万元)"],
+    ),
     ("staff", &["职工人数", "从业人员"]),
     ("rd_staff", &["科技人员", "研发人员"]),
     ("ip_count", &["知识产权数", "核心知识产权"]),
@@ -91,23 +107,45 @@ fn normalise_header(h: &str) -> String {
 }
 
 /// Map from canonical column name to its position in the file.
-fn header_map(path: &Path, headers: &csv::StringRecord, problems: &mut Problems, warnings: &mut Vec<Warning>) -> HashMap<&'static str, usize> {
+fn header_map(
+    path: &Path,
+    headers: &csv::StringRecord,
+    problems: &mut Problems,
+    warnings: &mut Vec<Warning>,
+) -> HashMap<&'static str, usize> {
     let mut map = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         let n = normalise_header(h);
-        let hit = COLUMNS.iter().find(|(name, aliases)| *name == n || aliases.iter().any(|a| normalise_header(a) == n));
+        let hit = COLUMNS
+            .iter()
+            .find(|(name, aliases)| *name == n || aliases.iter().any(|a| normalise_header(a) == n));
         match hit {
             Some((name, _)) => {
                 if map.insert(*name, i).is_some() {
-                    problems.push(InputError::new(path, Place::Line(1), Some(h), format!("column {name} appears twice")));
+                    problems.push(InputError::new(
+                        path,
+                        Place::Line(1),
+                        Some(h),
+                        format!("column {name} appears twice"),
+                    ));
                 }
             }
-            None => warnings.push(Warning(InputError::new(path, Place::Line(1), Some(h), "unknown column, ignored (see the README for the accepted names)"))),
+            None => warnings.push(Warning(InputError::new(
+                path,
+                Place::Line(1),
+                Some(h),
+                "unknown column, ignored (see the README for the accepted names)",
+            ))),
         }
     }
     for required in ["id", "name"] {
         if !map.contains_key(required) {
-            problems.push(InputError::new(path, Place::Line(1), Some(required), "required column is missing"));
+            problems.push(InputError::new(
+                path,
+                Place::Line(1),
+                Some(required),
+                "required column is missing",
+            ));
         }
     }
     map
@@ -135,7 +173,12 @@ impl<'a> Row<'a> {
         (!v.is_empty()).then_some(v)
     }
     fn bad(&mut self, col: &str, msg: String) {
-        self.problems.push(InputError::new(self.path, Place::Line(self.line), Some(col), msg));
+        self.problems.push(InputError::new(
+            self.path,
+            Place::Line(self.line),
+            Some(col),
+            msg,
+        ));
     }
     /// A number that may be missing; negative values refused where `min` says so.
     fn number(&mut self, col: &str, min: Option<f64>) -> Option<f64> {
@@ -146,7 +189,10 @@ impl<'a> Row<'a> {
                 None
             }
             Ok(v) if min.is_some_and(|m| v < m) => {
-                self.bad(col, format!("expected a number >= {}, got {text:?}", min.unwrap()));
+                self.bad(
+                    col,
+                    format!("expected a number >= {}, got {text:?}", min.unwrap()),
+                );
                 None
             }
             Ok(v) => Some(v),
@@ -223,10 +269,20 @@ pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
 fn read_sequential(path: &Path, text: &str) -> Result<Registry, Problems> {
     let mut problems = Problems::default();
     let mut warnings = Vec::new();
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
-        Err(e) => return Err(InputError::new(path, Place::Line(1), None, format!("cannot read the header: {e}")).into()),
+        Err(e) => {
+            return Err(InputError::new(
+                path,
+                Place::Line(1),
+                None,
+                format!("cannot read the header: {e}"),
+            )
+            .into());
+        }
     };
     let cols = header_map(path, &headers, &mut problems, &mut warnings);
     if !problems.is_empty() {
@@ -243,7 +299,12 @@ fn read_sequential(path: &Path, text: &str) -> Result<Registry, Problems> {
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                problems.push(InputError::new(path, Place::Line(line), None, format!("malformed CSV: {e}")));
+                problems.push(InputError::new(
+                    path,
+                    Place::Line(line),
+                    None,
+                    format!("malformed CSV: {e}"),
+                ));
                 if problems.len() > 1000 {
                     break;
                 }
@@ -251,7 +312,13 @@ fn read_sequential(path: &Path, text: &str) -> Result<Registry, Problems> {
             }
         }
         let line = record.position().map_or(0, |p| p.line());
-        let mut row = Row { path, line, record: &record, cols: &at, problems: &mut problems };
+        let mut row = Row {
+            path,
+            line,
+            record: &record,
+            cols: &at,
+            problems: &mut problems,
+        };
         let Some(id) = row.cell("id").map(str::to_string) else {
             row.bad("id", "missing: every enterprise needs a unique id".into());
             continue;
@@ -262,7 +329,10 @@ fn read_sequential(path: &Path, text: &str) -> Result<Registry, Problems> {
         let e = build(&mut row, id, &mut warnings);
         enterprises.push(e);
     }
-    problems.into_result(Registry { enterprises, warnings })
+    problems.into_result(Registry {
+        enterprises,
+        warnings,
+    })
 }
 
 /// One row's enterprise, every cell validated into `row.problems` (the caller checks the id).
@@ -300,23 +370,48 @@ fn build(row: &mut Row, id: String, warnings: &mut Vec<Warning>) -> Enterprise {
         id,
     };
     if e.lon.is_some_and(|v| v > 180.0) {
-        row.bad("lon", format!("expected a WGS84 longitude in [-180, 180], got {}", e.lon.unwrap()));
+        row.bad(
+            "lon",
+            format!(
+                "expected a WGS84 longitude in [-180, 180], got {}",
+                e.lon.unwrap()
+            ),
+        );
     }
     if e.lat.is_some_and(|v| v > 90.0) {
-        row.bad("lat", format!("expected a WGS84 latitude in [-90, 90], got {}", e.lat.unwrap()));
+        row.bad(
+            "lat",
+            format!(
+                "expected a WGS84 latitude in [-90, 90], got {}",
+                e.lat.unwrap()
+            ),
+        );
     }
     if e.lon.is_some() != e.lat.is_some() {
-        row.bad(if e.lon.is_some() { "lat" } else { "lon" }, "a site needs both lon and lat, or neither".into());
+        row.bad(
+            if e.lon.is_some() { "lat" } else { "lon" },
+            "a site needs both lon and lat, or neither".into(),
+        );
     }
     if let (Some(h), Some(r)) = (e.hightech_revenue_10k_yuan, e.revenue_10k_yuan)
         && h > r
     {
-        warnings.push(Warning(InputError::new(path, Place::Line(line), Some("hightech_revenue"), format!("{h} is above revenue {r}; evaluated as given"))));
+        warnings.push(Warning(InputError::new(
+            path,
+            Place::Line(line),
+            Some("hightech_revenue"),
+            format!("{h} is above revenue {r}; evaluated as given"),
+        )));
     }
     if let (Some(rs), Some(s)) = (e.rd_staff, e.staff)
         && rs > s
     {
-        warnings.push(Warning(InputError::new(path, Place::Line(line), Some("rd_staff"), format!("{rs} is above staff {s}; evaluated as given"))));
+        warnings.push(Warning(InputError::new(
+            path,
+            Place::Line(line),
+            Some("rd_staff"),
+            format!("{rs} is above staff {s}; evaluated as given"),
+        )));
     }
     e
 }
@@ -331,7 +426,10 @@ fn read_parallel(path: &Path, text: &str) -> Option<Registry> {
     for e in parts {
         enterprises.extend(e);
     }
-    Some(Registry { enterprises, warnings })
+    Some(Registry {
+        enterprises,
+        warnings,
+    })
 }
 
 /// Parse a clean file on all cores and hand each chunk's enterprises, in file order, to `each`,
@@ -342,11 +440,17 @@ fn read_parallel(path: &Path, text: &str) -> Option<Registry> {
 /// missing or duplicate id — and the caller then uses [`read_enterprises`], whose sequential
 /// reader reports every problem with its line. Returns the results in chunk order and the
 /// warnings in file order, exactly as the sequential reader gives them.
-pub fn for_each_chunk<R: Send>(path: &Path, text: &str, each: impl Fn(Vec<Enterprise>) -> R + Sync) -> Option<(Vec<R>, Vec<Warning>)> {
-    use std::hash::BuildHasher;
+pub fn for_each_chunk<R: Send>(
+    path: &Path,
+    text: &str,
+    each: impl Fn(Vec<Enterprise>) -> R + Sync,
+) -> Option<(Vec<R>, Vec<Warning>)> {
     use rayon::prelude::*;
+    use std::hash::BuildHasher;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let headers = reader.headers().ok()?.clone();
     let bytes = text.as_bytes();
     let body_start = usize::try_from(reader.position().byte()).ok()?;
@@ -368,7 +472,15 @@ pub fn for_each_chunk<R: Send>(path: &Path, text: &str, each: impl Fn(Vec<Enterp
     // first newline outside quotes from there.
     let seg = (body.len() / (rayon::current_num_threads().max(1) * 8)).max(1 << 20);
     let starts: Vec<usize> = (0..body.len()).step_by(seg).collect();
-    let quotes: Vec<usize> = starts.par_iter().map(|&a| body[a..(a + seg).min(body.len())].iter().filter(|&&c| c == b'"').count()).collect();
+    let quotes: Vec<usize> = starts
+        .par_iter()
+        .map(|&a| {
+            body[a..(a + seg).min(body.len())]
+                .iter()
+                .filter(|&&c| c == b'"')
+                .count()
+        })
+        .collect();
     let mut cuts = vec![0];
     let mut before = 0;
     for (k, &a) in starts.iter().enumerate() {
@@ -390,7 +502,10 @@ pub fn for_each_chunk<R: Send>(path: &Path, text: &str, each: impl Fn(Vec<Enterp
         cuts.push(body.len());
     }
     let chunks: Vec<&[u8]> = cuts.windows(2).map(|w| &body[w[0]..w[1]]).collect();
-    let newlines: Vec<u64> = chunks.par_iter().map(|c| c.iter().filter(|&&b| b == b'\n').count() as u64).collect();
+    let newlines: Vec<u64> = chunks
+        .par_iter()
+        .map(|c| c.iter().filter(|&&b| b == b'\n').count() as u64)
+        .collect();
     let mut first_lines = Vec::with_capacity(chunks.len());
     let mut line = header_lines + 1;
     for n in &newlines {
@@ -404,7 +519,10 @@ pub fn for_each_chunk<R: Send>(path: &Path, text: &str, each: impl Fn(Vec<Enterp
         .par_iter()
         .zip(first_lines)
         .map(|(chunk, first)| {
-            let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(*chunk);
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(*chunk);
             let mut problems = Problems::default();
             let mut warnings = Vec::new();
             let mut out = Vec::with_capacity(chunk.len() / 160);
@@ -414,7 +532,13 @@ pub fn for_each_chunk<R: Send>(path: &Path, text: &str, each: impl Fn(Vec<Enterp
                     return None;
                 }
                 let line = first + record.position().map_or(0, |p| p.line()) - 1;
-                let mut row = Row { path, line, record: &record, cols: &at, problems: &mut problems };
+                let mut row = Row {
+                    path,
+                    line,
+                    record: &record,
+                    cols: &at,
+                    problems: &mut problems,
+                };
                 let id = row.cell("id")?.to_string();
                 let e = build(&mut row, id, &mut warnings);
                 if !problems.is_empty() {
@@ -442,8 +566,22 @@ pub fn for_each_chunk<R: Send>(path: &Path, text: &str, each: impl Fn(Vec<Enterp
 
 /// The warning for columns the file does not have.
 fn absent_columns(path: &Path, cols: &HashMap<&'static str, usize>) -> Option<Warning> {
-    let absent: Vec<&str> = COLUMNS.iter().map(|(n, _)| *n).filter(|n| !cols.contains_key(n)).collect();
-    (!absent.is_empty()).then(|| Warning(InputError::new(path, Place::Line(1), None, format!("columns not present, read as not reported: {}", absent.join(", ")))))
+    let absent: Vec<&str> = COLUMNS
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !cols.contains_key(n))
+        .collect();
+    (!absent.is_empty()).then(|| {
+        Warning(InputError::new(
+            path,
+            Place::Line(1),
+            None,
+            format!(
+                "columns not present, read as not reported: {}",
+                absent.join(", ")
+            ),
+        ))
+    })
 }
 fn opt(v: Option<f64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
@@ -459,9 +597,14 @@ pub fn write_enterprises(w: &mut dyn Write, enterprises: &[Enterprise]) -> std::
             e.name.clone(),
             opt(e.lon),
             opt(e.lat),
-            e.industry_code.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+            e.industry_code
+                .as_ref()
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
             e.hightech_level.map(|l| l.to_string()).unwrap_or_default(),
-            e.cert_expiry.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            e.cert_expiry
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
             opt(e.catalogue_products),
             opt(e.revenue_10k_yuan),
             opt(e.rd_expense_10k_yuan),
@@ -479,7 +622,9 @@ pub fn write_enterprises(w: &mut dyn Write, enterprises: &[Enterprise]) -> std::
             opt(e.nox_t),
             e.pollution_class.map(|l| l.to_string()).unwrap_or_default(),
             opt(e.violations),
-            e.willing_to_convert.map(|b| b.to_string()).unwrap_or_default(),
+            e.willing_to_convert
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
             opt(e.requested_mu),
             opt(e.planned_investment_10k_yuan),
             opt(e.planned_far),
@@ -503,19 +648,39 @@ mod fast_path_tests {
     /// The parallel reader gives exactly what the sequential one gives, quoted newlines included.
     #[test]
     fn parallel_reader_matches_sequential() {
-        let mut text = String::from("id,name,revenue,rd_expense,hightech_level,cert_expiry,hightech_revenue\n");
+        let mut text = String::from(
+            "id,name,revenue,rd_expense,hightech_level,cert_expiry,hightech_revenue\n",
+        );
         for i in 0..80_000 {
-            let name = if i % 7 == 0 { format!("\"温州, \"\"甲\"\"\n科技{i}\"") } else { format!("公司{i}") };
+            let name = if i % 7 == 0 {
+                format!("\"温州, \"\"甲\"\"\n科技{i}\"")
+            } else {
+                format!("公司{i}")
+            };
             let hr = if i % 11 == 0 { "900" } else { "" };
-            text.push_str(&format!("E{i},{name},{}.5,{},National ,2027-01-0{},{hr}\n", i % 1000, i % 13, 1 + i % 9));
+            text.push_str(&format!(
+                "E{i},{name},{}.5,{},National ,2027-01-0{},{hr}\n",
+                i % 1000,
+                i % 13,
+                1 + i % 9
+            ));
         }
         assert!(text.len() >= PARALLEL_BYTES);
         let path = Path::new("big.csv");
         let fast = read_parallel(path, &text).expect("clean file takes the parallel path");
         let reg = read_sequential(path, &text).unwrap();
         let slow = read_enterprises(path, &(text.clone() + "E0,dup,1,1,none,,\n")).unwrap_err();
-        assert_eq!(slow.0.len(), 1, "a duplicate falls back to the sequential reader: {slow}");
-        assert!(slow.0[0].message.starts_with("duplicate id \"E0\": also on line 2"), "{slow}");
+        assert_eq!(
+            slow.0.len(),
+            1,
+            "a duplicate falls back to the sequential reader: {slow}"
+        );
+        assert!(
+            slow.0[0]
+                .message
+                .starts_with("duplicate id \"E0\": also on line 2"),
+            "{slow}"
+        );
         assert_eq!(fast.enterprises, reg.enterprises);
         assert_eq!(fast.warnings, reg.warnings);
         assert_eq!(fast.enterprises[7].name, "温州, \"甲\"\n科技7");

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 /// Read a file as UTF-8 text (a BOM is dropped). Any other encoding is an error that says how to
 /// convert; GBK, Excel's default for Chinese text, is named when the bytes look like it.
 pub fn read_utf8(path: &Path) -> Result<String, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
     decode_utf8(path, bytes)
 }
 
@@ -48,7 +49,10 @@ pub fn write_atomic(
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
     let result = (|| {
         let file = std::fs::File::create(&tmp)?;
@@ -67,10 +71,19 @@ pub fn write_atomic(
 
 /// Where the bundled Lingkun scenario lives: the crate's own folder (set at build time), or
 /// `PARKPLAN_HOME` when the binary runs elsewhere.
+/// Relative to the working folder when that is the crate's folder, so messages and outputs read
+/// `parcels/lingkun.geojson` rather than a machine-specific absolute path.
 pub fn bundled_dir() -> PathBuf {
-    std::env::var_os("PARKPLAN_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+    if let Some(home) = std::env::var_os("PARKPLAN_HOME") {
+        return PathBuf::from(home);
+    }
+    let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let here = std::env::current_dir().and_then(|d| d.canonicalize()).ok();
+    if here.is_some() && here == crate_dir.canonicalize().ok() {
+        PathBuf::new()
+    } else {
+        crate_dir
+    }
 }
 
 /// The bundled scenario's files.
