@@ -6,8 +6,9 @@ side by side in one run, end to end (read the CSV, screen every row, write the C
     pip install pandas pyarrow
     python3 benches/screen_bench.py [ROWS] [RUNS]      # defaults: 1000000 rows, 3 runs
 
-Generates `target/bench/applicants-ROWS.csv` with benches/gen_applicants.py if it is not there,
-then runs each contender RUNS times, interleaved, and prints the median wall time, the median
+Generates the applicants with `parkplan gen --enterprises ROWS --seed 1` (or, with
+GEN=python, benches/gen_applicants.py: messier names with quotes and commas, 2% empty cells)
+into `target/bench/` if not there, then runs each contender RUNS times, interleaved, and prints the median wall time, the median
 CPU time (user + system; the fairer number on a busy machine), rows/s and the ratio. It checks
 that both outputs hold the same table (parkplan quotes only where needed; pyarrow quotes every
 string). Set PANDAS_TO_CSV=1 to also time pandas' own `to_csv` writer (much slower).
@@ -38,12 +39,21 @@ def main():
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     out_dir = os.path.join(ROOT, "target", "bench")
     os.makedirs(out_dir, exist_ok=True)
-    data = os.path.join(out_dir, f"applicants-{rows}.csv")
-    if not os.path.exists(data):
-        print(f"generating {data} ...", flush=True)
-        subprocess.run([sys.executable, os.path.join(ROOT, "benches", "gen_applicants.py"), str(rows), data], check=True)
-    rules = os.path.join(ROOT, "rules", "lingkun.toml")
     binary = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "parkplan")
+    python_gen = os.environ.get("GEN") == "python"
+    if python_gen:
+        data = os.path.join(out_dir, f"applicants-{rows}.csv")
+        if not os.path.exists(data):
+            print(f"generating {data} ...", flush=True)
+            subprocess.run([sys.executable, os.path.join(ROOT, "benches", "gen_applicants.py"), str(rows), data], check=True)
+    else:
+        gen_dir = os.path.join(out_dir, f"gen-{rows}")
+        data = os.path.join(gen_dir, "enterprises.csv")
+        if not os.path.exists(data):
+            print(f"generating {data} ...", flush=True)
+            subprocess.run([binary, "gen", "--parcels", "10", "--sensitive", "1", "--enterprises", str(rows),
+                            "--seed", "1", "--out", gen_dir], check=True, stdout=subprocess.DEVNULL)
+    rules = os.path.join(ROOT, "rules", "lingkun.toml")
     pandas_script = os.path.join(ROOT, "benches", "screen_pandas.py")
     contenders = {
         "parkplan": [binary, "screen", "--enterprises", data, "--rules", rules, "--date", DATE,
@@ -64,7 +74,7 @@ def main():
     b = pd.read_csv(os.path.join(out_dir, "pandas-pyarrow.csv"), dtype=str, keep_default_na=False)
     same = a.equals(b)
 
-    print(f"{rows} rows, {runs} runs each, median; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print(f"{data}: {rows} rows, {runs} runs each, median; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     print(f"{'':16} {'wall s':>8} {'cpu s':>8} {'rows/s (wall)':>14}")
     med = {}
     for name, ts in times.items():
