@@ -625,3 +625,37 @@ fn cli_refuses_a_bad_cell_with_its_line_and_writes_nothing() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn cli_screens_the_bundled_applicants() {
+    let o = bin()
+        .args(["screen", "--date", "2026-05-01"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), 80);
+    for d in ["admit", "conditional", "reject"] {
+        assert!(
+            rows.iter().any(|r| r.split(',').nth(2) == Some(d)),
+            "no {d} in the bundled screen"
+        );
+    }
+    // The bundled edge case: R&D 166.665 on revenue 3,333.3 is exactly 5%.
+    let o = bin()
+        .args([
+            "screen",
+            "--date",
+            "2026-05-01",
+            "--explain",
+            "AP-003",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let t: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(t["criteria"][2]["id"], "rd_intensity");
+    assert_eq!(t["criteria"][2]["status"], "pass");
+}
