@@ -1,1 +1,932 @@
-//! Per-mu benefit evaluation and relocation ranking of urban enterprises (see the ranking issue).
+//! Per-mu benefit evaluation and relocation ranking of urban enterprises.
+//!
+//! [`rank`] scores each enterprise on the rule set's indicators (Zhejiang 亩均效益综合评价),
+//! sorts the rated ones into classes A/B/C/D by rank share, applies Wenzhou's weed-out line,
+//! computes the pollution-and-energy burden that orders relocation, and proposes an action:
+//! `retain`, `rectify`, `relocate` or `convert`. [`conversion_candidates`] hands the converting
+//! enterprises to the allocation stage. Everything numeric comes from [`RankingRules`].
+//!
+//! Boundaries are exact in decimal: scores and tax per mu are compared with a relative tolerance
+//! of 1e-9 ([`TOLERANCE`]), so binary rounding never decides a tie or the weed-out line.
+
+use crate::model::{Candidate, CandidateKind, Enterprise, PollutionClass};
+use crate::rules::RuleSet;
+use crate::rules::ranking::{Metric, RankingRules, ZeroDenominator};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+/// Relative tolerance for "equal in decimal" comparisons (scores, the weed-out line).
+pub const TOLERANCE: f64 = 1e-9;
+
+fn close(a: f64, b: f64) -> bool {
+    a == b || (a - b).abs() <= TOLERANCE * a.abs().max(b.abs())
+}
+
+/// `a >= b`, where values equal in decimal count as equal.
+fn at_least(a: f64, b: f64) -> bool {
+    a >= b || close(a, b)
+}
+
+/// The per-mu benefit class, A best.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Class {
+    A,
+    B,
+    C,
+    D,
+}
+
+impl Class {
+    pub const ALL: [Class; 4] = [Class::A, Class::B, Class::C, Class::D];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::A => "A",
+            Class::B => "B",
+            Class::C => "C",
+            Class::D => "D",
+        }
+    }
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the plan proposes for an enterprise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// A and B: keep as is.
+    Retain,
+    /// C: rectify (upgrade, cut energy and emissions) on site.
+    Rectify,
+    /// D: close or move out of the urban area.
+    Relocate,
+    /// A willing C or D enterprise meeting the conversion criteria: becomes a park applicant.
+    Convert,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Retain => "retain",
+            Action::Rectify => "rectify",
+            Action::Relocate => "relocate",
+            Action::Convert => "convert",
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One indicator of one enterprise.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorScore {
+    pub metric: Metric,
+    /// The computed value; `None` when its denominator is zero and it earns the cap
+    /// (no energy use, no emissions).
+    pub value: Option<f64>,
+    /// `min(value / benchmark, cap)`.
+    pub ratio: f64,
+    /// `weight x ratio`.
+    pub points: f64,
+}
+
+/// Energy and pollution intensity, and the burden index that orders relocation.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Intensity {
+    /// tce per 10k yuan of value added; `None` when not computable (missing, value added <= 0).
+    pub energy_per_value_added: Option<f64>,
+    /// Tonnes of the four pollutants per 10k yuan of value added.
+    pub emissions_per_value_added: Option<f64>,
+    /// Tonnes of the four pollutants per mu of land.
+    pub emissions_per_mu: Option<f64>,
+    /// Burden index; `f64::INFINITY` when value added is zero or negative while the enterprise
+    /// uses energy or emits (the worst burden; the string `"inf"` in JSON); `None` when an
+    /// input is missing.
+    #[serde(serialize_with = "burden_json")]
+    pub burden: Option<f64>,
+}
+
+/// The indicator that cost an enterprise most, and what meeting its benchmark would bring.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Driver {
+    pub metric: Metric,
+    /// Points below what the benchmark would give (`weight x (1 - ratio)`).
+    pub points_lost: f64,
+    /// The class it would reach with this indicator at its benchmark, against today's class
+    /// boundaries (and clear of the weed-out line if the indicator is tax per mu).
+    pub class_if_met: Class,
+}
+
+/// The outcome for a rated enterprise.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rated {
+    /// Score after the floor.
+    pub score: f64,
+    /// Sum of the indicator points before the floor.
+    pub raw_score: f64,
+    pub indicators: Vec<IndicatorScore>,
+    /// 1-based position by score, best first, ties by id.
+    pub rank: usize,
+    /// The class by rank share (ties joining the better class), before the weed-out line.
+    pub share_class: Class,
+    pub class: Class,
+    /// Tax per mu below the weed-out line: class D whatever the score.
+    pub weed_out: bool,
+    pub action: Action,
+    /// Why this action (conversion criteria met or which one failed).
+    pub action_reason: String,
+    /// `None` when every indicator meets its benchmark.
+    pub driver: Option<Driver>,
+    /// 1-based place in the relocation ranking (C and D by burden, worst first).
+    pub relocation_rank: Option<usize>,
+}
+
+/// Rated, or not rated with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    Rated(Rated),
+    NotRated { reason: String },
+}
+
+/// The evaluation of one enterprise.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// Position in the input slice.
+    pub index: usize,
+    /// CSV line, for messages.
+    pub line: u64,
+    pub id: String,
+    pub name: String,
+    pub land_mu: Option<f64>,
+    pub tax_10k_yuan: Option<f64>,
+    pub intensity: Intensity,
+    pub outcome: Outcome,
+}
+
+impl Evaluation {
+    pub fn rated(&self) -> Option<&Rated> {
+        match &self.outcome {
+            Outcome::Rated(r) => Some(r),
+            Outcome::NotRated { .. } => None,
+        }
+    }
+    pub fn class(&self) -> Option<Class> {
+        self.rated().map(|r| r.class)
+    }
+    pub fn action(&self) -> Option<Action> {
+        self.rated().map(|r| r.action)
+    }
+}
+
+/// Where the classes split: the cut positions and the score of the last enterprise at each.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Boundaries {
+    /// Number of rated enterprises.
+    pub rated: usize,
+    /// floor(share x N) for A, B, C.
+    pub positions: [usize; 3],
+    /// Score of the enterprise at each cut position (`None` when the class is empty).
+    pub scores: [Option<f64>; 3],
+}
+
+impl Boundaries {
+    /// The class a score reaches against these boundaries (the weed-out line aside).
+    pub fn class_for(&self, score: f64) -> Class {
+        for (i, class) in [Class::A, Class::B, Class::C].into_iter().enumerate() {
+            if self.scores[i].is_some_and(|s| at_least(score, s)) {
+                return class;
+            }
+        }
+        Class::D
+    }
+}
+
+/// Land of one group of enterprises and the tax it earns today.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Land {
+    pub enterprises: usize,
+    pub mu: f64,
+    pub tax_10k_yuan: f64,
+}
+
+impl Land {
+    fn add(&mut self, mu: f64, tax: f64) {
+        self.enterprises += 1;
+        self.mu += mu;
+        self.tax_10k_yuan += tax;
+    }
+    /// Tax per mu the land earns today; `None` for no land.
+    pub fn tax_per_mu(&self) -> Option<f64> {
+        (self.mu > 0.0).then(|| self.tax_10k_yuan / self.mu)
+    }
+}
+
+/// The urban land the `relocate` and `convert` actions would free.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct LandFreed {
+    pub total: Land,
+    pub by_class: BTreeMap<Class, Land>,
+    pub by_action: BTreeMap<Action, Land>,
+}
+
+/// The result of the ranking stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ranking {
+    pub rules_version: String,
+    pub rules_hash: String,
+    /// The rule set's indicators, in its order (the columns of the outputs).
+    pub metrics: Vec<Metric>,
+    /// The burden coefficients (energy, emissions) the ranking used; the charts mark the
+    /// benchmark intensities, their reciprocals.
+    pub burden_coefficients: (f64, f64),
+    /// One per input enterprise, in input order.
+    pub evaluations: Vec<Evaluation>,
+    /// Indices into `evaluations`: rated by rank, then not rated by id.
+    pub order: Vec<usize>,
+    /// Indices into `evaluations`: C and D by burden, worst first, ties by id.
+    pub relocation: Vec<usize>,
+    pub boundaries: Boundaries,
+    pub class_counts: BTreeMap<Class, usize>,
+    pub action_counts: BTreeMap<Action, usize>,
+    pub not_rated: usize,
+    pub land_freed: LandFreed,
+}
+
+impl Ranking {
+    /// Evaluations in output order: rated best first, then the not rated by id.
+    pub fn in_rank_order(&self) -> impl Iterator<Item = &Evaluation> {
+        self.order.iter().map(|&i| &self.evaluations[i])
+    }
+    /// The relocation ranking: C and D enterprises, worst burden first.
+    pub fn relocation_order(&self) -> impl Iterator<Item = &Evaluation> {
+        self.relocation.iter().map(|&i| &self.evaluations[i])
+    }
+}
+
+/// Compute one enterprise's indicators; `Err(reason)` when it cannot be rated.
+fn indicators(e: &Enterprise, rules: &RankingRules) -> Result<Vec<IndicatorScore>, String> {
+    let mut missing: Vec<&str> = Vec::new();
+    for ind in &rules.indicators {
+        if ind.metric.value.parts(e).is_none() {
+            for &col in ind.metric.value.inputs() {
+                if input_missing(e, col) && !missing.contains(&col) {
+                    missing.push(col);
+                }
+            }
+        }
+    }
+    // The burden needs value added, energy and emissions whatever the indicators are.
+    for col in [
+        "value_added",
+        "energy_tce",
+        "cod_t",
+        "nh3n_t",
+        "so2_t",
+        "nox_t",
+    ] {
+        if input_missing(e, col) && !missing.contains(&col) {
+            missing.push(col);
+        }
+    }
+    if !missing.is_empty() {
+        return Err(format!("not reported: {}", missing.join(", ")));
+    }
+    let cap = rules.cap.value;
+    let mut zero: Vec<&str> = Vec::new();
+    let mut out = Vec::with_capacity(rules.indicators.len());
+    for ind in &rules.indicators {
+        let metric = ind.metric.value;
+        let Some((num, den)) = metric.parts(e) else {
+            continue;
+        };
+        let (value, ratio) = if den == 0.0 {
+            match metric.zero_denominator() {
+                ZeroDenominator::EarnsCap => (None, cap),
+                ZeroDenominator::NotRated => {
+                    if !zero.contains(&metric.denominator()) {
+                        zero.push(metric.denominator());
+                    }
+                    continue;
+                }
+            }
+        } else {
+            let v = num / den;
+            (Some(v), (v / ind.benchmark.value).min(cap))
+        };
+        out.push(IndicatorScore {
+            metric,
+            value,
+            ratio,
+            points: ind.weight.value * ratio,
+        });
+    }
+    if !zero.is_empty() {
+        return Err(format!("not computable: zero {}", zero.join(", ")));
+    }
+    Ok(out)
+}
+
+fn input_missing(e: &Enterprise, col: &str) -> bool {
+    match col {
+        "tax" => e.tax_10k_yuan.is_none(),
+        "land_mu" => e.land_mu.is_none(),
+        "value_added" => e.value_added_10k_yuan.is_none(),
+        "energy_tce" => e.energy_tce.is_none(),
+        "cod_t" => e.cod_t.is_none(),
+        "nh3n_t" => e.nh3n_t.is_none(),
+        "so2_t" => e.so2_t.is_none(),
+        "nox_t" => e.nox_t.is_none(),
+        "staff" => e.staff.is_none(),
+        "rd_expense" => e.rd_expense_10k_yuan.is_none(),
+        "revenue" => e.revenue_10k_yuan.is_none(),
+        _ => false,
+    }
+}
+
+/// Energy and emission intensities and the burden, from whatever inputs are present.
+pub fn intensity(e: &Enterprise, rules: &RankingRules) -> Intensity {
+    let va = e.value_added_10k_yuan;
+    let emissions = e.emissions_t();
+    let per_va = |x: Option<f64>| match (x, va) {
+        (Some(x), Some(v)) if v > 0.0 => Some(x / v),
+        _ => None,
+    };
+    let emissions_per_mu = match (emissions, e.land_mu) {
+        (Some(x), Some(l)) if l > 0.0 => Some(x / l),
+        _ => None,
+    };
+    let burden = match (e.energy_tce, emissions, va) {
+        (Some(en), Some(em), Some(v)) if v > 0.0 => Some(
+            en / v * rules.burden.energy_per_value_added.value
+                + em / v * rules.burden.emissions_per_value_added.value,
+        ),
+        // No value added: any energy use or emission is the worst burden; none is no burden.
+        (Some(en), Some(em), Some(_)) => Some(if en > 0.0 || em > 0.0 {
+            f64::INFINITY
+        } else {
+            0.0
+        }),
+        _ => None,
+    };
+    Intensity {
+        energy_per_value_added: per_va(e.energy_tce),
+        emissions_per_value_added: per_va(emissions),
+        emissions_per_mu,
+        burden,
+    }
+}
+
+/// floor(share x n), where a product equal to an integer in decimal is that integer
+/// (0.95 x 20 is 19, not 18.999...).
+fn cut(share: f64, n: usize) -> usize {
+    let x = share * n as f64;
+    let r = x.round();
+    let k = if close(x, r) { r } else { x.floor() };
+    (k.max(0.0) as usize).min(n)
+}
+
+/// Rank urban enterprises: indicators, score, class, burden, action, driver, land freed.
+///
+/// ```
+/// # use parkplan::evaluate::{rank, Class};
+/// let rules = parkplan::rules::load(&parkplan::io::bundled::rules()).unwrap();
+/// let csv = "id,name,tax,land_mu,value_added,energy_tce,cod_t,nh3n_t,so2_t,nox_t,staff,rd_expense,revenue\n\
+///            U1,瓯江阀门厂,0.5,10,100,20,0.01,0,0.01,0.01,10,30,1000\n";
+/// let reg = parkplan::io::enterprises::read_enterprises("u.csv".as_ref(), csv).unwrap();
+/// let r = rank(&reg.enterprises, &rules);
+/// // Tax 0.05 per mu is under Wenzhou's weed-out line: D whatever the score.
+/// assert_eq!(r.evaluations[0].class(), Some(Class::D));
+/// ```
+pub fn rank(enterprises: &[Enterprise], rules: &RuleSet) -> Ranking {
+    let rr = &rules.ranking;
+    struct Pre {
+        indicators: Vec<IndicatorScore>,
+        raw: f64,
+        score: f64,
+    }
+    let mut evaluations = Vec::with_capacity(enterprises.len());
+    let mut pre: Vec<Option<Pre>> = Vec::with_capacity(enterprises.len());
+    for (index, e) in enterprises.iter().enumerate() {
+        let (outcome, p) = if !rr.is_configured() {
+            let reason = format!("rule set {} has no [ranking] indicators", rules.version);
+            (Outcome::NotRated { reason }, None)
+        } else {
+            match indicators(e, rr) {
+                Ok(ind) => {
+                    let raw: f64 = ind.iter().map(|i| i.points).sum();
+                    let score = raw.max(rr.score_floor.value);
+                    (
+                        Outcome::NotRated {
+                            reason: String::new(),
+                        },
+                        Some(Pre {
+                            indicators: ind,
+                            raw,
+                            score,
+                        }),
+                    )
+                }
+                Err(reason) => (Outcome::NotRated { reason }, None),
+            }
+        };
+        evaluations.push(Evaluation {
+            index,
+            line: e.line,
+            id: e.id.clone(),
+            name: e.name.clone(),
+            land_mu: e.land_mu,
+            tax_10k_yuan: e.tax_10k_yuan,
+            intensity: intensity(e, rr),
+            outcome,
+        });
+        pre.push(p);
+    }
+
+    // Rated by score, best first, ties by id.
+    let mut rated: Vec<usize> = (0..enterprises.len())
+        .filter(|&i| pre[i].is_some())
+        .collect();
+    let score = |i: usize| pre[i].as_ref().map_or(0.0, |p| p.score);
+    rated.sort_by(|&a, &b| {
+        score(b)
+            .total_cmp(&score(a))
+            .then_with(|| enterprises[a].id.cmp(&enterprises[b].id))
+    });
+    let n = rated.len();
+    let shares = [
+        rr.class_shares.a.value,
+        rr.class_shares.b.value,
+        rr.class_shares.c.value,
+    ];
+    let positions = shares.map(|s| cut(s, n));
+    let scores = positions.map(|k| (k >= 1).then(|| score(rated[k - 1])));
+    let boundaries = Boundaries {
+        rated: n,
+        positions,
+        scores,
+    };
+
+    // Class by position, then ties with the last of a better class join it.
+    let mut share_class: Vec<Class> = (1..=n)
+        .map(|p| match p {
+            p if p <= positions[0] => Class::A,
+            p if p <= positions[1] => Class::B,
+            p if p <= positions[2] => Class::C,
+            _ => Class::D,
+        })
+        .collect();
+    for (b, class) in [Class::A, Class::B, Class::C].into_iter().enumerate() {
+        let k = positions[b];
+        let Some(s) = scores[b] else { continue };
+        for p in k..n {
+            if !close(score(rated[p]), s) {
+                break;
+            }
+            share_class[p] = share_class[p].min(class);
+        }
+    }
+
+    let weed_line = rr.weed_out_tax_per_mu.value;
+    let below_line = |e: &Enterprise| match (e.tax_10k_yuan, e.land_mu) {
+        (Some(t), Some(l)) if l > 0.0 => !at_least(t / l, weed_line),
+        _ => false,
+    };
+    for (pos, &i) in rated.iter().enumerate() {
+        let e = &enterprises[i];
+        let Some(p) = pre[i].take() else { continue };
+        let weed_out = below_line(e);
+        let class = if weed_out { Class::D } else { share_class[pos] };
+        let (action, action_reason) = action_for(e, class, rr);
+        let driver = driver(&p.indicators, p.raw, weed_out, rr, &boundaries);
+        evaluations[i].outcome = Outcome::Rated(Rated {
+            score: p.score,
+            raw_score: p.raw,
+            indicators: p.indicators,
+            rank: pos + 1,
+            share_class: share_class[pos],
+            class,
+            weed_out,
+            action,
+            action_reason,
+            driver,
+            relocation_rank: None,
+        });
+    }
+
+    // The relocation ranking: C and D by burden, worst first, ties by id.
+    let burden = |i: usize| evaluations[i].intensity.burden.unwrap_or(f64::NEG_INFINITY);
+    let mut relocation: Vec<usize> = rated
+        .iter()
+        .copied()
+        .filter(|&i| matches!(evaluations[i].class(), Some(Class::C | Class::D)))
+        .collect();
+    relocation.sort_by(|&a, &b| {
+        burden(b)
+            .total_cmp(&burden(a))
+            .then_with(|| evaluations[a].id.cmp(&evaluations[b].id))
+    });
+    for (k, &i) in relocation.iter().enumerate() {
+        if let Outcome::Rated(r) = &mut evaluations[i].outcome {
+            r.relocation_rank = Some(k + 1);
+        }
+    }
+
+    let mut not_rated: Vec<usize> = (0..enterprises.len())
+        .filter(|&i| evaluations[i].rated().is_none())
+        .collect();
+    not_rated.sort_by(|&a, &b| evaluations[a].id.cmp(&evaluations[b].id));
+    let mut order = rated;
+    let not_rated_count = not_rated.len();
+    order.extend(not_rated);
+
+    let mut class_counts: BTreeMap<Class, usize> = Class::ALL.iter().map(|&c| (c, 0)).collect();
+    let mut action_counts: BTreeMap<Action, usize> = BTreeMap::new();
+    let mut land_freed = LandFreed::default();
+    for ev in &evaluations {
+        let Some(r) = ev.rated() else { continue };
+        *class_counts.entry(r.class).or_default() += 1;
+        *action_counts.entry(r.action).or_default() += 1;
+        if matches!(r.action, Action::Relocate | Action::Convert) {
+            let (mu, tax) = (ev.land_mu.unwrap_or(0.0), ev.tax_10k_yuan.unwrap_or(0.0));
+            land_freed.total.add(mu, tax);
+            land_freed.by_class.entry(r.class).or_default().add(mu, tax);
+            land_freed
+                .by_action
+                .entry(r.action)
+                .or_default()
+                .add(mu, tax);
+        }
+    }
+
+    Ranking {
+        rules_version: rules.version.clone(),
+        rules_hash: rules.hash.clone(),
+        metrics: rr.indicators.iter().map(|i| i.metric.value).collect(),
+        burden_coefficients: (
+            rr.burden.energy_per_value_added.value,
+            rr.burden.emissions_per_value_added.value,
+        ),
+        evaluations,
+        order,
+        relocation,
+        boundaries,
+        class_counts,
+        action_counts,
+        not_rated: not_rated_count,
+        land_freed,
+    }
+}
+
+/// The action for a class, with conversion for willing enterprises that meet the criteria.
+fn action_for(e: &Enterprise, class: Class, rules: &RankingRules) -> (Action, String) {
+    let base = match class {
+        Class::A | Class::B => return (Action::Retain, format!("class {class}")),
+        Class::C => Action::Rectify,
+        Class::D => Action::Relocate,
+    };
+    let max = rules.conversion.max_violations.value;
+    match (e.willing_to_convert, e.violations) {
+        (Some(true), Some(v)) if v <= max => (
+            Action::Convert,
+            format!("class {class}, willing to convert, {v} violations (at most {max})"),
+        ),
+        (Some(true), Some(v)) => (
+            base,
+            format!(
+                "class {class}; willing to convert but {v} violations in the last year (at most {max})"
+            ),
+        ),
+        (Some(true), None) => (
+            base,
+            format!("class {class}; willing to convert but violations not reported"),
+        ),
+        (Some(false), _) => (base, format!("class {class}, not willing to convert")),
+        (None, _) => (
+            base,
+            format!("class {class}, willingness to convert not reported"),
+        ),
+    }
+}
+
+/// The indicator that cost most points against its benchmark, and the class with it met.
+/// Under the weed-out line, tax per mu drives it (if it is an indicator): nothing else lifts D.
+fn driver(
+    ind: &[IndicatorScore],
+    raw: f64,
+    weed_out: bool,
+    rules: &RankingRules,
+    b: &Boundaries,
+) -> Option<Driver> {
+    let weight = |m: Metric| {
+        rules
+            .indicators
+            .iter()
+            .find(|i| i.metric.value == m)
+            .map_or(0.0, |i| i.weight.value)
+    };
+    let lost = |s: &IndicatorScore| weight(s.metric) * (1.0 - s.ratio);
+    let mut pick: Option<&IndicatorScore> = None;
+    if weed_out {
+        pick = ind.iter().find(|s| s.metric == Metric::TaxPerMu);
+    }
+    if pick.is_none() {
+        for s in ind {
+            // Strictly more: ties keep the rule file's order.
+            if lost(s) > 0.0 && pick.is_none_or(|p| lost(s) > lost(p)) {
+                pick = Some(s);
+            }
+        }
+    }
+    let s = pick?;
+    let met_ratio = s.ratio.max(1.0);
+    let new_score = (raw - s.points + weight(s.metric) * met_ratio).max(rules.score_floor.value);
+    let tax_benchmark = rules
+        .indicators
+        .iter()
+        .find(|i| i.metric.value == Metric::TaxPerMu)
+        .map(|i| i.benchmark.value);
+    let still_weeded = weed_out
+        && !(s.metric == Metric::TaxPerMu
+            && tax_benchmark.is_some_and(|t| at_least(t, rules.weed_out_tax_per_mu.value)));
+    let class_if_met = if still_weeded {
+        Class::D
+    } else {
+        b.class_for(new_score)
+    };
+    Some(Driver {
+        metric: s.metric,
+        points_lost: lost(s).max(0.0),
+        class_if_met,
+    })
+}
+
+/// Converting enterprises as park applicants for the allocation stage.
+///
+/// Each requests its `requested_mu`, else its current `land_mu`; it is placed under the rule
+/// file's target pollution class; its priority is `priority_base + priority_per_point x score`,
+/// which `RankingRules::check` keeps below `certified_priority_floor`, so converting enterprises
+/// rank below every certified applicant. Ordered as the ranking (best score first).
+pub fn conversion_candidates(
+    ranking: &Ranking,
+    registry: &[Enterprise],
+    rules: &RuleSet,
+) -> Vec<Candidate> {
+    let conv = &rules.ranking.conversion;
+    // The loaders refuse PollutionClass values they do not know; a loaded [ranking] section always
+    // has a target (check requires it). Light is the SPEC default for rule sets built in code.
+    let target = conv
+        .target_pollution_class
+        .as_ref()
+        .map_or(PollutionClass::Light, |v| v.value);
+    let by_id: HashMap<&str, &Enterprise> = registry.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut out = Vec::new();
+    for ev in ranking.in_rank_order() {
+        let Some(r) = ev.rated() else { continue };
+        if r.action != Action::Convert {
+            continue;
+        }
+        let e = match registry.get(ev.index) {
+            Some(e) if e.id == ev.id => e,
+            _ => match by_id.get(ev.id.as_str()) {
+                Some(e) => e,
+                None => continue,
+            },
+        };
+        out.push(Candidate {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            industry_code: e.industry_code.clone(),
+            cluster: e
+                .industry_code
+                .as_ref()
+                .map_or(rules.clusters.default.as_str(), |c| {
+                    rules.clusters.cluster_of(c)
+                })
+                .to_string(),
+            pollution_class: target,
+            requested_mu: e.requested_mu.or(e.land_mu),
+            priority: conv.priority_base.value + conv.priority_per_point.value * r.score,
+            kind: CandidateKind::Converting,
+            site: e.site(),
+        });
+    }
+    out
+}
+
+fn burden_json<S: serde::Serializer>(b: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match b {
+        Some(x) if x.is_infinite() => s.serialize_str("inf"),
+        Some(x) => s.serialize_f64(*x),
+        None => s.serialize_none(),
+    }
+}
+
+/// A number as written in outputs: at most 6 decimals, trailing zeros trimmed, `inf` for the
+/// unbounded burden. Fixed formatting keeps outputs byte-identical across runs and platforms.
+pub fn fmt_num(x: f64) -> String {
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if x.is_nan() {
+        return String::new();
+    }
+    let mut s = format!("{x:.6}");
+    if s.contains('.') {
+        while s.ends_with('0') {
+            s.pop();
+        }
+        if s.ends_with('.') {
+            s.pop();
+        }
+    }
+    if s == "-0" { "0".into() } else { s }
+}
+
+fn opt_num(x: Option<f64>) -> String {
+    x.map(fmt_num).unwrap_or_default()
+}
+
+/// Write the ranking as CSV: one row per enterprise, rated best first, then the not rated.
+///
+/// Columns: `id,name,score,class,action,rank,burden,relocation_rank`, each indicator's value
+/// and points, the intensities, why (driver, weed-out, action reason, not-rated reason), and the
+/// rule set's version and hash on every row.
+pub fn write_csv(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    let mut header: Vec<String> = [
+        "id",
+        "name",
+        "score",
+        "class",
+        "action",
+        "rank",
+        "burden",
+        "relocation_rank",
+    ]
+    .map(String::from)
+    .to_vec();
+    for m in &ranking.metrics {
+        header.push(m.key().to_string());
+    }
+    for m in &ranking.metrics {
+        header.push(format!("{}_points", m.key()));
+    }
+    header.extend(
+        [
+            "energy_per_value_added",
+            "emissions_per_value_added",
+            "emissions_per_mu",
+            "land_mu",
+            "share_class",
+            "weed_out",
+            "driver",
+            "driver_points_lost",
+            "class_if_driver_met",
+            "action_reason",
+            "not_rated_reason",
+            "rules_version",
+            "rules_hash",
+        ]
+        .map(String::from),
+    );
+    out.write_record(&header)?;
+    let k = ranking.metrics.len();
+    for ev in ranking.in_rank_order() {
+        let mut row: Vec<String> = Vec::with_capacity(header.len());
+        row.push(ev.id.clone());
+        row.push(ev.name.clone());
+        let r = ev.rated();
+        row.push(r.map(|r| fmt_num(r.score)).unwrap_or_default());
+        row.push(
+            r.map(|r| r.class.to_string())
+                .unwrap_or_else(|| "not rated".into()),
+        );
+        row.push(r.map(|r| r.action.to_string()).unwrap_or_default());
+        row.push(r.map(|r| r.rank.to_string()).unwrap_or_default());
+        row.push(opt_num(ev.intensity.burden));
+        row.push(
+            r.and_then(|r| r.relocation_rank)
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
+        );
+        let values: Vec<String> = ranking
+            .metrics
+            .iter()
+            .map(|m| {
+                opt_num(
+                    r.and_then(|r| r.indicators.iter().find(|s| s.metric == *m))
+                        .and_then(|s| s.value),
+                )
+            })
+            .collect();
+        row.extend(values);
+        let points: Vec<String> = ranking
+            .metrics
+            .iter()
+            .map(|m| {
+                opt_num(
+                    r.and_then(|r| r.indicators.iter().find(|s| s.metric == *m))
+                        .map(|s| s.points),
+                )
+            })
+            .collect();
+        row.extend(points);
+        debug_assert_eq!(row.len(), 8 + 2 * k);
+        row.push(opt_num(ev.intensity.energy_per_value_added));
+        row.push(opt_num(ev.intensity.emissions_per_value_added));
+        row.push(opt_num(ev.intensity.emissions_per_mu));
+        row.push(opt_num(ev.land_mu));
+        row.push(r.map(|r| r.share_class.to_string()).unwrap_or_default());
+        row.push(r.map(|r| r.weed_out.to_string()).unwrap_or_default());
+        let d = r.and_then(|r| r.driver.as_ref());
+        row.push(d.map(|d| d.metric.key().to_string()).unwrap_or_default());
+        row.push(d.map(|d| fmt_num(d.points_lost)).unwrap_or_default());
+        row.push(d.map(|d| d.class_if_met.to_string()).unwrap_or_default());
+        row.push(r.map(|r| r.action_reason.clone()).unwrap_or_default());
+        row.push(match &ev.outcome {
+            Outcome::NotRated { reason } => reason.clone(),
+            Outcome::Rated(_) => String::new(),
+        });
+        row.push(ranking.rules_version.clone());
+        row.push(ranking.rules_hash.clone());
+        out.write_record(&row)?;
+    }
+    out.flush()
+}
+
+/// Round every float in a JSON tree to 6 decimals, as [`fmt_num`] writes them.
+fn round_json(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(x) = n.as_f64().and_then(|x| fmt_num(x).parse::<f64>().ok()) {
+                if let Some(r) = serde_json::Number::from_f64(x) {
+                    *n = r;
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(round_json),
+        serde_json::Value::Object(o) => o.values_mut().for_each(round_json),
+        _ => {}
+    }
+}
+
+/// Write the ranking as JSON: rules, class boundaries and counts, land freed, the relocation
+/// ranking, and every enterprise in rank order with its indicators, driver and reasons.
+pub fn write_json(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct LandOut {
+        enterprises: usize,
+        mu: f64,
+        tax_10k_yuan: f64,
+        tax_per_mu: Option<f64>,
+    }
+    let land = |l: &Land| LandOut {
+        enterprises: l.enterprises,
+        mu: l.mu,
+        tax_10k_yuan: l.tax_10k_yuan,
+        tax_per_mu: l.tax_per_mu(),
+    };
+    let relocation: Vec<serde_json::Value> = ranking
+        .relocation_order()
+        .map(|ev| {
+            serde_json::json!({
+                "relocation_rank": ev.rated().and_then(|r| r.relocation_rank),
+                "id": ev.id,
+                "name": ev.name,
+                "class": ev.class(),
+                "action": ev.action(),
+                "burden": ev.intensity.burden.map(|b| if b.is_infinite() { serde_json::json!("inf") } else { serde_json::json!(b) }),
+                "land_mu": ev.land_mu,
+            })
+        })
+        .collect();
+    let enterprises: Vec<&Evaluation> = ranking.in_rank_order().collect();
+    let mut doc = serde_json::json!({
+        "rules": { "version": ranking.rules_version, "hash": ranking.rules_hash },
+        "rated": ranking.boundaries.rated,
+        "not_rated": ranking.not_rated,
+        "boundaries": ranking.boundaries,
+        "class_counts": ranking.class_counts,
+        "action_counts": ranking.action_counts,
+        "land_freed": {
+            "total": land(&ranking.land_freed.total),
+            "by_class": ranking.land_freed.by_class.iter().map(|(c, l)| (c.to_string(), land(l))).collect::<BTreeMap<_, _>>(),
+            "by_action": ranking.land_freed.by_action.iter().map(|(a, l)| (a.to_string(), land(l))).collect::<BTreeMap<_, _>>(),
+        },
+        "relocation": relocation,
+        "enterprises": enterprises,
+    });
+    round_json(&mut doc);
+    serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::other)?;
+    writeln!(w)
+}
