@@ -868,10 +868,12 @@ pub fn write_csv(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Resu
 fn round_json(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Number(n) if n.is_f64() => {
-            if let Some(x) = n.as_f64().and_then(|x| fmt_num(x).parse::<f64>().ok()) {
-                if let Some(r) = serde_json::Number::from_f64(x) {
-                    *n = r;
-                }
+            if let Some(r) = n
+                .as_f64()
+                .and_then(|x| fmt_num(x).parse::<f64>().ok())
+                .and_then(serde_json::Number::from_f64)
+            {
+                *n = r;
             }
         }
         serde_json::Value::Array(a) => a.iter_mut().for_each(round_json),

@@ -98,6 +98,7 @@ pub fn draw_score_distribution<DB: DrawingBackend>(
         .y_desc("企业数 enterprises")
         .label_style(font(20))
         .axis_desc_style(font(22))
+        .light_line_style(WHITE)
         .y_label_formatter(&|y| format!("{y:.0}"))
         .x_label_formatter(&|x| format!("{x:.0}"))
         .draw()?;
@@ -125,24 +126,20 @@ pub fn draw_score_distribution<DB: DrawingBackend>(
             .label(format!("{class} ({n})"))
             .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 18, y + 8)], colour.filled()));
     }
-    // Boundary scores: the last enterprise of A, B, C.
+    // Boundary scores: the last enterprise of A, B, C, labelled beside the line's top.
     for (i, class) in [Class::A, Class::B, Class::C].into_iter().enumerate() {
         if let Some(s) = ranking.boundaries.scores[i] {
             let style = ShapeStyle::from(&BLACK.mix(0.6)).stroke_width(2);
-            chart.draw_series(DashedLineSeries::new(
-                [(s, 0.0), (s, ymax as f64 * 1.08)],
-                8,
-                6,
-                style,
+            let top = ymax as f64 * (1.12 - 0.04 * i as f64);
+            chart.draw_series(DashedLineSeries::new([(s, 0.0), (s, top)], 8, 6, style))?;
+            let (bx, by) = chart.backend_coord(&(s, top));
+            let text = format!("{class} ≥ {s:.1}");
+            let (tw, th) = root.estimate_text_size(&text, &font(18))?;
+            root.draw(&Rectangle::new(
+                [(bx + 4, by - 2), (bx + 10 + tw as i32, by + th as i32 + 2)],
+                WHITE.filled(),
             ))?;
-            chart.draw_series(std::iter::once(Text::new(
-                format!("{class} ≥ {s:.1}"),
-                (s, ymax as f64 * (1.12 - 0.035 * i as f64)),
-                font(18).pos(plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Center,
-                    plotters::style::text_anchor::VPos::Center,
-                )),
-            )))?;
+            root.draw(&Text::new(text, (bx + 7, by), font(18)))?;
         }
     }
     chart
@@ -229,7 +226,7 @@ pub fn draw_intensity_scatter<DB: DrawingBackend>(
         .y_desc("单位增加值排放 emissions per value added (kg / 10k yuan)")
         .label_style(font(20))
         .axis_desc_style(font(22))
-        .light_line_style(WHITE.mix(0.0))
+        .light_line_style(WHITE)
         .draw()?;
     let step = pts.len().div_ceil(MAX_POINTS).max(1);
     for class in Class::ALL {
@@ -434,6 +431,7 @@ pub fn draw_relocation_bars<DB: DrawingBackend>(
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(0)
+        .light_line_style(WHITE)
         .x_desc("能耗排放负担 burden (1 = benchmark intensity per term)")
         .label_style(font(20))
         .axis_desc_style(font(22))

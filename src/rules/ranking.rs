@@ -331,7 +331,7 @@ impl RankingRules {
             );
         }
         let top = c.priority_base.value + c.priority_per_point.value * self.max_score();
-        if !(top < c.certified_priority_floor.value) {
+        if top.partial_cmp(&c.certified_priority_floor.value) != Some(std::cmp::Ordering::Less) {
             err(
                 &mut errors,
                 &c.priority_per_point.span,
