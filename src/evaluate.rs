@@ -731,8 +731,9 @@ fn burden_json<S: serde::Serializer>(b: &Option<f64>, s: S) -> Result<S::Ok, S::
     }
 }
 
-/// A number as written in outputs: at most 6 decimals, trailing zeros trimmed, `inf` for the
-/// unbounded burden. Fixed formatting keeps outputs byte-identical across runs and platforms.
+/// A number as written in outputs: 6 decimals, or 6 significant digits below 0.1 (emission
+/// intensities are small), trailing zeros trimmed, `inf` for the unbounded burden. Fixed
+/// formatting keeps outputs byte-identical across runs and platforms.
 pub fn fmt_num(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
@@ -740,7 +741,9 @@ pub fn fmt_num(x: f64) -> String {
     if x.is_nan() {
         return String::new();
     }
-    let mut s = format!("{x:.6}");
+    let magnitude = if x == 0.0 { 0 } else { x.abs().log10().floor() as i32 };
+    let decimals = (5 - magnitude).clamp(6, 15) as usize;
+    let mut s = format!("{x:.decimals$}");
     if s.contains('.') {
         while s.ends_with('0') {
             s.pop();
@@ -864,7 +867,7 @@ pub fn write_csv(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Resu
     out.flush()
 }
 
-/// Round every float in a JSON tree to 6 decimals, as [`fmt_num`] writes them.
+/// Round every float in a JSON tree as [`fmt_num`] writes it.
 fn round_json(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Number(n) if n.is_f64() => {
@@ -931,4 +934,28 @@ pub fn write_json(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Res
     round_json(&mut doc);
     serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::other)?;
     writeln!(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_the_same_way_every_time() {
+        assert_eq!(fmt_num(24.1), "24.1");
+        assert_eq!(fmt_num(100.0), "100");
+        assert_eq!(fmt_num(1.0 / 3.0), "0.333333");
+        assert_eq!(fmt_num(0.000585123456), "0.000585123");
+        assert_eq!(fmt_num(-1e-17), "0");
+        assert_eq!(fmt_num(f64::INFINITY), "inf");
+    }
+
+    #[test]
+    fn cuts_are_exact_in_decimal() {
+        assert_eq!(cut(0.95, 20), 19);
+        assert_eq!(cut(0.2, 15), 3);
+        assert_eq!(cut(0.8, 7), 5);
+        assert_eq!(cut(0.2, 4), 0);
+        assert_eq!(cut(1.0, 3), 3);
+    }
 }
