@@ -20,7 +20,10 @@ pub struct AllocationRules {
 impl AllocationRules {
     /// The sensitive kinds this rule set knows (those with a buffer rule).
     pub fn sensitive_kinds(&self) -> BTreeSet<String> {
-        self.buffers_m.keys().map(|k| k.trim().to_lowercase()).collect()
+        self.buffers_m
+            .keys()
+            .map(|k| k.trim().to_lowercase())
+            .collect()
     }
 
     /// The buffer in metres a `class` enterprise keeps from `kind`.
