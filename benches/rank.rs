@@ -16,9 +16,26 @@ use std::time::Instant;
 /// added, R&D 0.5-12% of revenue; one row in 50 misses a value, one in 100 has no energy use.
 fn generate(rows: usize, path: &Path) {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261126);
-    let codes = ["C3911", "C3443", "C1952", "C2925", "C3360", "C1713", "C2614", "C3511", "C3857", "C2710"];
-    let kinds = ["阀门", "鞋业", "合成革", "电镀", "印染", "五金", "塑料", "包装", "化工", "电器"];
-    let classes = [PollutionClass::Light, PollutionClass::Moderate, PollutionClass::Heavy];
+    let codes = [
+        "C3911", "C3443", "C1952", "C2925", "C3360", "C1713", "C2614", "C3511", "C3857", "C2710",
+    ];
+    let kinds = [
+        "阀门",
+        "鞋业",
+        "合成革",
+        "电镀",
+        "印染",
+        "五金",
+        "塑料",
+        "包装",
+        "化工",
+        "电器",
+    ];
+    let classes = [
+        PollutionClass::Light,
+        PollutionClass::Moderate,
+        PollutionClass::Heavy,
+    ];
     let mut out = Vec::with_capacity(rows);
     for i in 0..rows {
         let land: f64 = rng.random_range(5.0..120.0);
@@ -31,7 +48,11 @@ fn generate(rows: usize, path: &Path) {
         let mut e = Enterprise {
             line: 0,
             id: format!("U{i:07}"),
-            name: format!("温州{}{}有限公司{i}", ["瓯江", "龙湾", "状元", "蒲州", "永中"][i % 5], kinds[k]),
+            name: format!(
+                "温州{}{}有限公司{i}",
+                ["瓯江", "龙湾", "状元", "蒲州", "永中"][i % 5],
+                kinds[k]
+            ),
             lon: Some(120.65 + rng.random_range(0.0..0.15)),
             lat: Some(27.93 + rng.random_range(0.0..0.08)),
             industry_code: IndustryCode::parse(codes[k]).ok(),
@@ -41,7 +62,11 @@ fn generate(rows: usize, path: &Path) {
             value_added_10k_yuan: Some(round(va, 1)),
             tax_10k_yuan: Some(round(tax, 2)),
             land_mu: Some(round(land, 1)),
-            energy_tce: Some(if i % 100 == 7 { 0.0 } else { round(va * rng.random_range(0.1..3.0), 1) }),
+            energy_tce: Some(if i % 100 == 7 {
+                0.0
+            } else {
+                round(va * rng.random_range(0.1..3.0), 1)
+            }),
             cod_t: Some(round(emissions * 0.5, 3)),
             nh3n_t: Some(round(emissions * 0.05, 3)),
             so2_t: Some(round(emissions * 0.25, 3)),
@@ -72,17 +97,29 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    let rows: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let rows: usize = args
+        .first()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let path = match args.get(1) {
         Some(p) => PathBuf::from(p),
         None => {
-            let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| "target".into());
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| "target".into());
             let p = target.join(format!("bench-data/urban-{rows}.csv"));
             if !p.exists() {
                 let t = Instant::now();
                 generate(rows, &p);
-                eprintln!("generated {} in {:.1} s", p.display(), t.elapsed().as_secs_f64());
+                eprintln!(
+                    "generated {} in {:.1} s",
+                    p.display(),
+                    t.elapsed().as_secs_f64()
+                );
             }
             p
         }
@@ -121,5 +158,8 @@ fn main() {
     println!("  load CSV (peer: what screening the file must also do) {l:8.3} s");
     println!("  rank                                                   {k:8.3} s");
     println!("  write ranking CSV                                      {w:8.3} s");
-    println!("  end to end                                             {t:8.3} s  ({:.2}x loading alone)", t / l);
+    println!(
+        "  end to end                                             {t:8.3} s  ({:.2}x loading alone)",
+        t / l
+    );
 }

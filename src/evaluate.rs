@@ -741,7 +741,11 @@ pub fn fmt_num(x: f64) -> String {
     if x.is_nan() {
         return String::new();
     }
-    let magnitude = if x == 0.0 { 0 } else { x.abs().log10().floor() as i32 };
+    let magnitude = if x == 0.0 {
+        0
+    } else {
+        x.abs().log10().floor() as i32
+    };
     let decimals = (5 - magnitude).clamp(6, 15) as usize;
     let mut s = format!("{x:.decimals$}");
     if s.contains('.') {

@@ -34,7 +34,9 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         return Err(parkplan::InputError::file(&rules_path, "the rule set has no [ranking] indicators ([[ranking.indicators]] tables); see rules/lingkun.toml").into());
     }
     let registry = load_enterprises(&enterprises_path)?;
-    super::print_warnings(&registry.warnings);
+    for w in &registry.warnings {
+        eprintln!("{w}");
+    }
     let ranking = rank(&registry.enterprises, &rules);
 
     let write = |w: &mut dyn Write| match args.format {

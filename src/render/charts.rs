@@ -149,13 +149,21 @@ pub fn draw_score_distribution<DB: DrawingBackend>(
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .draw()?;
-    let weeded = ranking.in_rank_order().filter(|e| e.rated().is_some_and(|r| r.weed_out)).count();
+    let weeded = ranking
+        .in_rank_order()
+        .filter(|e| e.rated().is_some_and(|r| r.weed_out))
+        .count();
     let mut notes = Vec::new();
     if weeded > 0 {
-        notes.push(format!("{weeded} D by the weed-out line (tax per mu) whatever the score"));
+        notes.push(format!(
+            "{weeded} D by the weed-out line (tax per mu) whatever the score"
+        ));
     }
     if ranking.not_rated > 0 {
-        notes.push(format!("{} not rated (missing or zero inputs) not shown", ranking.not_rated));
+        notes.push(format!(
+            "{} not rated (missing or zero inputs) not shown",
+            ranking.not_rated
+        ));
     }
     if !notes.is_empty() {
         let (_, h) = root.dim_in_pixel();
