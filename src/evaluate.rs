@@ -143,7 +143,7 @@ pub struct Rated {
     pub weed_out: bool,
     pub action: Action,
     /// Why this action (conversion criteria met or which one failed).
-    pub action_reason: String,
+    pub action_reason: ActionReason,
     /// `None` when every indicator meets its benchmark.
     pub driver: Option<Driver>,
     /// 1-based place in the relocation ranking (C and D by burden, worst first).
@@ -414,50 +414,56 @@ pub fn rank(enterprises: &[Enterprise], rules: &RuleSet) -> Ranking {
         raw: f64,
         score: f64,
     }
-    let mut evaluations = Vec::with_capacity(enterprises.len());
-    let mut pre: Vec<Option<Pre>> = Vec::with_capacity(enterprises.len());
-    for (index, e) in enterprises.iter().enumerate() {
-        let (outcome, p) = if !rr.is_configured() {
-            let reason = format!("rule set {} has no [ranking] indicators", rules.version);
-            (Outcome::NotRated { reason }, None)
-        } else {
-            match indicators(e, rr) {
-                Ok(ind) => {
-                    let raw: f64 = ind.iter().map(|i| i.points).sum();
-                    let score = raw.max(rr.score_floor.value);
-                    (
-                        Outcome::NotRated {
-                            reason: String::new(),
-                        },
-                        Some(Pre {
+    // Each enterprise on its own, in parallel (the order of the results is the input order).
+    use rayon::prelude::*;
+    let (mut evaluations, mut pre): (Vec<Evaluation>, Vec<Option<Pre>>) = enterprises
+        .par_iter()
+        .enumerate()
+        .map(|(index, e)| {
+            let (outcome, p) = if !rr.is_configured() {
+                let reason = format!("rule set {} has no [ranking] indicators", rules.version);
+                (Outcome::NotRated { reason }, None)
+            } else {
+                match indicators(e, rr) {
+                    Ok(ind) => {
+                        let raw: f64 = ind.iter().map(|i| i.points).sum();
+                        let score = raw.max(rr.score_floor.value);
+                        let p = Pre {
                             indicators: ind,
                             raw,
                             score,
-                        }),
-                    )
+                        };
+                        // Replaced by the rated outcome once the classes are known.
+                        (
+                            Outcome::NotRated {
+                                reason: String::new(),
+                            },
+                            Some(p),
+                        )
+                    }
+                    Err(reason) => (Outcome::NotRated { reason }, None),
                 }
-                Err(reason) => (Outcome::NotRated { reason }, None),
-            }
-        };
-        evaluations.push(Evaluation {
-            index,
-            line: e.line,
-            id: e.id.clone(),
-            name: e.name.clone(),
-            land_mu: e.land_mu,
-            tax_10k_yuan: e.tax_10k_yuan,
-            intensity: intensity(e, rr),
-            outcome,
-        });
-        pre.push(p);
-    }
+            };
+            let ev = Evaluation {
+                index,
+                line: e.line,
+                id: e.id.clone(),
+                name: e.name.clone(),
+                land_mu: e.land_mu,
+                tax_10k_yuan: e.tax_10k_yuan,
+                intensity: intensity(e, rr),
+                outcome,
+            };
+            (ev, p)
+        })
+        .unzip();
 
     // Rated by score, best first, ties by id.
     let mut rated: Vec<usize> = (0..enterprises.len())
         .filter(|&i| pre[i].is_some())
         .collect();
     let score = |i: usize| pre[i].as_ref().map_or(0.0, |p| p.score);
-    rated.sort_by(|&a, &b| {
+    rated.par_sort_by(|&a, &b| {
         score(b)
             .total_cmp(&score(a))
             .then_with(|| enterprises[a].id.cmp(&enterprises[b].id))
@@ -530,7 +536,7 @@ pub fn rank(enterprises: &[Enterprise], rules: &RuleSet) -> Ranking {
         .copied()
         .filter(|&i| matches!(evaluations[i].class(), Some(Class::C | Class::D)))
         .collect();
-    relocation.sort_by(|&a, &b| {
+    relocation.par_sort_by(|&a, &b| {
         burden(b)
             .total_cmp(&burden(a))
             .then_with(|| evaluations[a].id.cmp(&evaluations[b].id))
@@ -587,34 +593,76 @@ pub fn rank(enterprises: &[Enterprise], rules: &RuleSet) -> Ranking {
     }
 }
 
+/// Why an enterprise got its action; written out as a sentence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ActionReason {
+    /// A or B: the class alone decides.
+    ByClass,
+    /// Willing, and its violations are within the conversion criteria.
+    Converts {
+        violations: f64,
+        max: f64,
+    },
+    /// Willing, but too many violations in the last year.
+    TooManyViolations {
+        violations: f64,
+        max: f64,
+    },
+    /// Willing, but violations were not reported (not assumed to be zero).
+    ViolationsNotReported,
+    NotWilling,
+    WillingnessNotReported,
+}
+
+impl fmt::Display for ActionReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ActionReason::ByClass => f.write_str("by class"),
+            ActionReason::Converts { violations, max } => {
+                write!(
+                    f,
+                    "willing to convert, {violations} violations (at most {max})"
+                )
+            }
+            ActionReason::TooManyViolations { violations, max } => write!(
+                f,
+                "willing to convert but {violations} violations in the last year (at most {max})"
+            ),
+            ActionReason::ViolationsNotReported => {
+                f.write_str("willing to convert but violations not reported")
+            }
+            ActionReason::NotWilling => f.write_str("not willing to convert"),
+            ActionReason::WillingnessNotReported => {
+                f.write_str("willingness to convert not reported")
+            }
+        }
+    }
+}
+
+impl Serialize for ActionReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// The action for a class, with conversion for willing enterprises that meet the criteria.
-fn action_for(e: &Enterprise, class: Class, rules: &RankingRules) -> (Action, String) {
+fn action_for(e: &Enterprise, class: Class, rules: &RankingRules) -> (Action, ActionReason) {
     let base = match class {
-        Class::A | Class::B => return (Action::Retain, format!("class {class}")),
+        Class::A | Class::B => return (Action::Retain, ActionReason::ByClass),
         Class::C => Action::Rectify,
         Class::D => Action::Relocate,
     };
     let max = rules.conversion.max_violations.value;
     match (e.willing_to_convert, e.violations) {
-        (Some(true), Some(v)) if v <= max => (
-            Action::Convert,
-            format!("class {class}, willing to convert, {v} violations (at most {max})"),
-        ),
-        (Some(true), Some(v)) => (
-            base,
-            format!(
-                "class {class}; willing to convert but {v} violations in the last year (at most {max})"
-            ),
-        ),
-        (Some(true), None) => (
-            base,
-            format!("class {class}; willing to convert but violations not reported"),
-        ),
-        (Some(false), _) => (base, format!("class {class}, not willing to convert")),
-        (None, _) => (
-            base,
-            format!("class {class}, willingness to convert not reported"),
-        ),
+        (Some(true), Some(violations)) if violations <= max => {
+            (Action::Convert, ActionReason::Converts { violations, max })
+        }
+        (Some(true), Some(violations)) => {
+            (base, ActionReason::TooManyViolations { violations, max })
+        }
+        (Some(true), None) => (base, ActionReason::ViolationsNotReported),
+        (Some(false), _) => (base, ActionReason::NotWilling),
+        (None, _) => (base, ActionReason::WillingnessNotReported),
     }
 }
 
@@ -735,41 +783,44 @@ fn burden_json<S: serde::Serializer>(b: &Option<f64>, s: S) -> Result<S::Ok, S::
 /// intensities are small), trailing zeros trimmed, `inf` for the unbounded burden. Fixed
 /// formatting keeps outputs byte-identical across runs and platforms.
 pub fn fmt_num(x: f64) -> String {
+    let mut s = String::new();
+    push_num(&mut s, x);
+    s
+}
+
+/// Append `x` formatted as [`fmt_num`] does.
+fn push_num(buf: &mut String, x: f64) {
+    use std::fmt::Write as _;
     if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+        buf.push_str(if x > 0.0 { "inf" } else { "-inf" });
+        return;
     }
     if x.is_nan() {
-        return String::new();
+        return;
     }
-    let magnitude = if x == 0.0 {
-        0
+    let decimals = if x == 0.0 || x.abs() >= 0.1 {
+        6
     } else {
-        x.abs().log10().floor() as i32
+        (5 - x.abs().log10().floor() as i32).clamp(6, 15) as usize
     };
-    let decimals = (5 - magnitude).clamp(6, 15) as usize;
-    let mut s = format!("{x:.decimals$}");
-    if s.contains('.') {
-        while s.ends_with('0') {
-            s.pop();
+    let start = buf.len();
+    let _ = write!(buf, "{x:.decimals$}");
+    if buf[start..].contains('.') {
+        while buf.ends_with('0') {
+            buf.pop();
         }
-        if s.ends_with('.') {
-            s.pop();
+        if buf.ends_with('.') {
+            buf.pop();
         }
     }
-    if s == "-0" { "0".into() } else { s }
+    if &buf[start..] == "-0" {
+        buf.truncate(start);
+        buf.push('0');
+    }
 }
 
-fn opt_num(x: Option<f64>) -> String {
-    x.map(fmt_num).unwrap_or_default()
-}
-
-/// Write the ranking as CSV: one row per enterprise, rated best first, then the not rated.
-///
-/// Columns: `id,name,score,class,action,rank,burden,relocation_rank`, each indicator's value
-/// and points, the intensities, why (driver, weed-out, action reason, not-rated reason), and the
-/// rule set's version and hash on every row.
-pub fn write_csv(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
+/// The CSV header for a ranking with these indicators.
+fn csv_header(metrics: &[Metric]) -> Vec<String> {
     let mut header: Vec<String> = [
         "id",
         "name",
@@ -782,12 +833,8 @@ pub fn write_csv(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Resu
     ]
     .map(String::from)
     .to_vec();
-    for m in &ranking.metrics {
-        header.push(m.key().to_string());
-    }
-    for m in &ranking.metrics {
-        header.push(format!("{}_points", m.key()));
-    }
+    header.extend(metrics.iter().map(|m| m.key().to_string()));
+    header.extend(metrics.iter().map(|m| format!("{}_points", m.key())));
     header.extend(
         [
             "energy_per_value_added",
@@ -806,69 +853,95 @@ pub fn write_csv(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Resu
         ]
         .map(String::from),
     );
-    out.write_record(&header)?;
+    header
+}
+
+/// Write one enterprise's CSV record; `buf` is scratch space for numbers.
+fn csv_record<W: std::io::Write>(
+    out: &mut csv::Writer<W>,
+    ranking: &Ranking,
+    ev: &Evaluation,
+    buf: &mut String,
+) -> csv::Result<()> {
+    use std::fmt::Write as _;
+    let mut num = |out: &mut csv::Writer<W>, x: Option<f64>| {
+        buf.clear();
+        if let Some(x) = x {
+            push_num(buf, x);
+        }
+        out.write_field(buf.as_bytes())
+    };
+    let r = ev.rated();
+    out.write_field(&ev.id)?;
+    out.write_field(&ev.name)?;
+    num(out, r.map(|r| r.score))?;
+    out.write_field(r.map_or("not rated", |r| r.class.as_str()))?;
+    out.write_field(r.map_or("", |r| r.action.as_str()))?;
+    num(out, r.map(|r| r.rank as f64))?;
+    num(out, ev.intensity.burden)?;
+    num(out, r.and_then(|r| r.relocation_rank).map(|x| x as f64))?;
     let k = ranking.metrics.len();
-    for ev in ranking.in_rank_order() {
-        let mut row: Vec<String> = Vec::with_capacity(header.len());
-        row.push(ev.id.clone());
-        row.push(ev.name.clone());
-        let r = ev.rated();
-        row.push(r.map(|r| fmt_num(r.score)).unwrap_or_default());
-        row.push(
-            r.map(|r| r.class.to_string())
-                .unwrap_or_else(|| "not rated".into()),
-        );
-        row.push(r.map(|r| r.action.to_string()).unwrap_or_default());
-        row.push(r.map(|r| r.rank.to_string()).unwrap_or_default());
-        row.push(opt_num(ev.intensity.burden));
-        row.push(
-            r.and_then(|r| r.relocation_rank)
-                .map(|x| x.to_string())
-                .unwrap_or_default(),
-        );
-        let values: Vec<String> = ranking
-            .metrics
-            .iter()
-            .map(|m| {
-                opt_num(
-                    r.and_then(|r| r.indicators.iter().find(|s| s.metric == *m))
-                        .and_then(|s| s.value),
-                )
-            })
-            .collect();
-        row.extend(values);
-        let points: Vec<String> = ranking
-            .metrics
-            .iter()
-            .map(|m| {
-                opt_num(
-                    r.and_then(|r| r.indicators.iter().find(|s| s.metric == *m))
-                        .map(|s| s.points),
-                )
-            })
-            .collect();
-        row.extend(points);
-        debug_assert_eq!(row.len(), 8 + 2 * k);
-        row.push(opt_num(ev.intensity.energy_per_value_added));
-        row.push(opt_num(ev.intensity.emissions_per_value_added));
-        row.push(opt_num(ev.intensity.emissions_per_mu));
-        row.push(opt_num(ev.land_mu));
-        row.push(r.map(|r| r.share_class.to_string()).unwrap_or_default());
-        row.push(r.map(|r| r.weed_out.to_string()).unwrap_or_default());
-        let d = r.and_then(|r| r.driver.as_ref());
-        row.push(d.map(|d| d.metric.key().to_string()).unwrap_or_default());
-        row.push(d.map(|d| fmt_num(d.points_lost)).unwrap_or_default());
-        row.push(d.map(|d| d.class_if_met.to_string()).unwrap_or_default());
-        row.push(r.map(|r| r.action_reason.clone()).unwrap_or_default());
-        row.push(match &ev.outcome {
-            Outcome::NotRated { reason } => reason.clone(),
-            Outcome::Rated(_) => String::new(),
-        });
-        row.push(ranking.rules_version.clone());
-        row.push(ranking.rules_hash.clone());
-        out.write_record(&row)?;
+    // A rated enterprise has every indicator, in the rule set's order.
+    let ind = r.map(|r| r.indicators.as_slice()).filter(|i| i.len() == k);
+    for j in 0..k {
+        num(out, ind.and_then(|i| i[j].value))?;
     }
-    out.flush()
+    for j in 0..k {
+        num(out, ind.map(|i| i[j].points))?;
+    }
+    num(out, ev.intensity.energy_per_value_added)?;
+    num(out, ev.intensity.emissions_per_value_added)?;
+    num(out, ev.intensity.emissions_per_mu)?;
+    num(out, ev.land_mu)?;
+    out.write_field(r.map_or("", |r| r.share_class.as_str()))?;
+    out.write_field(r.map_or("", |r| if r.weed_out { "true" } else { "false" }))?;
+    let d = r.and_then(|r| r.driver.as_ref());
+    out.write_field(d.map_or("", |d| d.metric.key()))?;
+    num(out, d.map(|d| d.points_lost))?;
+    out.write_field(d.map_or("", |d| d.class_if_met.as_str()))?;
+    buf.clear();
+    if let Some(r) = r {
+        let _ = write!(buf, "{}", r.action_reason);
+    }
+    out.write_field(buf.as_bytes())?;
+    out.write_field(match &ev.outcome {
+        Outcome::NotRated { reason } => reason.as_str(),
+        Outcome::Rated(_) => "",
+    })?;
+    out.write_field(&ranking.rules_version)?;
+    out.write_field(&ranking.rules_hash)?;
+    out.write_record(None::<&[u8]>)
+}
+
+/// Write the ranking as CSV: one row per enterprise, rated best first, then the not rated.
+///
+/// Columns: `id,name,score,class,action,rank,burden,relocation_rank`, each indicator's value
+/// and points, the intensities, why (driver, weed-out, action reason, not-rated reason), and the
+/// rule set's version and hash on every row. Rows are formatted in parallel in blocks and
+/// written in order, so the bytes do not depend on the number of threads.
+pub fn write_csv(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    {
+        let mut out = csv::Writer::from_writer(&mut *w);
+        out.write_record(csv_header(&ranking.metrics))?;
+        out.flush()?;
+    }
+    let blocks: Vec<std::io::Result<Vec<u8>>> = ranking
+        .order
+        .par_chunks(8192)
+        .map(|chunk| {
+            let mut out = csv::Writer::from_writer(Vec::with_capacity(chunk.len() * 300));
+            let mut buf = String::new();
+            for &i in chunk {
+                csv_record(&mut out, ranking, &ranking.evaluations[i], &mut buf)?;
+            }
+            out.into_inner().map_err(|e| e.into_error())
+        })
+        .collect();
+    for block in blocks {
+        w.write_all(&block?)?;
+    }
+    Ok(())
 }
 
 /// Round every float in a JSON tree as [`fmt_num`] writes it.
