@@ -458,16 +458,20 @@ pub fn rank(enterprises: &[Enterprise], rules: &RuleSet) -> Ranking {
         })
         .unzip();
 
-    // Rated by score, best first, ties by id.
-    let mut rated: Vec<usize> = (0..enterprises.len())
-        .filter(|&i| pre[i].is_some())
+    // Rated by score, best first, ties by id (then input order, for duplicate ids given in
+    // code). Sorting compact (score, index) keys keeps the comparisons in cache.
+    let mut keys: Vec<(f64, usize)> = pre
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.as_ref().map(|p| (p.score, i)))
         .collect();
-    let score = |i: usize| pre[i].as_ref().map_or(0.0, |p| p.score);
-    rated.par_sort_by(|&a, &b| {
-        score(b)
-            .total_cmp(&score(a))
-            .then_with(|| enterprises[a].id.cmp(&enterprises[b].id))
+    keys.par_sort_unstable_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| enterprises[a.1].id.cmp(&enterprises[b.1].id))
+            .then(a.1.cmp(&b.1))
     });
+    let rated: Vec<usize> = keys.iter().map(|k| k.1).collect();
+    let score = |i: usize| pre[i].as_ref().map_or(0.0, |p| p.score);
     let n = rated.len();
     let shares = [
         rr.class_shares.a.value,
@@ -530,17 +534,22 @@ pub fn rank(enterprises: &[Enterprise], rules: &RuleSet) -> Ranking {
     }
 
     // The relocation ranking: C and D by burden, worst first, ties by id.
-    let burden = |i: usize| evaluations[i].intensity.burden.unwrap_or(f64::NEG_INFINITY);
-    let mut relocation: Vec<usize> = rated
+    let mut keys: Vec<(f64, usize)> = rated
         .iter()
-        .copied()
-        .filter(|&i| matches!(evaluations[i].class(), Some(Class::C | Class::D)))
+        .filter(|&&i| matches!(evaluations[i].class(), Some(Class::C | Class::D)))
+        .map(|&i| {
+            (
+                evaluations[i].intensity.burden.unwrap_or(f64::NEG_INFINITY),
+                i,
+            )
+        })
         .collect();
-    relocation.par_sort_by(|&a, &b| {
-        burden(b)
-            .total_cmp(&burden(a))
-            .then_with(|| evaluations[a].id.cmp(&evaluations[b].id))
+    keys.par_sort_unstable_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| evaluations[a.1].id.cmp(&evaluations[b.1].id))
+            .then(a.1.cmp(&b.1))
     });
+    let relocation: Vec<usize> = keys.into_iter().map(|k| k.1).collect();
     for (k, &i) in relocation.iter().enumerate() {
         if let Outcome::Rated(r) = &mut evaluations[i].outcome {
             r.relocation_rank = Some(k + 1);
@@ -803,6 +812,26 @@ fn push_num(buf: &mut String, x: f64) {
     } else {
         (5 - x.abs().log10().floor() as i32).clamp(6, 15) as usize
     };
+    let scaled = (x * 10f64.powi(decimals as i32)).round();
+    if scaled.abs() < 9.0e15 {
+        // Integer digits: exact, and much faster than float formatting for a million rows.
+        let n = scaled as i64;
+        if n < 0 {
+            buf.push('-');
+        }
+        let a = n.unsigned_abs();
+        let p = 10u64.pow(decimals as u32);
+        let _ = write!(buf, "{}", a / p);
+        let frac = a % p;
+        if frac != 0 {
+            let start = buf.len();
+            let _ = write!(buf, ".{frac:0decimals$}");
+            while buf.len() > start && buf.ends_with('0') {
+                buf.pop();
+            }
+        }
+        return;
+    }
     let start = buf.len();
     let _ = write!(buf, "{x:.decimals$}");
     if buf[start..].contains('.') {
@@ -812,10 +841,6 @@ fn push_num(buf: &mut String, x: f64) {
         if buf.ends_with('.') {
             buf.pop();
         }
-    }
-    if &buf[start..] == "-0" {
-        buf.truncate(start);
-        buf.push('0');
     }
 }
 
@@ -1025,6 +1050,14 @@ mod tests {
         assert_eq!(fmt_num(0.000585123456), "0.000585123");
         assert_eq!(fmt_num(-1e-17), "0");
         assert_eq!(fmt_num(f64::INFINITY), "inf");
+        assert_eq!(fmt_num(-2.5), "-2.5");
+        assert_eq!(fmt_num(1.0000004), "1");
+        assert_eq!(
+            fmt_num(1e300),
+            format!("{:.6}", 1e300)
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+        );
     }
 
     #[test]
