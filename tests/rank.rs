@@ -447,3 +447,38 @@ fn cli_bad_input_exits_2_with_a_located_message() {
     );
     assert!(out.stdout.is_empty(), "nothing written on bad input");
 }
+
+#[test]
+fn cli_ranks_the_bundled_urban_registry() {
+    let out = parkplan().arg("rank").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let registry = std::fs::read_to_string(parkplan::io::bundled::urban()).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        registry.lines().count(),
+        "one row per enterprise"
+    );
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let rated: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[3] != "not rated").collect();
+    let n = rated.len();
+    // Rank shares (no ties expected in the bundled data): A is floor(0.2 N) plus any ties.
+    let a = rated.iter().filter(|r| &r[3] == "A").count();
+    assert!(a >= n / 5 && a <= n / 5 + 2, "{a} A of {n}");
+    for r in &rated {
+        let expected = match &r[3] {
+            "A" | "B" => ["retain"].as_slice(),
+            "C" => &["rectify", "convert"],
+            "D" => &["relocate", "convert"],
+            other => panic!("class {other}"),
+        };
+        assert!(expected.contains(&&r[4]), "{r:?}");
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("land freed"), "{stderr}");
+}
