@@ -79,7 +79,11 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         rules.short_hash(),
         counts.join(", "),
         ranking.not_rated,
-        actions.join(", ")
+        if actions.is_empty() {
+            "none".to_string()
+        } else {
+            actions.join(", ")
+        }
     );
     let freed = &ranking.land_freed.total;
     eprintln!(

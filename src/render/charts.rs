@@ -172,6 +172,20 @@ pub fn draw_score_distribution<DB: DrawingBackend>(
     root.present()
 }
 
+/// Text on a white box at a pixel position (top left), readable over lines and points.
+fn boxed_text<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    text: &str,
+    (x, y): (i32, i32),
+) -> DrawResult<DB> {
+    let (tw, th) = root.estimate_text_size(text, &font(18))?;
+    root.draw(&Rectangle::new(
+        [(x - 3, y - 2), (x + tw as i32 + 3, y + th as i32 + 2)],
+        WHITE.mix(0.85).filled(),
+    ))?;
+    root.draw(&Text::new(text.to_string(), (x, y), font(18)))
+}
+
 /// Pixel rectangle of a label.
 #[derive(Clone, Copy)]
 struct Boxed {
@@ -218,8 +232,10 @@ pub fn draw_intensity_scatter<DB: DrawingBackend>(
             .then_with(|| pts[a].0.id.cmp(&pts[b].0.id))
     });
     worst.truncate(10);
-    let xmax = pts.iter().map(|p| p.1).fold(0.0, f64::max).max(1e-9) * 1.08;
-    let ymax = pts.iter().map(|p| p.2).fold(0.0, f64::max).max(1e-9) * 1.08;
+    // An empty or all-zero axis still gets a readable 0..1 range.
+    let axis_max = |v: f64| if v > 0.0 { v * 1.08 } else { 1.0 };
+    let xmax = axis_max(pts.iter().map(|p| p.1).fold(0.0, f64::max));
+    let ymax = axis_max(pts.iter().map(|p| p.2).fold(0.0, f64::max));
     let mut chart = ChartBuilder::on(root)
         .caption(
             title(ranking, "能耗与排放强度 / energy and emission intensity"),
@@ -262,11 +278,8 @@ pub fn draw_intensity_scatter<DB: DrawingBackend>(
             6,
             dash,
         ))?;
-        chart.draw_series(std::iter::once(Text::new(
-            format!("benchmark {bench_x:.2}"),
-            (bench_x, ymax),
-            font(18),
-        )))?;
+        let (bx, by) = chart.backend_coord(&(bench_x, ymax));
+        boxed_text(root, &format!("benchmark {bench_x:.2}"), (bx + 6, by + 4))?;
     }
     if bench_y.is_finite() && bench_y < ymax {
         chart.draw_series(DashedLineSeries::new(
@@ -275,11 +288,10 @@ pub fn draw_intensity_scatter<DB: DrawingBackend>(
             6,
             dash,
         ))?;
-        chart.draw_series(std::iter::once(Text::new(
-            format!("benchmark {bench_y:.3}"),
-            (xmax * 0.87, bench_y),
-            font(18),
-        )))?;
+        let text = format!("benchmark {bench_y:.3}");
+        let (tw, th) = root.estimate_text_size(&text, &font(18))?;
+        let (bx, by) = chart.backend_coord(&(xmax, bench_y));
+        boxed_text(root, &text, (bx - tw as i32 - 8, by - th as i32 - 6))?;
     }
     chart
         .configure_series_labels()
