@@ -987,8 +987,18 @@ fn round_json(v: &mut serde_json::Value) {
     }
 }
 
+/// A value as JSON with its floats rounded as [`fmt_num`] writes them.
+fn json<T: Serialize>(v: &T) -> std::io::Result<serde_json::Value> {
+    let mut v = serde_json::to_value(v).map_err(std::io::Error::other)?;
+    round_json(&mut v);
+    Ok(v)
+}
+
 /// Write the ranking as JSON: rules, class boundaries and counts, land freed, the relocation
 /// ranking, and every enterprise in rank order with its indicators, driver and reasons.
+///
+/// The summary is pretty-printed; the `relocation` and `enterprises` arrays hold one compact
+/// object per line and are streamed, so a million enterprises never sit in memory as JSON.
 pub fn write_json(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct LandOut {
@@ -1003,39 +1013,74 @@ pub fn write_json(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Res
         tax_10k_yuan: l.tax_10k_yuan,
         tax_per_mu: l.tax_per_mu(),
     };
-    let relocation: Vec<serde_json::Value> = ranking
-        .relocation_order()
-        .map(|ev| {
+    let by = |m: &BTreeMap<String, LandOut>| json(m);
+    let summary: [(&str, serde_json::Value); 7] = [
+        (
+            "rules",
+            serde_json::json!({ "version": ranking.rules_version, "hash": ranking.rules_hash }),
+        ),
+        ("rated", json(&ranking.boundaries.rated)?),
+        ("not_rated", json(&ranking.not_rated)?),
+        ("boundaries", json(&ranking.boundaries)?),
+        ("class_counts", json(&ranking.class_counts)?),
+        ("action_counts", json(&ranking.action_counts)?),
+        (
+            "land_freed",
             serde_json::json!({
-                "relocation_rank": ev.rated().and_then(|r| r.relocation_rank),
-                "id": ev.id,
-                "name": ev.name,
-                "class": ev.class(),
-                "action": ev.action(),
-                "burden": ev.intensity.burden.map(|b| if b.is_infinite() { serde_json::json!("inf") } else { serde_json::json!(b) }),
-                "land_mu": ev.land_mu,
-            })
-        })
-        .collect();
-    let enterprises: Vec<&Evaluation> = ranking.in_rank_order().collect();
-    let mut doc = serde_json::json!({
-        "rules": { "version": ranking.rules_version, "hash": ranking.rules_hash },
-        "rated": ranking.boundaries.rated,
-        "not_rated": ranking.not_rated,
-        "boundaries": ranking.boundaries,
-        "class_counts": ranking.class_counts,
-        "action_counts": ranking.action_counts,
-        "land_freed": {
-            "total": land(&ranking.land_freed.total),
-            "by_class": ranking.land_freed.by_class.iter().map(|(c, l)| (c.to_string(), land(l))).collect::<BTreeMap<_, _>>(),
-            "by_action": ranking.land_freed.by_action.iter().map(|(a, l)| (a.to_string(), land(l))).collect::<BTreeMap<_, _>>(),
-        },
-        "relocation": relocation,
-        "enterprises": enterprises,
+                "total": json(&land(&ranking.land_freed.total))?,
+                "by_class": by(&ranking.land_freed.by_class.iter().map(|(c, l)| (c.to_string(), land(l))).collect())?,
+                "by_action": by(&ranking.land_freed.by_action.iter().map(|(a, l)| (a.to_string(), land(l))).collect())?,
+            }),
+        ),
+    ];
+    writeln!(w, "{{")?;
+    for (key, value) in &summary {
+        let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
+        writeln!(w, "  \"{key}\": {},", text.replace('\n', "\n  "))?;
+    }
+    let array = |w: &mut dyn std::io::Write,
+                 key: &str,
+                 items: &mut dyn Iterator<Item = std::io::Result<serde_json::Value>>,
+                 last: bool|
+     -> std::io::Result<()> {
+        write!(w, "  \"{key}\": [")?;
+        let mut first = true;
+        for item in items {
+            let text = serde_json::to_string(&item?).map_err(std::io::Error::other)?;
+            write!(w, "{}\n    {text}", if first { "" } else { "," })?;
+            first = false;
+        }
+        writeln!(
+            w,
+            "{}]{}",
+            if first { "" } else { "\n  " },
+            if last { "" } else { "," }
+        )
+    };
+    let mut relocation = ranking.relocation_order().map(|ev| {
+        let burden = ev.intensity.burden.map(|b| {
+            if b.is_infinite() {
+                serde_json::json!("inf")
+            } else {
+                serde_json::json!(b)
+            }
+        });
+        let mut v = serde_json::json!({
+            "relocation_rank": ev.rated().and_then(|r| r.relocation_rank),
+            "id": ev.id,
+            "name": ev.name,
+            "class": ev.class(),
+            "action": ev.action(),
+            "burden": burden,
+            "land_mu": ev.land_mu,
+        });
+        round_json(&mut v);
+        Ok(v)
     });
-    round_json(&mut doc);
-    serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::other)?;
-    writeln!(w)
+    array(w, "relocation", &mut relocation, false)?;
+    let mut enterprises = ranking.in_rank_order().map(json);
+    array(w, "enterprises", &mut enterprises, true)?;
+    writeln!(w, "}}")
 }
 
 #[cfg(test)]
