@@ -13,10 +13,10 @@
 
 use crate::io::geojson::round_to;
 use crate::model::{
-    Enterprise, GENERAL_CLUSTER, HightechLevel, IndustryCode, LandUse, M2_PER_MU, Parcel,
-    ParcelStatus, PollutionClass, SensitiveArea,
+    Categorical, Enterprise, GENERAL_CLUSTER, HightechLevel, IndustryCode, LandUse, M2_PER_MU,
+    Parcel, ParcelStatus, PollutionClass, SensitiveArea,
 };
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use geo::{Coord, GeodesicArea, Geometry, LineString, MultiPolygon, Point, Polygon};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -730,6 +730,14 @@ const PARCELS_PER_BLOCK: f64 = 6.0;
 /// grid centred on Lingkun: each block slot holds either a block of parcels or a sensitive area
 /// (village, school, hospital, wetland, reservoir) set back 0-80 m inside its slot, so buffers
 /// across a 24-40 m road bite. The grid is about square; 100,000 parcels span about 80 km.
+///
+/// ```
+/// use parkplan::synthetic::{park, Size};
+/// let (parcels, sensitive) = park(Size { parcels: 50, sensitive: 5 }, 1).unwrap();
+/// assert_eq!((parcels.len(), sensitive.len()), (50, 5));
+/// assert!(parcels.iter().all(|p| (10.0..=200.0).contains(&p.area_mu)));
+/// assert!(park(Size { parcels: 0, sensitive: 5 }, 1).is_err());
+/// ```
 pub fn park(size: Size, seed: u64) -> Result<(Vec<Parcel>, Vec<SensitiveArea>), SizeError> {
     size.check()?;
     let mut grid_rng = rng(seed, stream::GRID);
@@ -1067,7 +1075,7 @@ fn applicant_rd_ratio(r: &mut ChaCha8Rng, revenue: f64) -> f64 {
     } else {
         0.03
     };
-    if r.random::<f64>() < 0.12 {
+    if r.random::<f64>() < 0.08 {
         uni(r, 0.01, threshold * 0.95)
     } else {
         threshold * uni(r, 1.05, 2.6)
@@ -1094,13 +1102,13 @@ pub fn applicant(r: &mut ChaCha8Rng, id: String, line: u64, name_buf: &mut Strin
     let lvl = level(r, [0.12, 0.3, 0.33, 0.25]);
     let cert_expiry = (lvl != HightechLevel::None).then(|| expiry(r));
     let rd = money(revenue * applicant_rd_ratio(r, revenue));
-    let share = if r.random::<f64>() < 0.1 {
+    let share = if r.random::<f64>() < 0.07 {
         uni(r, 0.35, 0.59)
     } else {
         uni(r, 0.62, 0.95)
     };
     let staff = (revenue / uni(r, 60.0, 200.0)).round().max(8.0);
-    let rd_staff_share = if r.random::<f64>() < 0.08 {
+    let rd_staff_share = if r.random::<f64>() < 0.06 {
         uni(r, 0.03, 0.09)
     } else {
         uni(r, 0.11, 0.45)
@@ -1153,7 +1161,7 @@ pub fn applicant(r: &mut ChaCha8Rng, id: String, line: u64, name_buf: &mut Strin
         hightech_revenue_10k_yuan: Some(money(revenue * share)),
         staff: Some(staff),
         rd_staff: Some(rd_staff),
-        ip_count: Some(if r.random::<f64>() < 0.05 {
+        ip_count: Some(if r.random::<f64>() < 0.03 {
             0.0
         } else {
             f64::from(r.random_range(1..=40u32))
@@ -1395,8 +1403,8 @@ pub enum RowKind {
 /// made in parallel and the file is the same whatever the number of threads.
 pub const CHUNK_ROWS: usize = 16_384;
 
-/// In large registries a few cells are left empty ("not reported"), as real returns have.
-const MISSING_RATE: f64 = 0.002;
+/// Share of large-registry rows with one cell left empty ("not reported"), as real returns have.
+const MISSING_ROW_SHARE: f64 = 0.01;
 
 /// Rows `[chunk * CHUNK_ROWS, ...)` of a large registry of `n` rows.
 pub fn registry_chunk(kind: RowKind, n: usize, seed: u64, chunk: usize) -> Vec<Enterprise> {
@@ -1411,7 +1419,7 @@ pub fn registry_chunk(kind: RowKind, n: usize, seed: u64, chunk: usize) -> Vec<E
                 RowKind::Applicants => applicant(&mut r, format!("E{:07}", i + 1), line, &mut name),
                 RowKind::Urban => urban(&mut r, format!("U{:07}", i + 1), line, &mut name),
             };
-            if r.random::<f64>() < MISSING_RATE * 20.0 {
+            if r.random::<f64>() < MISSING_ROW_SHARE {
                 // One of the common gaps: R&D, energy or staff not reported.
                 match r.random_range(0..3) {
                     0 => e.rd_expense_10k_yuan = None,
@@ -1472,11 +1480,11 @@ pub fn write_rows(buf: &mut Vec<u8>, rows: &[Enterprise]) {
         }
         buf.push(b',');
         if let Some(l) = e.hightech_level {
-            buf.extend_from_slice(l.to_string().as_bytes());
+            buf.extend_from_slice(l.name().as_bytes());
         }
         buf.push(b',');
         if let Some(d) = e.cert_expiry {
-            let _ = write!(buf, "{}", d.format("%Y-%m-%d"));
+            let _ = write!(buf, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
         }
         push_num(buf, e.catalogue_products);
         push_num(buf, e.revenue_10k_yuan);
@@ -1495,7 +1503,7 @@ pub fn write_rows(buf: &mut Vec<u8>, rows: &[Enterprise]) {
         push_num(buf, e.nox_t);
         buf.push(b',');
         if let Some(p) = e.pollution_class {
-            buf.extend_from_slice(p.to_string().as_bytes());
+            buf.extend_from_slice(p.name().as_bytes());
         }
         push_num(buf, e.violations);
         buf.push(b',');
@@ -1541,4 +1549,54 @@ pub fn write_registry(
         progress((last * CHUNK_ROWS).min(n) as u64);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cutting a block tiles it exactly with parcels of 12-195 mu, and each parcel's ring carries
+    /// every neighbour corner on its edges (no T-junctions, so shared edges are identical).
+    #[test]
+    fn blocks_are_tiled_exactly_within_the_size_range() {
+        for seed in 0..40 {
+            let mut r = rng(seed, stream::BLOCKS);
+            let block = Rect {
+                x0: 0.0,
+                y0: 0.0,
+                x1: f64::from(r.random_range(330..=520u32)),
+                y1: f64::from(r.random_range(260..=400u32)),
+            };
+            let target = block_target_mu(&mut r);
+            let mut rects = Vec::new();
+            subdivide(block, target, &mut r, &mut rects);
+            let total: f64 = rects.iter().map(|q| q.w() * q.h()).sum();
+            assert_eq!(
+                total,
+                block.w() * block.h(),
+                "seed {seed}: pieces do not tile the block"
+            );
+            let corners: Vec<(f64, f64)> = rects
+                .iter()
+                .flat_map(|q| [(q.x0, q.y0), (q.x1, q.y0), (q.x1, q.y1), (q.x0, q.y1)])
+                .collect();
+            for q in &rects {
+                assert!(
+                    (MIN_PIECE_MU..=MAX_PARCEL_MU).contains(&q.mu()),
+                    "seed {seed}: {} mu",
+                    q.mu()
+                );
+                let ring = parcel_ring(q, &corners);
+                for c in &corners {
+                    let on_edge = (c.0 == q.x0 || c.0 == q.x1) && (q.y0..=q.y1).contains(&c.1)
+                        || (c.1 == q.y0 || c.1 == q.y1) && (q.x0..=q.x1).contains(&c.0);
+                    assert_eq!(
+                        on_edge,
+                        ring.contains(c),
+                        "seed {seed}: corner {c:?} of {q:?}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -148,12 +148,17 @@ fn generated_files_load_without_problems_or_overlaps() {
 #[test]
 fn zero_parcels_is_a_clear_error_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("never-made");
     let out = bin()
         .args(["gen", "--parcels", "0", "--out"])
-        .arg(dir.path())
+        .arg(&target)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    assert!(
+        !target.exists(),
+        "a refused run must not create its output folder"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("--parcels") && err.contains("at least 1"),

@@ -37,17 +37,20 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), Error> {
     let out = &args.out;
+    let size = Size {
+        parcels: args.parcels,
+        sensitive: args.sensitive,
+    };
+    if !args.lingkun {
+        // Refuse bad sizes before touching the disk.
+        size.check()
+            .map_err(|e| InputError::new("parkplan gen", Place::File, None, e.to_string()))?;
+    }
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     if args.lingkun {
         return lingkun(out, args.seed.unwrap_or(LINGKUN_SEED));
     }
     let seed = args.seed.unwrap_or(1);
-    let size = Size {
-        parcels: args.parcels,
-        sensitive: args.sensitive,
-    };
-    size.check()
-        .map_err(|e| InputError::new("parkplan gen", Place::File, None, e.to_string()))?;
     let (parcels, sensitive) =
         synthetic::park(size, seed).map_err(|e| Error::Other(e.to_string()))?;
     write_park(
