@@ -534,7 +534,7 @@ fn plan_writes_the_folder_with_progress_per_stage() {
             "--enterprises",
             "enterprises.csv",
         ])
-        .args(["--rules", RULES, "--out", "result"])
+        .args(["--rules", RULES, "--out", "result", "--date", "2026-06-30"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
@@ -569,7 +569,7 @@ fn plan_writes_the_folder_with_progress_per_stage() {
             "--enterprises",
             "enterprises.csv",
         ])
-        .args(["--rules", RULES, "--out", "again"])
+        .args(["--rules", RULES, "--out", "again", "--date", "2026-06-30"])
         .output()
         .unwrap();
     assert!(again.status.success());
@@ -590,27 +590,57 @@ fn plan_writes_the_folder_with_progress_per_stage() {
 fn plan_runs_on_the_bundled_scenario() {
     let tmp = tempfile::tempdir().unwrap();
     let out = parkplan_cmd(tmp.path())
-        .args(["plan", "--out", "out"])
+        .args(["plan", "--out", "out", "--date", "2026-06-30"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
     for f in [
         "park-map.svg",
         "park-map.png",
         "relocation-map.svg",
         "relocation-map.png",
         "report.html",
+        "screen.csv",
+        "rank.csv",
+        "rank-scores.svg",
     ] {
         assert!(
             tmp.path().join("out").join(f).metadata().unwrap().len() > 1000,
             "{f}"
         );
     }
-    check_well_formed(&std::fs::read_to_string(tmp.path().join("out/report.html")).unwrap());
+    // The applicants are screened and the urban registry ranked (told apart by their sites).
+    assert!(
+        err.contains("plan: screen    80 applicants on 2026-06-30"),
+        "{err}"
+    );
+    assert!(
+        err.contains("plan: rank      150 urban enterprises"),
+        "{err}"
+    );
+    let html = std::fs::read_to_string(tmp.path().join("out/report.html")).unwrap();
+    check_well_formed(&html);
+    for part in [
+        "Rejected",
+        "Relocation ranking",
+        "rank-relocation.svg",
+        "Maps",
+    ] {
+        assert!(html.contains(part), "report lacks {part}");
+    }
+    // Every urban enterprise the ranking sends to relocate or convert is named on the map.
+    let svg = std::fs::read_to_string(tmp.path().join("out/relocation-map.svg")).unwrap();
+    let rank = std::fs::read_to_string(tmp.path().join("out/rank.csv")).unwrap();
+    let movers = rank
+        .lines()
+        .filter(|l| l.contains(",relocate,") || l.contains(",convert,"))
+        .count();
+    assert!(movers > 0);
+    assert!(
+        svg.contains(&format!("150 sites, {movers} to convert or relocate")),
+        "legend counts movers"
+    );
 }
 
 #[test]

@@ -7,11 +7,17 @@
 //! section, the files it wrote). A stage not yet built says so on stderr and in the report.
 
 use super::map as maps;
+use chrono::NaiveDate;
+use parkplan::Enterprise;
 use parkplan::error::{InputError, Place, Problems};
+use parkplan::evaluate::{self, Action, Class};
 use parkplan::model::Candidate;
 use parkplan::render::map::{Assigned, Link, Site};
 use parkplan::report::{Figure, ReportInput, Section, Table};
+use parkplan::rules::admission::Severity;
+use parkplan::screen::{self, Decision};
 use parkplan::validate::{Scenario, ScenarioFiles, load_scenario, summarize};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -33,6 +39,14 @@ pub struct Args {
     /// Rule set TOML (default: rules/lingkun.toml).
     #[arg(long)]
     rules: Option<PathBuf>,
+    /// Evaluation date for screening, YYYY-MM-DD (default: today): certificates must be valid on it.
+    #[arg(long, value_parser = parse_date)]
+    date: Option<NaiveDate>,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("expected a date as YYYY-MM-DD, got {s:?}"))
 }
 
 /// What a stage contributes to the report.
@@ -213,42 +227,288 @@ fn not_built(stage: &str, id: &str, title: &str, module: &str) -> Part {
     }
 }
 
-/// Stage 2: screen the applicants.
-// LEAD: call parkplan::screen on `s` (applicants, s.rules), write its table into `out`
-// (screen.csv), and fill: part.summary (admitted / conditional / rejected counts),
-// part.section (tables: admitted, conditional, rejected with reasons; figures: screening charts
-// from parkplan::render::charts), part.files, and `candidates` (admitted + conditional).
-fn stage_screen(_s: &Scenario, _out: &Path) -> Result<Screened, parkplan::Error> {
-    Ok(Screened {
-        part: not_built("screen", "screen", "Screening 入园审核", "parkplan::screen"),
-        candidates: vec![],
-    })
+/// The scenario's enterprises by role: a registry whose every row has a current site (lon, lat)
+/// is an urban registry, ranked for relocation; any other holds park applicants, screened.
+fn split_registries(s: &Scenario) -> (Vec<Enterprise>, Vec<Enterprise>) {
+    let (mut applicants, mut urban) = (Vec::new(), Vec::new());
+    for (_, r) in &s.registries {
+        let is_urban =
+            !r.enterprises.is_empty() && r.enterprises.iter().all(|e| e.site().is_some());
+        let dest = if is_urban {
+            &mut urban
+        } else {
+            &mut applicants
+        };
+        dest.extend(r.enterprises.iter().cloned());
+    }
+    (applicants, urban)
 }
 
-/// Stage 3: rank the urban enterprises.
-// LEAD: call parkplan::evaluate on `s`, write rank.csv into `out`, and fill: part.summary
-// (counts by class A/B/C/D, relocate, convert), part.section (relocation ranking table with
-// burden, class, action; the charts: `render::charts::write_ranking_charts(&ranking, out)`
-// returns the files it wrote, and `svg_figures` below turns its .svg files into report figures),
-// part.files, `candidates` (converting enterprises), and `sites`: one Site per urban enterprise
-// with class ("A".."D", or "not rated") and action ("retain", "rectify", "relocate",
-// "convert"). Start from `maps::sites(s)` (id, name, lon, lat) and set class and action from
-// the ranking's evaluations by id.
-fn stage_rank(s: &Scenario, _out: &Path) -> Result<Ranked, parkplan::Error> {
-    Ok(Ranked {
-        part: not_built(
+fn num(x: f64, decimals: usize) -> String {
+    if x.is_infinite() {
+        "inf".into()
+    } else {
+        format!("{x:.decimals$}")
+    }
+}
+
+/// Stage 2: screen the applicants on `date`; screen.csv, the three lists with reasons, and the
+/// admitted and conditional ones as allocation candidates.
+fn stage_screen(
+    s: &Scenario,
+    applicants: &[Enterprise],
+    date: NaiveDate,
+    out: &Path,
+) -> Result<Screened, parkplan::Error> {
+    let t = Instant::now();
+    let report = screen::screen(applicants, &s.rules, date);
+    parkplan::io::write_atomic(&out.join("screen.csv"), |w| {
+        screen::write_csv(w, &report, applicants, &s.rules)
+    })?;
+    let (candidates, excluded) = screen::candidates_checked(&report, applicants, &s.rules);
+    let (a, c, r) = report.counts();
+    progress(
+        "screen",
+        t,
+        &format!(
+            "{} applicants on {date}: {a} admit, {c} conditional, {r} reject",
+            applicants.len()
+        ),
+    );
+    let reasons = |i: usize| -> String {
+        report
+            .outcomes(i)
+            .iter()
+            .zip(&s.rules.admission.criteria)
+            .filter(|(o, crit)| o.status.is_failure() && crit.severity != Severity::Preferred)
+            .map(|(o, crit)| format!("{} ({} {})", crit.id, o.status.zh(), o.status.name()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let list = |d: Decision, title: &str| {
+        let mut rows: Vec<(f64, Vec<String>)> = report
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| row.decision == d)
+            .map(|(i, row)| {
+                let score = row.score.unwrap_or(f64::NEG_INFINITY);
+                let shown = row.score.map_or("-".into(), |v| num(v, 2));
+                let name = applicants.get(row.index).map_or("", |e| e.name.as_str());
+                (
+                    score,
+                    vec![row.id.clone(), name.to_string(), shown, reasons(i)],
+                )
+            })
+            .collect();
+        // Best score first, ties by id, so the lists read as priority order.
+        rows.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1[0].cmp(&y.1[0])));
+        Table {
+            title: format!("{title} ({} {})", d.zh(), d.name()),
+            headers: vec![
+                "id".into(),
+                "name 企业".into(),
+                "score 得分".into(),
+                "not passed 未通过".into(),
+            ],
+            rows: rows.into_iter().map(|(_, r)| r).collect(),
+        }
+    };
+    let mut tables = vec![
+        list(Decision::Admit, "Admitted"),
+        list(Decision::Conditional, "Conditional"),
+        list(Decision::Reject, "Rejected"),
+    ];
+    if !excluded.is_empty() {
+        tables.push(Table {
+            title: "Admitted or conditional but not placeable 无法参与用地分配".into(),
+            headers: vec!["id".into(), "reason".into()],
+            rows: excluded
+                .iter()
+                .map(|x| vec![x.id.clone(), x.reason.clone()])
+                .collect(),
+        });
+    }
+    let part = Part {
+        summary: vec![
+            ("admitted 准入".into(), a.to_string()),
+            ("conditional 有条件准入".into(), c.to_string()),
+            ("rejected 不予准入".into(), r.to_string()),
+        ],
+        section: Some(Section {
+            id: "screen".into(),
+            title: "Screening 入园审核".into(),
+            notes: vec![format!(
+                "{} applicants screened on {date} against rule set {}. \
+                 'not passed' lists the required and conditional criteria an applicant did not pass; \
+                 `parkplan screen --explain ID` prints one applicant's full trace with values and thresholds.",
+                applicants.len(),
+                s.rules.version
+            )],
+            tables,
+            figures: vec![],
+        }),
+        files: vec![(
+            "screen.csv".into(),
+            "one row per applicant: decision, score, criteria not passed".into(),
+        )],
+    };
+    Ok(Screened { part, candidates })
+}
+
+/// Stage 3: rank the urban enterprises; rank.csv, the charts, the relocation ranking, the
+/// converting enterprises as candidates and every site with its class and action.
+fn stage_rank(s: &Scenario, urban: &[Enterprise], out: &Path) -> Result<Ranked, parkplan::Error> {
+    let t = Instant::now();
+    let mut sites = maps::sites(s);
+    if !s.rules.ranking.is_configured() {
+        let mut part = not_built(
             "rank",
             "rank",
             "Relocation ranking 亩均效益评价",
-            "parkplan::evaluate",
+            "a [ranking] section",
+        );
+        part.section.iter_mut().for_each(|sec| {
+            sec.notes = vec!["Not run: the rule set has no [ranking] indicators.".into()]
+        });
+        return Ok(Ranked {
+            part,
+            candidates: vec![],
+            sites,
+        });
+    }
+    let ranking = evaluate::rank(urban, &s.rules);
+    parkplan::io::write_atomic(&out.join("rank.csv"), |w| evaluate::write_csv(w, &ranking))?;
+    let charts = parkplan::render::charts::write_ranking_charts(&ranking, out)?;
+    let candidates = evaluate::conversion_candidates(&ranking, urban, &s.rules);
+    let by_id: HashMap<&str, &evaluate::Evaluation> = ranking
+        .evaluations
+        .iter()
+        .map(|e| (e.id.as_str(), e))
+        .collect();
+    for site in &mut sites {
+        if let Some(ev) = by_id.get(site.id.as_str()) {
+            site.class = ev.class().map_or("not rated".into(), |c| c.to_string());
+            site.action = ev.action().map_or(String::new(), |a| a.to_string());
+        }
+    }
+    let count = |c: Class| ranking.class_counts.get(&c).copied().unwrap_or(0);
+    let acts = |a: Action| ranking.action_counts.get(&a).copied().unwrap_or(0);
+    progress(
+        "rank",
+        t,
+        &format!(
+            "{} urban enterprises: {} A, {} B, {} C, {} D, {} not rated; {} relocate, {} convert; 3 charts",
+            urban.len(),
+            count(Class::A),
+            count(Class::B),
+            count(Class::C),
+            count(Class::D),
+            ranking.not_rated,
+            acts(Action::Relocate),
+            acts(Action::Convert)
         ),
-        candidates: vec![],
-        sites: maps::sites(s),
+    );
+    let relocation = Table {
+        title: "Relocation ranking 搬迁整治排序 (C and D, worst burden first)".into(),
+        headers: [
+            "order",
+            "id",
+            "name 企业",
+            "class 分类",
+            "action 处置",
+            "score 得分",
+            "burden 负担",
+            "land mu 用地",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: ranking
+            .relocation_order()
+            .enumerate()
+            .map(|(k, ev)| {
+                let r = ev.rated();
+                vec![
+                    (k + 1).to_string(),
+                    ev.id.clone(),
+                    ev.name.clone(),
+                    ev.class().map_or("-".into(), |c| c.to_string()),
+                    ev.action().map_or("-".into(), |a| a.to_string()),
+                    r.map_or("-".into(), |r| num(r.score, 2)),
+                    ev.intensity.burden.map_or("-".into(), |b| num(b, 3)),
+                    ev.land_mu.map_or("-".into(), |m| num(m, 1)),
+                ]
+            })
+            .collect(),
+    };
+    let not_rated = Table {
+        title: "Not rated 未评价".into(),
+        headers: vec!["id".into(), "name 企业".into(), "reason".into()],
+        rows: ranking
+            .evaluations
+            .iter()
+            .filter_map(|ev| match &ev.outcome {
+                evaluate::Outcome::NotRated { reason } => {
+                    Some(vec![ev.id.clone(), ev.name.clone(), reason.clone()])
+                }
+                evaluate::Outcome::Rated(_) => None,
+            })
+            .collect(),
+    };
+    let classes = Table {
+        title: "Classes 分类".into(),
+        headers: vec!["class".into(), "enterprises".into()],
+        rows: Class::ALL
+            .iter()
+            .map(|c| vec![c.to_string(), count(*c).to_string()])
+            .collect(),
+    };
+    let freed = &ranking.land_freed.total;
+    let mut files: Vec<(String, String)> = vec![(
+        "rank.csv".into(),
+        "per-mu evaluation: score, class, action, rank, indicators".into(),
+    )];
+    files.extend(
+        charts
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+            .filter_map(|p| p.file_stem())
+            .map(|stem| {
+                (
+                    format!("{0}.svg / {0}.png", stem.to_string_lossy()),
+                    "ranking chart".into(),
+                )
+            }),
+    );
+    let part = Part {
+        summary: vec![
+            ("class D 淘汰类".into(), count(Class::D).to_string()),
+            ("relocate 搬迁".into(), acts(Action::Relocate).to_string()),
+            ("convert 转型入园".into(), acts(Action::Convert).to_string()),
+            ("urban land freed 腾出用地 (mu)".into(), num(freed.mu, 1)),
+        ],
+        section: Some(Section {
+            id: "rank".into(),
+            title: "Relocation ranking 亩均效益评价".into(),
+            notes: vec![format!(
+                "{} urban enterprises evaluated per mu against rule set {}; relocating and converting them frees {} mu.",
+                urban.len(),
+                s.rules.version,
+                num(freed.mu, 1)
+            )],
+            tables: vec![classes, relocation, not_rated],
+            figures: svg_figures(&charts)?,
+        }),
+        files,
+    };
+    Ok(Ranked {
+        part,
+        candidates,
+        sites,
     })
 }
 
 /// Report figures from the SVG files a stage wrote (its charts), captioned with the file name.
-#[allow(dead_code)] // used once the rank and screen stages are wired in
 fn svg_figures(paths: &[PathBuf]) -> Result<Vec<Figure>, parkplan::Error> {
     let mut out = Vec::new();
     for p in paths
@@ -375,9 +635,13 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let started = Instant::now();
     let files = maps::scenario_files(args.parcels, args.sensitive, args.enterprises, args.rules);
     let out = args.out;
+    let date = args
+        .date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
     let (scenario, validated) = stage_validate(&files)?;
-    let screened = stage_screen(&scenario, &out)?;
-    let ranked = stage_rank(&scenario, &out)?;
+    let (applicants, urban) = split_registries(&scenario);
+    let screened = stage_screen(&scenario, &applicants, date, &out)?;
+    let ranked = stage_rank(&scenario, &urban, &out)?;
     let allocated = stage_allocate(&scenario, &screened, &ranked, &out)?;
     let drawn = stage_maps(&files, &scenario, &ranked, &allocated, &out)?;
     let Screened {
