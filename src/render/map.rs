@@ -849,9 +849,8 @@ pub fn draw_park_map<DB: DrawingBackend>(
             continue;
         }
         let grown = GeometryCollection(geoms).buffer(*d);
-        let ring = grown.intersection(&visible);
-        // Only the ring itself: clipping made the box edge part of the polygon, so draw the
-        // buffer's own boundary clipped as lines instead.
+        // The ring is the buffer's boundary clipped to the map box as lines (clipping the
+        // polygon would make the box edge part of it).
         let lines = MultiLineString(
             grown
                 .0
@@ -862,7 +861,7 @@ pub fn draw_park_map<DB: DrawingBackend>(
                 .collect(),
         );
         let clipped = visible.clip(&lines, false);
-        if ring.0.is_empty() || clipped.0.is_empty() {
+        if clipped.0.is_empty() {
             continue;
         }
         let c = kind_colour(kind);
