@@ -526,16 +526,14 @@ fn svg_figures(paths: &[PathBuf]) -> Result<Vec<Figure>, parkplan::Error> {
 }
 
 /// Stage 4: allocate the candidates to parcels.
-// LEAD: call parkplan::allocate on s.park, s.rules and screen.candidates + rank.candidates,
-// write parcels.geojson, assignments.csv and summary.json into `out`, and fill: part.summary
-// (placed, unplaced, objective, gap), part.section (allocation table; unplaced with reasons),
-// part.files, `assigned` and `links`. With the allocate branch's `Allocation`:
-//   assigned: for each a in allocation.assignments, push Label { short_name:
-//     render::map::short_name(&candidate.name), enterprise_id: a.enterprise_id, cluster:
-//     candidate.cluster } onto assigned[a.parcel_id] (several per parcel in block mode);
-//   links: for each converting candidate with a site, Link { enterprise_id, parcel_id,
-//     assigned: true } from its assignment, else from allocation.options with rank 1,
-//     assigned: false (its best option, drawn dashed).
+// LEAD: a tested wiring of this stage (and a test that every placed enterprise is labelled on
+// the bundled park map) is on branch `maps-with-allocate`: once allocate is on main,
+// `git cherry-pick 3b0a426 94c8a9c`. It calls parkplan::allocate on s.park, s.rules and
+// screen.candidates + rank.candidates (plot mode), writes parcels.geojson, assignments.csv,
+// options.csv and summary.json (without timings, for byte-stable output), and fills
+// part.summary (placed, unplaced, gap), part.section (placed; unplaced with why), part.files,
+// `assigned` (parcel id -> Labels from the assignments) and `links` (each converting enterprise
+// to its parcel, or to its best option from allocation.options when unplaced).
 fn stage_allocate(
     _s: &Scenario,
     screen: &Screened,
