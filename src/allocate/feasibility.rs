@@ -1,0 +1,289 @@
+//! Which (enterprise, parcel) pairs pass every constraint, with the weight of each, and for each
+//! enterprise how many parcels each constraint removed.
+//!
+//! Constraints are applied in a fixed order — request, priority, status, area fit, land class,
+//! cluster, buffers, max FAR — and a parcel is counted against the first one it fails, so the
+//! counts add up to the number of parcels and read as a funnel ("40 available, 12 of fitting
+//! size, all 12 within 300 m of Lingkun village"). Only feasible pairs are stored: parcels are
+//! sorted by area once, and each enterprise scans only the parcels inside its area window.
+
+use super::Params;
+use crate::model::{Candidate, GENERAL_CLUSTER, Parcel, ParcelStatus};
+use crate::spatial::Nearest;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Weights are stored as integers in units of 1e-6 so the matching and its bound are exact;
+/// objective values are reported as these integers divided by `WEIGHT_SCALE`.
+pub const WEIGHT_SCALE: f64 = 1e6;
+
+/// Relative tolerance for inclusive bounds (area fit, buffers, FAR): a value equal to its bound
+/// in decimal must pass even after binary rounding.
+pub const TOLERANCE: f64 = 1e-9;
+
+/// A constraint that can remove a parcel from an enterprise's choices, in the order applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Constraint {
+    /// The enterprise has no usable land request.
+    Request,
+    /// The enterprise's priority is not positive, so no placement adds weight.
+    Priority,
+    /// The parcel is occupied or reserved.
+    Status,
+    /// Plot mode: area outside min..max x request. Block mode: area below the request.
+    AreaFit,
+    LandClass,
+    Cluster,
+    Buffer,
+    MaxFar,
+}
+
+pub const CONSTRAINTS: [Constraint; 8] = [
+    Constraint::Request,
+    Constraint::Priority,
+    Constraint::Status,
+    Constraint::AreaFit,
+    Constraint::LandClass,
+    Constraint::Cluster,
+    Constraint::Buffer,
+    Constraint::MaxFar,
+];
+
+/// Per enterprise: parcels removed by each constraint, and for buffers which area caused it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Losses {
+    pub by_constraint: BTreeMap<Constraint, u32>,
+    /// (kind index, sensitive area index) -> parcels lost to that area's buffer (the first
+    /// kind, in kind order, whose buffer the parcel violates).
+    pub by_area: BTreeMap<(usize, usize), u32>,
+    /// Parcels passing every constraint.
+    pub feasible: u32,
+}
+
+/// The feasible pairs in compressed rows (one row per candidate, parcels ascending).
+#[derive(Debug, Clone, Default)]
+pub struct Feasible {
+    pub start: Vec<usize>,
+    /// `(parcel index, weight in 1e-6 units)`.
+    pub pairs: Vec<(u32, i64)>,
+    pub losses: Vec<Losses>,
+}
+
+impl Feasible {
+    pub fn row(&self, candidate: usize) -> &[(u32, i64)] {
+        &self.pairs[self.start[candidate]..self.start[candidate + 1]]
+    }
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+/// What feasibility needs besides the candidates and parcels.
+pub struct Context<'a> {
+    pub params: &'a Params,
+    /// Per parcel, per kind (in `kinds` order): nearest sensitive area.
+    pub nearest: &'a [Vec<Option<Nearest>>],
+    /// Block mode: the area window is "at least the request".
+    pub blocks: bool,
+    /// Planned floor-area ratio by candidate id, where the registry gives one.
+    pub planned_far: &'a BTreeMap<String, f64>,
+}
+
+/// The area window `[lo, hi]` in mu a request of `r` mu accepts, tolerance included.
+pub fn area_window(params: &Params, blocks: bool, r: f64) -> (f64, f64) {
+    if blocks {
+        (r * (1.0 - TOLERANCE), f64::INFINITY)
+    } else {
+        (
+            params.area_fit.min * r * (1.0 - TOLERANCE),
+            params.area_fit.max * r * (1.0 + TOLERANCE),
+        )
+    }
+}
+
+/// Weight of placing `c` on `p`: priority x fit, as a real number (see the rule file's `fit`).
+/// In block mode an enterprise uses exactly its request, so the area term is at its maximum.
+pub fn weight(params: &Params, blocks: bool, c: &Candidate, p: &Parcel) -> f64 {
+    let r = c.requested_mu.unwrap_or(0.0);
+    let closeness = if blocks || r <= 0.0 {
+        1.0
+    } else {
+        let ratio = p.area_mu / r;
+        let span = if ratio >= 1.0 {
+            params.area_fit.max - 1.0
+        } else {
+            1.0 - params.area_fit.min
+        };
+        if span <= 0.0 {
+            if ratio == 1.0 { 1.0 } else { 0.0 }
+        } else {
+            (1.0 - (ratio - 1.0).abs() / span).clamp(0.0, 1.0)
+        }
+    };
+    let matching = p.cluster != GENERAL_CLUSTER && p.cluster == c.cluster;
+    let fit = params.fit.base
+        + params.fit.area * closeness
+        + params.fit.cluster * f64::from(u8::from(matching));
+    c.priority * fit
+}
+
+/// The weight in exact integer units.
+pub fn weight_units(w: f64) -> i64 {
+    (w * WEIGHT_SCALE).round() as i64
+}
+
+/// Why `p` is not available to `c`, or `None` when the pair is feasible. `kinds` and `nearest`
+/// give the parcel's nearest sensitive area per kind.
+pub fn check_pair(
+    ctx: &Context,
+    kinds: &[String],
+    c: &Candidate,
+    p: &Parcel,
+    nearest: &[Option<Nearest>],
+) -> Result<(), (Constraint, Option<(usize, usize)>)> {
+    let Some(r) = c.requested_mu.filter(|r| r.is_finite() && *r > 0.0) else {
+        return Err((Constraint::Request, None));
+    };
+    if !(c.priority.is_finite() && c.priority > 0.0) {
+        return Err((Constraint::Priority, None));
+    }
+    if p.status != ParcelStatus::Available {
+        return Err((Constraint::Status, None));
+    }
+    let (lo, hi) = area_window(ctx.params, ctx.blocks, r);
+    if p.area_mu < lo || p.area_mu > hi {
+        return Err((Constraint::AreaFit, None));
+    }
+    check_rest(ctx, kinds, c, p, nearest)
+}
+
+fn check_rest(
+    ctx: &Context,
+    kinds: &[String],
+    c: &Candidate,
+    p: &Parcel,
+    nearest: &[Option<Nearest>],
+) -> Result<(), (Constraint, Option<(usize, usize)>)> {
+    let params = ctx.params;
+    if !params
+        .land_classes
+        .get(&c.pollution_class)
+        .is_some_and(|l| l.contains(&p.land_use))
+    {
+        return Err((Constraint::LandClass, None));
+    }
+    if p.cluster != GENERAL_CLUSTER && p.cluster != c.cluster {
+        return Err((Constraint::Cluster, None));
+    }
+    for (k, kind) in kinds.iter().enumerate() {
+        let Some(n) = nearest[k] else { continue };
+        // A class without a buffer for a kind is kept away from nothing of that kind; the rule
+        // check makes every class in land_classes give one.
+        let Some(b) = params.buffer(kind, c.pollution_class) else {
+            continue;
+        };
+        if n.distance_m < b - TOLERANCE * b.max(1.0) {
+            return Err((Constraint::Buffer, Some((k, n.area))));
+        }
+    }
+    if let (Some(cap), Some(far)) = (p.max_far, ctx.planned_far.get(&c.id))
+        && *far > cap * (1.0 + TOLERANCE)
+    {
+        return Err((Constraint::MaxFar, None));
+    }
+    Ok(())
+}
+
+/// All feasible pairs and the losses, for every candidate, in parallel.
+pub fn feasible_pairs(
+    ctx: &Context,
+    kinds: &[String],
+    candidates: &[Candidate],
+    parcels: &[Parcel],
+) -> Feasible {
+    // Available parcels sorted by area, so each candidate scans only its window.
+    let mut by_area: Vec<u32> = (0..parcels.len() as u32)
+        .filter(|&j| parcels[j as usize].status == ParcelStatus::Available)
+        .collect();
+    by_area.sort_by(|&a, &b| {
+        parcels[a as usize]
+            .area_mu
+            .total_cmp(&parcels[b as usize].area_mu)
+            .then(a.cmp(&b))
+    });
+    let areas: Vec<f64> = by_area
+        .iter()
+        .map(|&j| parcels[j as usize].area_mu)
+        .collect();
+    let n = parcels.len() as u32;
+    let not_available = n - by_area.len() as u32;
+    let rows: Vec<(Vec<(u32, i64)>, Losses)> = candidates
+        .par_iter()
+        .map(|c| {
+            let mut losses = Losses::default();
+            let Some(r) = c.requested_mu.filter(|r| r.is_finite() && *r > 0.0) else {
+                losses.by_constraint.insert(Constraint::Request, n);
+                return (Vec::new(), losses);
+            };
+            if !(c.priority.is_finite() && c.priority > 0.0) {
+                losses.by_constraint.insert(Constraint::Priority, n);
+                return (Vec::new(), losses);
+            }
+            let mut add = |k: Constraint, v: u32| {
+                if v > 0 {
+                    *losses.by_constraint.entry(k).or_insert(0) += v;
+                }
+            };
+            add(Constraint::Status, not_available);
+            let (lo, hi) = area_window(ctx.params, ctx.blocks, r);
+            let a = areas.partition_point(|&x| x < lo);
+            let b = areas.partition_point(|&x| x <= hi);
+            add(Constraint::AreaFit, (areas.len() - (b - a)) as u32);
+            let mut row = Vec::new();
+            for &j in &by_area[a..b] {
+                let p = &parcels[j as usize];
+                match check_rest(ctx, kinds, c, p, &ctx.nearest[j as usize]) {
+                    Ok(()) => {
+                        let w = weight_units(weight(ctx.params, ctx.blocks, c, p));
+                        if w > 0 {
+                            row.push((j, w));
+                        } else {
+                            *losses
+                                .by_constraint
+                                .entry(Constraint::Priority)
+                                .or_insert(0) += 1;
+                        }
+                    }
+                    Err((k, area)) => {
+                        *losses.by_constraint.entry(k).or_insert(0) += 1;
+                        if let Some(ka) = area {
+                            *losses.by_area.entry(ka).or_insert(0) += 1;
+                        }
+                    }
+                }
+            }
+            row.sort_unstable_by_key(|e| e.0);
+            losses.feasible = row.len() as u32;
+            (row, losses)
+        })
+        .collect();
+    let mut start = Vec::with_capacity(candidates.len() + 1);
+    start.push(0);
+    let mut pairs = Vec::with_capacity(rows.iter().map(|r| r.0.len()).sum());
+    let mut all_losses = Vec::with_capacity(rows.len());
+    for (row, losses) in rows {
+        pairs.extend(row);
+        start.push(pairs.len());
+        all_losses.push(losses);
+    }
+    Feasible {
+        start,
+        pairs,
+        losses: all_losses,
+    }
+}
