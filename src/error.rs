@@ -25,7 +25,10 @@ impl fmt::Display for Place {
         match self {
             Place::File => Ok(()),
             Place::Line(n) => write!(f, "row {n} (line {n})"),
-            Place::Feature { index, id: Some(id) } => write!(f, "feature {index} (id {id:?})"),
+            Place::Feature {
+                index,
+                id: Some(id),
+            } => write!(f, "feature {index} (id {id:?})"),
             Place::Feature { index, id: None } => write!(f, "feature {index}"),
             Place::Position { line, column } => write!(f, "line {line}, column {column}"),
         }
@@ -43,7 +46,12 @@ pub struct InputError {
 }
 
 impl InputError {
-    pub fn new(file: impl AsRef<Path>, place: Place, field: Option<&str>, message: impl Into<String>) -> Self {
+    pub fn new(
+        file: impl AsRef<Path>,
+        place: Place,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
         InputError {
             file: file.as_ref().to_path_buf(),
             place,
@@ -92,7 +100,11 @@ impl Problems {
     }
     /// `Ok(value)` when nothing was found, else every problem.
     pub fn into_result<T>(self, value: T) -> Result<T, Problems> {
-        if self.0.is_empty() { Ok(value) } else { Err(self) }
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 }
 
@@ -156,7 +168,10 @@ impl Error {
         }
     }
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
-        Error::Io { path: path.as_ref().to_path_buf(), source }
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
     }
 }
 

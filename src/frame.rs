@@ -59,7 +59,11 @@ impl LocalFrame {
     /// assert!(p.x.abs() < 1e-6 && p.y.abs() < 1e-6);
     /// ```
     pub fn new(lon0: f64, lat0: f64) -> Self {
-        let mut frame = LocalFrame { lon0, lat0, y0: 0.0 };
+        let mut frame = LocalFrame {
+            lon0,
+            lat0,
+            y0: 0.0,
+        };
         frame.y0 = frame.raw(lon0, lat0).1;
         frame
     }
@@ -120,7 +124,10 @@ impl LocalFrame {
                 .atan()
                 - std::f64::consts::FRAC_PI_2;
         }
-        Coord { x: self.lon0 + lam.to_degrees(), y: phi.to_degrees() }
+        Coord {
+            x: self.lon0 + lam.to_degrees(),
+            y: phi.to_degrees(),
+        }
     }
 
     /// Project any geo geometry (polygon, point, ...) into this frame.
@@ -137,7 +144,7 @@ impl LocalFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{Distance, Euclidean, Geodesic, GeodesicArea, Point, Polygon, Area};
+    use geo::{Area, Distance, Euclidean, Geodesic, GeodesicArea, Point, Polygon};
 
     fn check_distance(frame: &LocalFrame, a: (f64, f64), b: (f64, f64), tol: f64) {
         let geodesic = Geodesic.distance(Point::new(a.0, a.1), Point::new(b.0, b.1));
@@ -145,7 +152,10 @@ mod tests {
         let pb = frame.project(Coord { x: b.0, y: b.1 });
         let planar = Euclidean.distance(Point::from(pa), Point::from(pb));
         let rel = (planar - geodesic).abs() / geodesic;
-        assert!(rel < tol, "{a:?}-{b:?}: planar {planar} vs geodesic {geodesic}: rel {rel}");
+        assert!(
+            rel < tol,
+            "{a:?}-{b:?}: planar {planar} vs geodesic {geodesic}: rel {rel}"
+        );
     }
 
     #[test]
@@ -153,11 +163,24 @@ mod tests {
         let f = LocalFrame::new(120.87, 27.96);
         // Corners and edges of a 50 km square around Lingkun, in every direction.
         let d = 0.25; // about 25 km each way
-        let pts = [(-d, -d), (d, -d), (d, d), (-d, d), (0.0, d), (d, 0.0), (0.0, 0.0)];
+        let pts = [
+            (-d, -d),
+            (d, -d),
+            (d, d),
+            (-d, d),
+            (0.0, d),
+            (d, 0.0),
+            (0.0, 0.0),
+        ];
         for &(ax, ay) in &pts {
             for &(bx, by) in &pts {
                 if (ax, ay) != (bx, by) {
-                    check_distance(&f, (120.87 + ax, 27.96 + ay), (120.87 + bx, 27.96 + by), 1e-3);
+                    check_distance(
+                        &f,
+                        (120.87 + ax, 27.96 + ay),
+                        (120.87 + bx, 27.96 + by),
+                        1e-3,
+                    );
                 }
             }
         }
@@ -187,7 +210,10 @@ mod tests {
         let f = LocalFrame::new(120.87, 27.96);
         for &(lon, lat) in &[(120.87, 27.96), (121.5, 28.5), (119.0, 26.0), (120.0, 30.0)] {
             let back = f.unproject(f.project(Coord { x: lon, y: lat }));
-            assert!((back.x - lon).abs() < 1e-8 && (back.y - lat).abs() < 1e-8, "{back:?}");
+            assert!(
+                (back.x - lon).abs() < 1e-8 && (back.y - lat).abs() < 1e-8,
+                "{back:?}"
+            );
         }
     }
 
@@ -198,11 +224,21 @@ mod tests {
         let dlat = 1000.0 / 110_800.0;
         let dlon = 1000.0 / 98_400.0;
         let poly = Polygon::new(
-            vec![(lon, lat), (lon + dlon, lat), (lon + dlon, lat + dlat), (lon, lat + dlat), (lon, lat)].into(),
+            vec![
+                (lon, lat),
+                (lon + dlon, lat),
+                (lon + dlon, lat + dlat),
+                (lon, lat + dlat),
+                (lon, lat),
+            ]
+            .into(),
             vec![],
         );
         let geodesic = poly.geodesic_area_unsigned();
         let planar = f.project_geometry(&poly).unsigned_area();
-        assert!((planar - geodesic).abs() / geodesic < 1e-4, "{planar} vs {geodesic}");
+        assert!(
+            (planar - geodesic).abs() / geodesic < 1e-4,
+            "{planar} vs {geodesic}"
+        );
     }
 }

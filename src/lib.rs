@@ -8,7 +8,6 @@ pub mod allocate;
 pub mod error;
 pub mod evaluate;
 pub mod frame;
-pub mod synthetic;
 pub mod io;
 pub mod model;
 pub mod render;
@@ -16,6 +15,7 @@ pub mod report;
 pub mod rules;
 pub mod screen;
 pub mod spatial;
+pub mod synthetic;
 pub mod validate;
 pub mod validity;
 

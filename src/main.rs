@@ -7,7 +7,11 @@ mod cli;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "parkplan", version, about = "Screen, rank and allocate enterprises for the Lingkun high-tech park")]
+#[command(
+    name = "parkplan",
+    version,
+    about = "Screen, rank and allocate enterprises for the Lingkun high-tech park"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

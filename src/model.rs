@@ -30,7 +30,11 @@ pub trait Categorical: Sized + Copy + 'static {
     where
         Self: PartialEq,
     {
-        Self::NAMES.iter().find(|(_, v)| *v == self).map(|(n, _)| *n).unwrap_or("?")
+        Self::NAMES
+            .iter()
+            .find(|(_, v)| *v == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("?")
     }
 }
 
@@ -101,7 +105,9 @@ impl IndustryCode {
                 "expected a GB/T 4754 code with its section letter (e.g. C{t}), got {text:?}"
             ))
         } else {
-            Err(format!("expected a GB/T 4754 code: a section letter A-T and 1-4 digits (e.g. C3911), got {text:?}"))
+            Err(format!(
+                "expected a GB/T 4754 code: a section letter A-T and 1-4 digits (e.g. C3911), got {text:?}"
+            ))
         }
     }
     pub fn as_str(&self) -> &str {

@@ -5,7 +5,7 @@ use crate::error::{Problems, Warning};
 use crate::io;
 use crate::model::{Park, Registry};
 use crate::rules::{self, RuleSet};
-use geo::{BooleanOps, BoundingRect, Relate, Area};
+use geo::{Area, BooleanOps, BoundingRect, Relate};
 use rstar::{AABB, RTree, RTreeObject};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -43,7 +43,9 @@ pub struct Scenario {
 /// Load every file of a scenario, collecting the problems of all of them before failing.
 pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
     let mut problems = Problems::default();
-    let rules = rules::load(&files.rules).map_err(|p| problems.extend(p)).ok();
+    let rules = rules::load(&files.rules)
+        .map_err(|p| problems.extend(p))
+        .ok();
     let mut warnings = Vec::new();
     let parcels = io::geojson::load_parcels(&files.parcels)
         .map(|(p, w)| {
@@ -74,7 +76,11 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
     match (rules, parcels, sensitive) {
         (Some(rules), Some(parcels), Some(sensitive)) if problems.is_empty() => Ok(Scenario {
             rules,
-            park: Park { parcels, sensitive, warnings },
+            park: Park {
+                parcels,
+                sensitive,
+                warnings,
+            },
             registries,
         }),
         _ => Err(problems),
@@ -126,17 +132,27 @@ pub fn overlapping_parcels(park: &Park) -> Vec<Overlap> {
         .enumerate()
         .filter_map(|(i, p)| {
             let r = p.geometry.bounding_rect()?;
-            Some(Indexed { i, env: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]) })
+            Some(Indexed {
+                i,
+                env: AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+            })
         })
         .collect();
     let tree = RTree::bulk_load(items);
     let frame = crate::frame::LocalFrame::around(
-        park.parcels.iter().filter_map(|p| p.geometry.bounding_rect()).reduce(|a, b| {
-            geo::Rect::new(
-                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-            )
-        }).unwrap_or(geo::Rect::new(geo::coord! {x: 0., y: 0.}, geo::coord! {x: 0., y: 0.})),
+        park.parcels
+            .iter()
+            .filter_map(|p| p.geometry.bounding_rect())
+            .reduce(|a, b| {
+                geo::Rect::new(
+                    geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                    geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+                )
+            })
+            .unwrap_or(geo::Rect::new(
+                geo::coord! {x: 0., y: 0.},
+                geo::coord! {x: 0., y: 0.},
+            )),
     );
     let mut out = Vec::new();
     for (a, b) in tree.intersection_candidates_with_other_tree(&tree) {
@@ -145,12 +161,24 @@ pub fn overlapping_parcels(park: &Park) -> Vec<Overlap> {
         }
         let (pa, pb) = (&park.parcels[a.i], &park.parcels[b.i]);
         let m = pa.geometry.relate(&pb.geometry);
-        if m.get(geo::coordinate_position::CoordPos::Inside, geo::coordinate_position::CoordPos::Inside)
-            != geo::dimensions::Dimensions::Empty
+        if m.get(
+            geo::coordinate_position::CoordPos::Inside,
+            geo::coordinate_position::CoordPos::Inside,
+        ) != geo::dimensions::Dimensions::Empty
         {
-            let inter = frame.project_geometry(&pa.geometry).intersection(&frame.project_geometry(&pb.geometry));
-            let (x, y) = if pa.id <= pb.id { (&pa.id, &pb.id) } else { (&pb.id, &pa.id) };
-            out.push(Overlap { a: x.clone(), b: y.clone(), area_m2: io::geojson::round_to(inter.unsigned_area(), 1) });
+            let inter = frame
+                .project_geometry(&pa.geometry)
+                .intersection(&frame.project_geometry(&pb.geometry));
+            let (x, y) = if pa.id <= pb.id {
+                (&pa.id, &pb.id)
+            } else {
+                (&pb.id, &pa.id)
+            };
+            out.push(Overlap {
+                a: x.clone(),
+                b: y.clone(),
+                area_m2: io::geojson::round_to(inter.unsigned_area(), 1),
+            });
         }
     }
     out.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
@@ -173,7 +201,11 @@ pub fn summarize(s: &Scenario) -> Summary {
         }
         total += p.area_mu;
     }
-    let round = |m: BTreeMap<String, f64>| m.into_iter().map(|(k, v)| (k, io::geojson::round_to(v, 1))).collect();
+    let round = |m: BTreeMap<String, f64>| {
+        m.into_iter()
+            .map(|(k, v)| (k, io::geojson::round_to(v, 1)))
+            .collect()
+    };
     let mut sensitive_by_kind = BTreeMap::new();
     for a in &s.park.sensitive {
         *sensitive_by_kind.entry(a.kind.clone()).or_insert(0) += 1;

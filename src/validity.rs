@@ -12,16 +12,26 @@ use rstar::{AABB, RTree, RTreeObject};
 #[derive(Debug, Clone, PartialEq)]
 pub enum RingProblem {
     TooFewPositions(usize),
-    NotClosed { first: Coord<f64>, last: Coord<f64> },
+    NotClosed {
+        first: Coord<f64>,
+        last: Coord<f64>,
+    },
     /// Segments `a` and `b` (0-based, segment i runs from position i to i+1) cross or overlap near `at`.
-    SelfIntersection { a: usize, b: usize, at: Coord<f64> },
+    SelfIntersection {
+        a: usize,
+        b: usize,
+        at: Coord<f64>,
+    },
 }
 
 impl std::fmt::Display for RingProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RingProblem::TooFewPositions(n) => {
-                write!(f, "has {n} positions; a closed ring needs at least 4 (the last repeating the first)")
+                write!(
+                    f,
+                    "has {n} positions; a closed ring needs at least 4 (the last repeating the first)"
+                )
             }
             RingProblem::NotClosed { first, last } => write!(
                 f,
@@ -45,7 +55,10 @@ struct Segment {
 impl RTreeObject for Segment {
     type Envelope = AABB<[f64; 2]>;
     fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners([self.line.start.x, self.line.start.y], [self.line.end.x, self.line.end.y])
+        AABB::from_corners(
+            [self.line.start.x, self.line.start.y],
+            [self.line.end.x, self.line.end.y],
+        )
     }
 }
 
@@ -73,17 +86,22 @@ pub fn check_ring(ring: &LineString<f64>) -> Result<(), RingProblem> {
                 continue;
             }
             let adjacent = o.index == s.index + 1 || (s.index == 0 && o.index == m - 1);
-            match line_intersection(s.line, o.line) {
-                None => {}
-                Some(LineIntersection::SinglePoint { intersection, .. }) => {
-                    if !adjacent || !(intersection == s.line.start || intersection == s.line.end) {
-                        return Err(RingProblem::SelfIntersection { a: s.index, b: o.index, at: intersection });
-                    }
+            let at = match line_intersection(s.line, o.line) {
+                // Neighbouring segments meet at their shared position; that is not a crossing.
+                Some(LineIntersection::SinglePoint { intersection, .. })
+                    if !adjacent
+                        || !(intersection == s.line.start || intersection == s.line.end) =>
+                {
+                    intersection
                 }
-                Some(LineIntersection::Collinear { intersection }) => {
-                    return Err(RingProblem::SelfIntersection { a: s.index, b: o.index, at: intersection.start });
-                }
-            }
+                Some(LineIntersection::Collinear { intersection }) => intersection.start,
+                _ => continue,
+            };
+            return Err(RingProblem::SelfIntersection {
+                a: s.index,
+                b: o.index,
+                at,
+            });
         }
     }
     Ok(())
@@ -99,26 +117,44 @@ mod tests {
 
     #[test]
     fn square_is_valid_either_winding() {
-        assert_eq!(check_ring(&ring(&[(0., 0.), (1., 0.), (1., 1.), (0., 1.), (0., 0.)])), Ok(()));
-        assert_eq!(check_ring(&ring(&[(0., 0.), (0., 1.), (1., 1.), (1., 0.), (0., 0.)])), Ok(()));
+        assert_eq!(
+            check_ring(&ring(&[(0., 0.), (1., 0.), (1., 1.), (0., 1.), (0., 0.)])),
+            Ok(())
+        );
+        assert_eq!(
+            check_ring(&ring(&[(0., 0.), (0., 1.), (1., 1.), (1., 0.), (0., 0.)])),
+            Ok(())
+        );
     }
 
     #[test]
     fn bow_tie_is_refused() {
         let r = check_ring(&ring(&[(0., 0.), (1., 1.), (1., 0.), (0., 1.), (0., 0.)]));
-        assert!(matches!(r, Err(RingProblem::SelfIntersection { .. })), "{r:?}");
+        assert!(
+            matches!(r, Err(RingProblem::SelfIntersection { .. })),
+            "{r:?}"
+        );
     }
 
     #[test]
     fn spike_back_along_an_edge_is_refused() {
         let r = check_ring(&ring(&[(0., 0.), (2., 0.), (1., 0.), (1., 1.), (0., 0.)]));
-        assert!(matches!(r, Err(RingProblem::SelfIntersection { .. })), "{r:?}");
+        assert!(
+            matches!(r, Err(RingProblem::SelfIntersection { .. })),
+            "{r:?}"
+        );
     }
 
     #[test]
     fn unclosed_and_short_rings_are_refused() {
-        assert!(matches!(check_ring(&ring(&[(0., 0.), (1., 0.), (1., 1.), (0., 1.)])), Err(RingProblem::NotClosed { .. })));
-        assert!(matches!(check_ring(&ring(&[(0., 0.), (1., 0.), (0., 0.)])), Err(RingProblem::TooFewPositions(3))));
+        assert!(matches!(
+            check_ring(&ring(&[(0., 0.), (1., 0.), (1., 1.), (0., 1.)])),
+            Err(RingProblem::NotClosed { .. })
+        ));
+        assert!(matches!(
+            check_ring(&ring(&[(0., 0.), (1., 0.), (0., 0.)])),
+            Err(RingProblem::TooFewPositions(3))
+        ));
     }
 
     #[test]

@@ -118,7 +118,9 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         files.rules = p;
     }
     let scenario = load_scenario(&files)?;
-    crate::cli::print_warnings(&scenario.park.warnings);
+    for w in &scenario.park.warnings {
+        eprintln!("{w}");
+    }
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());

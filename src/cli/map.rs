@@ -5,5 +5,7 @@
 pub struct Args {}
 
 pub fn run(_args: Args) -> Result<(), parkplan::Error> {
-    Err(parkplan::Error::Other("`parkplan map` is not built yet".into()))
+    Err(parkplan::Error::Other(
+        "`parkplan map` is not built yet".into(),
+    ))
 }

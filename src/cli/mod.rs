@@ -15,10 +15,3 @@ pub enum Format {
     Csv,
     Json,
 }
-
-/// Print the warnings that came with loading, on stderr.
-pub fn print_warnings<'a>(warnings: impl IntoIterator<Item = &'a parkplan::Warning>) {
-    for w in warnings {
-        eprintln!("{w}");
-    }
-}

@@ -40,12 +40,28 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let scenario = load_scenario(&files)?;
     let s = summarize(&scenario);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&s).map_err(|e| parkplan::Error::Other(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&s).map_err(|e| parkplan::Error::Other(e.to_string()))?
+        );
         return Ok(());
     }
-    println!("rules     {} (sha256 {})", s.rules_version, &s.rules_hash[..12]);
-    let status: Vec<String> = s.parcels_by_status.iter().map(|(k, v)| format!("{v} {k}")).collect();
-    println!("parcels   {} ({}), {:.1} mu in all", s.parcels, status.join(", "), s.area_mu);
+    println!(
+        "rules     {} (sha256 {})",
+        s.rules_version,
+        &s.rules_hash[..12]
+    );
+    let status: Vec<String> = s
+        .parcels_by_status
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect();
+    println!(
+        "parcels   {} ({}), {:.1} mu in all",
+        s.parcels,
+        status.join(", "),
+        s.area_mu
+    );
     for (k, v) in &s.area_mu_by_land_use {
         println!("  land {k:<14} {v:>10.1} mu");
     }
@@ -53,8 +69,19 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         let avail = s.available_mu_by_cluster.get(k).copied().unwrap_or(0.0);
         println!("  cluster {k:<12} {v:>10.1} mu ({avail:.1} available)");
     }
-    let kinds: Vec<String> = s.sensitive_by_kind.iter().map(|(k, v)| format!("{v} {k}")).collect();
-    println!("sensitive {}", if kinds.is_empty() { "none".into() } else { kinds.join(", ") });
+    let kinds: Vec<String> = s
+        .sensitive_by_kind
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect();
+    println!(
+        "sensitive {}",
+        if kinds.is_empty() {
+            "none".into()
+        } else {
+            kinds.join(", ")
+        }
+    );
     for (path, n) in &s.enterprises {
         println!("enterprises {n} in {path}");
     }
@@ -65,12 +92,22 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         println!("overlaps  none");
     } else {
         for o in &s.overlaps {
-            println!("overlap   parcels {} and {} share {:.1} m2", o.a, o.b, o.area_m2);
+            println!(
+                "overlap   parcels {} and {} share {:.1} m2",
+                o.a, o.b, o.area_m2
+            );
         }
         return Err(parkplan::Error::Input(parkplan::Problems(
             s.overlaps
                 .iter()
-                .map(|o| parkplan::InputError::new(&files.parcels, parkplan::error::Place::File, Some("geometry"), format!("parcels {} and {} overlap by {:.1} m2", o.a, o.b, o.area_m2)))
+                .map(|o| {
+                    parkplan::InputError::new(
+                        &files.parcels,
+                        parkplan::error::Place::File,
+                        Some("geometry"),
+                        format!("parcels {} and {} overlap by {:.1} m2", o.a, o.b, o.area_m2),
+                    )
+                })
                 .collect(),
         )));
     }

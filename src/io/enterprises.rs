@@ -2,7 +2,9 @@
 //! without BOM, every cell validated, every bad cell reported with its line and column name.
 
 use crate::error::{InputError, Place, Problems, Warning};
-use crate::model::{Categorical, Enterprise, HightechLevel, IndustryCode, PollutionClass, Registry};
+use crate::model::{
+    Categorical, Enterprise, HightechLevel, IndustryCode, PollutionClass, Registry,
+};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::io::Write;
@@ -18,10 +20,24 @@ pub const COLUMNS: &[(&str, &[&str])] = &[
     ("industry_code", &["行业代码", "国民经济行业代码"]),
     ("hightech_level", &["高新技术企业级别", "高企级别"]),
     ("cert_expiry", &["证书有效期至", "证书到期日"]),
-    ("catalogue_products", &["目录产品数", "高新技术产品目录产品数"]),
-    ("revenue", &["营业收入", "主营业务收入", "营业收入(万元)", "主营业务收入(万元)"]),
+    (
+        "catalogue_products",
+        &["目录产品数", "高新技术产品目录产品数"],
+    ),
+    (
+        "revenue",
+        &[
+            "营业收入",
+            "主营业务收入",
+            "营业收入(万元)",
+            "主营业务收入(万元)",
+        ],
+    ),
     ("rd_expense", &["研发费用", "研发费用(万元)"]),
-    ("hightech_revenue", &["高新技术产品收入", "高新技术产品收入(万元)"]),
+    (
+        "hightech_revenue",
+        &["高新技术产品收入", "高新技术产品收入(万元)"],
+    ),
     ("staff", &["职工人数", "从业人员"]),
     ("rd_staff", &["科技人员", "研发人员"]),
     ("ip_count", &["知识产权数", "核心知识产权"]),
@@ -51,23 +67,45 @@ fn normalise_header(h: &str) -> String {
 }
 
 /// Map from canonical column name to its position in the file.
-fn header_map(path: &Path, headers: &csv::StringRecord, problems: &mut Problems, warnings: &mut Vec<Warning>) -> HashMap<&'static str, usize> {
+fn header_map(
+    path: &Path,
+    headers: &csv::StringRecord,
+    problems: &mut Problems,
+    warnings: &mut Vec<Warning>,
+) -> HashMap<&'static str, usize> {
     let mut map = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         let n = normalise_header(h);
-        let hit = COLUMNS.iter().find(|(name, aliases)| *name == n || aliases.iter().any(|a| normalise_header(a) == n));
+        let hit = COLUMNS
+            .iter()
+            .find(|(name, aliases)| *name == n || aliases.iter().any(|a| normalise_header(a) == n));
         match hit {
             Some((name, _)) => {
                 if map.insert(*name, i).is_some() {
-                    problems.push(InputError::new(path, Place::Line(1), Some(h), format!("column {name} appears twice")));
+                    problems.push(InputError::new(
+                        path,
+                        Place::Line(1),
+                        Some(h),
+                        format!("column {name} appears twice"),
+                    ));
                 }
             }
-            None => warnings.push(Warning(InputError::new(path, Place::Line(1), Some(h), "unknown column, ignored (see the README for the accepted names)"))),
+            None => warnings.push(Warning(InputError::new(
+                path,
+                Place::Line(1),
+                Some(h),
+                "unknown column, ignored (see the README for the accepted names)",
+            ))),
         }
     }
     for required in ["id", "name"] {
         if !map.contains_key(required) {
-            problems.push(InputError::new(path, Place::Line(1), Some(required), "required column is missing"));
+            problems.push(InputError::new(
+                path,
+                Place::Line(1),
+                Some(required),
+                "required column is missing",
+            ));
         }
     }
     map
@@ -94,7 +132,12 @@ impl Row<'_> {
         (!v.is_empty()).then_some(v)
     }
     fn bad(&mut self, col: &str, msg: String) {
-        self.problems.push(InputError::new(self.path, Place::Line(self.line), Some(col), msg));
+        self.problems.push(InputError::new(
+            self.path,
+            Place::Line(self.line),
+            Some(col),
+            msg,
+        ));
     }
     /// A number that may be missing; negative values refused where `min` says so.
     fn number(&mut self, col: &str, min: Option<f64>) -> Option<f64> {
@@ -105,7 +148,10 @@ impl Row<'_> {
                 None
             }
             Ok(v) if min.is_some_and(|m| v < m) => {
-                self.bad(col, format!("expected a number >= {}, got {text:?}", min.unwrap()));
+                self.bad(
+                    col,
+                    format!("expected a number >= {}, got {text:?}", min.unwrap()),
+                );
                 None
             }
             Ok(v) => Some(v),
@@ -172,18 +218,40 @@ pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut problems = Problems::default();
     let mut warnings = Vec::new();
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
-        Err(e) => return Err(InputError::new(path, Place::Line(1), None, format!("cannot read the header: {e}")).into()),
+        Err(e) => {
+            return Err(InputError::new(
+                path,
+                Place::Line(1),
+                None,
+                format!("cannot read the header: {e}"),
+            )
+            .into());
+        }
     };
     let cols = header_map(path, &headers, &mut problems, &mut warnings);
     if !problems.is_empty() {
         return Err(problems);
     }
-    let absent: Vec<&str> = COLUMNS.iter().map(|(n, _)| *n).filter(|n| !cols.contains_key(n)).collect();
+    let absent: Vec<&str> = COLUMNS
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !cols.contains_key(n))
+        .collect();
     if !absent.is_empty() {
-        warnings.push(Warning(InputError::new(path, Place::Line(1), None, format!("columns not present, read as not reported: {}", absent.join(", ")))));
+        warnings.push(Warning(InputError::new(
+            path,
+            Place::Line(1),
+            None,
+            format!(
+                "columns not present, read as not reported: {}",
+                absent.join(", ")
+            ),
+        )));
     }
     let mut enterprises = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -194,7 +262,12 @@ pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                problems.push(InputError::new(path, Place::Line(line), None, format!("malformed CSV: {e}")));
+                problems.push(InputError::new(
+                    path,
+                    Place::Line(line),
+                    None,
+                    format!("malformed CSV: {e}"),
+                ));
                 if problems.len() > 1000 {
                     break;
                 }
@@ -202,7 +275,13 @@ pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
             }
         }
         let line = record.position().map_or(0, |p| p.line());
-        let mut row = Row { path, line, record: &record, cols: &cols, problems: &mut problems };
+        let mut row = Row {
+            path,
+            line,
+            record: &record,
+            cols: &cols,
+            problems: &mut problems,
+        };
         let Some(id) = row.cell("id").map(str::to_string) else {
             row.bad("id", "missing: every enterprise needs a unique id".into());
             continue;
@@ -242,27 +321,59 @@ pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
             id,
         };
         if e.lon.is_some_and(|v| v > 180.0) {
-            row.bad("lon", format!("expected a WGS84 longitude in [-180, 180], got {}", e.lon.unwrap()));
+            row.bad(
+                "lon",
+                format!(
+                    "expected a WGS84 longitude in [-180, 180], got {}",
+                    e.lon.unwrap()
+                ),
+            );
         }
         if e.lat.is_some_and(|v| v > 90.0) {
-            row.bad("lat", format!("expected a WGS84 latitude in [-90, 90], got {}", e.lat.unwrap()));
+            row.bad(
+                "lat",
+                format!(
+                    "expected a WGS84 latitude in [-90, 90], got {}",
+                    e.lat.unwrap()
+                ),
+            );
         }
         if e.lon.is_some() != e.lat.is_some() {
-            row.bad(if e.lon.is_some() { "lat" } else { "lon" }, "a site needs both lon and lat, or neither".into());
+            row.bad(
+                if e.lon.is_some() { "lat" } else { "lon" },
+                "a site needs both lon and lat, or neither".into(),
+            );
         }
-        if let (Some(h), Some(r)) = (e.hightech_revenue_10k_yuan, e.revenue_10k_yuan) {
-            if h > r {
-                warnings.push(Warning(InputError::new(path, Place::Line(line), Some("hightech_revenue"), format!("{h} is above revenue {r}; evaluated as given"))));
+        if let (Some(h), Some(r)) = (e.hightech_revenue_10k_yuan, e.revenue_10k_yuan)
+            && h > r
+        {
+            {
+                warnings.push(Warning(InputError::new(
+                    path,
+                    Place::Line(line),
+                    Some("hightech_revenue"),
+                    format!("{h} is above revenue {r}; evaluated as given"),
+                )));
             }
         }
-        if let (Some(rs), Some(s)) = (e.rd_staff, e.staff) {
-            if rs > s {
-                warnings.push(Warning(InputError::new(path, Place::Line(line), Some("rd_staff"), format!("{rs} is above staff {s}; evaluated as given"))));
+        if let (Some(rs), Some(s)) = (e.rd_staff, e.staff)
+            && rs > s
+        {
+            {
+                warnings.push(Warning(InputError::new(
+                    path,
+                    Place::Line(line),
+                    Some("rd_staff"),
+                    format!("{rs} is above staff {s}; evaluated as given"),
+                )));
             }
         }
         enterprises.push(e);
     }
-    problems.into_result(Registry { enterprises, warnings })
+    problems.into_result(Registry {
+        enterprises,
+        warnings,
+    })
 }
 
 fn opt(v: Option<f64>) -> String {
@@ -279,9 +390,14 @@ pub fn write_enterprises(w: &mut dyn Write, enterprises: &[Enterprise]) -> std::
             e.name.clone(),
             opt(e.lon),
             opt(e.lat),
-            e.industry_code.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+            e.industry_code
+                .as_ref()
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
             e.hightech_level.map(|l| l.to_string()).unwrap_or_default(),
-            e.cert_expiry.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            e.cert_expiry
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
             opt(e.catalogue_products),
             opt(e.revenue_10k_yuan),
             opt(e.rd_expense_10k_yuan),
@@ -299,7 +415,9 @@ pub fn write_enterprises(w: &mut dyn Write, enterprises: &[Enterprise]) -> std::
             opt(e.nox_t),
             e.pollution_class.map(|l| l.to_string()).unwrap_or_default(),
             opt(e.violations),
-            e.willing_to_convert.map(|b| b.to_string()).unwrap_or_default(),
+            e.willing_to_convert
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
             opt(e.requested_mu),
             opt(e.planned_investment_10k_yuan),
             opt(e.planned_far),

@@ -5,9 +5,13 @@
 //! (metres mistaken for degrees) are recognised as such instead of being silently misplaced.
 
 use crate::error::{InputError, Place, Problems, Warning};
-use crate::model::{Categorical, GENERAL_CLUSTER, LandUse, M2_PER_MU, Parcel, ParcelStatus, SensitiveArea};
+use crate::model::{
+    Categorical, GENERAL_CLUSTER, LandUse, M2_PER_MU, Parcel, ParcelStatus, SensitiveArea,
+};
 use crate::validity::check_ring;
-use geo::{Coord, Geometry, GeodesicArea, LineString, MultiPoint, MultiPolygon, Orient, Point, Polygon};
+use geo::{
+    Coord, GeodesicArea, Geometry, LineString, MultiPoint, MultiPolygon, Orient, Point, Polygon,
+};
 use geojson::{GeometryValue, Position};
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
@@ -25,16 +29,34 @@ struct RawFeature {
 
 /// Split a FeatureCollection's text into features; JSON and structure errors are located.
 fn read_features(path: &Path, text: &str, problems: &mut Problems) -> Option<Vec<RawFeature>> {
+    if text.trim().is_empty() {
+        problems.push(InputError::file(
+            path,
+            "the file is empty: expected a GeoJSON FeatureCollection",
+        ));
+        return None;
+    }
     let root: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            let place = Place::Position { line: e.line(), column: e.column() };
-            problems.push(InputError::new(path, place, None, format!("not valid JSON: {e}")));
+            let place = Place::Position {
+                line: e.line(),
+                column: e.column(),
+            };
+            problems.push(InputError::new(
+                path,
+                place,
+                None,
+                format!("not valid JSON: {e}"),
+            ));
             return None;
         }
     };
     let Some(obj) = root.as_object() else {
-        problems.push(InputError::file(path, "expected a GeoJSON FeatureCollection object at the top level"));
+        problems.push(InputError::file(
+            path,
+            "expected a GeoJSON FeatureCollection object at the top level",
+        ));
         return None;
     };
     match obj.get("type").and_then(Value::as_str) {
@@ -46,13 +68,23 @@ fn read_features(path: &Path, text: &str, problems: &mut Problems) -> Option<Vec
             return None;
         }
         None => {
-            problems.push(InputError::new(path, Place::File, Some("type"), "missing: expected \"FeatureCollection\""));
+            problems.push(InputError::new(
+                path,
+                Place::File,
+                Some("type"),
+                "missing: expected \"FeatureCollection\"",
+            ));
             return None;
         }
     }
     if let Some(crs) = obj.get("crs") {
-        let name = crs.pointer("/properties/name").and_then(Value::as_str).unwrap_or("");
-        let wgs84 = ["OGC:1.3:CRS84", "EPSG::4326", "EPSG:4326"].iter().any(|n| name.ends_with(n));
+        let name = crs
+            .pointer("/properties/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let wgs84 = ["OGC:1.3:CRS84", "EPSG::4326", "EPSG:4326"]
+            .iter()
+            .any(|n| name.ends_with(n));
         if !wgs84 {
             problems.push(InputError::new(path, Place::File, Some("crs"), format!(
                 "declares CRS {name:?}; RFC 7946 GeoJSON must be WGS84 lon/lat (reproject, e.g. `ogr2ogr -t_srs EPSG:4326`)"
@@ -60,7 +92,12 @@ fn read_features(path: &Path, text: &str, problems: &mut Problems) -> Option<Vec
         }
     }
     let Some(features) = obj.get("features").and_then(Value::as_array) else {
-        problems.push(InputError::new(path, Place::File, Some("features"), "expected an array of features"));
+        problems.push(InputError::new(
+            path,
+            Place::File,
+            Some("features"),
+            "expected an array of features",
+        ));
         return None;
     };
     let mut out = Vec::with_capacity(features.len());
@@ -70,30 +107,53 @@ fn read_features(path: &Path, text: &str, problems: &mut Problems) -> Option<Vec
             Value::Number(n) => Some(n.to_string()),
             _ => None,
         });
-        let place = Place::Feature { index, id: id.clone() };
+        let place = Place::Feature {
+            index,
+            id: id.clone(),
+        };
         if f.get("type").and_then(Value::as_str) != Some("Feature") {
-            problems.push(InputError::new(path, place, Some("type"), "expected \"Feature\""));
+            problems.push(InputError::new(
+                path,
+                place,
+                Some("type"),
+                "expected \"Feature\"",
+            ));
             continue;
         }
         let properties = match f.get("properties") {
             Some(Value::Object(m)) => m.clone(),
             Some(Value::Null) | None => Map::new(),
             Some(_) => {
-                problems.push(InputError::new(path, place, Some("properties"), "expected an object"));
+                problems.push(InputError::new(
+                    path,
+                    place,
+                    Some("properties"),
+                    "expected an object",
+                ));
                 continue;
             }
         };
         let geometry = match f.get("geometry") {
             None | Some(Value::Null) => None,
-            Some(g) => match serde_json::from_value::<geojson::Geometry>(g.clone()) {
+            Some(g) => match <geojson::Geometry as serde::Deserialize>::deserialize(g) {
                 Ok(g) => Some(g),
                 Err(e) => {
-                    problems.push(InputError::new(path, place, Some("geometry"), format!("not a valid GeoJSON geometry: {e}")));
+                    problems.push(InputError::new(
+                        path,
+                        place,
+                        Some("geometry"),
+                        format!("not a valid GeoJSON geometry: {e}"),
+                    ));
                     continue;
                 }
             },
         };
-        out.push(RawFeature { index, id, properties, geometry });
+        out.push(RawFeature {
+            index,
+            id,
+            properties,
+            geometry,
+        });
     }
     Some(out)
 }
@@ -101,7 +161,10 @@ fn read_features(path: &Path, text: &str, problems: &mut Problems) -> Option<Vec
 fn coord(p: &Position, at: &str) -> Result<Coord<f64>, String> {
     let s = p.as_slice();
     if s.len() < 2 {
-        return Err(format!("{at}: expected a position [lon, lat], got {} number(s)", s.len()));
+        return Err(format!(
+            "{at}: expected a position [lon, lat], got {} number(s)",
+            s.len()
+        ));
     }
     let (x, y) = (s[0], s[1]);
     if !x.is_finite() || !y.is_finite() {
@@ -110,9 +173,13 @@ fn coord(p: &Position, at: &str) -> Result<Coord<f64>, String> {
     if x.abs() > 180.0 || y.abs() > 90.0 {
         let projected = x.abs() > 1000.0 || y.abs() > 1000.0;
         return Err(if projected {
-            format!("{at}: [{x}, {y}] is outside lon [-180, 180] / lat [-90, 90]; these look like projected coordinates in metres (e.g. CGCS2000 Gauss-Krüger or Web Mercator): reproject to WGS84 lon/lat (EPSG:4326)")
+            format!(
+                "{at}: [{x}, {y}] is outside lon [-180, 180] / lat [-90, 90]; these look like projected coordinates in metres (e.g. CGCS2000 Gauss-Krüger or Web Mercator): reproject to WGS84 lon/lat (EPSG:4326)"
+            )
         } else {
-            format!("{at}: [{x}, {y}] is outside lon [-180, 180] / lat [-90, 90]; expected WGS84 lon/lat in degrees, longitude first")
+            format!(
+                "{at}: [{x}, {y}] is outside lon [-180, 180] / lat [-90, 90]; expected WGS84 lon/lat in degrees, longitude first"
+            )
         });
     }
     Ok(Coord { x, y })
@@ -152,7 +219,9 @@ fn polygon(rings: &[Vec<Position>], at: &str) -> Result<Polygon<f64>, String> {
 
 fn polygons(value: &GeometryValue) -> Result<MultiPolygon<f64>, String> {
     match value {
-        GeometryValue::Polygon { coordinates } => Ok(MultiPolygon(vec![polygon(coordinates, "coordinates")?])),
+        GeometryValue::Polygon { coordinates } => {
+            Ok(MultiPolygon(vec![polygon(coordinates, "coordinates")?]))
+        }
         GeometryValue::MultiPolygon { coordinates } => Ok(MultiPolygon(
             coordinates
                 .iter()
@@ -160,7 +229,10 @@ fn polygons(value: &GeometryValue) -> Result<MultiPolygon<f64>, String> {
                 .map(|(i, p)| polygon(p, &format!("coordinates[{i}]")))
                 .collect::<Result<_, _>>()?,
         )),
-        other => Err(format!("expected a Polygon or MultiPolygon, got a {}", other.type_name())),
+        other => Err(format!(
+            "expected a Polygon or MultiPolygon, got a {}",
+            other.type_name()
+        )),
     }
 }
 
@@ -195,17 +267,30 @@ pub fn read_parcels(path: &Path, text: &str) -> Result<(Vec<Parcel>, Vec<Warning
         return Err(problems);
     };
     if features.is_empty() && problems.is_empty() {
-        problems.push(InputError::new(path, Place::File, Some("features"), "no parcels: the park needs at least one parcel feature"));
+        problems.push(InputError::new(
+            path,
+            Place::File,
+            Some("features"),
+            "no parcels: the park needs at least one parcel feature",
+        ));
     }
     let mut parcels = Vec::with_capacity(features.len());
     let mut seen: HashMap<String, usize> = HashMap::new();
     for f in features {
-        let place = Place::Feature { index: f.index, id: f.id.clone() };
-        let mut bad = |field: &str, msg: String| problems.push(InputError::new(path, place.clone(), Some(field), msg));
+        let place = Place::Feature {
+            index: f.index,
+            id: f.id.clone(),
+        };
+        let mut bad = |field: &str, msg: String| {
+            problems.push(InputError::new(path, place.clone(), Some(field), msg))
+        };
         let id = match f.properties.get("id") {
             Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
             Some(Value::String(_)) | None | Some(Value::Null) => {
-                bad("id", "missing: every parcel needs a unique string id".into());
+                bad(
+                    "id",
+                    "missing: every parcel needs a unique string id".into(),
+                );
                 None
             }
             Some(other) => {
@@ -213,9 +298,14 @@ pub fn read_parcels(path: &Path, text: &str) -> Result<(Vec<Parcel>, Vec<Warning
                 None
             }
         };
-        if let Some(id) = &id {
-            if let Some(prev) = seen.insert(id.clone(), f.index) {
-                bad("id", format!("duplicate id {id:?}: also used by feature {prev}"));
+        if let Some(id) = &id
+            && let Some(prev) = seen.insert(id.clone(), f.index)
+        {
+            {
+                bad(
+                    "id",
+                    format!("duplicate id {id:?}: also used by feature {prev}"),
+                );
             }
         }
         let land_use = match text_prop(&f.properties, "land_use") {
@@ -232,7 +322,10 @@ pub fn read_parcels(path: &Path, text: &str) -> Result<(Vec<Parcel>, Vec<Warning
         let status = match text_prop(&f.properties, "status") {
             Ok(Some(s)) => ParcelStatus::parse(s).map_err(|e| bad("status", e)).ok(),
             Ok(None) => {
-                bad("status", "missing: expected one of available, occupied, reserved".into());
+                bad(
+                    "status",
+                    "missing: expected one of available, occupied, reserved".into(),
+                );
                 None
             }
             Err(e) => {
@@ -261,18 +354,26 @@ pub fn read_parcels(path: &Path, text: &str) -> Result<(Vec<Parcel>, Vec<Warning
                 }
             },
             Some(other) => {
-                bad("max_far", format!("expected a positive number, got {other}"));
+                bad(
+                    "max_far",
+                    format!("expected a positive number, got {other}"),
+                );
                 None
             }
         };
         let geometry = match &f.geometry {
             None => {
-                bad("geometry", "missing: a parcel needs a Polygon or MultiPolygon".into());
+                bad(
+                    "geometry",
+                    "missing: a parcel needs a Polygon or MultiPolygon".into(),
+                );
                 None
             }
             Some(g) => polygons(&g.value).map_err(|e| bad("geometry", e)).ok(),
         };
-        if let (Some(id), Some(land_use), Some(status), Some(geometry)) = (id, land_use, status, geometry) {
+        if let (Some(id), Some(land_use), Some(status), Some(geometry)) =
+            (id, land_use, status, geometry)
+        {
             let area_m2 = geometry.geodesic_area_unsigned();
             parcels.push(Parcel {
                 index: f.index,
@@ -293,7 +394,10 @@ pub fn read_parcels(path: &Path, text: &str) -> Result<(Vec<Parcel>, Vec<Warning
 }
 
 /// Sensitive areas from a GeoJSON file. `kinds` are the kinds the rule set has buffers for.
-pub fn load_sensitive(path: &Path, kinds: &BTreeSet<String>) -> Result<(Vec<SensitiveArea>, Vec<Warning>), Problems> {
+pub fn load_sensitive(
+    path: &Path,
+    kinds: &BTreeSet<String>,
+) -> Result<(Vec<SensitiveArea>, Vec<Warning>), Problems> {
     let text = crate::io::read_utf8(path)?;
     read_sensitive(path, &text, kinds)
 }
@@ -310,26 +414,45 @@ pub fn read_sensitive(
     };
     let mut warnings = Vec::new();
     if features.is_empty() && problems.is_empty() {
-        warnings.push(Warning(InputError::new(path, Place::File, Some("features"), "no sensitive areas: no buffer will constrain the allocation")));
+        warnings.push(Warning(InputError::new(
+            path,
+            Place::File,
+            Some("features"),
+            "no sensitive areas: no buffer will constrain the allocation",
+        )));
     }
     let allowed: Vec<&str> = kinds.iter().map(String::as_str).collect();
     let mut areas = Vec::with_capacity(features.len());
     let mut seen: HashMap<String, usize> = HashMap::new();
     for f in features {
-        let place = Place::Feature { index: f.index, id: f.id.clone() };
-        let mut bad = |field: &str, msg: String| problems.push(InputError::new(path, place.clone(), Some(field), msg));
+        let place = Place::Feature {
+            index: f.index,
+            id: f.id.clone(),
+        };
+        let mut bad = |field: &str, msg: String| {
+            problems.push(InputError::new(path, place.clone(), Some(field), msg))
+        };
         let kind = match text_prop(&f.properties, "kind") {
             Ok(Some(k)) => {
                 let k = k.trim().to_lowercase();
                 if kinds.contains(&k) {
                     Some(k)
                 } else {
-                    bad("kind", format!("{k:?} has no buffer rule in the rule set: expected one of {}", allowed.join(", ")));
+                    bad(
+                        "kind",
+                        format!(
+                            "{k:?} has no buffer rule in the rule set: expected one of {}",
+                            allowed.join(", ")
+                        ),
+                    );
                     None
                 }
             }
             Ok(None) => {
-                bad("kind", format!("missing: expected one of {}", allowed.join(", ")));
+                bad(
+                    "kind",
+                    format!("missing: expected one of {}", allowed.join(", ")),
+                );
                 None
             }
             Err(e) => {
@@ -337,20 +460,32 @@ pub fn read_sensitive(
                 None
             }
         };
-        let id = f.id.clone().unwrap_or_else(|| format!("sensitive-{}", f.index));
+        let id =
+            f.id.clone()
+                .unwrap_or_else(|| format!("sensitive-{}", f.index));
         if let Some(prev) = seen.insert(id.clone(), f.index) {
-            bad("id", format!("duplicate id {id:?}: also used by feature {prev}"));
+            bad(
+                "id",
+                format!("duplicate id {id:?}: also used by feature {prev}"),
+            );
         }
-        let name = text_prop(&f.properties, "name").ok().flatten().map(str::to_string);
+        let name = text_prop(&f.properties, "name")
+            .ok()
+            .flatten()
+            .map(str::to_string);
         let geometry = match &f.geometry {
             None => {
-                bad("geometry", "missing: expected a Polygon, MultiPolygon, Point or MultiPoint".into());
+                bad(
+                    "geometry",
+                    "missing: expected a Polygon, MultiPolygon, Point or MultiPoint".into(),
+                );
                 None
             }
             Some(g) => match &g.value {
-                GeometryValue::Point { coordinates } => {
-                    coord(coordinates, "coordinates").map(|c| Geometry::Point(Point(c))).map_err(|e| bad("geometry", e)).ok()
-                }
+                GeometryValue::Point { coordinates } => coord(coordinates, "coordinates")
+                    .map(|c| Geometry::Point(Point(c)))
+                    .map_err(|e| bad("geometry", e))
+                    .ok(),
                 GeometryValue::MultiPoint { coordinates } => coordinates
                     .iter()
                     .enumerate()
@@ -359,18 +494,39 @@ pub fn read_sensitive(
                     .map(|pts| Geometry::MultiPoint(MultiPoint(pts)))
                     .map_err(|e| bad("geometry", e))
                     .ok(),
-                GeometryValue::Polygon { .. } | GeometryValue::MultiPolygon { .. } => polygons(&g.value)
-                    .map(|mp| if mp.0.len() == 1 { Geometry::Polygon(mp.0[0].clone()) } else { Geometry::MultiPolygon(mp) })
-                    .map_err(|e| bad("geometry", e))
-                    .ok(),
+                GeometryValue::Polygon { .. } | GeometryValue::MultiPolygon { .. } => {
+                    polygons(&g.value)
+                        .map(|mp| {
+                            if mp.0.len() == 1 {
+                                Geometry::Polygon(mp.0[0].clone())
+                            } else {
+                                Geometry::MultiPolygon(mp)
+                            }
+                        })
+                        .map_err(|e| bad("geometry", e))
+                        .ok()
+                }
                 other => {
-                    bad("geometry", format!("expected a Polygon, MultiPolygon, Point or MultiPoint, got a {}", other.type_name()));
+                    bad(
+                        "geometry",
+                        format!(
+                            "expected a Polygon, MultiPolygon, Point or MultiPoint, got a {}",
+                            other.type_name()
+                        ),
+                    );
                     None
                 }
             },
         };
         if let (Some(kind), Some(geometry)) = (kind, geometry) {
-            areas.push(SensitiveArea { index: f.index, id, name, kind, geometry, properties: f.properties });
+            areas.push(SensitiveArea {
+                index: f.index,
+                id,
+                name,
+                kind,
+                geometry,
+                properties: f.properties,
+            });
         }
     }
     problems.into_result((areas, warnings))
@@ -389,13 +545,19 @@ pub fn parcels_to_geojson(
             props.insert("area_mu".into(), serde_json::json!(round_to(p.area_mu, 2)));
             props.extend(extra(p));
             geojson::Feature {
-                geometry: Some(geojson::Geometry::from(&Geometry::MultiPolygon(p.geometry.clone()))),
+                geometry: Some(geojson::Geometry::from(&Geometry::MultiPolygon(
+                    p.geometry.clone(),
+                ))),
                 properties: Some(props),
                 ..Default::default()
             }
         })
         .collect();
-    geojson::FeatureCollection { bbox: None, features, foreign_members: None }
+    geojson::FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    }
 }
 
 /// Round for output so files are byte-for-byte stable and readable.

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 /// Read a file as UTF-8 text (a BOM is dropped). Any other encoding is an error that says how to
 /// convert; GBK, Excel's default for Chinese text, is named when the bytes look like it.
 pub fn read_utf8(path: &Path) -> Result<String, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
     decode_utf8(path, bytes)
 }
 
@@ -48,7 +49,10 @@ pub fn write_atomic(
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
     let result = (|| {
         let file = std::fs::File::create(&tmp)?;

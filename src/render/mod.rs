@@ -19,7 +19,10 @@ pub const FAMILY: &str = "sans-serif";
 pub fn register_fonts() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        for style in [plotters::style::FontStyle::Normal, plotters::style::FontStyle::Bold] {
+        for style in [
+            plotters::style::FontStyle::Normal,
+            plotters::style::FontStyle::Bold,
+        ] {
             // The font is compiled in and known to parse; a failure here would be a build defect.
             if plotters::style::register_font(FAMILY, style, FONT).is_err() {
                 panic!("bundled font assets/fonts/wqy-microhei.ttc failed to load");

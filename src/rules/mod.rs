@@ -88,15 +88,27 @@ pub struct SpanError {
 }
 
 /// Turn a byte span in a rule file into a located error with the offending line shown.
-pub fn located(path: &Path, src: &str, span_start: usize, key: Option<&str>, message: &str) -> InputError {
+pub fn located(
+    path: &Path,
+    src: &str,
+    span_start: usize,
+    key: Option<&str>,
+    message: &str,
+) -> InputError {
     let (line, column) = line_column(src, span_start);
     let snippet = caret_snippet(src, line, column);
-    InputError::new(path, Place::Position { line, column }, key, format!("{message}\n{snippet}"))
+    InputError::new(
+        path,
+        Place::Position { line, column },
+        key,
+        format!("{message}\n{snippet}"),
+    )
 }
 
 /// Load and check a rule set file.
 pub fn load(path: &Path) -> Result<RuleSet, Problems> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
     let hash = hex(&Sha256::digest(&bytes));
     let text = crate::io::decode_utf8(path, bytes)?;
     parse(path, &text, hash)
@@ -119,15 +131,33 @@ pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems>
     let ctx = CheckContext { path, text };
     let admission = section(raw.admission);
     for e in admission.0.check(&ctx) {
-        problems.push(located(path, text, e.span.start.max(admission.1), Some(&e.key), &e.message));
+        problems.push(located(
+            path,
+            text,
+            e.span.start.max(admission.1),
+            Some(&e.key),
+            &e.message,
+        ));
     }
     let ranking = section(raw.ranking);
     for e in ranking.0.check(&ctx) {
-        problems.push(located(path, text, e.span.start.max(ranking.1), Some(&e.key), &e.message));
+        problems.push(located(
+            path,
+            text,
+            e.span.start.max(ranking.1),
+            Some(&e.key),
+            &e.message,
+        ));
     }
     let allocation = section(raw.allocation);
     for e in allocation.0.check(&ctx) {
-        problems.push(located(path, text, e.span.start.max(allocation.1), Some(&e.key), &e.message));
+        problems.push(located(
+            path,
+            text,
+            e.span.start.max(allocation.1),
+            Some(&e.key),
+            &e.message,
+        ));
     }
     problems.into_result(RuleSet {
         version: raw.version,

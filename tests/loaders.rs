@@ -1,0 +1,479 @@
+//! Loading and validating inputs: each bad input is refused with a message that names the file,
+//! the row or feature, the field and what was expected; the CLI exits 2 and never panics.
+
+use parkplan::io::enterprises::read_enterprises;
+use parkplan::io::geojson::{read_parcels, read_sensitive};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SQUARE: &str =
+    "[[120.87,27.96],[120.871,27.96],[120.871,27.961],[120.87,27.961],[120.87,27.96]]";
+
+fn parcel_fc(features: &[String]) -> String {
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    )
+}
+
+fn parcel(id: &str, props: &str, ring: &str) -> String {
+    format!(
+        r#"{{"type":"Feature","properties":{{"id":"{id}","land_use":"M1","status":"available"{props}}},"geometry":{{"type":"Polygon","coordinates":[{ring}]}}}}"#
+    )
+}
+
+fn kinds() -> BTreeSet<String> {
+    [
+        "residential",
+        "school",
+        "hospital",
+        "wetland",
+        "water_source",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// The one error message of a parcels text that must fail.
+fn parcel_error(text: &str) -> String {
+    let err = read_parcels(Path::new("p.geojson"), text).expect_err("should be refused");
+    err.to_string()
+}
+
+fn enterprise_error(csv: &str) -> String {
+    read_enterprises(Path::new("e.csv"), csv)
+        .expect_err("should be refused")
+        .to_string()
+}
+
+#[test]
+fn good_parcel_loads_with_ellipsoidal_area_either_winding() {
+    let ccw = parcel("P1", "", SQUARE);
+    let cw = parcel(
+        "P2",
+        r#","cluster":"Electronics""#,
+        "[[120.88,27.96],[120.88,27.961],[120.881,27.961],[120.881,27.96],[120.88,27.96]]",
+    );
+    let (parcels, _) = read_parcels(Path::new("p.geojson"), &parcel_fc(&[ccw, cw])).unwrap();
+    // 0.001 deg lon x 0.001 deg lat at 27.96 N: 98.4 m x 110.8 m = 10,905 m2 = 16.36 mu.
+    for p in &parcels {
+        assert!((p.area_m2 - 10_905.0).abs() < 15.0, "{}", p.area_m2);
+        assert!((p.area_mu - p.area_m2 / 666.666_666_7).abs() < 1e-6);
+    }
+    assert_eq!(parcels[0].cluster, "general");
+    assert_eq!(parcels[1].cluster, "electronics");
+}
+
+#[test]
+fn unclosed_ring_names_feature_and_positions() {
+    let ring = "[[120.87,27.96],[120.871,27.96],[120.871,27.961],[120.87,27.961]]";
+    let msg = parcel_error(&parcel_fc(&[parcel("P7", "", ring)]));
+    assert!(
+        msg.contains(
+            "p.geojson: feature 0 (id \"P7\"): geometry: coordinates[0]: ring is not closed"
+        ),
+        "{msg}"
+    );
+}
+
+#[test]
+fn bow_tie_is_a_self_intersection() {
+    let ring = "[[120.87,27.96],[120.871,27.961],[120.871,27.96],[120.87,27.961],[120.87,27.96]]";
+    let msg = parcel_error(&parcel_fc(&[parcel("P1", "", ring)]));
+    assert!(msg.contains("intersects itself"), "{msg}");
+}
+
+#[test]
+fn projected_coordinates_are_named_as_such() {
+    let ring =
+        "[[587000,3093000],[587100,3093000],[587100,3093100],[587000,3093100],[587000,3093000]]";
+    let msg = parcel_error(&parcel_fc(&[parcel("P1", "", ring)]));
+    assert!(msg.contains("projected coordinates in metres"), "{msg}");
+    assert!(msg.contains("EPSG:4326"), "{msg}");
+}
+
+#[test]
+fn swapped_lat_lon_is_out_of_range() {
+    let ring = "[[27.96,120.87],[27.961,120.87],[27.961,120.871],[27.96,120.871],[27.96,120.87]]";
+    let msg = parcel_error(&parcel_fc(&[parcel("P1", "", ring)]));
+    assert!(
+        msg.contains("outside lon [-180, 180] / lat [-90, 90]") && msg.contains("longitude first"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn linestring_parcel_is_refused() {
+    let f = r#"{"type":"Feature","properties":{"id":"L1","land_use":"M1","status":"available"},"geometry":{"type":"LineString","coordinates":[[120.87,27.96],[120.871,27.96]]}}"#;
+    let msg = parcel_error(&parcel_fc(&[f.to_string()]));
+    assert!(
+        msg.contains("geometry: expected a Polygon or MultiPolygon, got a LineString"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn duplicate_parcel_id_names_both_features() {
+    let msg = parcel_error(&parcel_fc(&[
+        parcel("P1", "", SQUARE),
+        parcel("P1", "", SQUARE),
+    ]));
+    assert!(
+        msg.contains("feature 1 (id \"P1\"): id: duplicate id \"P1\": also used by feature 0"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn bad_land_use_lists_the_allowed_values_and_all_problems_are_reported() {
+    let a = parcel("P1", "", SQUARE).replace("\"M1\"", "\"M4\"");
+    let b = parcel("P2", "", SQUARE).replace("\"available\"", "\"vacant\"");
+    let msg = parcel_error(&parcel_fc(&[a, b]));
+    assert!(
+        msg.contains("land_use: expected one of M1, M2, M3, got \"M4\""),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("status: expected one of available, occupied, reserved, got \"vacant\""),
+        "{msg}"
+    );
+}
+
+#[test]
+fn empty_parcels_file_is_an_error_but_empty_sensitive_file_a_warning() {
+    let empty = r#"{"type":"FeatureCollection","features":[]}"#;
+    assert!(parcel_error(empty).contains("no parcels"));
+    let (areas, warnings) = read_sensitive(Path::new("s.geojson"), empty, &kinds()).unwrap();
+    assert!(areas.is_empty());
+    assert_eq!(warnings.len(), 1);
+}
+
+#[test]
+fn sensitive_kind_without_a_buffer_rule_is_refused() {
+    let f = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"kind":"Temple"}},"geometry":{{"type":"Polygon","coordinates":[{SQUARE}]}}}}]}}"#
+    );
+    let err = read_sensitive(Path::new("s.geojson"), &f, &kinds())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("kind: \"temple\" has no buffer rule in the rule set: expected one of hospital, residential"), "{err}");
+    // Points are valid sensitive geometries and kinds are case-insensitive.
+    let ok = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":" School "},"geometry":{"type":"Point","coordinates":[120.87,27.96]}}]}"#;
+    let (areas, _) = read_sensitive(Path::new("s.geojson"), ok, &kinds()).unwrap();
+    assert_eq!(areas[0].kind, "school");
+}
+
+#[test]
+fn json_syntax_error_has_line_and_column() {
+    let msg = parcel_error("{\"type\": \"FeatureCollection\",\n \"features\": [,]}");
+    assert!(
+        msg.starts_with("p.geojson: line 2, column 15: not valid JSON"),
+        "{msg}"
+    );
+}
+
+const HEADER: &str = "id,name,industry_code,hightech_level,cert_expiry,revenue,rd_expense,staff,pollution_class,willing_to_convert";
+
+#[test]
+fn enterprises_load_with_chinese_headers_and_bom_and_keep_missing_values_missing() {
+    let csv = "\u{feff}企业编号,企业名称,营业收入,研发费用,用地面积（亩）,综合能耗(吨标煤),高企级别\nE1,温州甲科技有限公司,3333.3,,12.5,0,国家级\n";
+    let reg = read_enterprises(Path::new("e.csv"), csv).unwrap();
+    let e = &reg.enterprises[0];
+    assert_eq!(e.name, "温州甲科技有限公司");
+    assert_eq!(e.revenue_10k_yuan, Some(3333.3));
+    assert_eq!(e.rd_expense_10k_yuan, None);
+    assert_eq!(e.energy_tce, Some(0.0));
+    assert_eq!(e.land_mu, Some(12.5));
+    assert_eq!(
+        e.hightech_level,
+        Some(parkplan::model::HightechLevel::National)
+    );
+}
+
+#[test]
+fn bad_number_names_row_and_column() {
+    let msg = enterprise_error(&format!(
+        "{HEADER}\nE1,A,C3911,national,2027-01-01,n/a,10,5,light,false\n"
+    ));
+    assert_eq!(
+        msg,
+        "e.csv: row 2 (line 2): revenue: expected a number, got \"n/a\""
+    );
+}
+
+#[test]
+fn bad_date_and_negative_money_and_nan_are_refused() {
+    let msg = enterprise_error(&format!(
+        "{HEADER}\nE1,A,C3911,national,2027/01/01,-5,NaN,5,light,false\n"
+    ));
+    assert!(
+        msg.contains("cert_expiry: expected a date as YYYY-MM-DD, got \"2027/01/01\""),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("revenue: expected a number >= 0, got \"-5\""),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("rd_expense: expected a finite number, got \"NaN\""),
+        "{msg}"
+    );
+}
+
+#[test]
+fn duplicate_enterprise_id_names_both_lines() {
+    let msg = enterprise_error(&format!("{HEADER}\nE1,A,C3911,,,,,,,\nE1,B,C3911,,,,,,,\n"));
+    assert!(
+        msg.contains("row 3 (line 3): id: duplicate id \"E1\": also on line 2"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn industry_code_without_letter_and_unknown_category_are_refused() {
+    let msg = enterprise_error(&format!("{HEADER}\nE1,A,3911,Natl,,,,,very heavy,maybe\n"));
+    assert!(
+        msg.contains(
+            "industry_code: expected a GB/T 4754 code with its section letter (e.g. C3911)"
+        ),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(
+            "hightech_level: expected one of none, municipal, provincial, national, got \"Natl\""
+        ),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("pollution_class: expected one of light, moderate, heavy, got \"very heavy\""),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("willing_to_convert: expected true or false, got \"maybe\""),
+        "{msg}"
+    );
+}
+
+#[test]
+fn categorical_values_are_trimmed_and_case_insensitive() {
+    let reg = read_enterprises(
+        Path::new("e.csv"),
+        &format!("{HEADER}\nE1,A, c3911 , Provincial ,2027-01-01,1,1,1, HEAVY ,TRUE\n"),
+    )
+    .unwrap();
+    let e = &reg.enterprises[0];
+    assert_eq!(e.industry_code.as_ref().unwrap().as_str(), "C3911");
+    assert_eq!(
+        e.pollution_class,
+        Some(parkplan::model::PollutionClass::Heavy)
+    );
+    assert_eq!(e.willing_to_convert, Some(true));
+}
+
+#[test]
+fn inconsistent_rows_load_with_a_warning() {
+    let csv = "id,name,revenue,hightech_revenue,staff,rd_staff\nE1,A,100,120,10,12\n";
+    let reg = read_enterprises(Path::new("e.csv"), csv).unwrap();
+    let w: Vec<String> = reg.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        w.iter()
+            .any(|w| w.contains("row 2 (line 2): hightech_revenue: 120 is above revenue 100")),
+        "{w:?}"
+    );
+    assert!(
+        w.iter()
+            .any(|w| w.contains("rd_staff: 12 is above staff 10")),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn gbk_file_is_refused_with_a_conversion_hint() {
+    let (bytes, _, _) = encoding_rs::GBK.encode("id,name\nE1,温州甲科技有限公司\n");
+    let err = parkplan::io::decode_utf8(Path::new("e.csv"), bytes.into_owned())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("looks like GBK") && err.contains("iconv -f GBK -t UTF-8"),
+        "{err}"
+    );
+}
+
+fn rules_error(text: &str) -> String {
+    parkplan::rules::parse(Path::new("r.toml"), text, String::new())
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn rule_file_unknown_key_and_syntax_error_are_located() {
+    let good =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/lingkun.toml"))
+            .unwrap();
+    assert!(parkplan::rules::parse(Path::new("r.toml"), &good, String::new()).is_ok());
+    let typo = good.replacen("[clusters]\ndefault", "[clusters]\ndefualt", 1);
+    let msg = rules_error(&typo);
+    assert!(
+        msg.contains("r.toml: line") && msg.contains("unknown field `defualt`"),
+        "{msg}"
+    );
+    let syntax = good.replacen("version = \"", "version = = \"", 1);
+    let msg = rules_error(&syntax);
+    assert!(msg.contains("r.toml: line") && msg.contains('^'), "{msg}");
+}
+
+// ---- the command line --------------------------------------------------------------------
+
+struct Scenario {
+    dir: tempfile::TempDir,
+}
+
+impl Scenario {
+    /// A tiny valid scenario: two parcels, a village, an applicant.
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let east =
+            "[[120.872,27.96],[120.873,27.96],[120.873,27.961],[120.872,27.961],[120.872,27.96]]";
+        std::fs::write(
+            dir.path().join("p.geojson"),
+            parcel_fc(&[parcel("P1", "", SQUARE), parcel("P2", "", east)]),
+        )
+        .unwrap();
+        let village = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"V1","name":"灵昆村","kind":"residential"},"geometry":{"type":"Polygon","coordinates":[[[120.86,27.96],[120.865,27.96],[120.865,27.965],[120.86,27.96]]]}}]}"#;
+        std::fs::write(dir.path().join("s.geojson"), village).unwrap();
+        std::fs::write(
+            dir.path().join("e.csv"),
+            format!("{HEADER}\nE1,甲,C3911,national,2027-01-01,1000,60,50,light,false\n"),
+        )
+        .unwrap();
+        Scenario { dir }
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn validate(&self, replace: &[(&str, &Path)]) -> std::process::Output {
+        let mut args: Vec<(String, PathBuf)> = vec![
+            ("--parcels".into(), self.path("p.geojson")),
+            ("--sensitive".into(), self.path("s.geojson")),
+            ("--enterprises".into(), self.path("e.csv")),
+        ];
+        for (flag, p) in replace {
+            args.iter_mut()
+                .filter(|(f, _)| f == flag)
+                .for_each(|(_, v)| *v = p.to_path_buf());
+        }
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_parkplan"));
+        cmd.arg("validate");
+        for (f, p) in args {
+            cmd.arg(f).arg(p);
+        }
+        cmd.output().unwrap()
+    }
+}
+
+#[test]
+fn cli_validate_summarises_a_good_scenario() {
+    let s = Scenario::new();
+    let out = s.validate(&[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("parcels   2 (2 available), 32.7 mu in all"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("sensitive 1 residential"), "{stdout}");
+    assert!(stdout.contains("overlaps  none"), "{stdout}");
+}
+
+#[test]
+fn cli_validate_reports_overlapping_parcels_with_both_ids() {
+    let s = Scenario::new();
+    let shifted =
+        "[[120.8705,27.96],[120.8715,27.96],[120.8715,27.961],[120.8705,27.961],[120.8705,27.96]]";
+    let p = s.path("overlap.geojson");
+    std::fs::write(
+        &p,
+        parcel_fc(&[parcel("A1", "", SQUARE), parcel("B2", "", shifted)]),
+    )
+    .unwrap();
+    let out = s.validate(&[("--parcels", &p)]);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("overlap   parcels A1 and B2 share"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn cli_reports_problems_of_every_file_at_once_with_exit_2() {
+    let s = Scenario::new();
+    let bad_csv = s.path("bad.csv");
+    std::fs::write(
+        &bad_csv,
+        format!("{HEADER}\nE1,A,C3911,national,2027-13-01,1,1,1,light,false\n"),
+    )
+    .unwrap();
+    let bad_geo =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad-geojson/bow-tie.geojson");
+    let out = s.validate(&[("--enterprises", &bad_csv), ("--parcels", &bad_geo)]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bow-tie.geojson: feature 0 (id \"P1\"): geometry")
+            && stderr.contains("intersects itself"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("bad.csv: row 2 (line 2): cert_expiry"),
+        "{stderr}"
+    );
+}
+
+/// Every invalid GeoJSON fixture, as parcels and as sensitive areas: exit 2, a message naming the
+/// file, never a panic. Covers this project's fixtures and, where present, the geojsonhint set.
+#[test]
+fn cli_refuses_every_invalid_geojson_fixture() {
+    let s = Scenario::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<PathBuf> = Vec::new();
+    for dir in [
+        root.join("tests/data/bad-geojson"),
+        root.join("../shared/testdata/geojsonhint-bad"),
+    ] {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            files.extend(
+                entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "geojson" || e == "json")),
+            );
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 20, "fixtures missing: {files:?}");
+    for f in &files {
+        for flag in ["--parcels", "--sensitive"] {
+            let out = s.validate(&[(flag, f)]);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{flag} {}: {stderr}",
+                f.display()
+            );
+            let name = f.file_name().unwrap().to_string_lossy();
+            assert!(
+                stderr.contains(&*name) && !stderr.contains("panicked"),
+                "{flag} {}: {stderr}",
+                f.display()
+            );
+        }
+    }
+}
