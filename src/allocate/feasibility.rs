@@ -8,7 +8,7 @@
 //! sorted by area once, and each enterprise scans only the parcels inside its area window.
 
 use super::Params;
-use crate::model::{Candidate, GENERAL_CLUSTER, Parcel, ParcelStatus};
+use crate::model::{Candidate, GENERAL_CLUSTER, LandUse, Parcel, ParcelStatus};
 use crate::spatial::Nearest;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -159,40 +159,70 @@ pub fn check_pair(
     if p.area_mu < lo || p.area_mu > hi {
         return Err((Constraint::AreaFit, None));
     }
-    check_rest(ctx, kinds, c, p, nearest)
+    check_rest(&resolve(ctx, kinds, c), c, p, nearest)
+}
+
+/// A candidate's rules resolved once, so the per-parcel loop does no map lookups.
+struct Resolved {
+    /// Allowed land classes, indexed M1, M2, M3.
+    land: [bool; 3],
+    /// Buffer per kind (in `kinds` order), `None` where the class has none.
+    buffers: Vec<Option<f64>>,
+    planned_far: Option<f64>,
+}
+
+fn land_index(l: LandUse) -> usize {
+    match l {
+        LandUse::M1 => 0,
+        LandUse::M2 => 1,
+        LandUse::M3 => 2,
+    }
+}
+
+fn resolve(ctx: &Context, kinds: &[String], c: &Candidate) -> Resolved {
+    let mut land = [false; 3];
+    for l in ctx
+        .params
+        .land_classes
+        .get(&c.pollution_class)
+        .into_iter()
+        .flatten()
+    {
+        land[land_index(*l)] = true;
+    }
+    Resolved {
+        land,
+        // A class without a buffer for a kind is kept away from nothing of that kind; the rule
+        // check makes every class in land_classes give one.
+        buffers: kinds
+            .iter()
+            .map(|k| ctx.params.buffer(k, c.pollution_class))
+            .collect(),
+        planned_far: ctx.planned_far.get(&c.id).copied(),
+    }
 }
 
 fn check_rest(
-    ctx: &Context,
-    kinds: &[String],
+    r: &Resolved,
     c: &Candidate,
     p: &Parcel,
     nearest: &[Option<Nearest>],
 ) -> Result<(), (Constraint, Option<(usize, usize)>)> {
-    let params = ctx.params;
-    if !params
-        .land_classes
-        .get(&c.pollution_class)
-        .is_some_and(|l| l.contains(&p.land_use))
-    {
+    if !r.land[land_index(p.land_use)] {
         return Err((Constraint::LandClass, None));
     }
     if p.cluster != GENERAL_CLUSTER && p.cluster != c.cluster {
         return Err((Constraint::Cluster, None));
     }
-    for (k, kind) in kinds.iter().enumerate() {
-        let Some(n) = nearest[k] else { continue };
-        // A class without a buffer for a kind is kept away from nothing of that kind; the rule
-        // check makes every class in land_classes give one.
-        let Some(b) = params.buffer(kind, c.pollution_class) else {
-            continue;
-        };
-        if n.distance_m < b - TOLERANCE * b.max(1.0) {
+    for (k, (n, b)) in nearest.iter().zip(&r.buffers).enumerate() {
+        if let (Some(n), Some(b)) = (n, b)
+            && n.distance_m < b - TOLERANCE * b.max(1.0)
+        {
             return Err((Constraint::Buffer, Some((k, n.area))));
         }
     }
-    if let (Some(cap), Some(far)) = (p.max_far, ctx.planned_far.get(&c.id))
-        && *far > cap * (1.0 + TOLERANCE)
+    if let (Some(cap), Some(far)) = (p.max_far, r.planned_far)
+        && far > cap * (1.0 + TOLERANCE)
     {
         return Err((Constraint::MaxFar, None));
     }
@@ -244,10 +274,11 @@ pub fn feasible_pairs(
             let a = areas.partition_point(|&x| x < lo);
             let b = areas.partition_point(|&x| x <= hi);
             add(Constraint::AreaFit, (areas.len() - (b - a)) as u32);
+            let resolved = resolve(ctx, kinds, c);
             let mut row = Vec::new();
             for &j in &by_area[a..b] {
                 let p = &parcels[j as usize];
-                match check_rest(ctx, kinds, c, p, &ctx.nearest[j as usize]) {
+                match check_rest(&resolved, c, p, &ctx.nearest[j as usize]) {
                     Ok(()) => {
                         let w = weight_units(weight(ctx.params, ctx.blocks, c, p));
                         if w > 0 {
