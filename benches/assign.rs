@@ -4,8 +4,8 @@
 //! clusters, M1/M2, 10% occupied, 300 sensitive areas) and candidates, runs the whole plot-mode
 //! allocation once (spatial index, feasible pairs, matching, certificate, reasons), then times
 //! the matching alone (median of 3) and writes its input, the feasible pairs, to
-//! `target/bench-data/assign/pairs.bin` (little-endian i32 row, i32 column, i64 weight in 1e-6
-//! units) with `meta.json`. `python3 benches/assign_ortools.py target/bench-data/assign` solves
+//! `target/bench-data/assign/<E>x<P>/pairs.bin` (little-endian i32 row, i32 column, i64 weight in 1e-6
+//! units) with `meta.json`. `python3 benches/assign_ortools.py target/bench-data/assign/<E>x<P>` solves
 //! the same pairs with OR-Tools' min-cost flow and compares the optimum.
 
 use geo::{GeodesicArea, MultiPolygon, polygon};
@@ -150,7 +150,9 @@ fn main() {
         .collect();
     let n_cand: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(5_000);
     let n_parcels: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20_000);
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/assign");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-data/assign")
+        .join(format!("{n_cand}x{n_parcels}"));
     std::fs::create_dir_all(&dir).unwrap();
     let (park, candidates) = scenario(n_cand, n_parcels);
     let rules = parkplan::rules::load(&parkplan::io::bundled::rules()).unwrap();

@@ -5,14 +5,14 @@ stay unplaced; costs = -weight in integer 1e-6 units). Prints the median solve t
 and checks the optimum equals the Rust matching's.
 
     cargo bench --bench assign
-    python3 benches/assign_ortools.py target/bench-data/assign
+    python3 benches/assign_ortools.py target/bench-data/assign/5000x20000
 """
 import sys, time, json, statistics
 import numpy as np
 from ortools.graph.python import min_cost_flow
 import ortools
 
-d = sys.argv[1] if len(sys.argv) > 1 else "target/bench-data/assign"
+d = sys.argv[1] if len(sys.argv) > 1 else "target/bench-data/assign/5000x20000"
 meta = json.load(open(f"{d}/meta.json"))
 pairs = np.fromfile(f"{d}/pairs.bin", dtype=np.dtype([("i", "<i4"), ("j", "<i4"), ("w", "<i8")]))
 n, m = meta["rows"], meta["cols"]

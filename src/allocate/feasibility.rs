@@ -12,7 +12,7 @@ use crate::model::{Candidate, GENERAL_CLUSTER, LandUse, Parcel, ParcelStatus};
 use crate::spatial::Nearest;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Weights are stored as integers in units of 1e-6 so the matching and its bound are exact;
 /// objective values are reported as these integers divided by `WEIGHT_SCALE`.
@@ -109,11 +109,17 @@ pub fn area_window(params: &Params, blocks: bool, r: f64) -> (f64, f64) {
 /// Weight of placing `c` on `p`: priority x fit, as a real number (see the rule file's `fit`).
 /// In block mode an enterprise uses exactly its request, so the area term is at its maximum.
 pub fn weight(params: &Params, blocks: bool, c: &Candidate, p: &Parcel) -> f64 {
+    let matching = p.cluster != GENERAL_CLUSTER && p.cluster == c.cluster;
+    weight_of(params, blocks, c, p.area_mu, matching)
+}
+
+/// [`weight`] from the parcel's area and whether its cluster is the enterprise's.
+fn weight_of(params: &Params, blocks: bool, c: &Candidate, area_mu: f64, matching: bool) -> f64 {
     let r = c.requested_mu.unwrap_or(0.0);
     let closeness = if blocks || r <= 0.0 {
         1.0
     } else {
-        let ratio = p.area_mu / r;
+        let ratio = area_mu / r;
         let span = if ratio >= 1.0 {
             params.area_fit.max - 1.0
         } else {
@@ -125,7 +131,6 @@ pub fn weight(params: &Params, blocks: bool, c: &Candidate, p: &Parcel) -> f64 {
             (1.0 - (ratio - 1.0).abs() / span).clamp(0.0, 1.0)
         }
     };
-    let matching = p.cluster != GENERAL_CLUSTER && p.cluster == c.cluster;
     let fit = params.fit.base
         + params.fit.area * closeness
         + params.fit.cluster * f64::from(u8::from(matching));
@@ -230,13 +235,15 @@ fn check_rest(
 }
 
 /// All feasible pairs and the losses, for every candidate, in parallel.
+///
+/// Available parcels are laid out once in area order as flat arrays (land class, interned
+/// cluster, nearest distance per kind), so each candidate's window is a sequential scan.
 pub fn feasible_pairs(
     ctx: &Context,
     kinds: &[String],
     candidates: &[Candidate],
     parcels: &[Parcel],
 ) -> Feasible {
-    // Available parcels sorted by area, so each candidate scans only its window.
     let mut by_area: Vec<u32> = (0..parcels.len() as u32)
         .filter(|&j| parcels[j as usize].status == ParcelStatus::Available)
         .collect();
@@ -246,10 +253,27 @@ pub fn feasible_pairs(
             .total_cmp(&parcels[b as usize].area_mu)
             .then(a.cmp(&b))
     });
-    let areas: Vec<f64> = by_area
-        .iter()
-        .map(|&j| parcels[j as usize].area_mu)
-        .collect();
+    let nk = kinds.len();
+    let mut cluster_ids: HashMap<&str, u32> = HashMap::new();
+    cluster_ids.insert(GENERAL_CLUSTER, 0);
+    let mut areas = Vec::with_capacity(by_area.len());
+    let mut land = Vec::with_capacity(by_area.len());
+    let mut cluster = Vec::with_capacity(by_area.len());
+    let mut max_far = Vec::with_capacity(by_area.len());
+    let mut dist = Vec::with_capacity(by_area.len() * nk);
+    for &j in &by_area {
+        let p = &parcels[j as usize];
+        areas.push(p.area_mu);
+        land.push(land_index(p.land_use) as u8);
+        let next = cluster_ids.len() as u32;
+        cluster.push(*cluster_ids.entry(p.cluster.as_str()).or_insert(next));
+        max_far.push(p.max_far.unwrap_or(f64::INFINITY));
+        dist.extend(
+            ctx.nearest[j as usize]
+                .iter()
+                .map(|n| n.map_or(f64::INFINITY, |n| n.distance_m)),
+        );
+    }
     let n = parcels.len() as u32;
     let not_available = n - by_area.len() as u32;
     let rows: Vec<(Vec<(u32, i64)>, Losses)> = candidates
@@ -264,38 +288,52 @@ pub fn feasible_pairs(
                 losses.by_constraint.insert(Constraint::Priority, n);
                 return (Vec::new(), losses);
             }
-            let mut add = |k: Constraint, v: u32| {
-                if v > 0 {
-                    *losses.by_constraint.entry(k).or_insert(0) += v;
-                }
-            };
-            add(Constraint::Status, not_available);
+            let mut counts = [0u32; CONSTRAINTS.len()];
+            counts[Constraint::Status as usize] = not_available;
             let (lo, hi) = area_window(ctx.params, ctx.blocks, r);
             let a = areas.partition_point(|&x| x < lo);
             let b = areas.partition_point(|&x| x <= hi);
-            add(Constraint::AreaFit, (areas.len() - (b - a)) as u32);
+            counts[Constraint::AreaFit as usize] = (areas.len() - (b - a)) as u32;
             let resolved = resolve(ctx, kinds, c);
+            // Buffers with a tolerance folded in; a kind without a buffer never binds.
+            let limits: Vec<f64> = resolved
+                .buffers
+                .iter()
+                .map(|b| b.map_or(f64::NEG_INFINITY, |b| b - TOLERANCE * b.max(1.0)))
+                .collect();
+            let own_cluster = cluster_ids
+                .get(c.cluster.as_str())
+                .copied()
+                .unwrap_or(u32::MAX);
+            let far = resolved.planned_far.unwrap_or(0.0);
             let mut row = Vec::new();
-            for &j in &by_area[a..b] {
-                let p = &parcels[j as usize];
-                match check_rest(&resolved, c, p, &ctx.nearest[j as usize]) {
-                    Ok(()) => {
-                        let w = weight_units(weight(ctx.params, ctx.blocks, c, p));
-                        if w > 0 {
-                            row.push((j, w));
-                        } else {
-                            *losses
-                                .by_constraint
-                                .entry(Constraint::Priority)
-                                .or_insert(0) += 1;
-                        }
+            for x in a..b {
+                let failed = if !resolved.land[land[x] as usize] {
+                    Constraint::LandClass
+                } else if cluster[x] != 0 && cluster[x] != own_cluster {
+                    Constraint::Cluster
+                } else if let Some(k) = (0..nk).find(|&k| dist[x * nk + k] < limits[k]) {
+                    let j = by_area[x] as usize;
+                    if let Some(near) = ctx.nearest[j][k] {
+                        *losses.by_area.entry((k, near.area)).or_insert(0) += 1;
                     }
-                    Err((k, area)) => {
-                        *losses.by_constraint.entry(k).or_insert(0) += 1;
-                        if let Some(ka) = area {
-                            *losses.by_area.entry(ka).or_insert(0) += 1;
-                        }
+                    Constraint::Buffer
+                } else if resolved.planned_far.is_some() && far > max_far[x] * (1.0 + TOLERANCE) {
+                    Constraint::MaxFar
+                } else {
+                    let matching = cluster[x] != 0 && cluster[x] == own_cluster;
+                    let w = weight_units(weight_of(ctx.params, ctx.blocks, c, areas[x], matching));
+                    if w > 0 {
+                        row.push((by_area[x], w));
+                        continue;
                     }
+                    Constraint::Priority
+                };
+                counts[failed as usize] += 1;
+            }
+            for k in CONSTRAINTS {
+                if counts[k as usize] > 0 {
+                    losses.by_constraint.insert(k, counts[k as usize]);
                 }
             }
             row.sort_unstable_by_key(|e| e.0);

@@ -232,8 +232,10 @@ pub struct Allocation {
     pub unplaced: Vec<Unplaced>,
     pub options: Vec<RelocationOption>,
     pub feasible: Feasible,
-    /// The linear model behind the allocation, for `--write-lp`.
-    pub model: model::LinearModel,
+    /// Locked pairs `(candidate, parcel, weight units)`.
+    pub locked: Vec<(usize, u32, i64)>,
+    /// The MIP's model when one was solved; [`Allocation::linear_model`] builds it otherwise.
+    pub model: Option<model::LinearModel>,
     pub kinds: Vec<String>,
     pub warnings: Vec<String>,
     pub timings: Timings,
@@ -363,17 +365,20 @@ pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
     let feasible =
         feasibility::feasible_pairs(&ctx, &geometry.kinds, p.candidates, &p.park.parcels);
     let locked = locks(p, &params, blocks, &mut warnings)?;
-    let model = model::build(
-        &params,
-        blocks,
-        p.candidates,
-        &p.park.parcels,
-        &feasible,
-        &locked,
-    );
+    let use_mip = blocks || params.side.needs_mip();
+    // The exact matching works on the pairs directly; only the MIP needs the model.
+    let model = use_mip.then(|| {
+        model::build(
+            &params,
+            blocks,
+            p.candidates,
+            &p.park.parcels,
+            &feasible,
+            &locked,
+        )
+    });
     timings.feasibility_ms = ms(t);
 
-    let use_mip = blocks || params.side.needs_mip();
     let t = Instant::now();
     type Picks = Vec<(usize, u32, i64, bool)>;
     let (chosen, objective_units, bound, method, status, duals): (
@@ -411,7 +416,8 @@ pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
         }
         duals = Some(col_price);
     } else {
-        let outcome = mip::solve(&model, params.time_limit_s).map_err(crate::Error::Other)?;
+        let model = model.as_ref().expect("built for the MIP");
+        let outcome = mip::solve(model, params.time_limit_s).map_err(crate::Error::Other)?;
         timings.solve_ms = ms(t);
         chosen = outcome
             .chosen
@@ -490,11 +496,31 @@ pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
         unplaced,
         options,
         feasible,
+        locked,
         model,
         kinds: geometry.kinds.clone(),
         warnings,
         timings,
     })
+}
+
+impl Allocation {
+    /// The allocation's linear model (one binary per feasible pair, the assignment, capacity
+    /// and side constraints), e.g. to write with [`model::LinearModel::write_lp`].
+    pub fn linear_model(&self, p: &Problem) -> Result<model::LinearModel, crate::Error> {
+        if let Some(m) = &self.model {
+            return Ok(m.clone());
+        }
+        let params = Params::from_rules(p.rules)?;
+        Ok(model::build(
+            &params,
+            self.mode == Mode::Blocks,
+            p.candidates,
+            &p.park.parcels,
+            &self.feasible,
+            &self.locked,
+        ))
+    }
 }
 
 type Certified = (matching::Matching, (i64, i64));

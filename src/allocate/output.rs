@@ -118,7 +118,7 @@ struct Counts {
     parcels: usize,
     available_parcels: usize,
     feasible_pairs: usize,
-    model_variables: usize,
+    locked_pairs: usize,
     assigned: usize,
     locked: usize,
     unassigned: usize,
@@ -147,7 +147,7 @@ pub fn write_summary(
             .filter(|q| q.status == crate::model::ParcelStatus::Available)
             .count(),
         feasible_pairs: a.feasible.len(),
-        model_variables: a.model.vars.len(),
+        locked_pairs: a.locked.len(),
         assigned: a.assignments.len(),
         locked: a.assignments.iter().filter(|x| x.locked).count(),
         unassigned: a.unplaced.len(),
