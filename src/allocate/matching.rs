@@ -64,7 +64,12 @@ pub fn max_weight_matching(g: &Graph) -> Matching {
     let mut settled_cols: Vec<u32> = Vec::new();
     let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
 
-    for cur in 0..rows {
+    // Rows with the best edges first: they set the prices the others then compete against,
+    // which keeps later searches short. Ties by row index, so the result is deterministic.
+    let mut order: Vec<usize> = (0..rows).collect();
+    let best = |i: usize| g.row(i).iter().map(|e| e.1).max().unwrap_or(0);
+    order.sort_by(|&a, &b| best(b).cmp(&best(a)).then(a.cmp(&b)));
+    for cur in order {
         let mut min_val = 0i64;
         let mut i = cur;
         let sink;
@@ -73,11 +78,9 @@ pub fn max_weight_matching(g: &Graph) -> Matching {
         loop {
             scanned_rows.push(i as u32);
             let dummy = (cols + i) as u32;
-            for (j, c) in g
-                .row(i)
-                .iter()
-                .map(|&(j, w)| (j, -w))
-                .chain(std::iter::once((dummy, 0)))
+            // The private dummy first: it is free, so it bounds the search from the start and
+            // edges no better than "stay unplaced" are never queued.
+            for (j, c) in std::iter::once((dummy, 0)).chain(g.row(i).iter().map(|&(j, w)| (j, -w)))
             {
                 let ju = j as usize;
                 if settled[ju] {
