@@ -477,3 +477,25 @@ fn cli_refuses_every_invalid_geojson_fixture() {
         }
     }
 }
+
+#[test]
+fn cli_validate_with_no_arguments_checks_the_bundled_lingkun_scenario() {
+    let out = Command::new(env!("CARGO_BIN_EXE_parkplan"))
+        .arg("validate")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("rules     lingkun-2026.1"), "{stdout}");
+    assert!(stdout.contains("overlaps  none"), "{stdout}");
+    assert!(
+        stdout.contains("enterprises 80 in registries/applicants.csv"),
+        "{stdout}"
+    );
+}

@@ -641,8 +641,10 @@ fn reasons(
                 if row.len() == 1 { "" } else { "s" },
                 list.join("; ")
             );
-            if let Some(s) = weight_short {
-                m.push_str(&format!("; it would need more than {s:.3} extra weight (priority x fit) on one of them to be placed"));
+            match weight_short {
+                Some(s) if s > 0.0 => m.push_str(&format!("; it would need more than {s:.3} extra weight (priority x fit) on one of them to be placed")),
+                Some(_) => m.push_str("; a tie: any extra weight (priority x fit) on one of them would place it"),
+                None => {}
             }
             ("out_competed", m)
         } else if blocks {

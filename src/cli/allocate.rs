@@ -153,7 +153,8 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
             scenario.rules.version,
             scenario.rules.short_hash()
         );
-        write_atomic(lp, |w| a.model.write_lp(w, &title))?;
+        let model = a.linear_model(&problem)?;
+        write_atomic(lp, |w| model.write_lp(w, &title))?;
     }
 
     println!("mode       {:?} ({})", a.mode, a.method);

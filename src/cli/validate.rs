@@ -63,11 +63,11 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         s.area_mu
     );
     for (k, v) in &s.area_mu_by_land_use {
-        println!("  land {k:<14} {v:>10.1} mu");
+        println!("  land {k:<18} {v:>10.1} mu");
     }
     for (k, v) in &s.area_mu_by_cluster {
         let avail = s.available_mu_by_cluster.get(k).copied().unwrap_or(0.0);
-        println!("  cluster {k:<12} {v:>10.1} mu ({avail:.1} available)");
+        println!("  cluster {k:<15} {v:>10.1} mu ({avail:.1} available)");
     }
     let kinds: Vec<String> = s
         .sensitive_by_kind
@@ -86,7 +86,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         println!("enterprises {n} in {path}");
     }
     for w in &s.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{w}");
     }
     if s.overlaps.is_empty() {
         println!("overlaps  none");

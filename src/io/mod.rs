@@ -71,10 +71,19 @@ pub fn write_atomic(
 
 /// Where the bundled Lingkun scenario lives: the crate's own folder (set at build time), or
 /// `PARKPLAN_HOME` when the binary runs elsewhere.
+/// Relative to the working folder when that is the crate's folder, so messages and outputs read
+/// `parcels/lingkun.geojson` rather than a machine-specific absolute path.
 pub fn bundled_dir() -> PathBuf {
-    std::env::var_os("PARKPLAN_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+    if let Some(home) = std::env::var_os("PARKPLAN_HOME") {
+        return PathBuf::from(home);
+    }
+    let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let here = std::env::current_dir().and_then(|d| d.canonicalize()).ok();
+    if here.is_some() && here == crate_dir.canonicalize().ok() {
+        PathBuf::new()
+    } else {
+        crate_dir
+    }
 }
 
 /// The bundled scenario's files.
