@@ -142,11 +142,6 @@ pub fn greedy(m: &LinearModel) -> Option<Vec<usize>> {
 /// Solve the model with microlp within `time_limit_s` seconds.
 pub fn solve(m: &LinearModel, time_limit_s: f64) -> Result<MipOutcome, String> {
     let start = greedy(m);
-    eprintln!(
-        start
-            .as_ref()
-            .map(|s| s.iter().map(|&k| m.obj[k]).sum::<f64>())
-    );
     if m.vars.is_empty() {
         return Ok(MipOutcome {
             chosen: Vec::new(),
