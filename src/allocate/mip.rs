@@ -4,8 +4,8 @@
 use super::model::{LinearModel, Sense};
 use good_lp::solvers::microlp::microlp;
 use good_lp::{
-    Expression, ProblemVariables, Solution, SolverModel, WithInitialSolution, WithTimeLimit,
-    variable,
+    Expression, ProblemVariables, Solution, SolverModel, WithInitialSolution, WithMipGap,
+    WithTimeLimit, variable,
 };
 
 /// What the MIP solver returned.
@@ -140,7 +140,8 @@ pub fn greedy(m: &LinearModel) -> Option<Vec<usize>> {
 }
 
 /// Solve the model with microlp within `time_limit_s` seconds.
-pub fn solve(m: &LinearModel, time_limit_s: f64) -> Result<MipOutcome, String> {
+/// The solver may stop once within `mip_gap` (relative) of its bound.
+pub fn solve(m: &LinearModel, time_limit_s: f64, mip_gap: f64) -> Result<MipOutcome, String> {
     let start = greedy(m);
     if m.vars.is_empty() {
         return Ok(MipOutcome {
@@ -163,7 +164,9 @@ pub fn solve(m: &LinearModel, time_limit_s: f64) -> Result<MipOutcome, String> {
     let mut problem = pv
         .maximise(objective)
         .using(microlp)
-        .with_time_limit(time_limit_s);
+        .with_time_limit(time_limit_s)
+        .with_mip_gap(mip_gap as f32)
+        .map_err(|e| format!("allocation.mip_gap: {e:?}"))?;
     if let Some(s) = &start {
         let mut values: Vec<(good_lp::Variable, f64)> = xs.iter().map(|x| (*x, 0.0)).collect();
         for &k in s {

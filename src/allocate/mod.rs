@@ -57,6 +57,8 @@ pub struct Params {
     pub fit: FitCoefficients,
     pub options_k: usize,
     pub time_limit_s: f64,
+    /// Relative MIP gap at which the solver may stop; 0 when the rule file gives none.
+    pub mip_gap: f64,
     pub land_classes: BTreeMap<PollutionClass, Vec<LandUse>>,
     pub buffers_m: BTreeMap<String, BTreeMap<PollutionClass, f64>>,
     pub side: SideConstraints,
@@ -102,6 +104,7 @@ impl Params {
                     fit,
                     options_k,
                     time_limit_s,
+                    mip_gap: a.mip_gap.unwrap_or(0.0),
                     land_classes: a.land_classes.clone(),
                     buffers_m: a.buffers_m.clone(),
                     side: a.side.clone(),
@@ -417,7 +420,8 @@ pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
         duals = Some(col_price);
     } else {
         let model = model.as_ref().expect("built for the MIP");
-        let outcome = mip::solve(model, params.time_limit_s).map_err(crate::Error::Other)?;
+        let outcome =
+            mip::solve(model, params.time_limit_s, params.mip_gap).map_err(crate::Error::Other)?;
         timings.solve_ms = ms(t);
         chosen = outcome
             .chosen

@@ -31,6 +31,9 @@ pub struct AllocationRules {
     /// Wall-clock limit of the MIP solver (block mode and side constraints), seconds.
     #[serde(default)]
     pub time_limit_s: Option<f64>,
+    /// Relative gap at which the MIP solver may stop (0 = prove optimality).
+    #[serde(default)]
+    pub mip_gap: Option<f64>,
     /// Side constraints; any of them turns plot mode into a MIP.
     #[serde(default)]
     pub side: SideConstraints,
@@ -177,6 +180,14 @@ impl AllocationRules {
             err(
                 "allocation.time_limit_s".into(),
                 format!("expected seconds > 0, got {t}"),
+            );
+        }
+        if let Some(g) = self.mip_gap
+            && !(g.is_finite() && (0.0..1.0).contains(&g))
+        {
+            err(
+                "allocation.mip_gap".into(),
+                format!("expected a relative gap in [0, 1), got {g}"),
             );
         }
         if let Some(b) = self.side.land_budget_mu
