@@ -54,7 +54,8 @@ pub struct Args {
 /// (applicants = the registries other than the urban one). Until then this fallback takes every
 /// row with a valid high-tech certificate on `date` that is not heavy-polluting, priority =
 /// certification level (national 3, provincial 2, municipal 1) + 1 with catalogue products,
-/// request = requested_mu or else land_mu.
+/// request = requested_mu or else land_mu; a row with a current site (lon/lat) counts as a
+/// converting urban enterprise.
 fn candidates_from_scenario(
     s: &Scenario,
     date: NaiveDate,
@@ -92,7 +93,12 @@ fn candidates_from_scenario(
                 pollution_class: e.pollution_class.unwrap_or(PollutionClass::Light),
                 requested_mu: e.requested_mu.or(e.land_mu),
                 priority: level + catalogue,
-                kind: CandidateKind::Admitted,
+                // Urban enterprises are the rows with a current site.
+                kind: if e.site().is_some() {
+                    CandidateKind::Converting
+                } else {
+                    CandidateKind::Admitted
+                },
                 site: e.site(),
             });
         }
