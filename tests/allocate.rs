@@ -674,3 +674,65 @@ fn bad_input_exits_2_and_names_the_place() {
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("missing.geojson"));
 }
+
+#[test]
+fn locks_fix_a_pair_and_an_unknown_parcel_is_a_rule_error() {
+    let mut rules = rules();
+    let plots = vec![
+        PlotSpec {
+            x: 0.0,
+            y: 0.0,
+            w: 100.0,
+            h: 100.0,
+            land_use: "M1",
+            cluster: None,
+            status: "available",
+        },
+        PlotSpec {
+            x: 200.0,
+            y: 0.0,
+            w: 100.0,
+            h: 120.0,
+            land_use: "M1",
+            cluster: None,
+            status: "available",
+        },
+        PlotSpec {
+            x: 400.0,
+            y: 0.0,
+            w: 100.0,
+            h: 100.0,
+            land_use: "M1",
+            cluster: None,
+            status: "occupied",
+        },
+    ];
+    let mut park = park(&plots, &[], &rules);
+    park.parcels[2].occupant = Some("B".into());
+    let candidates = vec![
+        candidate("A", "general", PollutionClass::Light, 15.0, 2.0),
+        candidate("B", "general", PollutionClass::Light, 15.0, 1.0),
+    ];
+    rules.allocation.side.locks.insert("P01".into(), "A".into());
+    let a = allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots)).unwrap();
+    let got: Vec<(&str, &str, bool)> = a
+        .assignments
+        .iter()
+        .map(|x| (x.enterprise_id.as_str(), x.parcel_id.as_str(), x.locked))
+        .collect();
+    // A is locked to P01; B, the occupant of P02, stays there (lock_occupants in the bundled rules).
+    assert_eq!(got, [("A", "P01", true), ("B", "P02", true)]);
+    assert_eq!(a.gap, 0.0);
+    rules.allocation.side.locks.insert("P99".into(), "A".into());
+    match allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots)) {
+        Err(parkplan::Error::Input(p)) => assert!(
+            p.to_string()
+                .contains("allocation.side.locks.P99: no parcel has id \"P99\""),
+            "{p}"
+        ),
+        other => panic!(
+            "expected a rule error, got {:?}",
+            other.map(|a| a.assignments)
+        ),
+    }
+}
