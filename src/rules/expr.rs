@@ -1408,4 +1408,70 @@ mod tests {
         let e = Program::compile("1 < revenue < 2", &S, Ty::Bool).unwrap_err();
         assert!(e[0].message.contains("do not chain"));
     }
+
+    const SOUP: &[&str] = &[
+        "revenue",
+        "rd_expense",
+        "level",
+        "expiry",
+        "code",
+        "eval_date",
+        "1",
+        "0",
+        "5%",
+        "\"none\"",
+        "'C39'",
+        "date(\"2026-01-01\")",
+        "reported(",
+        "min(",
+        "abs(",
+        "(",
+        ")",
+        "[",
+        "]",
+        ",",
+        "+",
+        "-",
+        "*",
+        "/",
+        "<",
+        "<=",
+        ">=",
+        "==",
+        "!=",
+        "and",
+        "or",
+        "not",
+        "in",
+        "starts_with",
+        "true",
+    ];
+
+    proptest::proptest! {
+        /// Token soup: compiling never panics; what compiles evaluates without panicking, on
+        /// present, missing and zero values alike.
+        #[test]
+        fn token_soup_compiles_or_errs_and_evaluates(toks in proptest::collection::vec(proptest::sample::select(SOUP), 0..14)) {
+            let src = toks.join(" ");
+            if let Ok(p) = Program::compile(&src, &S, Ty::Bool) {
+                let zero = R(vec![Value::Num(0.0), Value::Num(0.0), Value::Str("none"), Value::Date(today()), Value::Str("C3911")]);
+                let missing = R(vec![Value::Missing(Missing::NotReported(0)); 5]);
+                for r in [&row(), &zero, &missing] {
+                    let mut rec = Vec::new();
+                    let v = p.eval(r, today(), &mut rec);
+                    proptest::prop_assert!(matches!(v, Value::Bool(_) | Value::Missing(_)));
+                }
+            }
+        }
+
+        /// Whatever officials type, compiling never panics, and errors point inside the text.
+        #[test]
+        fn compile_never_panics(src in "[a-z_0-9 .%<>=!()\\[\\],'\"+*/-]{0,40}") {
+            if let Err(es) = Program::compile(&src, &S, Ty::Bool) {
+                for e in es {
+                    proptest::prop_assert!(e.span.start <= src.len() && e.span.end <= src.len());
+                }
+            }
+        }
+    }
 }
