@@ -462,6 +462,9 @@ pub struct CriterionTrace {
     pub value: Option<String>,
     /// The threshold it was held to, with the comparison, e.g. ">= 5.0%".
     pub threshold: Option<String>,
+    /// The same two numbers unformatted (a ratio as a fraction), when both are numbers.
+    pub measured_number: Option<f64>,
+    pub threshold_number: Option<f64>,
     /// Why it could not be decided (not reported, not computable, no tier).
     pub reason: Option<String>,
     /// The smallest change that would pass it, in its own units.
@@ -781,6 +784,14 @@ pub fn trace(e: &Enterprise, rules: &RuleSet, date: NaiveDate) -> Trace {
             ),
             None => (None, None),
         };
+        let (measured_number, threshold_number) = match decisive {
+            Some(Recorded {
+                lhs: Value::Num(a),
+                rhs: Value::Num(b),
+                ..
+            }) => (Some(*a), Some(*b)),
+            _ => (None, None),
+        };
         let (reason, remedy_text) = match (&res, status) {
             (CritResult::NoTier, _) => (Some("no tier applies 无适用档次".to_string()), None),
             (
@@ -809,6 +820,8 @@ pub fn trace(e: &Enterprise, rules: &RuleSet, date: NaiveDate) -> Trace {
             tier: tier_idx.and_then(|i| cc.branches[i].label.clone()),
             value,
             threshold,
+            measured_number,
+            threshold_number,
             reason,
             remedy: remedy_text,
             checks,
