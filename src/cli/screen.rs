@@ -112,6 +112,15 @@ pub fn run(args: Args) -> Result<(), Error> {
     if let Some(other) = &other {
         let b = screen(ents, other, date);
         let changes = compare(&report, &rules, &b, other, ents);
+        eprintln!(
+            "{} of {} enterprises change decision from rules {} (sha256 {}) to {} (sha256 {})",
+            changes.len(),
+            ents.len(),
+            rules.version,
+            rules.short_hash(),
+            other.version,
+            other.short_hash()
+        );
         return emit(&args.out, |w| {
             write_changes(w, args.format, &report, &b, &changes)
         });

@@ -92,6 +92,10 @@ pub enum Value<'a> {
     Missing(Missing),
 }
 
+/// What a recorder receives as the right side of `in` and `starts_with`: the list itself is in
+/// [`Atom::list`].
+pub const LIST_SIDE: Value<'static> = Value::Missing(Missing::DivisionByZero(u32::MAX));
+
 /// The values a row gives to metrics.
 pub trait Row {
     fn metric(&self, id: MetricId) -> Value<'_>;
@@ -1196,12 +1200,7 @@ fn eval<'a, R: Row + ?Sized, T: Recorder<'a>>(
                     }
                 }
             };
-            rec.atom(
-                *atom,
-                l,
-                Value::Missing(self::Missing::DivisionByZero(u32::MAX)),
-                res,
-            );
+            rec.atom(*atom, l, LIST_SIDE, res);
             res
         }
         Node::StartsWith(a, items, atom) => {
@@ -1219,12 +1218,7 @@ fn eval<'a, R: Row + ?Sized, T: Recorder<'a>>(
                 }
                 other => other,
             };
-            rec.atom(
-                *atom,
-                l,
-                Value::Missing(self::Missing::DivisionByZero(u32::MAX)),
-                res,
-            );
+            rec.atom(*atom, l, LIST_SIDE, res);
             res
         }
         Node::Reported(e) => Bool(!matches!(eval(e, row, today, rec), Missing(_))),
