@@ -453,7 +453,10 @@ pub struct Trace {
 pub struct CriterionTrace {
     pub id: String,
     pub severity: Severity,
+    /// Descriptions (left out of each row of the JSON output, which lists them once).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub zh: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub en: String,
     pub status: Status,
     /// The tier that applied, for a tiered criterion.
@@ -909,27 +912,30 @@ pub fn write_csv(
     rules: &RuleSet,
 ) -> std::io::Result<()> {
     w.write_all(CSV_HEADER)?;
-    let chunks: Vec<std::io::Result<Vec<u8>>> = report
-        .rows
-        .par_chunks(8192)
-        .enumerate()
-        .map(|(k, rows)| {
-            let mut out = csv_buffer(rows.len());
-            for (j, r) in rows.iter().enumerate() {
-                csv_row(
-                    &mut out,
-                    &enterprises[r.index],
-                    r.decision,
-                    r.score,
-                    report.outcomes(k * 8192 + j),
-                    rules,
-                )?;
-            }
-            out.into_inner().map_err(|e| e.into_error())
-        })
-        .collect();
-    for c in chunks {
-        w.write_all(&c?)?;
+    const BATCH: usize = 1 << 17;
+    for (b, batch) in report.rows.chunks(BATCH).enumerate() {
+        let chunks: Vec<std::io::Result<Vec<u8>>> = batch
+            .par_chunks(8192)
+            .enumerate()
+            .map(|(k, rows)| {
+                let mut out = csv_buffer(rows.len());
+                for (j, r) in rows.iter().enumerate() {
+                    let i = b * BATCH + k * 8192 + j;
+                    csv_row(
+                        &mut out,
+                        &enterprises[r.index],
+                        r.decision,
+                        r.score,
+                        report.outcomes(i),
+                        rules,
+                    )?;
+                }
+                out.into_inner().map_err(|e| e.into_error())
+            })
+            .collect();
+        for c in chunks {
+            w.write_all(&c?)?;
+        }
     }
     Ok(())
 }
@@ -986,7 +992,9 @@ pub fn screen_csv_text(
     })
 }
 
-/// JSON: the rule set's version and hash, the date, and every enterprise's full [`Trace`].
+/// JSON: the rule set's version and hash, the date, the counts, the criteria (id, severity,
+/// descriptions, tier labels) once, and every enterprise's full [`Trace`] without repeating the
+/// descriptions, one enterprise per line. Written in batches, so memory stays bounded.
 pub fn write_json(
     w: &mut dyn Write,
     report: &ScreenReport,
@@ -999,12 +1007,22 @@ pub fn write_json(
         rules_sha256: &'a str,
         date: String,
         counts: Counts,
+        criteria: Vec<Def<'a>>,
     }
     #[derive(Serialize)]
     struct Counts {
         admit: usize,
         conditional: usize,
         reject: usize,
+    }
+    #[derive(Serialize)]
+    struct Def<'a> {
+        id: &'a str,
+        severity: Severity,
+        zh: &'a str,
+        en: &'a str,
+        weight: Option<f64>,
+        tiers: Vec<&'a str>,
     }
     let (admit, conditional, reject) = report.counts();
     let head = Head {
@@ -1016,29 +1034,48 @@ pub fn write_json(
             conditional,
             reject,
         },
+        criteria: rules
+            .admission
+            .criteria
+            .iter()
+            .map(|c| Def {
+                id: &c.id,
+                severity: c.severity,
+                zh: &c.zh,
+                en: &c.en,
+                weight: c.weight,
+                tiers: c.tiers.iter().map(|t| t.label.as_str()).collect(),
+            })
+            .collect(),
     };
     let head = serde_json::to_string(&head).map_err(std::io::Error::other)?;
-    // Splice the enterprises array into the head object, streaming the traces chunk by chunk.
+    // Splice the enterprises array into the head object, streaming the traces batch by batch.
     w.write_all(&head.as_bytes()[..head.len() - 1])?;
     w.write_all(b",\"enterprises\":[\n")?;
-    let chunks: Vec<std::io::Result<Vec<u8>>> = report
-        .rows
-        .par_chunks(2048)
-        .enumerate()
-        .map(|(k, rows)| {
-            let mut out = Vec::new();
-            for (j, r) in rows.iter().enumerate() {
-                if k + j > 0 {
-                    out.extend_from_slice(b",\n");
+    const BATCH: usize = 1 << 14;
+    for (b, batch) in report.rows.chunks(BATCH).enumerate() {
+        let chunks: Vec<std::io::Result<Vec<u8>>> = batch
+            .par_chunks(1024)
+            .enumerate()
+            .map(|(k, rows)| {
+                let mut out = Vec::new();
+                for (j, r) in rows.iter().enumerate() {
+                    if b + k + j > 0 {
+                        out.extend_from_slice(b",\n");
+                    }
+                    let mut t = trace(&enterprises[r.index], rules, report.date);
+                    for c in &mut t.criteria {
+                        c.zh.clear();
+                        c.en.clear();
+                    }
+                    serde_json::to_writer(&mut out, &t).map_err(std::io::Error::other)?;
                 }
-                let t = trace(&enterprises[r.index], rules, report.date);
-                serde_json::to_writer(&mut out, &t).map_err(std::io::Error::other)?;
-            }
-            Ok(out)
-        })
-        .collect();
-    for c in chunks {
-        w.write_all(&c?)?;
+                Ok(out)
+            })
+            .collect();
+        for c in chunks {
+            w.write_all(&c?)?;
+        }
     }
     w.write_all(b"\n]}\n")
 }
