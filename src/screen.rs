@@ -392,6 +392,20 @@ fn margins(rules: &RuleSet) -> Vec<Option<(f64, f64)>> {
 ///
 /// Runs on all cores in chunks; the result is in input order and does not depend on the
 /// number of threads.
+///
+/// ```
+/// use parkplan::screen::{screen, trace, Decision};
+/// let rules = parkplan::rules::load(&parkplan::io::bundled::rules()).unwrap();
+/// let csv = "id,name,industry_code,hightech_level,cert_expiry,revenue,rd_expense,hightech_revenue,staff,rd_staff,ip_count,pollution_class,violations,requested_mu,planned_investment,planned_far\n\
+///            E1,温州甲科技,C3911,national,2027-01-01,3333.3,128.2,3000,100,10,2,light,0,20,8000,1.2\n";
+/// let reg = parkplan::io::enterprises::read_enterprises("e.csv".as_ref(), csv).unwrap();
+/// let date = chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+/// let report = screen(&reg.enterprises, &rules, date);
+/// assert_eq!(report.rows[0].decision, Decision::Reject);
+/// assert_eq!(report.failed(0, &rules).collect::<Vec<_>>(), ["rd_intensity"]);
+/// let t = trace(&reg.enterprises[0], &rules, date);
+/// assert_eq!(t.criteria[2].remedy.as_deref(), Some("R&D expense +38.5 (10k yuan) to reach 5.0% of revenue"));
+/// ```
 pub fn screen(enterprises: &[Enterprise], rules: &RuleSet, date: NaiveDate) -> ScreenReport {
     let n = rules.admission.criteria.len();
     let margins = margins(rules);
