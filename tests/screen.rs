@@ -259,6 +259,10 @@ fn what_it_would_take_is_in_the_criterion_units() {
     assert_eq!(c.value.as_deref(), Some("3.85%"));
     assert_eq!(c.threshold.as_deref(), Some(">= 5.0%"));
     assert_eq!(
+        (c.measured_number, c.threshold_number),
+        (Some(128.2 / 3333.3), Some(0.05))
+    );
+    assert_eq!(
         c.remedy.as_deref(),
         Some("R&D expense +38.5 (10k yuan) to reach 5.0% of revenue")
     );

@@ -1,7 +1,7 @@
 //! `parkplan screen`: admission decisions with their traces.
 
 use crate::cli::Format;
-use parkplan::io::{bundled, enterprises::load_enterprises, write_atomic};
+use parkplan::io::{bundled, enterprises::read_enterprises, write_atomic};
 use parkplan::screen::{
     Change, compare, screen, screen_csv_text, trace, write_csv, write_explain, write_json,
 };
@@ -66,9 +66,9 @@ pub fn run(args: Args) -> Result<(), Error> {
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let text = parkplan::io::read_utf8(&ent_path)?;
     if args.format == Format::Csv && args.explain.is_none() && other.is_none() {
         // The common case streams: parse, screen and format chunk by chunk on all cores.
-        let text = parkplan::io::read_utf8(&ent_path)?;
         if let Some(out) = screen_csv_text(&ent_path, &text, &rules, date) {
             drop(text);
             print_warnings(&out.warnings);
@@ -84,7 +84,9 @@ pub fn run(args: Args) -> Result<(), Error> {
             });
         }
     }
-    let registry = load_enterprises(&ent_path)?;
+    // Any problem in the file: the loader's sequential reader reports every one, located.
+    let registry = read_enterprises(&ent_path, &text)?;
+    drop(text);
     print_warnings(&registry.warnings);
     let ents = &registry.enterprises;
     let report = screen(ents, &rules, date);
@@ -112,6 +114,15 @@ pub fn run(args: Args) -> Result<(), Error> {
     if let Some(other) = &other {
         let b = screen(ents, other, date);
         let changes = compare(&report, &rules, &b, other, ents);
+        eprintln!(
+            "{} of {} enterprises change decision from rules {} (sha256 {}) to {} (sha256 {})",
+            changes.len(),
+            ents.len(),
+            rules.version,
+            rules.short_hash(),
+            other.version,
+            other.short_hash()
+        );
         return emit(&args.out, |w| {
             write_changes(w, args.format, &report, &b, &changes)
         });

@@ -240,6 +240,22 @@ fn parse_bool(s: &str) -> Result<bool, String> {
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let t = s.trim();
+    // Fast path for the usual all-digit YYYY-MM-DD (chrono's format parser is slow on 1M rows);
+    // anything else takes the general path below, so results and messages are unchanged.
+    let b = t.as_bytes();
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        let n =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, c| a * 10 + u32::from(c - b'0'));
+        if let Some(d) = NaiveDate::from_ymd_opt(n(0..4) as i32, n(5..7), n(8..10)) {
+            return Ok(d);
+        }
+    }
     let shaped = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
     match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         Ok(d) if shaped => Ok(d),
@@ -636,6 +652,31 @@ pub fn write_enterprises(w: &mut dyn Write, enterprises: &[Enterprise]) -> std::
 #[cfg(test)]
 mod fast_path_tests {
     use super::*;
+
+    #[test]
+    fn fast_dates_match_chrono() {
+        for t in [
+            "2026-05-01",
+            "2024-02-29",
+            "2023-02-29",
+            "2026-13-01",
+            "0000-01-01",
+            "2026-5-01",
+            " 2026-05-01 ",
+            "+202-01-01",
+            "2026-05-0x",
+        ] {
+            let slow = {
+                let tt = t.trim();
+                let shaped = tt.len() == 10 && tt.as_bytes()[4] == b'-' && tt.as_bytes()[7] == b'-';
+                match NaiveDate::parse_from_str(tt, "%Y-%m-%d") {
+                    Ok(d) if shaped => Ok(d),
+                    _ => Err(format!("expected a date as YYYY-MM-DD, got {t:?}")),
+                }
+            };
+            assert_eq!(parse_date(t), slow, "{t}");
+        }
+    }
 
     #[test]
     fn column_index_matches_columns() {

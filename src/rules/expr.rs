@@ -92,6 +92,10 @@ pub enum Value<'a> {
     Missing(Missing),
 }
 
+/// What a recorder receives as the right side of `in` and `starts_with`: the list itself is in
+/// [`Atom::list`].
+pub const LIST_SIDE: Value<'static> = Value::Missing(Missing::DivisionByZero(u32::MAX));
+
 /// The values a row gives to metrics.
 pub trait Row {
     fn metric(&self, id: MetricId) -> Value<'_>;
@@ -1196,12 +1200,7 @@ fn eval<'a, R: Row + ?Sized, T: Recorder<'a>>(
                     }
                 }
             };
-            rec.atom(
-                *atom,
-                l,
-                Value::Missing(self::Missing::DivisionByZero(u32::MAX)),
-                res,
-            );
+            rec.atom(*atom, l, LIST_SIDE, res);
             res
         }
         Node::StartsWith(a, items, atom) => {
@@ -1219,12 +1218,7 @@ fn eval<'a, R: Row + ?Sized, T: Recorder<'a>>(
                 }
                 other => other,
             };
-            rec.atom(
-                *atom,
-                l,
-                Value::Missing(self::Missing::DivisionByZero(u32::MAX)),
-                res,
-            );
+            rec.atom(*atom, l, LIST_SIDE, res);
             res
         }
         Node::Reported(e) => Bool(!matches!(eval(e, row, today, rec), Missing(_))),
@@ -1407,5 +1401,71 @@ mod tests {
         assert!(e[0].message.contains("expected a boolean expression"));
         let e = Program::compile("1 < revenue < 2", &S, Ty::Bool).unwrap_err();
         assert!(e[0].message.contains("do not chain"));
+    }
+
+    const SOUP: &[&str] = &[
+        "revenue",
+        "rd_expense",
+        "level",
+        "expiry",
+        "code",
+        "eval_date",
+        "1",
+        "0",
+        "5%",
+        "\"none\"",
+        "'C39'",
+        "date(\"2026-01-01\")",
+        "reported(",
+        "min(",
+        "abs(",
+        "(",
+        ")",
+        "[",
+        "]",
+        ",",
+        "+",
+        "-",
+        "*",
+        "/",
+        "<",
+        "<=",
+        ">=",
+        "==",
+        "!=",
+        "and",
+        "or",
+        "not",
+        "in",
+        "starts_with",
+        "true",
+    ];
+
+    proptest::proptest! {
+        /// Token soup: compiling never panics; what compiles evaluates without panicking, on
+        /// present, missing and zero values alike.
+        #[test]
+        fn token_soup_compiles_or_errs_and_evaluates(toks in proptest::collection::vec(proptest::sample::select(SOUP), 0..14)) {
+            let src = toks.join(" ");
+            if let Ok(p) = Program::compile(&src, &S, Ty::Bool) {
+                let zero = R(vec![Value::Num(0.0), Value::Num(0.0), Value::Str("none"), Value::Date(today()), Value::Str("C3911")]);
+                let missing = R(vec![Value::Missing(Missing::NotReported(0)); 5]);
+                for r in [&row(), &zero, &missing] {
+                    let mut rec = Vec::new();
+                    let v = p.eval(r, today(), &mut rec);
+                    proptest::prop_assert!(matches!(v, Value::Bool(_) | Value::Missing(_)));
+                }
+            }
+        }
+
+        /// Whatever officials type, compiling never panics, and errors point inside the text.
+        #[test]
+        fn compile_never_panics(src in "[a-z_0-9 .%<>=!()\\[\\],'\"+*/-]{0,40}") {
+            if let Err(es) = Program::compile(&src, &S, Ty::Bool) {
+                for e in es {
+                    proptest::prop_assert!(e.span.start <= src.len() && e.span.end <= src.len());
+                }
+            }
+        }
     }
 }
