@@ -2,17 +2,19 @@
 //! bundled Lingkun scenario (or any scenario's files) into one output folder, with one progress
 //! line per stage on stderr.
 //!
-//! Each stage is one function below (`stage_*`) returning what it hands on: candidates for the
-//! allocation, sites and labels for the maps, and a [`Part`] for the report (summary figures, a
-//! section, the files it wrote). A stage not yet built says so on stderr and in the report.
+//! Screening, ranking and the allocation's candidates come from [`parkplan::pipeline::admit`], as
+//! in `parkplan allocate`, so both commands place the same enterprises. Each stage is then one
+//! function below (`stage_*`) that writes its files and returns what it hands on: sites, labels
+//! and lines for the maps, and a [`Part`] for the report (summary figures, a section, the files
+//! it wrote).
 
 use super::map as maps;
 use chrono::NaiveDate;
-use parkplan::Enterprise;
 use parkplan::error::{InputError, Place, Problems};
 use parkplan::evaluate::{self, Action, Class};
-use parkplan::model::Candidate;
-use parkplan::render::map::{Assigned, Link, Site};
+use parkplan::model::{Candidate, CandidateKind};
+use parkplan::pipeline::Admission;
+use parkplan::render::map::{Assigned, Label, Link, Site};
 use parkplan::report::{Figure, ReportInput, Section, Table};
 use parkplan::rules::admission::Severity;
 use parkplan::screen::{self, Decision};
@@ -59,20 +61,10 @@ pub(crate) struct Part {
     pub files: Vec<(String, String)>,
 }
 
-/// The screening stage's hand-over.
-#[derive(Debug, Default)]
-pub(crate) struct Screened {
-    pub part: Part,
-    /// Admitted and conditional applicants, for the allocation.
-    pub candidates: Vec<Candidate>,
-}
-
 /// The ranking stage's hand-over.
 #[derive(Debug, Default)]
 pub(crate) struct Ranked {
     pub part: Part,
-    /// Converting urban enterprises, for the allocation.
-    pub candidates: Vec<Candidate>,
     /// Every urban enterprise at its site with its class and action, for the relocation map.
     pub sites: Vec<Site>,
 }
@@ -210,40 +202,6 @@ fn stage_validate(files: &ScenarioFiles) -> Result<(Scenario, Part), parkplan::E
     Ok((scenario, part))
 }
 
-/// A stage that is not on this branch yet: says so on stderr and in the report.
-fn not_built(stage: &str, id: &str, title: &str, module: &str) -> Part {
-    eprintln!("plan: {stage:<9} not built yet ({module} is not in this build); skipped");
-    Part {
-        summary: vec![],
-        section: Some(Section {
-            id: id.into(),
-            title: title.into(),
-            notes: vec![format!(
-                "Not run: {module} is not in this build of parkplan."
-            )],
-            ..Default::default()
-        }),
-        files: vec![],
-    }
-}
-
-/// The scenario's enterprises by role: a registry whose every row has a current site (lon, lat)
-/// is an urban registry, ranked for relocation; any other holds park applicants, screened.
-fn split_registries(s: &Scenario) -> (Vec<Enterprise>, Vec<Enterprise>) {
-    let (mut applicants, mut urban) = (Vec::new(), Vec::new());
-    for (_, r) in &s.registries {
-        let is_urban =
-            !r.enterprises.is_empty() && r.enterprises.iter().all(|e| e.site().is_some());
-        let dest = if is_urban {
-            &mut urban
-        } else {
-            &mut applicants
-        };
-        dest.extend(r.enterprises.iter().cloned());
-    }
-    (applicants, urban)
-}
-
 fn num(x: f64, decimals: usize) -> String {
     if x.is_infinite() {
         "inf".into()
@@ -252,20 +210,20 @@ fn num(x: f64, decimals: usize) -> String {
     }
 }
 
-/// Stage 2: screen the applicants on `date`; screen.csv, the three lists with reasons, and the
-/// admitted and conditional ones as allocation candidates.
+/// Stage 2: the screening's outputs: screen.csv and the three lists with reasons.
 fn stage_screen(
     s: &Scenario,
-    applicants: &[Enterprise],
+    admission: &Admission,
     date: NaiveDate,
     out: &Path,
-) -> Result<Screened, parkplan::Error> {
-    let t = Instant::now();
-    let report = screen::screen(applicants, &s.rules, date);
+    t: Instant,
+) -> Result<Part, parkplan::Error> {
+    let applicants = &admission.roles.applicants;
+    let report = &admission.screen;
+    let excluded = &admission.excluded;
     parkplan::io::write_atomic(&out.join("screen.csv"), |w| {
-        screen::write_csv(w, &report, applicants, &s.rules)
+        screen::write_csv(w, report, applicants, &s.rules)
     })?;
-    let (candidates, excluded) = screen::candidates_checked(&report, applicants, &s.rules);
     let (a, c, r) = report.counts();
     progress(
         "screen",
@@ -353,34 +311,31 @@ fn stage_screen(
             "one row per applicant: decision, score, criteria not passed".into(),
         )],
     };
-    Ok(Screened { part, candidates })
+    Ok(part)
 }
 
 /// Stage 3: rank the urban enterprises; rank.csv, the charts, the relocation ranking, the
 /// converting enterprises as candidates and every site with its class and action.
-fn stage_rank(s: &Scenario, urban: &[Enterprise], out: &Path) -> Result<Ranked, parkplan::Error> {
+fn stage_rank(s: &Scenario, admission: &Admission, out: &Path) -> Result<Ranked, parkplan::Error> {
+    let urban = &admission.roles.urban;
     let t = Instant::now();
     let mut sites = maps::sites(s);
     if !s.rules.ranking.is_configured() {
-        let mut part = not_built(
-            "rank",
-            "rank",
-            "Relocation ranking 亩均效益评价",
-            "a [ranking] section",
-        );
-        part.section.iter_mut().for_each(|sec| {
-            sec.notes = vec!["Not run: the rule set has no [ranking] indicators.".into()]
-        });
-        return Ok(Ranked {
-            part,
-            candidates: vec![],
-            sites,
-        });
+        eprintln!("plan: rank      skipped: the rule set has no [ranking] indicators");
+        let part = Part {
+            section: Some(Section {
+                id: "rank".into(),
+                title: "Relocation ranking 亩均效益评价".into(),
+                notes: vec!["Not run: the rule set has no [ranking] indicators.".into()],
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        return Ok(Ranked { part, sites });
     }
-    let ranking = evaluate::rank(urban, &s.rules);
-    parkplan::io::write_atomic(&out.join("rank.csv"), |w| evaluate::write_csv(w, &ranking))?;
-    let charts = parkplan::render::charts::write_ranking_charts(&ranking, out)?;
-    let candidates = evaluate::conversion_candidates(&ranking, urban, &s.rules);
+    let ranking = &admission.ranking;
+    parkplan::io::write_atomic(&out.join("rank.csv"), |w| evaluate::write_csv(w, ranking))?;
+    let charts = parkplan::render::charts::write_ranking_charts(ranking, out)?;
     let by_id: HashMap<&str, &evaluate::Evaluation> = ranking
         .evaluations
         .iter()
@@ -501,11 +456,7 @@ fn stage_rank(s: &Scenario, urban: &[Enterprise], out: &Path) -> Result<Ranked, 
         }),
         files,
     };
-    Ok(Ranked {
-        part,
-        candidates,
-        sites,
-    })
+    Ok(Ranked { part, sites })
 }
 
 /// Report figures from the SVG files a stage wrote (its charts), captioned with the file name.
@@ -525,36 +476,189 @@ fn svg_figures(paths: &[PathBuf]) -> Result<Vec<Figure>, parkplan::Error> {
     Ok(out)
 }
 
-/// Stage 4: allocate the candidates to parcels.
-// LEAD: a tested wiring of this stage (and a test that every placed enterprise is labelled on
-// the bundled park map) is on branch `maps-with-allocate`: once allocate is on main,
-// `git cherry-pick 3b0a426 94c8a9c`. It calls parkplan::allocate on s.park, s.rules and
-// screen.candidates + rank.candidates (plot mode), writes parcels.geojson, assignments.csv,
-// options.csv and summary.json (without timings, for byte-stable output), and fills
-// part.summary (placed, unplaced, gap), part.section (placed; unplaced with why), part.files,
-// `assigned` (parcel id -> Labels from the assignments) and `links` (each converting enterprise
-// to its parcel, or to its best option from allocation.options when unplaced).
+/// Stage 4: allocate the admitted, conditional and converting enterprises to parcels (plot
+/// mode); the allocation's files, the placed and the unplaced with why, and the labels and
+/// lines the maps draw.
 fn stage_allocate(
-    _s: &Scenario,
-    screen: &Screened,
-    rank: &Ranked,
-    _out: &Path,
+    s: &Scenario,
+    admission: &Admission,
+    out: &Path,
 ) -> Result<Allocated, parkplan::Error> {
-    let mut part = not_built(
-        "allocate",
-        "allocate",
-        "Land allocation 用地分配",
-        "parkplan::allocate",
-    );
-    if let Some(section) = &mut part.section {
-        let waiting = screen.candidates.len() + rank.candidates.len();
-        section.notes.push(format!(
-            "{waiting} candidates from screening and ranking were not placed."
-        ));
+    use parkplan::allocate::{Mode, Problem, allocate, output};
+    use parkplan::io::write_atomic as write;
+    let t = Instant::now();
+    let candidates = &admission.candidates;
+    let problem = Problem::new(&s.park, candidates, &s.rules, Mode::Plots)
+        .planned_far(admission.planned_far.clone());
+    let a = allocate(&problem)?;
+    for w in &a.warnings {
+        eprintln!("warning: {w}");
     }
+
+    write(&out.join("parcels.geojson"), |w| {
+        output::write_parcels(w, &problem, &a)
+    })?;
+    write(&out.join("assignments.csv"), |w| {
+        output::write_assignments(w, &a)
+    })?;
+    write(&out.join("options.csv"), |w| output::write_options(w, &a))?;
+    // No timings in summary.json: same input, same bytes.
+    write(&out.join("summary.json"), |w| {
+        output::write_summary(w, &problem, &a, &s.rules, false)
+    })?;
+    progress(
+        "allocate",
+        t,
+        &format!(
+            "{} of {} candidates placed, {} unplaced; {} (gap {})",
+            a.assignments.len(),
+            candidates.len(),
+            a.unplaced.len(),
+            a.status,
+            num(a.gap, 6)
+        ),
+    );
+    let by_id: HashMap<&str, &Candidate> = candidates.iter().map(|c| (c.id.as_str(), c)).collect();
+    let parcel_of: HashMap<&str, &parkplan::Parcel> =
+        s.park.parcels.iter().map(|p| (p.id.as_str(), p)).collect();
+    let mut assigned = Assigned::new();
+    let mut placed_rows = Vec::new();
+    for x in &a.assignments {
+        let Some(c) = by_id.get(x.enterprise_id.as_str()) else {
+            continue;
+        };
+        assigned
+            .entry(x.parcel_id.clone())
+            .or_default()
+            .push(Label {
+                short_name: parkplan::render::map::short_name(&c.name),
+                enterprise_id: c.id.clone(),
+                cluster: c.cluster.clone(),
+            });
+        let parcel = parcel_of.get(x.parcel_id.as_str());
+        placed_rows.push(vec![
+            x.parcel_id.clone(),
+            parcel.map_or("-".into(), |p| p.cluster.clone()),
+            parcel.map_or("-".into(), |p| num(p.area_mu, 1)),
+            c.id.clone(),
+            c.name.clone(),
+            c.requested_mu.map_or("-".into(), |m| num(m, 1)),
+            format!("{:?}", c.kind).to_lowercase(),
+        ]);
+    }
+    placed_rows.sort();
+    // Converting enterprises to their parcel, or to their best option when unplaced.
+    let placed: HashMap<&str, &str> = a
+        .assignments
+        .iter()
+        .map(|x| (x.enterprise_id.as_str(), x.parcel_id.as_str()))
+        .collect();
+    let mut links = Vec::new();
+    for c in candidates
+        .iter()
+        .filter(|c| c.kind == CandidateKind::Converting && c.site.is_some())
+    {
+        if let Some(p) = placed.get(c.id.as_str()) {
+            links.push(Link {
+                enterprise_id: c.id.clone(),
+                parcel_id: p.to_string(),
+                assigned: true,
+            });
+        } else if let Some(o) = a
+            .options
+            .iter()
+            .filter(|o| o.enterprise_id == c.id)
+            .min_by_key(|o| o.rank)
+        {
+            links.push(Link {
+                enterprise_id: c.id.clone(),
+                parcel_id: o.parcel_id.clone(),
+                assigned: false,
+            });
+        }
+    }
+    let unplaced = Table {
+        title: "Unplaced 未分配 and why".into(),
+        headers: ["id", "name 企业", "cause", "feasible parcels", "why"]
+            .map(String::from)
+            .to_vec(),
+        rows: a
+            .unplaced
+            .iter()
+            .map(|u| {
+                vec![
+                    u.enterprise_id.clone(),
+                    u.name.clone(),
+                    u.cause.clone(),
+                    u.feasible_parcels.to_string(),
+                    u.message.clone(),
+                ]
+            })
+            .collect(),
+    };
+    let part = Part {
+        summary: vec![
+            (
+                "placed 已分配".into(),
+                format!("{} / {}", a.assignments.len(), candidates.len()),
+            ),
+            ("unplaced 未分配".into(), a.unplaced.len().to_string()),
+            ("optimality gap 最优性差距".into(), num(a.gap, 6)),
+        ],
+        section: Some(Section {
+            id: "allocate".into(),
+            title: "Land allocation 用地分配".into(),
+            notes: vec![format!(
+                "Plot mode, {} ({}): objective {}, proved bound {}, gap {}.",
+                a.method,
+                a.status,
+                num(a.objective, 6),
+                num(a.bound, 6),
+                num(a.gap, 6)
+            )],
+            tables: vec![
+                Table {
+                    title: "Placed 已分配".into(),
+                    headers: [
+                        "parcel 地块",
+                        "cluster",
+                        "parcel mu",
+                        "id",
+                        "name 企业",
+                        "requested mu",
+                        "kind",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                    rows: placed_rows,
+                },
+                unplaced,
+            ],
+            figures: vec![],
+        }),
+        files: vec![
+            (
+                "parcels.geojson".into(),
+                "parcels with the assignment in their properties (for QGIS)".into(),
+            ),
+            (
+                "assignments.csv".into(),
+                "enterprise_id, parcel_id and the weight of each placement".into(),
+            ),
+            (
+                "options.csv".into(),
+                "feasible parcels of each relocating enterprise".into(),
+            ),
+            (
+                "summary.json".into(),
+                "objective, proved bound, gap, the unplaced with reasons".into(),
+            ),
+        ],
+    };
     Ok(Allocated {
         part,
-        ..Default::default()
+        assigned,
+        links,
     })
 }
 
@@ -637,14 +741,13 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let (scenario, validated) = stage_validate(&files)?;
-    let (applicants, urban) = split_registries(&scenario);
-    let screened = stage_screen(&scenario, &applicants, date, &out)?;
-    let ranked = stage_rank(&scenario, &urban, &out)?;
-    let allocated = stage_allocate(&scenario, &screened, &ranked, &out)?;
+    // Screening, ranking and the candidates they hand on, exactly as `allocate` gathers them.
+    let t = Instant::now();
+    let admission = parkplan::pipeline::admit(&scenario, date);
+    let screen_part = stage_screen(&scenario, &admission, date, &out, t)?;
+    let ranked = stage_rank(&scenario, &admission, &out)?;
+    let allocated = stage_allocate(&scenario, &admission, &out)?;
     let drawn = stage_maps(&files, &scenario, &ranked, &allocated, &out)?;
-    let Screened {
-        part: screen_part, ..
-    } = screened;
     let Ranked {
         part: rank_part, ..
     } = ranked;
