@@ -629,6 +629,31 @@ fn plan_runs_on_the_bundled_scenario() {
     ] {
         assert!(html.contains(part), "report lacks {part}");
     }
+    // Every enterprise the allocation placed is labelled on the park map.
+    let names: BTreeMap<String, String> = ["registries/applicants.csv", "registries/urban.csv"]
+        .iter()
+        .flat_map(|f| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(f);
+            parkplan::io::enterprises::load_enterprises(&path)
+                .unwrap()
+                .enterprises
+        })
+        .map(|e| (e.id, e.name))
+        .collect();
+    let assignments = std::fs::read_to_string(tmp.path().join("out/assignments.csv")).unwrap();
+    let park_texts =
+        svg_texts(&std::fs::read_to_string(tmp.path().join("out/park-map.svg")).unwrap());
+    let mut placed = 0;
+    for line in assignments.lines().skip(1) {
+        let id = line.split(',').next().unwrap();
+        let label = xml_escape(&map::short_name(&names[id]));
+        assert!(
+            has_label(&park_texts, &label),
+            "{id} ({label}) is not labelled"
+        );
+        placed += 1;
+    }
+    assert!(placed > 20, "only {placed} placed");
     // Every urban enterprise the ranking sends to relocate or convert is named on the map.
     let svg = std::fs::read_to_string(tmp.path().join("out/relocation-map.svg")).unwrap();
     let rank = std::fs::read_to_string(tmp.path().join("out/rank.csv")).unwrap();
