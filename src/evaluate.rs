@@ -1038,26 +1038,41 @@ pub fn write_json(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Res
         let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
         writeln!(w, "  \"{key}\": {},", text.replace('\n', "\n  "))?;
     }
-    let array = |w: &mut dyn std::io::Write,
-                 key: &str,
-                 items: &mut dyn Iterator<Item = std::io::Result<serde_json::Value>>,
-                 last: bool|
-     -> std::io::Result<()> {
+    // Each array: one compact object per line, formatted in parallel blocks written in order.
+    fn array(
+        w: &mut dyn std::io::Write,
+        key: &str,
+        order: &[usize],
+        ranking: &Ranking,
+        item: &(dyn Fn(&Evaluation) -> std::io::Result<serde_json::Value> + Sync),
+        last: bool,
+    ) -> std::io::Result<()> {
+        use rayon::prelude::*;
         write!(w, "  \"{key}\": [")?;
-        let mut first = true;
-        for item in items {
-            let text = serde_json::to_string(&item?).map_err(std::io::Error::other)?;
-            write!(w, "{}\n    {text}", if first { "" } else { "," })?;
-            first = false;
+        let blocks: Vec<std::io::Result<Vec<u8>>> = order
+            .par_chunks(4096)
+            .enumerate()
+            .map(|(b, chunk)| {
+                let mut out = Vec::with_capacity(chunk.len() * 1024);
+                for (k, &i) in chunk.iter().enumerate() {
+                    out.extend_from_slice(if b == 0 && k == 0 {
+                        b"\n    "
+                    } else {
+                        b",\n    "
+                    });
+                    serde_json::to_writer(&mut out, &item(&ranking.evaluations[i])?)
+                        .map_err(std::io::Error::other)?;
+                }
+                Ok(out)
+            })
+            .collect();
+        for block in blocks {
+            w.write_all(&block?)?;
         }
-        writeln!(
-            w,
-            "{}]{}",
-            if first { "" } else { "\n  " },
-            if last { "" } else { "," }
-        )
-    };
-    let mut relocation = ranking.relocation_order().map(|ev| {
+        let close = if order.is_empty() { "" } else { "\n  " };
+        writeln!(w, "{close}]{}", if last { "" } else { "," })
+    }
+    let relocation_item = |ev: &Evaluation| {
         let burden = ev.intensity.burden.map(|b| {
             if b.is_infinite() {
                 serde_json::json!("inf")
@@ -1076,10 +1091,23 @@ pub fn write_json(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Res
         });
         round_json(&mut v);
         Ok(v)
-    });
-    array(w, "relocation", &mut relocation, false)?;
-    let mut enterprises = ranking.in_rank_order().map(json);
-    array(w, "enterprises", &mut enterprises, true)?;
+    };
+    array(
+        w,
+        "relocation",
+        &ranking.relocation,
+        ranking,
+        &relocation_item,
+        false,
+    )?;
+    array(
+        w,
+        "enterprises",
+        &ranking.order,
+        ranking,
+        &|ev| json(ev),
+        true,
+    )?;
     writeln!(w, "}}")
 }
 
