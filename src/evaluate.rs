@@ -945,26 +945,41 @@ fn csv_record<W: std::io::Write>(
 /// rule set's version and hash on every row. Rows are formatted in parallel in blocks and
 /// written in order, so the bytes do not depend on the number of threads.
 pub fn write_csv(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Result<()> {
-    use rayon::prelude::*;
     {
         let mut out = csv::Writer::from_writer(&mut *w);
         out.write_record(csv_header(&ranking.metrics))?;
         out.flush()?;
     }
-    let blocks: Vec<std::io::Result<Vec<u8>>> = ranking
-        .order
-        .par_chunks(8192)
-        .map(|chunk| {
-            let mut out = csv::Writer::from_writer(Vec::with_capacity(chunk.len() * 300));
-            let mut buf = String::new();
-            for &i in chunk {
-                csv_record(&mut out, ranking, &ranking.evaluations[i], &mut buf)?;
-            }
-            out.into_inner().map_err(|e| e.into_error())
-        })
-        .collect();
-    for block in blocks {
-        w.write_all(&block?)?;
+    in_parallel_blocks(w, &ranking.order, |_, chunk| {
+        let mut out = csv::Writer::from_writer(Vec::with_capacity(chunk.len() * 300));
+        let mut buf = String::new();
+        for &i in chunk {
+            csv_record(&mut out, ranking, &ranking.evaluations[i], &mut buf)?;
+        }
+        out.into_inner().map_err(|e| e.into_error())
+    })?;
+    Ok(())
+}
+
+/// Format `order` in blocks of 4096 on all cores and write them in order; at most 64 blocks are
+/// held at once, so memory stays bounded on a million rows. `format` gets whether the block is
+/// the first one, and the block. The bytes do not depend on the number of threads.
+fn in_parallel_blocks(
+    w: &mut dyn std::io::Write,
+    order: &[usize],
+    format: impl Fn(bool, &[usize]) -> std::io::Result<Vec<u8>> + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    const BLOCK: usize = 4096;
+    for (batch, rows) in order.chunks(BLOCK * 64).enumerate() {
+        let blocks: Vec<std::io::Result<Vec<u8>>> = rows
+            .par_chunks(BLOCK)
+            .enumerate()
+            .map(|(b, chunk)| format(batch == 0 && b == 0, chunk))
+            .collect();
+        for block in blocks {
+            w.write_all(&block?)?;
+        }
     }
     Ok(())
 }
@@ -1047,28 +1062,20 @@ pub fn write_json(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Res
         item: &(dyn Fn(&Evaluation) -> std::io::Result<serde_json::Value> + Sync),
         last: bool,
     ) -> std::io::Result<()> {
-        use rayon::prelude::*;
         write!(w, "  \"{key}\": [")?;
-        let blocks: Vec<std::io::Result<Vec<u8>>> = order
-            .par_chunks(4096)
-            .enumerate()
-            .map(|(b, chunk)| {
-                let mut out = Vec::with_capacity(chunk.len() * 1024);
-                for (k, &i) in chunk.iter().enumerate() {
-                    out.extend_from_slice(if b == 0 && k == 0 {
-                        b"\n    "
-                    } else {
-                        b",\n    "
-                    });
-                    serde_json::to_writer(&mut out, &item(&ranking.evaluations[i])?)
-                        .map_err(std::io::Error::other)?;
-                }
-                Ok(out)
-            })
-            .collect();
-        for block in blocks {
-            w.write_all(&block?)?;
-        }
+        in_parallel_blocks(w, order, |first, chunk| {
+            let mut out = Vec::with_capacity(chunk.len() * 1024);
+            for (k, &i) in chunk.iter().enumerate() {
+                out.extend_from_slice(if first && k == 0 {
+                    b"\n    "
+                } else {
+                    b",\n    "
+                });
+                serde_json::to_writer(&mut out, &item(&ranking.evaluations[i])?)
+                    .map_err(std::io::Error::other)?;
+            }
+            Ok(out)
+        })?;
         let close = if order.is_empty() { "" } else { "\n  " };
         writeln!(w, "{close}]{}", if last { "" } else { "," })
     }
