@@ -1,11 +1,134 @@
-//! `parkplan allocate` (not built yet).
+//! `parkplan allocate`: load the scenario, build the candidates, allocate, write the outputs.
 
-/// Arguments of `parkplan allocate`.
+use chrono::NaiveDate;
+use parkplan::allocate::{Mode, Problem, allocate, input, output};
+use parkplan::io::write_atomic;
+use parkplan::model::Candidate;
+use parkplan::validate::{Scenario, ScenarioFiles, load_scenario};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Arguments of `parkplan allocate`. Any file given replaces the bundled one.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Parcels GeoJSON (default: the bundled parcels/lingkun.geojson).
+    #[arg(long)]
+    parcels: Option<PathBuf>,
+    /// Sensitive areas GeoJSON (default: parcels/lingkun-sensitive.geojson).
+    #[arg(long)]
+    sensitive: Option<PathBuf>,
+    /// Enterprise CSV; repeat for several (default: the bundled applicants and urban registry).
+    #[arg(long)]
+    enterprises: Vec<PathBuf>,
+    /// Candidates CSV (id,name,industry_code,cluster,pollution_class,requested_mu,priority,kind,
+    /// lon,lat,planned_far) instead of screening and ranking the enterprise files.
+    #[arg(long, conflicts_with = "enterprises")]
+    candidates: Option<PathBuf>,
+    /// Rule set TOML (default: rules/lingkun.toml).
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Evaluation date for certificates, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    date: Option<NaiveDate>,
+    /// plots: one enterprise per parcel, exact; blocks: enterprises share parcels up to their area (MIP).
+    #[arg(long, value_enum, default_value = "plots")]
+    mode: Mode,
+    /// Output folder.
+    #[arg(long, default_value = "out/allocate")]
+    out: PathBuf,
+    /// Also write the model as a CPLEX LP file (any solver can check the optimum).
+    #[arg(long)]
+    write_lp: Option<PathBuf>,
+    /// Leave timings out of summary.json, so reruns are byte-identical.
+    #[arg(long)]
+    no_timings: bool,
+}
 
-pub fn run(_args: Args) -> Result<(), parkplan::Error> {
-    Err(parkplan::Error::Other(
-        "`parkplan allocate` is not built yet".into(),
-    ))
+/// The enterprises to allocate (screened applicants and converting urban enterprises, as
+/// `plan` gathers them) and their planned FARs.
+fn candidates_from_scenario(
+    s: &Scenario,
+    date: NaiveDate,
+) -> (Vec<Candidate>, BTreeMap<String, f64>) {
+    let admission = parkplan::pipeline::admit(s, date);
+    for e in &admission.excluded {
+        eprintln!("not a candidate: {}: {}", e.id, e.reason);
+    }
+    (admission.candidates, admission.planned_far)
+}
+
+pub fn run(args: Args) -> Result<(), parkplan::Error> {
+    let mut files = ScenarioFiles::bundled();
+    if let Some(p) = args.parcels {
+        files.parcels = p;
+    }
+    if let Some(p) = args.sensitive {
+        files.sensitive = p;
+    }
+    if !args.enterprises.is_empty() {
+        files.enterprises = args.enterprises;
+    }
+    if args.candidates.is_some() {
+        files.enterprises = Vec::new();
+    }
+    if let Some(p) = args.rules {
+        files.rules = p;
+    }
+    let scenario = load_scenario(&files)?;
+    for w in &scenario.park.warnings {
+        eprintln!("{w}");
+    }
+    let date = args
+        .date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let (candidates, far) = match &args.candidates {
+        Some(path) => input::load_candidates(path, &scenario.rules)?,
+        None => candidates_from_scenario(&scenario, date),
+    };
+    let problem =
+        Problem::new(&scenario.park, &candidates, &scenario.rules, args.mode).planned_far(far);
+    let a = allocate(&problem)?;
+    for w in &a.warnings {
+        eprintln!("warning: {w}");
+    }
+
+    let out = &args.out;
+    write_atomic(&out.join("parcels.geojson"), |w| {
+        output::write_parcels(w, &problem, &a)
+    })?;
+    write_atomic(&out.join("assignments.csv"), |w| {
+        output::write_assignments(w, &a)
+    })?;
+    write_atomic(&out.join("options.csv"), |w| output::write_options(w, &a))?;
+    write_atomic(&out.join("summary.json"), |w| {
+        output::write_summary(w, &problem, &a, &scenario.rules, !args.no_timings)
+    })?;
+    if let Some(lp) = &args.write_lp {
+        let title = format!(
+            "parkplan allocate, {:?} mode, rules {} ({})",
+            args.mode,
+            scenario.rules.version,
+            scenario.rules.short_hash()
+        );
+        let model = a.linear_model(&problem)?;
+        write_atomic(lp, |w| model.write_lp(w, &title))?;
+    }
+
+    println!("mode       {:?} ({})", a.mode, a.method);
+    println!(
+        "status     {}: objective {:.6}, bound {:.6}, gap {:.6}",
+        a.status, a.objective, a.bound, a.gap
+    );
+    println!(
+        "assigned   {} of {} enterprises to {} parcels ({} feasible pairs)",
+        a.assignments.len(),
+        candidates.len(),
+        scenario.park.parcels.len(),
+        a.feasible.len()
+    );
+    for u in &a.unplaced {
+        println!("unplaced   {} {}: {}", u.enterprise_id, u.name, u.message);
+    }
+    println!("wrote      {}", out.display());
+    Ok(())
 }

@@ -1,1 +1,0 @@
-//! Allocation of admitted enterprises to parcels (see the allocation issue).

@@ -1,0 +1,203 @@
+//! Block mode and side constraints: the [`LinearModel`] solved as a MIP by microlp through
+//! good_lp, with a time limit, a greedy warm start and the solver's best bound.
+
+use super::model::{LinearModel, Sense};
+use good_lp::solvers::microlp::microlp;
+use good_lp::{
+    Expression, ProblemVariables, Solution, SolverModel, WithInitialSolution, WithMipGap,
+    WithTimeLimit, variable,
+};
+
+/// What the MIP solver returned.
+#[derive(Debug, Clone)]
+pub struct MipOutcome {
+    /// Chosen variables (indexes into the model's vars).
+    pub chosen: Vec<usize>,
+    /// Best proven bound on the objective (weight units / scale), when the solver has one.
+    pub bound: Option<f64>,
+    /// `optimal`, `time_limit`, `greedy` (the solver found nothing better in time), ...
+    pub status: String,
+}
+
+/// A feasible start: locked variables first, then enterprises by their best weight; each takes
+/// its best-weighted variable that fits every `<=` row (ties to the tightest fit, so large
+/// parcels stay open for large requests). Then one improving pass: an enterprise left out
+/// takes a parcel by moving one holder to another parcel with room, when that adds weight.
+/// `None` if a `>=` row ends up violated.
+pub fn greedy(m: &LinearModel) -> Option<Vec<usize>> {
+    let mut lhs = vec![0.0; m.rows.len()];
+    let mut rows_of: Vec<Vec<(usize, f64)>> = vec![Vec::new(); m.vars.len()];
+    for (r, row) in m.rows.iter().enumerate() {
+        for &(k, c) in &row.terms {
+            rows_of[k].push((r, c));
+        }
+    }
+    let mut by_cand: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for (k, v) in m.vars.iter().enumerate() {
+        by_cand.entry(v.0).or_default().push(k);
+    }
+    for ks in by_cand.values_mut() {
+        ks.sort_by(|&a, &b| m.obj_units[b].cmp(&m.obj_units[a]).then(a.cmp(&b)));
+    }
+    let room = |lhs: &[f64], k: usize| -> Option<f64> {
+        let mut slack = f64::INFINITY;
+        for &(r, c) in &rows_of[k] {
+            let row = &m.rows[r];
+            if row.sense == Sense::Le {
+                let left = row.rhs - lhs[r] - c;
+                if left < -1e-9 {
+                    return None;
+                }
+                if row.terms.len() > 1 && row.rhs > 0.0 {
+                    slack = slack.min(left / row.rhs);
+                }
+            }
+        }
+        Some(slack)
+    };
+    let apply = |lhs: &mut [f64], k: usize, sign: f64| {
+        for &(r, c) in &rows_of[k] {
+            lhs[r] += sign * c;
+        }
+    };
+    let mut cands: Vec<(bool, i64, usize)> = by_cand
+        .iter()
+        .map(|(&i, ks)| (ks.iter().any(|&k| m.locked[k]), m.obj_units[ks[0]], i))
+        .collect();
+    cands.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let mut pick: std::collections::BTreeMap<usize, usize> = Default::default();
+    for &(_, _, i) in &cands {
+        let ks = &by_cand[&i];
+        let choice = if let Some(&k) = ks.iter().find(|&&k| m.locked[k]) {
+            Some(k)
+        } else {
+            let mut best: Option<(i64, f64, usize)> = None;
+            for &k in ks {
+                if let Some(slack) = room(&lhs, k)
+                    && best.is_none_or(|b| {
+                        m.obj_units[k] > b.0 || (m.obj_units[k] == b.0 && slack < b.1)
+                    })
+                {
+                    best = Some((m.obj_units[k], slack, k));
+                }
+            }
+            best.map(|b| b.2)
+        };
+        if let Some(k) = choice {
+            apply(&mut lhs, k, 1.0);
+            pick.insert(i, k);
+        }
+    }
+    // One improving pass of "move a holder elsewhere to make room".
+    let mut holders: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
+    for (&i, &k) in &pick {
+        holders.entry(m.vars[k].1).or_default().push(i);
+    }
+    for &(_, _, i) in &cands {
+        if pick.contains_key(&i) {
+            continue;
+        }
+        'vars: for &k in &by_cand[&i] {
+            let parcel = m.vars[k].1;
+            let others: Vec<usize> = holders.get(&parcel).cloned().unwrap_or_default();
+            for h in others {
+                let kh = pick[&h];
+                if m.locked[kh] {
+                    continue;
+                }
+                apply(&mut lhs, kh, -1.0);
+                if room(&lhs, k).is_some() {
+                    apply(&mut lhs, k, 1.0);
+                    let alt = by_cand[&h]
+                        .iter()
+                        .copied()
+                        .find(|&k2| m.vars[k2].1 != parcel && room(&lhs, k2).is_some());
+                    if let Some(k2) = alt
+                        && m.obj_units[k] + m.obj_units[k2] > m.obj_units[kh]
+                    {
+                        apply(&mut lhs, k2, 1.0);
+                        pick.insert(h, k2);
+                        pick.insert(i, k);
+                        let hs = holders.get_mut(&parcel).expect("holder listed");
+                        hs.retain(|&x| x != h);
+                        hs.push(i);
+                        holders.entry(m.vars[k2].1).or_default().push(h);
+                        break 'vars;
+                    }
+                    apply(&mut lhs, k, -1.0);
+                }
+                apply(&mut lhs, kh, 1.0);
+            }
+        }
+    }
+    let ok = m.rows.iter().enumerate().all(|(r, row)| match row.sense {
+        Sense::Le => lhs[r] <= row.rhs + 1e-9,
+        Sense::Ge => lhs[r] >= row.rhs - 1e-9,
+    });
+    let mut chosen: Vec<usize> = pick.into_values().collect();
+    chosen.sort_unstable();
+    ok.then_some(chosen)
+}
+
+/// Solve the model with microlp within `time_limit_s` seconds.
+/// The solver may stop once within `mip_gap` (relative) of its bound.
+pub fn solve(m: &LinearModel, time_limit_s: f64, mip_gap: f64) -> Result<MipOutcome, String> {
+    let start = greedy(m);
+    if m.vars.is_empty() {
+        return Ok(MipOutcome {
+            chosen: Vec::new(),
+            bound: Some(0.0),
+            status: "optimal".into(),
+        });
+    }
+    let mut pv = ProblemVariables::new();
+    let xs: Vec<good_lp::Variable> = (0..m.vars.len())
+        .map(|k| {
+            pv.add(if m.locked[k] {
+                variable().binary().min(1)
+            } else {
+                variable().binary()
+            })
+        })
+        .collect();
+    let objective: Expression = xs.iter().zip(&m.obj).map(|(x, c)| *c * *x).sum();
+    let mut problem = pv
+        .maximise(objective)
+        .using(microlp)
+        .with_time_limit(time_limit_s)
+        .with_mip_gap(mip_gap as f32)
+        .map_err(|e| format!("allocation.mip_gap: {e:?}"))?;
+    if let Some(s) = &start {
+        let mut values: Vec<(good_lp::Variable, f64)> = xs.iter().map(|x| (*x, 0.0)).collect();
+        for &k in s {
+            values[k].1 = 1.0;
+        }
+        problem = problem.with_initial_solution(values);
+    }
+    for row in &m.rows {
+        let lhs: Expression = row.terms.iter().map(|&(k, c)| c * xs[k]).sum();
+        problem = match row.sense {
+            Sense::Le => problem.with(lhs.leq(row.rhs)),
+            Sense::Ge => problem.with(lhs.geq(row.rhs)),
+        };
+    }
+    match problem.solve() {
+        Ok(sol) => {
+            let status = match sol.status() {
+                good_lp::SolutionStatus::Optimal => "optimal",
+                good_lp::SolutionStatus::TimeLimit => "time_limit",
+                good_lp::SolutionStatus::GapLimit => "gap_limit",
+            };
+            let chosen: Vec<usize> = (0..xs.len()).filter(|&k| sol.value(xs[k]) > 0.5).collect();
+            let inner = sol.into_inner();
+            let bound = if status == "optimal" { Some(inner.objective()) } else { inner.stats().best_bound };
+            Ok(MipOutcome { chosen, bound, status: status.into() })
+        }
+        Err(good_lp::ResolutionError::Infeasible) => Err("the side constraints cannot all hold: no allocation meets them (check the cluster minimums and locks against the land budget)".into()),
+        Err(e) => match start {
+            // Out of time before the solver's own incumbent: keep the greedy start, no bound.
+            Some(chosen) => Ok(MipOutcome { chosen, bound: None, status: format!("greedy ({e})") }),
+            None => Err(format!("the MIP solver stopped without a solution: {e}")),
+        },
+    }
+}

@@ -1,0 +1,738 @@
+//! The allocation stage: exactness against exhaustive search, every constraint re-checked with an
+//! independent distance computation, inclusive boundaries, reasons, determinism, exit codes.
+
+use parkplan::allocate::feasibility::{Constraint, Context, check_pair};
+use parkplan::allocate::{Mode, Params, Problem, allocate};
+use parkplan::frame::LocalFrame;
+use parkplan::io::geojson::{read_parcels, read_sensitive};
+use parkplan::model::{Candidate, CandidateKind, GENERAL_CLUSTER, Park, PollutionClass};
+use parkplan::rules::RuleSet;
+use parkplan::spatial::Nearest;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+const LON0: f64 = 120.90;
+const LAT0: f64 = 27.95;
+// Degrees per metre near the park (approximate: geometry is placed, not measured, with these).
+const DLAT: f64 = 1.0 / 110_800.0;
+const DLON: f64 = 1.0 / 98_400.0;
+
+fn rules() -> RuleSet {
+    parkplan::rules::load(&parkplan::io::bundled::rules()).expect("bundled rules load")
+}
+
+/// A rectangle `w` x `h` metres with its south-west corner `(x, y)` metres from the origin.
+fn rect(x: f64, y: f64, w: f64, h: f64) -> String {
+    let c = |x: f64, y: f64| format!("[{:.9},{:.9}]", LON0 + x * DLON, LAT0 + y * DLAT);
+    format!(
+        "[[{},{},{},{},{}]]",
+        c(x, y),
+        c(x + w, y),
+        c(x + w, y + h),
+        c(x, y + h),
+        c(x, y)
+    )
+}
+
+#[derive(Debug, Clone)]
+struct PlotSpec {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+    land_use: &'static str,
+    cluster: Option<&'static str>,
+    status: &'static str,
+}
+
+fn parcels_geojson(plots: &[PlotSpec]) -> String {
+    let feats: Vec<String> = plots
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let cluster = p.cluster.map(|c| format!(r#","cluster":"{c}""#)).unwrap_or_default();
+            format!(
+                r#"{{"type":"Feature","properties":{{"id":"P{i:02}","land_use":"{}","status":"{}"{cluster}}},"geometry":{{"type":"Polygon","coordinates":{}}}}}"#,
+                p.land_use,
+                p.status,
+                rect(p.x, p.y, p.w, p.h)
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        feats.join(",")
+    )
+}
+
+fn sensitive_geojson(areas: &[(&str, &str, f64, f64, f64, f64)]) -> String {
+    let feats: Vec<String> = areas
+        .iter()
+        .enumerate()
+        .map(|(i, (kind, name, x, y, w, h))| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"id":"S{i}","kind":"{kind}","name":"{name}"}},"geometry":{{"type":"Polygon","coordinates":{}}}}}"#,
+                rect(*x, *y, *w, *h)
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        feats.join(",")
+    )
+}
+
+fn park(plots: &[PlotSpec], areas: &[(&str, &str, f64, f64, f64, f64)], rules: &RuleSet) -> Park {
+    let (parcels, _) = read_parcels(Path::new("p.geojson"), &parcels_geojson(plots)).unwrap();
+    let kinds = rules.allocation.sensitive_kinds();
+    let (sensitive, _) =
+        read_sensitive(Path::new("s.geojson"), &sensitive_geojson(areas), &kinds).unwrap();
+    Park {
+        parcels,
+        sensitive,
+        warnings: vec![],
+    }
+}
+
+fn candidate(id: &str, cluster: &str, class: PollutionClass, mu: f64, priority: f64) -> Candidate {
+    Candidate {
+        id: id.into(),
+        name: format!("name {id}"),
+        industry_code: None,
+        cluster: cluster.into(),
+        pollution_class: class,
+        requested_mu: Some(mu),
+        priority,
+        kind: CandidateKind::Admitted,
+        site: None,
+    }
+}
+
+// ---- an independent check of every constraint -------------------------------------------------
+
+type Seg = ((f64, f64), (f64, f64));
+
+fn point_segment(p: (f64, f64), s: Seg) -> f64 {
+    let ((ax, ay), (bx, by)) = s;
+    let (dx, dy) = (bx - ax, by - ay);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p.0 - ax) * dx + (p.1 - ay) * dy) / len2).clamp(0.0, 1.0)
+    };
+    (p.0 - ax - t * dx).hypot(p.1 - ay - t * dy)
+}
+
+fn segments_cross(a: Seg, b: Seg) -> bool {
+    let orient = |p: (f64, f64), q: (f64, f64), r: (f64, f64)| {
+        (q.0 - p.0) * (r.1 - p.1) - (q.1 - p.1) * (r.0 - p.0)
+    };
+    let (d1, d2) = (orient(b.0, b.1, a.0), orient(b.0, b.1, a.1));
+    let (d3, d4) = (orient(a.0, a.1, b.0), orient(a.0, a.1, b.1));
+    d1 * d2 < 0.0 && d3 * d4 < 0.0
+}
+
+fn inside(p: (f64, f64), ring: &[(f64, f64)]) -> bool {
+    let mut c = false;
+    for k in 0..ring.len() - 1 {
+        let (a, b) = (ring[k], ring[k + 1]);
+        if (a.1 > p.1) != (b.1 > p.1) && p.0 < (b.0 - a.0) * (p.1 - a.1) / (b.1 - a.1) + a.0 {
+            c = !c;
+        }
+    }
+    c
+}
+
+/// Polygon-to-polygon distance from first principles: 0 if an edge crosses or a vertex is
+/// inside the other, else the least vertex-to-edge distance.
+fn ring_distance(a: &[(f64, f64)], b: &[(f64, f64)]) -> f64 {
+    let segs = |r: &[(f64, f64)]| -> Vec<Seg> { r.windows(2).map(|w| (w[0], w[1])).collect() };
+    let (sa, sb) = (segs(a), segs(b));
+    if sa.iter().any(|x| sb.iter().any(|y| segments_cross(*x, *y)))
+        || inside(a[0], b)
+        || inside(b[0], a)
+    {
+        return 0.0;
+    }
+    let mut d = f64::INFINITY;
+    for s in &sb {
+        for p in a {
+            d = d.min(point_segment(*p, *s));
+        }
+    }
+    for s in &sa {
+        for p in b {
+            d = d.min(point_segment(*p, *s));
+        }
+    }
+    d
+}
+
+fn ring_m(frame: &LocalFrame, g: &geo::Polygon<f64>) -> Vec<(f64, f64)> {
+    g.exterior()
+        .0
+        .iter()
+        .map(|c| frame.project(*c))
+        .map(|c| (c.x, c.y))
+        .collect()
+}
+
+fn polygon_of(g: &geo::Geometry<f64>) -> geo::Polygon<f64> {
+    match g {
+        geo::Geometry::Polygon(p) => p.clone(),
+        other => panic!("test areas are polygons, got {other:?}"),
+    }
+}
+
+/// Feasibility recomputed without the library's spatial index or distance code.
+fn independently_feasible(
+    park: &Park,
+    rules: &RuleSet,
+    frame: &LocalFrame,
+    c: &Candidate,
+    j: usize,
+) -> Result<bool, ()> {
+    let a = &rules.allocation;
+    let p = &park.parcels[j];
+    let r = c.requested_mu.unwrap();
+    let fit = a.area_fit.unwrap();
+    if p.status != parkplan::model::ParcelStatus::Available
+        || p.area_mu < fit.min * r * (1.0 - 1e-9)
+        || p.area_mu > fit.max * r * (1.0 + 1e-9)
+    {
+        return Ok(false);
+    }
+    if !a.land_classes[&c.pollution_class].contains(&p.land_use) {
+        return Ok(false);
+    }
+    if p.cluster != GENERAL_CLUSTER && p.cluster != c.cluster {
+        return Ok(false);
+    }
+    let pr = ring_m(frame, &p.geometry.0[0]);
+    for s in &park.sensitive {
+        let d = ring_distance(&pr, &ring_m(frame, &polygon_of(&s.geometry)));
+        let b = a.buffer_m(&s.kind, c.pollution_class).unwrap();
+        if (d - b).abs() < 1e-4 {
+            return Err(()); // too close to the boundary to call independently
+        }
+        if d < b {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn independent_weight(rules: &RuleSet, c: &Candidate, p: &parkplan::model::Parcel) -> f64 {
+    let fit = rules.allocation.fit.unwrap();
+    let af = rules.allocation.area_fit.unwrap();
+    let ratio = p.area_mu / c.requested_mu.unwrap();
+    let closeness = if ratio >= 1.0 {
+        1.0 - (ratio - 1.0) / (af.max - 1.0)
+    } else {
+        1.0 - (1.0 - ratio) / (1.0 - af.min)
+    };
+    let matching = if p.cluster != GENERAL_CLUSTER && p.cluster == c.cluster {
+        1.0
+    } else {
+        0.0
+    };
+    c.priority * (fit.base + fit.area * closeness.clamp(0.0, 1.0) + fit.cluster * matching)
+}
+
+/// Best total weight over every matching, by brute force.
+fn exhaustive(w: &[Vec<Option<f64>>], i: usize, used: &mut Vec<bool>) -> f64 {
+    if i == w.len() {
+        return 0.0;
+    }
+    let mut best = exhaustive(w, i + 1, used);
+    for j in 0..used.len() {
+        if let Some(x) = w[i][j]
+            && !used[j]
+        {
+            used[j] = true;
+            best = best.max(x + exhaustive(w, i + 1, used));
+            used[j] = false;
+        }
+    }
+    best
+}
+
+fn plot_strategy() -> impl Strategy<Value = PlotSpec> {
+    (
+        0.0..1500.0f64,
+        0.0..1500.0f64,
+        60.0..160.0f64,
+        60.0..160.0f64,
+        0..3usize,
+        0..4usize,
+        0..5usize,
+    )
+        .prop_map(|(x, y, w, h, lu, cl, st)| PlotSpec {
+            x,
+            y,
+            w,
+            h,
+            land_use: ["M1", "M2", "M3"][lu],
+            cluster: [None, None, Some("electronics"), Some("biomedicine")][cl],
+            status: [
+                "available",
+                "available",
+                "available",
+                "available",
+                "occupied",
+            ][st],
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn plot_mode_is_optimal_and_every_assignment_passes_every_constraint(
+        plots in proptest::collection::vec(plot_strategy(), 1..8),
+        cands in proptest::collection::vec((0..3usize, 0..2usize, 4.0..30.0f64, 0.5..5.0f64), 1..7),
+        areas in proptest::collection::vec((0..3usize, 0.0..1800.0f64, 0.0..1800.0f64, 20.0..200.0f64), 0..3),
+    ) {
+        let rules = rules();
+        let kinds = ["residential", "school", "wetland"];
+        let areas: Vec<(&str, &str, f64, f64, f64, f64)> = areas.iter().map(|&(k, x, y, s)| (kinds[k], "area", x - 400.0, y - 400.0, s, s)).collect();
+        let park = park(&plots, &areas, &rules);
+        let candidates: Vec<Candidate> = cands
+            .iter()
+            .enumerate()
+            .map(|(i, &(cl, pc, mu, pr))| candidate(&format!("E{i}"), ["general", "electronics", "biomedicine"][cl], [PollutionClass::Light, PollutionClass::Moderate][pc], mu, pr))
+            .collect();
+        let a = allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots)).unwrap();
+        let g = parkplan::spatial::ParkGeometry::new(&park.parcels, &park.sensitive);
+        let mut w: Vec<Vec<Option<f64>>> = Vec::new();
+        for c in &candidates {
+            let mut row = Vec::new();
+            for (j, p) in park.parcels.iter().enumerate() {
+                match independently_feasible(&park, &rules, &g.frame, c, j) {
+                    Ok(true) => row.push(Some(independent_weight(&rules, c, p))),
+                    Ok(false) => row.push(None),
+                    Err(()) => return Err(TestCaseError::reject("a distance within 0.1 mm of its buffer")),
+                }
+            }
+            w.push(row);
+        }
+        // Every assignment is feasible by the independent check; no parcel or enterprise twice.
+        let mut parcels_used = std::collections::BTreeSet::new();
+        let mut cands_used = std::collections::BTreeSet::new();
+        for x in &a.assignments {
+            prop_assert!(w[x.candidate][x.parcel].is_some(), "{} on {} breaks a constraint", x.enterprise_id, x.parcel_id);
+            prop_assert!(parcels_used.insert(x.parcel), "parcel {} twice", x.parcel_id);
+            prop_assert!(cands_used.insert(x.candidate), "enterprise {} twice", x.enterprise_id);
+        }
+        // The same optimum as exhaustive search (weights are exact to 1e-6 per pair), gap 0.
+        let best = exhaustive(&w, 0, &mut vec![false; park.parcels.len()]);
+        prop_assert!((a.objective - best).abs() <= 1e-6 * (candidates.len() as f64 + 1.0), "objective {} vs exhaustive {}", a.objective, best);
+        prop_assert_eq!(a.bound, a.objective);
+        prop_assert_eq!(a.gap, 0.0);
+        prop_assert_eq!(a.status.as_str(), "optimal");
+        // Every candidate is either placed or has a reason.
+        prop_assert_eq!(a.assignments.len() + a.unplaced.len(), candidates.len());
+        for u in &a.unplaced {
+            prop_assert!(!u.message.is_empty());
+        }
+    }
+}
+
+// ---- inclusive boundaries -------------------------------------------------------------------
+
+#[test]
+fn area_fit_and_buffers_are_inclusive() {
+    let rules = rules();
+    let params = Params::from_rules(&rules).unwrap();
+    let plots = vec![PlotSpec {
+        x: 0.0,
+        y: 0.0,
+        w: 100.0,
+        h: 100.0,
+        land_use: "M2",
+        cluster: None,
+        status: "available",
+    }];
+    let mut park = park(&plots, &[], &rules);
+    let kinds = vec!["residential".to_string()];
+    let far = BTreeMap::new();
+    let check = |park: &Park, mu: f64, d: f64| {
+        let near = vec![vec![Some(Nearest {
+            area: 0,
+            distance_m: d,
+        })]];
+        let ctx = Context {
+            params: &params,
+            nearest: &near,
+            blocks: false,
+            planned_far: &far,
+        };
+        let c = candidate("E", "general", PollutionClass::Moderate, mu, 1.0);
+        check_pair(&ctx, &kinds, &c, &park.parcels[0], &near[0]).map_err(|e| e.0)
+    };
+    park.parcels[0].area_mu = 27.0; // exactly 0.9 x 30 and 1.5 x 18
+    assert_eq!(
+        check(&park, 30.0, 300.0),
+        Ok(()),
+        "0.9 x request and exactly 300 m pass"
+    );
+    assert_eq!(check(&park, 18.0, 300.0), Ok(()), "1.5 x request passes");
+    assert_eq!(check(&park, 30.1, 300.0), Err(Constraint::AreaFit));
+    assert_eq!(check(&park, 17.9, 300.0), Err(Constraint::AreaFit));
+    assert_eq!(check(&park, 30.0, 299.99), Err(Constraint::Buffer));
+}
+
+// ---- reasons --------------------------------------------------------------------------------
+
+#[test]
+fn the_unplaced_get_reasons_a_planner_can_act_on() {
+    let rules = rules();
+    let plots = vec![
+        // Two parcels of about 15 mu (100 m x 100 m), 120 m east of the village.
+        PlotSpec {
+            x: 120.0,
+            y: 0.0,
+            w: 100.0,
+            h: 100.0,
+            land_use: "M2",
+            cluster: None,
+            status: "available",
+        },
+        PlotSpec {
+            x: 230.0,
+            y: 0.0,
+            w: 100.0,
+            h: 100.0,
+            land_use: "M2",
+            cluster: None,
+            status: "available",
+        },
+        // One far away that only a light enterprise of the right size takes.
+        PlotSpec {
+            x: 3000.0,
+            y: 0.0,
+            w: 100.0,
+            h: 100.0,
+            land_use: "M1",
+            cluster: Some("electronics"),
+            status: "available",
+        },
+    ];
+    let park = park(
+        &plots,
+        &[("residential", "灵昆村", -200.0, 0.0, 200.0, 100.0)],
+        &rules,
+    );
+    let candidates = vec![
+        candidate("M", "general", PollutionClass::Moderate, 15.0, 3.0),
+        candidate("L1", "electronics", PollutionClass::Light, 15.0, 3.0),
+        candidate("L2", "electronics", PollutionClass::Light, 15.0, 1.0),
+        candidate("L3", "electronics", PollutionClass::Light, 15.0, 1.0),
+        candidate("L4", "electronics", PollutionClass::Light, 15.0, 0.5),
+    ];
+    let a = allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots)).unwrap();
+    let m = a
+        .unplaced
+        .iter()
+        .find(|u| u.enterprise_id == "M")
+        .expect("the moderate one is unplaced");
+    assert_eq!(m.cause, "no_feasible_parcel");
+    assert!(
+        m.message
+            .contains("all 2 of the 2 left: 2 within 300 m of 灵昆村 (residential)"),
+        "{}",
+        m.message
+    );
+    assert!(
+        m.message
+            .contains("1 of a land class moderate enterprises may not use"),
+        "{}",
+        m.message
+    );
+    let l4 = a
+        .unplaced
+        .iter()
+        .find(|u| u.enterprise_id == "L4")
+        .expect("the lowest priority is out-competed");
+    assert_eq!(l4.cause, "out_competed");
+    assert!(l4.message.contains("went to L"), "{}", l4.message);
+    assert_eq!(a.assignments.len(), 3);
+    assert_eq!(a.gap, 0.0);
+}
+
+// ---- blocks and side constraints --------------------------------------------------------------
+
+#[test]
+fn block_mode_shares_parcels_and_side_constraints_bind() {
+    let mut rules = rules();
+    let plots = vec![PlotSpec {
+        x: 0.0,
+        y: 0.0,
+        w: 200.0,
+        h: 100.0,
+        land_use: "M2",
+        cluster: None,
+        status: "available",
+    }]; // ~30 mu
+    let park = park(&plots, &[], &rules);
+    let candidates = vec![
+        candidate("A", "general", PollutionClass::Light, 12.0, 2.0),
+        candidate("B", "general", PollutionClass::Moderate, 12.0, 2.0),
+        candidate("C", "general", PollutionClass::Light, 12.0, 1.0),
+    ];
+    let a = allocate(&Problem::new(&park, &candidates, &rules, Mode::Blocks)).unwrap();
+    let ids: Vec<&str> = a
+        .assignments
+        .iter()
+        .map(|x| x.enterprise_id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["A", "B"],
+        "two 12 mu requests fit in 30 mu, the third does not"
+    );
+    assert_eq!(a.status, "optimal");
+    rules.allocation.side.max_moderate = Some(0);
+    let a = allocate(&Problem::new(&park, &candidates, &rules, Mode::Blocks)).unwrap();
+    let ids: Vec<&str> = a
+        .assignments
+        .iter()
+        .map(|x| x.enterprise_id.as_str())
+        .collect();
+    assert_eq!(ids, ["A", "C"], "no moderate-pollution enterprise allowed");
+    // In plot mode the side constraint makes it a MIP, still proved optimal.
+    let a = allocate(&Problem::new(&park, &candidates[..2], &rules, Mode::Plots)).unwrap();
+    assert!(a.method.starts_with("MIP"));
+    assert!(
+        a.assignments.is_empty(),
+        "12 mu requests do not fit a 30 mu plot (1.5 x 12 = 18)"
+    );
+}
+
+// ---- the command --------------------------------------------------------------------------------
+
+fn write_scenario(dir: &Path) {
+    let rules = rules();
+    let plots: Vec<PlotSpec> = (0..12)
+        .map(|i| PlotSpec {
+            x: 130.0 * (i % 4) as f64,
+            y: 130.0 * (i / 4) as f64,
+            w: 80.0 + 5.0 * i as f64,
+            h: 100.0,
+            land_use: if i % 3 == 0 { "M1" } else { "M2" },
+            cluster: if i % 4 == 1 {
+                Some("electronics")
+            } else {
+                None
+            },
+            status: if i == 5 { "reserved" } else { "available" },
+        })
+        .collect();
+    let _ = rules;
+    std::fs::write(dir.join("parcels.geojson"), parcels_geojson(&plots)).unwrap();
+    std::fs::write(
+        dir.join("sensitive.geojson"),
+        sensitive_geojson(&[("school", "灵昆小学", -150.0, 0.0, 100.0, 100.0)]),
+    )
+    .unwrap();
+    let mut csv = String::from(
+        "id,name,industry_code,cluster,pollution_class,requested_mu,priority,kind,lon,lat,planned_far\n",
+    );
+    for i in 0..10 {
+        let kind = if i % 3 == 0 { "converting" } else { "admitted" };
+        let site = if kind == "converting" {
+            "120.70,28.01"
+        } else {
+            ","
+        };
+        csv.push_str(&format!(
+            "E{i:02},企业{i},C39{i:02},,{},{},{},{kind},{site},\n",
+            if i % 4 == 3 { "moderate" } else { "light" },
+            12.0 + i as f64,
+            1.0 + (i % 5) as f64 * 0.7
+        ));
+    }
+    std::fs::write(dir.join("candidates.csv"), csv).unwrap();
+}
+
+fn run(dir: &Path, out: &str, extra: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_parkplan"))
+        .arg("allocate")
+        .args([
+            "--parcels",
+            "parcels.geojson",
+            "--sensitive",
+            "sensitive.geojson",
+            "--candidates",
+            "candidates.csv",
+            "--out",
+            out,
+        ])
+        .args(extra)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_outputs_are_complete_and_byte_identical_on_rerun() {
+    let dir = tempfile::tempdir().unwrap();
+    write_scenario(dir.path());
+    let a = run(
+        dir.path(),
+        "a",
+        &["--no-timings", "--write-lp", "a/model.lp"],
+    );
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    let b = run(
+        dir.path(),
+        "b",
+        &["--no-timings", "--write-lp", "b/model.lp"],
+    );
+    assert!(b.status.success());
+    for f in [
+        "parcels.geojson",
+        "assignments.csv",
+        "options.csv",
+        "summary.json",
+        "model.lp",
+    ] {
+        let x = std::fs::read(dir.path().join("a").join(f)).unwrap();
+        let y = std::fs::read(dir.path().join("b").join(f)).unwrap();
+        assert!(x == y, "{f} differs between runs");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("a/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["gap"], 0.0);
+    assert_eq!(summary["status"], "optimal");
+    assert_eq!(summary["objective"], summary["bound"]);
+    assert_eq!(summary["rules"]["hash"].as_str().unwrap().len(), 64);
+    let assignments = std::fs::read_to_string(dir.path().join("a/assignments.csv")).unwrap();
+    assert!(assignments.starts_with("enterprise_id,parcel_id,weight\n"));
+    let n = assignments.lines().count() - 1;
+    assert_eq!(summary["counts"]["assigned"], n);
+    assert_eq!(n + summary["unassigned"].as_array().unwrap().len(), 10);
+    let geo: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("a/parcels.geojson")).unwrap())
+            .unwrap();
+    let feats = geo["features"].as_array().unwrap();
+    assert_eq!(feats.len(), 12);
+    assert_eq!(
+        feats
+            .iter()
+            .filter(|f| f["properties"]["assigned"] == true)
+            .count(),
+        n
+    );
+    let options = std::fs::read_to_string(dir.path().join("a/options.csv")).unwrap();
+    assert!(
+        options.lines().skip(1).all(|l| l.starts_with("E00,")
+            || l.starts_with("E03,")
+            || l.starts_with("E06,")
+            || l.starts_with("E09,")),
+        "{options}"
+    );
+    // The printed summary says the same.
+    assert!(String::from_utf8_lossy(&a.stdout).contains("gap 0.000000"));
+}
+
+#[test]
+fn bad_input_exits_2_and_names_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    write_scenario(dir.path());
+    let csv = std::fs::read_to_string(dir.path().join("candidates.csv"))
+        .unwrap()
+        .replacen(",1.7,admitted", ",high,admitted", 1);
+    std::fs::write(dir.path().join("candidates.csv"), csv).unwrap();
+    let r = run(dir.path(), "out", &[]);
+    assert_eq!(r.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.contains("candidates.csv: row 3 (line 3): priority: expected a number, got \"high\""),
+        "{err}"
+    );
+    assert!(
+        !dir.path().join("out/summary.json").exists(),
+        "nothing written on bad input"
+    );
+    let r = Command::new(env!("CARGO_BIN_EXE_parkplan"))
+        .args([
+            "allocate",
+            "--parcels",
+            "missing.geojson",
+            "--sensitive",
+            "sensitive.geojson",
+            "--candidates",
+            "candidates.csv",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("missing.geojson"));
+}
+
+#[test]
+fn locks_fix_a_pair_and_an_unknown_parcel_is_a_rule_error() {
+    let mut rules = rules();
+    let plots = vec![
+        PlotSpec {
+            x: 0.0,
+            y: 0.0,
+            w: 100.0,
+            h: 100.0,
+            land_use: "M1",
+            cluster: None,
+            status: "available",
+        },
+        PlotSpec {
+            x: 200.0,
+            y: 0.0,
+            w: 100.0,
+            h: 120.0,
+            land_use: "M1",
+            cluster: None,
+            status: "available",
+        },
+        PlotSpec {
+            x: 400.0,
+            y: 0.0,
+            w: 100.0,
+            h: 100.0,
+            land_use: "M1",
+            cluster: None,
+            status: "occupied",
+        },
+    ];
+    let mut park = park(&plots, &[], &rules);
+    park.parcels[2].occupant = Some("B".into());
+    let candidates = vec![
+        candidate("A", "general", PollutionClass::Light, 15.0, 2.0),
+        candidate("B", "general", PollutionClass::Light, 15.0, 1.0),
+    ];
+    rules.allocation.side.locks.insert("P01".into(), "A".into());
+    let a = allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots)).unwrap();
+    let got: Vec<(&str, &str, bool)> = a
+        .assignments
+        .iter()
+        .map(|x| (x.enterprise_id.as_str(), x.parcel_id.as_str(), x.locked))
+        .collect();
+    // A is locked to P01; B, the occupant of P02, stays there (lock_occupants in the bundled rules).
+    assert_eq!(got, [("A", "P01", true), ("B", "P02", true)]);
+    assert_eq!(a.gap, 0.0);
+    rules.allocation.side.locks.insert("P99".into(), "A".into());
+    match allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots)) {
+        Err(parkplan::Error::Input(p)) => assert!(
+            p.to_string()
+                .contains("allocation.side.locks.P99: no parcel has id \"P99\""),
+            "{p}"
+        ),
+        other => panic!(
+            "expected a rule error, got {:?}",
+            other.map(|a| a.assignments)
+        ),
+    }
+}
