@@ -218,6 +218,9 @@ mod tests {
         let src = "a = 1\nzh = \"研发\" + x\n";
         let col = "zh = \"研发\" + ".chars().count() + 1;
         assert_eq!(line_column(src, src.find('x').unwrap()), (2, col));
-        assert_eq!(caret_snippet(src, 2, col), "zh = \"研发\" + x\n      \u{3000}\u{3000}    ^");
+        assert_eq!(
+            caret_snippet(src, 2, col),
+            "zh = \"研发\" + x\n      \u{3000}\u{3000}    ^"
+        );
     }
 }
