@@ -10,6 +10,7 @@ pub mod evaluate;
 pub mod frame;
 pub mod io;
 pub mod model;
+pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod rules;

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use parkplan::allocate::{Mode, Problem, allocate, input, output};
 use parkplan::io::write_atomic;
-use parkplan::model::{Candidate, CandidateKind, HightechLevel, PollutionClass};
+use parkplan::model::Candidate;
 use parkplan::validate::{Scenario, ScenarioFiles, load_scenario};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -44,66 +44,17 @@ pub struct Args {
     no_timings: bool,
 }
 
-/// The enterprises to allocate and their planned FARs.
-///
-/// TODO(lead): when `screen` and `rank` are on main, replace the body's fallback with
-///     let report = parkplan::screen::screen(&enterprises_applicants, rules, date);
-///     let mut c = parkplan::screen::candidates(&report, &applicants, rules);
-///     let ranking = parkplan::evaluate::rank(&urban, rules);
-///     c.extend(parkplan::evaluate::conversion_candidates(&ranking, &urban, rules));
-/// (applicants = the registries other than the urban one). Until then this fallback takes every
-/// row with a valid high-tech certificate on `date` that is not heavy-polluting, priority =
-/// certification level (national 3, provincial 2, municipal 1) + 1 with catalogue products,
-/// request = requested_mu or else land_mu; a row with a current site (lon/lat) counts as a
-/// converting urban enterprise.
+/// The enterprises to allocate (screened applicants and converting urban enterprises, as
+/// `plan` gathers them) and their planned FARs.
 fn candidates_from_scenario(
     s: &Scenario,
     date: NaiveDate,
 ) -> (Vec<Candidate>, BTreeMap<String, f64>) {
-    let mut out = Vec::new();
-    let mut far = BTreeMap::new();
-    for (_, registry) in &s.registries {
-        for e in &registry.enterprises {
-            let level = match e.hightech_level {
-                Some(HightechLevel::National) => 3.0,
-                Some(HightechLevel::Provincial) => 2.0,
-                Some(HightechLevel::Municipal) => 1.0,
-                _ => continue,
-            };
-            if e.cert_expiry.is_none_or(|d| d < date)
-                || e.pollution_class.is_none_or(|p| p == PollutionClass::Heavy)
-            {
-                continue;
-            }
-            let catalogue = if e.catalogue_products.unwrap_or(0.0) >= 1.0 {
-                1.0
-            } else {
-                0.0
-            };
-            if let Some(f) = e.planned_far {
-                far.insert(e.id.clone(), f);
-            }
-            out.push(Candidate {
-                id: e.id.clone(),
-                name: e.name.clone(),
-                industry_code: e.industry_code.clone(),
-                cluster: e.industry_code.as_ref().map_or("general".into(), |c| {
-                    s.rules.clusters.cluster_of(c).to_string()
-                }),
-                pollution_class: e.pollution_class.unwrap_or(PollutionClass::Light),
-                requested_mu: e.requested_mu.or(e.land_mu),
-                priority: level + catalogue,
-                // Urban enterprises are the rows with a current site.
-                kind: if e.site().is_some() {
-                    CandidateKind::Converting
-                } else {
-                    CandidateKind::Admitted
-                },
-                site: e.site(),
-            });
-        }
+    let admission = parkplan::pipeline::admit(s, date);
+    for e in &admission.excluded {
+        eprintln!("not a candidate: {}: {}", e.id, e.reason);
     }
-    (out, far)
+    (admission.candidates, admission.planned_far)
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {

@@ -57,6 +57,46 @@ pub const COLUMNS: &[(&str, &[&str])] = &[
     ("planned_far", &["计划容积率", "容积率"]),
 ];
 
+/// Index in [`COLUMNS`] of a canonical column name, without hashing (the per-cell hot path).
+fn column_index(name: &str) -> Option<usize> {
+    Some(match name {
+        "id" => 0,
+        "name" => 1,
+        "lon" => 2,
+        "lat" => 3,
+        "industry_code" => 4,
+        "hightech_level" => 5,
+        "cert_expiry" => 6,
+        "catalogue_products" => 7,
+        "revenue" => 8,
+        "rd_expense" => 9,
+        "hightech_revenue" => 10,
+        "staff" => 11,
+        "rd_staff" => 12,
+        "ip_count" => 13,
+        "value_added" => 14,
+        "tax" => 15,
+        "land_mu" => 16,
+        "energy_tce" => 17,
+        "cod_t" => 18,
+        "nh3n_t" => 19,
+        "so2_t" => 20,
+        "nox_t" => 21,
+        "pollution_class" => 22,
+        "violations" => 23,
+        "willing_to_convert" => 24,
+        "requested_mu" => 25,
+        "planned_investment" => 26,
+        "planned_far" => 27,
+        _ => return None,
+    })
+}
+
+/// File position of each column by its index in [`COLUMNS`].
+fn positions(cols: &HashMap<&'static str, usize>) -> Vec<Option<usize>> {
+    COLUMNS.iter().map(|(n, _)| cols.get(n).copied()).collect()
+}
+
 fn normalise_header(h: &str) -> String {
     h.trim()
         .trim_start_matches('\u{feff}')
@@ -121,13 +161,14 @@ struct Row<'a> {
     path: &'a Path,
     line: u64,
     record: &'a csv::StringRecord,
-    cols: &'a HashMap<&'static str, usize>,
+    /// File position of each column, by its index in [`COLUMNS`].
+    cols: &'a [Option<usize>],
     problems: &'a mut Problems,
 }
 
-impl Row<'_> {
-    fn cell(&self, col: &str) -> Option<&str> {
-        let i = *self.cols.get(col)?;
+impl<'a> Row<'a> {
+    fn cell(&self, col: &str) -> Option<&'a str> {
+        let i = (*self.cols.get(column_index(col)?)?)?;
         let v = self.record.get(i)?.trim();
         (!v.is_empty()).then_some(v)
     }
@@ -141,7 +182,7 @@ impl Row<'_> {
     }
     /// A number that may be missing; negative values refused where `min` says so.
     fn number(&mut self, col: &str, min: Option<f64>) -> Option<f64> {
-        let text = self.cell(col)?.to_string();
+        let text = self.cell(col)?;
         match text.parse::<f64>() {
             Ok(v) if !v.is_finite() => {
                 self.bad(col, format!("expected a finite number, got {text:?}"));
@@ -165,8 +206,8 @@ impl Row<'_> {
         self.number(col, Some(0.0))
     }
     fn parsed<T>(&mut self, col: &str, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
-        let text = self.cell(col)?.to_string();
-        parse(&text).map_err(|e| self.bad(col, e)).ok()
+        let text = self.cell(col)?;
+        parse(text).map_err(|e| self.bad(col, e)).ok()
     }
 }
 
@@ -199,6 +240,22 @@ fn parse_bool(s: &str) -> Result<bool, String> {
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let t = s.trim();
+    // Fast path for the usual all-digit YYYY-MM-DD (chrono's format parser is slow on 1M rows);
+    // anything else takes the general path below, so results and messages are unchanged.
+    let b = t.as_bytes();
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        let n =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |a, c| a * 10 + u32::from(c - b'0'));
+        if let Some(d) = NaiveDate::from_ymd_opt(n(0..4) as i32, n(5..7), n(8..10)) {
+            return Ok(d);
+        }
+    }
     let shaped = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
     match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         Ok(d) if shaped => Ok(d),
@@ -216,6 +273,16 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 /// ```
 pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.len() >= PARALLEL_BYTES
+        && let Some(registry) = read_parallel(path, text)
+    {
+        return Ok(registry);
+    }
+    read_sequential(path, text)
+}
+
+/// The reference reader: one record after another, every problem collected.
+fn read_sequential(path: &Path, text: &str) -> Result<Registry, Problems> {
     let mut problems = Problems::default();
     let mut warnings = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
@@ -237,22 +304,8 @@ pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let absent: Vec<&str> = COLUMNS
-        .iter()
-        .map(|(n, _)| *n)
-        .filter(|n| !cols.contains_key(n))
-        .collect();
-    if !absent.is_empty() {
-        warnings.push(Warning(InputError::new(
-            path,
-            Place::Line(1),
-            None,
-            format!(
-                "columns not present, read as not reported: {}",
-                absent.join(", ")
-            ),
-        )));
-    }
+    warnings.extend(absent_columns(path, &cols));
+    let at = positions(&cols);
     let mut enterprises = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut record = csv::StringRecord::new();
@@ -279,7 +332,7 @@ pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
             path,
             line,
             record: &record,
-            cols: &cols,
+            cols: &at,
             problems: &mut problems,
         };
         let Some(id) = row.cell("id").map(str::to_string) else {
@@ -289,85 +342,7 @@ pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
         if let Some(prev) = seen.insert(id.clone(), line) {
             row.bad("id", format!("duplicate id {id:?}: also on line {prev}"));
         }
-        let e = Enterprise {
-            line,
-            name: row.cell("name").unwrap_or("").to_string(),
-            lon: row.number("lon", Some(-180.0)),
-            lat: row.number("lat", Some(-90.0)),
-            industry_code: row.parsed("industry_code", IndustryCode::parse),
-            hightech_level: row.parsed("hightech_level", parse_level),
-            cert_expiry: row.parsed("cert_expiry", parse_date),
-            catalogue_products: row.non_negative("catalogue_products"),
-            revenue_10k_yuan: row.non_negative("revenue"),
-            rd_expense_10k_yuan: row.non_negative("rd_expense"),
-            hightech_revenue_10k_yuan: row.non_negative("hightech_revenue"),
-            staff: row.non_negative("staff"),
-            rd_staff: row.non_negative("rd_staff"),
-            ip_count: row.non_negative("ip_count"),
-            value_added_10k_yuan: row.number("value_added", None),
-            tax_10k_yuan: row.non_negative("tax"),
-            land_mu: row.non_negative("land_mu"),
-            energy_tce: row.non_negative("energy_tce"),
-            cod_t: row.non_negative("cod_t"),
-            nh3n_t: row.non_negative("nh3n_t"),
-            so2_t: row.non_negative("so2_t"),
-            nox_t: row.non_negative("nox_t"),
-            pollution_class: row.parsed("pollution_class", parse_pollution),
-            violations: row.non_negative("violations"),
-            willing_to_convert: row.parsed("willing_to_convert", parse_bool),
-            requested_mu: row.non_negative("requested_mu"),
-            planned_investment_10k_yuan: row.non_negative("planned_investment"),
-            planned_far: row.non_negative("planned_far"),
-            id,
-        };
-        if e.lon.is_some_and(|v| v > 180.0) {
-            row.bad(
-                "lon",
-                format!(
-                    "expected a WGS84 longitude in [-180, 180], got {}",
-                    e.lon.unwrap()
-                ),
-            );
-        }
-        if e.lat.is_some_and(|v| v > 90.0) {
-            row.bad(
-                "lat",
-                format!(
-                    "expected a WGS84 latitude in [-90, 90], got {}",
-                    e.lat.unwrap()
-                ),
-            );
-        }
-        if e.lon.is_some() != e.lat.is_some() {
-            row.bad(
-                if e.lon.is_some() { "lat" } else { "lon" },
-                "a site needs both lon and lat, or neither".into(),
-            );
-        }
-        if let (Some(h), Some(r)) = (e.hightech_revenue_10k_yuan, e.revenue_10k_yuan)
-            && h > r
-        {
-            {
-                warnings.push(Warning(InputError::new(
-                    path,
-                    Place::Line(line),
-                    Some("hightech_revenue"),
-                    format!("{h} is above revenue {r}; evaluated as given"),
-                )));
-            }
-        }
-        if let (Some(rs), Some(s)) = (e.rd_staff, e.staff)
-            && rs > s
-        {
-            {
-                warnings.push(Warning(InputError::new(
-                    path,
-                    Place::Line(line),
-                    Some("rd_staff"),
-                    format!("{rs} is above staff {s}; evaluated as given"),
-                )));
-            }
-        }
+        let e = build(&mut row, id, &mut warnings);
         enterprises.push(e);
     }
     problems.into_result(Registry {
@@ -376,6 +351,254 @@ pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
     })
 }
 
+/// One row's enterprise, every cell validated into `row.problems` (the caller checks the id).
+fn build(row: &mut Row, id: String, warnings: &mut Vec<Warning>) -> Enterprise {
+    let (path, line) = (row.path, row.line);
+    let e = Enterprise {
+        line,
+        name: row.cell("name").unwrap_or("").to_string(),
+        lon: row.number("lon", Some(-180.0)),
+        lat: row.number("lat", Some(-90.0)),
+        industry_code: row.parsed("industry_code", IndustryCode::parse),
+        hightech_level: row.parsed("hightech_level", parse_level),
+        cert_expiry: row.parsed("cert_expiry", parse_date),
+        catalogue_products: row.non_negative("catalogue_products"),
+        revenue_10k_yuan: row.non_negative("revenue"),
+        rd_expense_10k_yuan: row.non_negative("rd_expense"),
+        hightech_revenue_10k_yuan: row.non_negative("hightech_revenue"),
+        staff: row.non_negative("staff"),
+        rd_staff: row.non_negative("rd_staff"),
+        ip_count: row.non_negative("ip_count"),
+        value_added_10k_yuan: row.number("value_added", None),
+        tax_10k_yuan: row.non_negative("tax"),
+        land_mu: row.non_negative("land_mu"),
+        energy_tce: row.non_negative("energy_tce"),
+        cod_t: row.non_negative("cod_t"),
+        nh3n_t: row.non_negative("nh3n_t"),
+        so2_t: row.non_negative("so2_t"),
+        nox_t: row.non_negative("nox_t"),
+        pollution_class: row.parsed("pollution_class", parse_pollution),
+        violations: row.non_negative("violations"),
+        willing_to_convert: row.parsed("willing_to_convert", parse_bool),
+        requested_mu: row.non_negative("requested_mu"),
+        planned_investment_10k_yuan: row.non_negative("planned_investment"),
+        planned_far: row.non_negative("planned_far"),
+        id,
+    };
+    if e.lon.is_some_and(|v| v > 180.0) {
+        row.bad(
+            "lon",
+            format!(
+                "expected a WGS84 longitude in [-180, 180], got {}",
+                e.lon.unwrap()
+            ),
+        );
+    }
+    if e.lat.is_some_and(|v| v > 90.0) {
+        row.bad(
+            "lat",
+            format!(
+                "expected a WGS84 latitude in [-90, 90], got {}",
+                e.lat.unwrap()
+            ),
+        );
+    }
+    if e.lon.is_some() != e.lat.is_some() {
+        row.bad(
+            if e.lon.is_some() { "lat" } else { "lon" },
+            "a site needs both lon and lat, or neither".into(),
+        );
+    }
+    if let (Some(h), Some(r)) = (e.hightech_revenue_10k_yuan, e.revenue_10k_yuan)
+        && h > r
+    {
+        warnings.push(Warning(InputError::new(
+            path,
+            Place::Line(line),
+            Some("hightech_revenue"),
+            format!("{h} is above revenue {r}; evaluated as given"),
+        )));
+    }
+    if let (Some(rs), Some(s)) = (e.rd_staff, e.staff)
+        && rs > s
+    {
+        warnings.push(Warning(InputError::new(
+            path,
+            Place::Line(line),
+            Some("rd_staff"),
+            format!("{rs} is above staff {s}; evaluated as given"),
+        )));
+    }
+    e
+}
+
+/// Files at least this large are parsed on all cores (see [`read_parallel`]).
+const PARALLEL_BYTES: usize = 2 << 20;
+
+/// The fast path for large, clean files: all of them in memory, from [`for_each_chunk`].
+fn read_parallel(path: &Path, text: &str) -> Option<Registry> {
+    let (parts, warnings) = for_each_chunk(path, text, |v| v)?;
+    let mut enterprises = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for e in parts {
+        enterprises.extend(e);
+    }
+    Some(Registry {
+        enterprises,
+        warnings,
+    })
+}
+
+/// Parse a clean file on all cores and hand each chunk's enterprises, in file order, to `each`,
+/// so a caller can process a file larger than it wants to hold (the screening stage streams
+/// 1M rows this way). The text is cut at record boundaries (newlines outside quotes).
+///
+/// Gives up (`None`) at the first problem of any kind — a bad cell, a malformed record, a
+/// missing or duplicate id — and the caller then uses [`read_enterprises`], whose sequential
+/// reader reports every problem with its line. Returns the results in chunk order and the
+/// warnings in file order, exactly as the sequential reader gives them.
+pub fn for_each_chunk<R: Send>(
+    path: &Path,
+    text: &str,
+    each: impl Fn(Vec<Enterprise>) -> R + Sync,
+) -> Option<(Vec<R>, Vec<Warning>)> {
+    use rayon::prelude::*;
+    use std::hash::BuildHasher;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().ok()?.clone();
+    let bytes = text.as_bytes();
+    let body_start = usize::try_from(reader.position().byte()).ok()?;
+    if body_start == 0 || body_start > bytes.len() || bytes[body_start - 1] != b'\n' {
+        return None;
+    }
+    let mut problems = Problems::default();
+    let mut warnings = Vec::new();
+    let cols = header_map(path, &headers, &mut problems, &mut warnings);
+    if !problems.is_empty() {
+        return None;
+    }
+    warnings.extend(absent_columns(path, &cols));
+    let at = positions(&cols);
+    let body = &bytes[body_start..];
+    let header_lines = bytes[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
+
+    // Cut points: quote parity at each segment start from per-segment quote counts, then the
+    // first newline outside quotes from there.
+    let seg = (body.len() / (rayon::current_num_threads().max(1) * 8)).max(1 << 20);
+    let starts: Vec<usize> = (0..body.len()).step_by(seg).collect();
+    let quotes: Vec<usize> = starts
+        .par_iter()
+        .map(|&a| {
+            body[a..(a + seg).min(body.len())]
+                .iter()
+                .filter(|&&c| c == b'"')
+                .count()
+        })
+        .collect();
+    let mut cuts = vec![0];
+    let mut before = 0;
+    for (k, &a) in starts.iter().enumerate() {
+        if k > 0 {
+            let mut odd = before % 2 == 1;
+            let mut i = a;
+            while i < body.len() && (odd || body[i] != b'\n') {
+                odd ^= body[i] == b'"';
+                i += 1;
+            }
+            let cut = (i + 1).min(body.len());
+            if cut > *cuts.last().unwrap_or(&0) {
+                cuts.push(cut);
+            }
+        }
+        before += quotes[k];
+    }
+    if *cuts.last().unwrap_or(&0) < body.len() {
+        cuts.push(body.len());
+    }
+    let chunks: Vec<&[u8]> = cuts.windows(2).map(|w| &body[w[0]..w[1]]).collect();
+    let newlines: Vec<u64> = chunks
+        .par_iter()
+        .map(|c| c.iter().filter(|&&b| b == b'\n').count() as u64)
+        .collect();
+    let mut first_lines = Vec::with_capacity(chunks.len());
+    let mut line = header_lines + 1;
+    for n in &newlines {
+        first_lines.push(line);
+        line += n;
+    }
+    // Duplicate ids are found from 64-bit hashes; equal hashes (a duplicate, or a collision)
+    // send the file to the sequential reader, which decides exactly.
+    let hasher = std::collections::hash_map::RandomState::new();
+    let parts: Vec<(R, Vec<u64>, Vec<Warning>)> = chunks
+        .par_iter()
+        .zip(first_lines)
+        .map(|(chunk, first)| {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(*chunk);
+            let mut problems = Problems::default();
+            let mut warnings = Vec::new();
+            let mut out = Vec::with_capacity(chunk.len() / 160);
+            let mut record = csv::StringRecord::new();
+            while reader.read_record(&mut record).ok()? {
+                if record.len() != headers.len() {
+                    return None;
+                }
+                let line = first + record.position().map_or(0, |p| p.line()) - 1;
+                let mut row = Row {
+                    path,
+                    line,
+                    record: &record,
+                    cols: &at,
+                    problems: &mut problems,
+                };
+                let id = row.cell("id")?.to_string();
+                let e = build(&mut row, id, &mut warnings);
+                if !problems.is_empty() {
+                    return None;
+                }
+                out.push(e);
+            }
+            let ids = out.iter().map(|e| hasher.hash_one(&e.id)).collect();
+            Some((each(out), ids, warnings))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let mut ids = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    let mut results = Vec::with_capacity(parts.len());
+    for (r, h, w) in parts {
+        results.push(r);
+        ids.extend(h);
+        warnings.extend(w);
+    }
+    ids.par_sort_unstable();
+    if ids.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
+    Some((results, warnings))
+}
+
+/// The warning for columns the file does not have.
+fn absent_columns(path: &Path, cols: &HashMap<&'static str, usize>) -> Option<Warning> {
+    let absent: Vec<&str> = COLUMNS
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !cols.contains_key(n))
+        .collect();
+    (!absent.is_empty()).then(|| {
+        Warning(InputError::new(
+            path,
+            Place::Line(1),
+            None,
+            format!(
+                "columns not present, read as not reported: {}",
+                absent.join(", ")
+            ),
+        ))
+    })
+}
 fn opt(v: Option<f64>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
@@ -424,4 +647,84 @@ pub fn write_enterprises(w: &mut dyn Write, enterprises: &[Enterprise]) -> std::
         ])?;
     }
     out.flush()
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    #[test]
+    fn fast_dates_match_chrono() {
+        for t in [
+            "2026-05-01",
+            "2024-02-29",
+            "2023-02-29",
+            "2026-13-01",
+            "0000-01-01",
+            "2026-5-01",
+            " 2026-05-01 ",
+            "+202-01-01",
+            "2026-05-0x",
+        ] {
+            let slow = {
+                let tt = t.trim();
+                let shaped = tt.len() == 10 && tt.as_bytes()[4] == b'-' && tt.as_bytes()[7] == b'-';
+                match NaiveDate::parse_from_str(tt, "%Y-%m-%d") {
+                    Ok(d) if shaped => Ok(d),
+                    _ => Err(format!("expected a date as YYYY-MM-DD, got {t:?}")),
+                }
+            };
+            assert_eq!(parse_date(t), slow, "{t}");
+        }
+    }
+
+    #[test]
+    fn column_index_matches_columns() {
+        for (i, (name, _)) in COLUMNS.iter().enumerate() {
+            assert_eq!(column_index(name), Some(i));
+        }
+        assert_eq!(column_index("nope"), None);
+    }
+
+    /// The parallel reader gives exactly what the sequential one gives, quoted newlines included.
+    #[test]
+    fn parallel_reader_matches_sequential() {
+        let mut text = String::from(
+            "id,name,revenue,rd_expense,hightech_level,cert_expiry,hightech_revenue\n",
+        );
+        for i in 0..80_000 {
+            let name = if i % 7 == 0 {
+                format!("\"温州, \"\"甲\"\"\n科技{i}\"")
+            } else {
+                format!("公司{i}")
+            };
+            let hr = if i % 11 == 0 { "900" } else { "" };
+            text.push_str(&format!(
+                "E{i},{name},{}.5,{},National ,2027-01-0{},{hr}\n",
+                i % 1000,
+                i % 13,
+                1 + i % 9
+            ));
+        }
+        assert!(text.len() >= PARALLEL_BYTES);
+        let path = Path::new("big.csv");
+        let fast = read_parallel(path, &text).expect("clean file takes the parallel path");
+        let reg = read_sequential(path, &text).unwrap();
+        let slow = read_enterprises(path, &(text.clone() + "E0,dup,1,1,none,,\n")).unwrap_err();
+        assert_eq!(
+            slow.0.len(),
+            1,
+            "a duplicate falls back to the sequential reader: {slow}"
+        );
+        assert!(
+            slow.0[0]
+                .message
+                .starts_with("duplicate id \"E0\": also on line 2"),
+            "{slow}"
+        );
+        assert_eq!(fast.enterprises, reg.enterprises);
+        assert_eq!(fast.warnings, reg.warnings);
+        assert_eq!(fast.enterprises[7].name, "温州, \"甲\"\n科技7");
+        assert_eq!(fast.enterprises[59_999].line, reg.enterprises[59_999].line);
+    }
 }

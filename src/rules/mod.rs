@@ -6,6 +6,7 @@
 
 pub mod admission;
 pub mod allocation;
+pub mod expr;
 pub mod ranking;
 
 use crate::error::{InputError, Place, Problems, caret_snippet, line_column};

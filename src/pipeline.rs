@@ -1,0 +1,78 @@
+//! The admission stages chained for the allocation: split the scenario's registries by role,
+//! screen the applicants, rank the urban enterprises, and gather the allocation's candidates
+//! (admitted and conditional applicants, then converting urban enterprises). `allocate` and
+//! `plan` both start here, so the two commands always place the same enterprises.
+
+use crate::evaluate::{self, Ranking};
+use crate::model::{Candidate, Enterprise};
+use crate::screen::{self, Excluded, ScreenReport};
+use crate::validate::Scenario;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// The scenario's enterprises by role.
+#[derive(Debug, Clone, Default)]
+pub struct Roles {
+    /// Park applicants: screened for admission.
+    pub applicants: Vec<Enterprise>,
+    /// Urban enterprises: ranked by per-mu benefit for rectification or relocation.
+    pub urban: Vec<Enterprise>,
+}
+
+/// A registry whose every row has a current site (lon, lat) is an urban registry; any other
+/// holds park applicants (applicants have no site yet: they are asking for one).
+pub fn split_registries(s: &Scenario) -> Roles {
+    let mut roles = Roles::default();
+    for (_, r) in &s.registries {
+        let urban = !r.enterprises.is_empty() && r.enterprises.iter().all(|e| e.site().is_some());
+        let dest = if urban {
+            &mut roles.urban
+        } else {
+            &mut roles.applicants
+        };
+        dest.extend(r.enterprises.iter().cloned());
+    }
+    roles
+}
+
+/// What the admission stages hand to the allocation.
+#[derive(Debug, Clone)]
+pub struct Admission {
+    pub roles: Roles,
+    pub screen: ScreenReport,
+    pub ranking: Ranking,
+    /// Admitted and conditional applicants, then converting urban enterprises.
+    pub candidates: Vec<Candidate>,
+    /// Admitted or conditional applicants that cannot be candidates, with the reason.
+    pub excluded: Vec<Excluded>,
+    /// Planned floor-area ratio by enterprise id, for parcels with a `max_far`.
+    pub planned_far: BTreeMap<String, f64>,
+}
+
+/// Screen, rank and gather candidates on the evaluation `date`.
+pub fn admit(s: &Scenario, date: NaiveDate) -> Admission {
+    let roles = split_registries(s);
+    let report = screen::screen(&roles.applicants, &s.rules, date);
+    let (mut candidates, excluded) =
+        screen::candidates_checked(&report, &roles.applicants, &s.rules);
+    let ranking = evaluate::rank(&roles.urban, &s.rules);
+    candidates.extend(evaluate::conversion_candidates(
+        &ranking,
+        &roles.urban,
+        &s.rules,
+    ));
+    let planned_far = roles
+        .applicants
+        .iter()
+        .chain(&roles.urban)
+        .filter_map(|e| Some((e.id.clone(), e.planned_far?)))
+        .collect();
+    Admission {
+        roles,
+        screen: report,
+        ranking,
+        candidates,
+        excluded,
+        planned_far,
+    }
+}
