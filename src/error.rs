@@ -187,5 +187,40 @@ pub fn line_column(src: &str, offset: usize) -> (usize, usize) {
 /// The source line at 1-based `line` with a caret under `column`, for rule-file errors.
 pub fn caret_snippet(src: &str, line: usize, column: usize) -> String {
     let text = src.lines().nth(line.saturating_sub(1)).unwrap_or("");
-    format!("{text}\n{}^", " ".repeat(column.saturating_sub(1)))
+    // Pad with what precedes the caret: tabs stay tabs and wide (CJK) characters become an
+    // ideographic space, so the caret lines up under Chinese descriptions too.
+    let pad: String = text
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(|c| match c {
+            '\t' => '\t',
+            c if ('\u{1100}'..='\u{115F}').contains(&c)
+                || ('\u{2E80}'..='\u{A4CF}').contains(&c)
+                || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+                || ('\u{F900}'..='\u{FAFF}').contains(&c)
+                || ('\u{FE30}'..='\u{FE4F}').contains(&c)
+                || ('\u{FF00}'..='\u{FF60}').contains(&c) =>
+            {
+                '\u{3000}'
+            }
+            _ => ' ',
+        })
+        .collect();
+    format!("{text}\n{pad}^")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_lines_up_under_chinese_text() {
+        let src = "a = 1\nzh = \"研发\" + x\n";
+        let col = "zh = \"研发\" + ".chars().count() + 1;
+        assert_eq!(line_column(src, src.find('x').unwrap()), (2, col));
+        assert_eq!(
+            caret_snippet(src, 2, col),
+            "zh = \"研发\" + x\n      \u{3000}\u{3000}    ^"
+        );
+    }
 }

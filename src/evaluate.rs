@@ -792,16 +792,28 @@ fn burden_json<S: serde::Serializer>(b: &Option<f64>, s: S) -> Result<S::Ok, S::
 /// intensities are small), trailing zeros trimmed, `inf` for the unbounded burden. Fixed
 /// formatting keeps outputs byte-identical across runs and platforms.
 pub fn fmt_num(x: f64) -> String {
-    let mut s = String::new();
-    push_num(&mut s, x);
-    s
+    let mut out = Vec::new();
+    push_num(&mut out, x);
+    // Only ASCII digits, signs, '.' and "inf" are written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Append the decimal digits of `n`.
+fn push_u64(out: &mut Vec<u8>, mut n: u64, min_digits: usize) {
+    let mut digits = [0u8; 20];
+    let mut k = 0;
+    while n > 0 || k < min_digits.max(1) {
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        k += 1;
+    }
+    out.extend(digits[..k].iter().rev());
 }
 
 /// Append `x` formatted as [`fmt_num`] does.
-fn push_num(buf: &mut String, x: f64) {
-    use std::fmt::Write as _;
+fn push_num(out: &mut Vec<u8>, x: f64) {
     if x.is_infinite() {
-        buf.push_str(if x > 0.0 { "inf" } else { "-inf" });
+        out.extend_from_slice(if x > 0.0 { b"inf" } else { b"-inf" });
         return;
     }
     if x.is_nan() {
@@ -817,31 +829,31 @@ fn push_num(buf: &mut String, x: f64) {
         // Integer digits: exact, and much faster than float formatting for a million rows.
         let n = scaled as i64;
         if n < 0 {
-            buf.push('-');
+            out.push(b'-');
         }
         let a = n.unsigned_abs();
         let p = 10u64.pow(decimals as u32);
-        let _ = write!(buf, "{}", a / p);
+        push_u64(out, a / p, 1);
         let frac = a % p;
         if frac != 0 {
-            let start = buf.len();
-            let _ = write!(buf, ".{frac:0decimals$}");
-            while buf.len() > start && buf.ends_with('0') {
-                buf.pop();
+            out.push(b'.');
+            push_u64(out, frac, decimals);
+            while out.last() == Some(&b'0') {
+                out.pop();
             }
         }
         return;
     }
-    let start = buf.len();
-    let _ = write!(buf, "{x:.decimals$}");
-    if buf[start..].contains('.') {
-        while buf.ends_with('0') {
-            buf.pop();
+    let mut s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        while s.ends_with('0') {
+            s.pop();
         }
-        if buf.ends_with('.') {
-            buf.pop();
+        if s.ends_with('.') {
+            s.pop();
         }
     }
+    out.extend_from_slice(s.as_bytes());
 }
 
 /// The CSV header for a ranking with these indicators.
@@ -881,61 +893,89 @@ fn csv_header(metrics: &[Metric]) -> Vec<String> {
     header
 }
 
-/// Write one enterprise's CSV record; `buf` is scratch space for numbers.
-fn csv_record<W: std::io::Write>(
-    out: &mut csv::Writer<W>,
-    ranking: &Ranking,
-    ev: &Evaluation,
-    buf: &mut String,
-) -> csv::Result<()> {
-    use std::fmt::Write as _;
-    let mut num = |out: &mut csv::Writer<W>, x: Option<f64>| {
-        buf.clear();
-        if let Some(x) = x {
-            push_num(buf, x);
+/// One CSV line being written: fields separated by commas, text quoted only when it must be
+/// (a comma, quote or line break in it; quotes doubled), as the csv crate writes it.
+struct Line<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl Line<'_> {
+    fn sep(&mut self) {
+        if !self.first {
+            self.out.push(b',');
         }
-        out.write_field(buf.as_bytes())
-    };
+        self.first = false;
+    }
+    fn text(&mut self, s: &str) {
+        self.sep();
+        if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+            self.out.push(b'"');
+            for b in s.bytes() {
+                if b == b'"' {
+                    self.out.push(b'"');
+                }
+                self.out.push(b);
+            }
+            self.out.push(b'"');
+        } else {
+            self.out.extend_from_slice(s.as_bytes());
+        }
+    }
+    fn num(&mut self, x: Option<f64>) {
+        self.sep();
+        if let Some(x) = x {
+            push_num(self.out, x);
+        }
+    }
+    fn end(self) {
+        self.out.push(b'\n');
+    }
+}
+
+/// Append one enterprise's CSV line.
+fn csv_record(out: &mut Vec<u8>, ranking: &Ranking, ev: &Evaluation) {
+    let mut l = Line { out, first: true };
     let r = ev.rated();
-    out.write_field(&ev.id)?;
-    out.write_field(&ev.name)?;
-    num(out, r.map(|r| r.score))?;
-    out.write_field(r.map_or("not rated", |r| r.class.as_str()))?;
-    out.write_field(r.map_or("", |r| r.action.as_str()))?;
-    num(out, r.map(|r| r.rank as f64))?;
-    num(out, ev.intensity.burden)?;
-    num(out, r.and_then(|r| r.relocation_rank).map(|x| x as f64))?;
+    l.text(&ev.id);
+    l.text(&ev.name);
+    l.num(r.map(|r| r.score));
+    l.text(r.map_or("not rated", |r| r.class.as_str()));
+    l.text(r.map_or("", |r| r.action.as_str()));
+    l.num(r.map(|r| r.rank as f64));
+    l.num(ev.intensity.burden);
+    l.num(r.and_then(|r| r.relocation_rank).map(|x| x as f64));
     let k = ranking.metrics.len();
     // A rated enterprise has every indicator, in the rule set's order.
     let ind = r.map(|r| r.indicators.as_slice()).filter(|i| i.len() == k);
     for j in 0..k {
-        num(out, ind.and_then(|i| i[j].value))?;
+        l.num(ind.and_then(|i| i[j].value));
     }
     for j in 0..k {
-        num(out, ind.map(|i| i[j].points))?;
+        l.num(ind.map(|i| i[j].points));
     }
-    num(out, ev.intensity.energy_per_value_added)?;
-    num(out, ev.intensity.emissions_per_value_added)?;
-    num(out, ev.intensity.emissions_per_mu)?;
-    num(out, ev.land_mu)?;
-    out.write_field(r.map_or("", |r| r.share_class.as_str()))?;
-    out.write_field(r.map_or("", |r| if r.weed_out { "true" } else { "false" }))?;
+    l.num(ev.intensity.energy_per_value_added);
+    l.num(ev.intensity.emissions_per_value_added);
+    l.num(ev.intensity.emissions_per_mu);
+    l.num(ev.land_mu);
+    l.text(r.map_or("", |r| r.share_class.as_str()));
+    l.text(r.map_or("", |r| if r.weed_out { "true" } else { "false" }));
     let d = r.and_then(|r| r.driver.as_ref());
-    out.write_field(d.map_or("", |d| d.metric.key()))?;
-    num(out, d.map(|d| d.points_lost))?;
-    out.write_field(d.map_or("", |d| d.class_if_met.as_str()))?;
-    buf.clear();
-    if let Some(r) = r {
-        let _ = write!(buf, "{}", r.action_reason);
+    l.text(d.map_or("", |d| d.metric.key()));
+    l.num(d.map(|d| d.points_lost));
+    l.text(d.map_or("", |d| d.class_if_met.as_str()));
+    match r.map(|r| r.action_reason) {
+        Some(ActionReason::ByClass) => l.text("by class"),
+        Some(reason) => l.text(&reason.to_string()),
+        None => l.text(""),
     }
-    out.write_field(buf.as_bytes())?;
-    out.write_field(match &ev.outcome {
+    l.text(match &ev.outcome {
         Outcome::NotRated { reason } => reason.as_str(),
         Outcome::Rated(_) => "",
-    })?;
-    out.write_field(&ranking.rules_version)?;
-    out.write_field(&ranking.rules_hash)?;
-    out.write_record(None::<&[u8]>)
+    });
+    l.text(&ranking.rules_version);
+    l.text(&ranking.rules_hash);
+    l.end();
 }
 
 /// Write the ranking as CSV: one row per enterprise, rated best first, then the not rated.
@@ -945,26 +985,40 @@ fn csv_record<W: std::io::Write>(
 /// rule set's version and hash on every row. Rows are formatted in parallel in blocks and
 /// written in order, so the bytes do not depend on the number of threads.
 pub fn write_csv(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Result<()> {
-    use rayon::prelude::*;
     {
         let mut out = csv::Writer::from_writer(&mut *w);
         out.write_record(csv_header(&ranking.metrics))?;
         out.flush()?;
     }
-    let blocks: Vec<std::io::Result<Vec<u8>>> = ranking
-        .order
-        .par_chunks(8192)
-        .map(|chunk| {
-            let mut out = csv::Writer::from_writer(Vec::with_capacity(chunk.len() * 300));
-            let mut buf = String::new();
-            for &i in chunk {
-                csv_record(&mut out, ranking, &ranking.evaluations[i], &mut buf)?;
-            }
-            out.into_inner().map_err(|e| e.into_error())
-        })
-        .collect();
-    for block in blocks {
-        w.write_all(&block?)?;
+    in_parallel_blocks(w, &ranking.order, |_, chunk| {
+        let mut out = Vec::with_capacity(chunk.len() * 400);
+        for &i in chunk {
+            csv_record(&mut out, ranking, &ranking.evaluations[i]);
+        }
+        Ok(out)
+    })?;
+    Ok(())
+}
+
+/// Format `order` in blocks of 4096 on all cores and write them in order; at most 64 blocks are
+/// held at once, so memory stays bounded on a million rows. `format` gets whether the block is
+/// the first one, and the block. The bytes do not depend on the number of threads.
+fn in_parallel_blocks(
+    w: &mut dyn std::io::Write,
+    order: &[usize],
+    format: impl Fn(bool, &[usize]) -> std::io::Result<Vec<u8>> + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    const BLOCK: usize = 4096;
+    for (batch, rows) in order.chunks(BLOCK * 64).enumerate() {
+        let blocks: Vec<std::io::Result<Vec<u8>>> = rows
+            .par_chunks(BLOCK)
+            .enumerate()
+            .map(|(b, chunk)| format(batch == 0 && b == 0, chunk))
+            .collect();
+        for block in blocks {
+            w.write_all(&block?)?;
+        }
     }
     Ok(())
 }
@@ -1038,26 +1092,33 @@ pub fn write_json(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Res
         let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
         writeln!(w, "  \"{key}\": {},", text.replace('\n', "\n  "))?;
     }
-    let array = |w: &mut dyn std::io::Write,
-                 key: &str,
-                 items: &mut dyn Iterator<Item = std::io::Result<serde_json::Value>>,
-                 last: bool|
-     -> std::io::Result<()> {
+    // Each array: one compact object per line, formatted in parallel blocks written in order.
+    fn array(
+        w: &mut dyn std::io::Write,
+        key: &str,
+        order: &[usize],
+        ranking: &Ranking,
+        item: &(dyn Fn(&Evaluation) -> std::io::Result<serde_json::Value> + Sync),
+        last: bool,
+    ) -> std::io::Result<()> {
         write!(w, "  \"{key}\": [")?;
-        let mut first = true;
-        for item in items {
-            let text = serde_json::to_string(&item?).map_err(std::io::Error::other)?;
-            write!(w, "{}\n    {text}", if first { "" } else { "," })?;
-            first = false;
-        }
-        writeln!(
-            w,
-            "{}]{}",
-            if first { "" } else { "\n  " },
-            if last { "" } else { "," }
-        )
-    };
-    let mut relocation = ranking.relocation_order().map(|ev| {
+        in_parallel_blocks(w, order, |first, chunk| {
+            let mut out = Vec::with_capacity(chunk.len() * 1024);
+            for (k, &i) in chunk.iter().enumerate() {
+                out.extend_from_slice(if first && k == 0 {
+                    b"\n    "
+                } else {
+                    b",\n    "
+                });
+                serde_json::to_writer(&mut out, &item(&ranking.evaluations[i])?)
+                    .map_err(std::io::Error::other)?;
+            }
+            Ok(out)
+        })?;
+        let close = if order.is_empty() { "" } else { "\n  " };
+        writeln!(w, "{close}]{}", if last { "" } else { "," })
+    }
+    let relocation_item = |ev: &Evaluation| {
         let burden = ev.intensity.burden.map(|b| {
             if b.is_infinite() {
                 serde_json::json!("inf")
@@ -1076,10 +1137,23 @@ pub fn write_json(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Res
         });
         round_json(&mut v);
         Ok(v)
-    });
-    array(w, "relocation", &mut relocation, false)?;
-    let mut enterprises = ranking.in_rank_order().map(json);
-    array(w, "enterprises", &mut enterprises, true)?;
+    };
+    array(
+        w,
+        "relocation",
+        &ranking.relocation,
+        ranking,
+        &relocation_item,
+        false,
+    )?;
+    array(
+        w,
+        "enterprises",
+        &ranking.order,
+        ranking,
+        &|ev| json(ev),
+        true,
+    )?;
     writeln!(w, "}}")
 }
 

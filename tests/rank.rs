@@ -482,3 +482,23 @@ fn cli_ranks_the_bundled_urban_registry() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("land freed"), "{stderr}");
 }
+
+#[test]
+fn csv_output_quotes_names_with_commas_and_quotes() {
+    let rules = lingkun();
+    let rows = vec![
+        row("Q1", 100.0).replacen("企业Q1", "\"温州甲,\"\"乙\"\"厂\"", 1),
+        row("Q2", 50.0),
+    ];
+    let reg = registry(&rows);
+    assert_eq!(reg[0].name, "温州甲,\"乙\"厂");
+    let r = rank(&reg, &rules);
+    let mut out = Vec::new();
+    parkplan::evaluate::write_csv(&mut out, &r).unwrap();
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    let names: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[1].to_string())
+        .collect();
+    assert_eq!(names, ["温州甲,\"乙\"厂", "企业Q2"]);
+}

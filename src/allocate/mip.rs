@@ -24,7 +24,14 @@ pub struct MipOutcome {
 /// parcels stay open for large requests). Then one improving pass: an enterprise left out
 /// takes a parcel by moving one holder to another parcel with room, when that adds weight.
 /// `None` if a `>=` row ends up violated.
-pub fn greedy(m: &LinearModel) -> Option<Vec<usize>> {
+/// With `guide` (e.g. an LP relaxation's values), variables rank by guide value first.
+pub fn greedy(m: &LinearModel, guide: Option<&[f64]>) -> Option<Vec<usize>> {
+    let score = |k: usize| {
+        (
+            guide.map_or(0, |g| (g[k] * 1000.0).round() as i64),
+            m.obj_units[k],
+        )
+    };
     let mut lhs = vec![0.0; m.rows.len()];
     let mut rows_of: Vec<Vec<(usize, f64)>> = vec![Vec::new(); m.vars.len()];
     for (r, row) in m.rows.iter().enumerate() {
@@ -37,7 +44,7 @@ pub fn greedy(m: &LinearModel) -> Option<Vec<usize>> {
         by_cand.entry(v.0).or_default().push(k);
     }
     for ks in by_cand.values_mut() {
-        ks.sort_by(|&a, &b| m.obj_units[b].cmp(&m.obj_units[a]).then(a.cmp(&b)));
+        ks.sort_by(|&a, &b| score(b).cmp(&score(a)).then(a.cmp(&b)));
     }
     let room = |lhs: &[f64], k: usize| -> Option<f64> {
         let mut slack = f64::INFINITY;
@@ -60,9 +67,9 @@ pub fn greedy(m: &LinearModel) -> Option<Vec<usize>> {
             lhs[r] += sign * c;
         }
     };
-    let mut cands: Vec<(bool, i64, usize)> = by_cand
+    let mut cands: Vec<(bool, (i64, i64), usize)> = by_cand
         .iter()
-        .map(|(&i, ks)| (ks.iter().any(|&k| m.locked[k]), m.obj_units[ks[0]], i))
+        .map(|(&i, ks)| (ks.iter().any(|&k| m.locked[k]), score(ks[0]), i))
         .collect();
     cands.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
     let mut pick: std::collections::BTreeMap<usize, usize> = Default::default();
@@ -71,14 +78,12 @@ pub fn greedy(m: &LinearModel) -> Option<Vec<usize>> {
         let choice = if let Some(&k) = ks.iter().find(|&&k| m.locked[k]) {
             Some(k)
         } else {
-            let mut best: Option<(i64, f64, usize)> = None;
+            let mut best: Option<((i64, i64), f64, usize)> = None;
             for &k in ks {
                 if let Some(slack) = room(&lhs, k)
-                    && best.is_none_or(|b| {
-                        m.obj_units[k] > b.0 || (m.obj_units[k] == b.0 && slack < b.1)
-                    })
+                    && best.is_none_or(|b| score(k) > b.0 || (score(k) == b.0 && slack < b.1))
                 {
-                    best = Some((m.obj_units[k], slack, k));
+                    best = Some((score(k), slack, k));
                 }
             }
             best.map(|b| b.2)
@@ -139,10 +144,45 @@ pub fn greedy(m: &LinearModel) -> Option<Vec<usize>> {
     ok.then_some(chosen)
 }
 
+/// The LP relaxation's values (0 <= x <= 1), or `None` if it does not solve in time.
+fn relaxation(m: &LinearModel, time_limit_s: f64) -> Option<Vec<f64>> {
+    if m.vars.is_empty() {
+        return None;
+    }
+    let mut pv = ProblemVariables::new();
+    let xs: Vec<good_lp::Variable> = (0..m.vars.len())
+        .map(|k| pv.add(variable().min(if m.locked[k] { 1.0 } else { 0.0 }).max(1.0)))
+        .collect();
+    let objective: Expression = xs.iter().zip(&m.obj).map(|(x, c)| *c * *x).sum();
+    let mut problem = pv
+        .maximise(objective)
+        .using(microlp)
+        .with_time_limit(time_limit_s);
+    for row in &m.rows {
+        let lhs: Expression = row.terms.iter().map(|&(k, c)| c * xs[k]).sum();
+        problem = match row.sense {
+            Sense::Le => problem.with(lhs.leq(row.rhs)),
+            Sense::Ge => problem.with(lhs.geq(row.rhs)),
+        };
+    }
+    let sol = problem.solve().ok()?;
+    Some(xs.iter().map(|x| sol.value(*x)).collect())
+}
+
 /// Solve the model with microlp within `time_limit_s` seconds.
 /// The solver may stop once within `mip_gap` (relative) of its bound.
 pub fn solve(m: &LinearModel, time_limit_s: f64, mip_gap: f64) -> Result<MipOutcome, String> {
-    let start = greedy(m);
+    let objective_of = |s: &Vec<usize>| s.iter().map(|&k| m.obj_units[k]).sum::<i64>();
+    let mut start = greedy(m, None);
+    // A second start rounded from the LP relaxation; keep the better one.
+    if let Some(relaxed) = relaxation(m, time_limit_s / 4.0)
+        && let Some(s) = greedy(m, Some(&relaxed))
+        && start
+            .as_ref()
+            .is_none_or(|g| objective_of(&s) > objective_of(g))
+    {
+        start = Some(s);
+    }
     if m.vars.is_empty() {
         return Ok(MipOutcome {
             chosen: Vec::new(),

@@ -346,9 +346,36 @@ fn locks(
     problems.into_result(locked)
 }
 
+/// Largest weight (priority x fit) the exact integer arithmetic takes: with weights in 1e-6
+/// units, a million enterprises at this weight still sum far below `i64::MAX`.
+pub const MAX_WEIGHT: f64 = 1e6;
+
+/// Refuse priorities whose weights would not be exact in integer units (or would overflow).
+fn check_weights(p: &Problem, params: &Params) -> Result<(), Problems> {
+    let fit_max = params.fit.base + params.fit.area + params.fit.cluster;
+    let mut problems = Problems::default();
+    for c in p.candidates {
+        if c.priority.is_finite() && c.priority * fit_max > MAX_WEIGHT {
+            problems.push(InputError::new(
+                "candidates",
+                Place::File,
+                Some("priority"),
+                format!(
+                    "enterprise {}: priority {} gives weights up to {} (priority x fit), above the {MAX_WEIGHT} the exact solver takes; scale the priorities down",
+                    c.id,
+                    c.priority,
+                    c.priority * fit_max
+                ),
+            ));
+        }
+    }
+    problems.into_result(())
+}
+
 /// Allocate. Bad rules (a missing key, a lock naming an unknown parcel) are input errors.
 pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
     let params = Params::from_rules(p.rules)?;
+    check_weights(p, &params)?;
     let blocks = p.mode == Mode::Blocks;
     let mut timings = Timings::default();
     let mut warnings = Vec::new();

@@ -409,25 +409,26 @@ fn build(row: &mut Row, id: String, warnings: &mut Vec<Warning>) -> Enterprise {
             "a site needs both lon and lat, or neither".into(),
         );
     }
-    if let (Some(h), Some(r)) = (e.hightech_revenue_10k_yuan, e.revenue_10k_yuan)
-        && h > r
-    {
-        warnings.push(Warning(InputError::new(
-            path,
-            Place::Line(line),
-            Some("hightech_revenue"),
-            format!("{h} is above revenue {r}; evaluated as given"),
-        )));
-    }
-    if let (Some(rs), Some(s)) = (e.rd_staff, e.staff)
-        && rs > s
-    {
-        warnings.push(Warning(InputError::new(
-            path,
-            Place::Line(line),
-            Some("rd_staff"),
-            format!("{rs} is above staff {s}; evaluated as given"),
-        )));
+    let inconsistent = [
+        (
+            "hightech_revenue",
+            e.hightech_revenue_10k_yuan,
+            "revenue",
+            e.revenue_10k_yuan,
+        ),
+        ("rd_staff", e.rd_staff, "staff", e.staff),
+    ];
+    for (part_col, part, whole_col, whole) in inconsistent {
+        if let (Some(p), Some(w)) = (part, whole)
+            && p > w
+        {
+            warnings.push(Warning(InputError::new(
+                path,
+                Place::Line(line),
+                Some(part_col),
+                format!("{p} is above {whole_col} {w}; evaluated as given"),
+            )));
+        }
     }
     e
 }

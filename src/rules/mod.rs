@@ -130,35 +130,25 @@ pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems>
         }
     }
     let ctx = CheckContext { path, text };
-    let admission = section(raw.admission);
-    for e in admission.0.check(&ctx) {
-        problems.push(located(
-            path,
-            text,
-            e.span.start.max(admission.1),
-            Some(&e.key),
-            &e.message,
-        ));
-    }
-    let ranking = section(raw.ranking);
-    for e in ranking.0.check(&ctx) {
-        problems.push(located(
-            path,
-            text,
-            e.span.start.max(ranking.1),
-            Some(&e.key),
-            &e.message,
-        ));
-    }
-    let allocation = section(raw.allocation);
-    for e in allocation.0.check(&ctx) {
-        problems.push(located(
-            path,
-            text,
-            e.span.start.max(allocation.1),
-            Some(&e.key),
-            &e.message,
-        ));
+    let (admission, admission_at) = section(raw.admission);
+    let (ranking, ranking_at) = section(raw.ranking);
+    let (allocation, allocation_at) = section(raw.allocation);
+    let checks = [
+        (admission.check(&ctx), admission_at),
+        (ranking.check(&ctx), ranking_at),
+        (allocation.check(&ctx), allocation_at),
+    ];
+    for (errors, section_at) in checks {
+        for e in errors {
+            // An error without a span of its own points at its section's header.
+            problems.push(located(
+                path,
+                text,
+                e.span.start.max(section_at),
+                Some(&e.key),
+                &e.message,
+            ));
+        }
     }
     problems.into_result(RuleSet {
         version: raw.version,
@@ -166,9 +156,9 @@ pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems>
         source: path.to_path_buf(),
         hash,
         clusters: raw.clusters,
-        admission: admission.0,
-        ranking: ranking.0,
-        allocation: allocation.0,
+        admission,
+        ranking,
+        allocation,
     })
 }
 
