@@ -27,7 +27,7 @@ enum Command {
     Rank(cli::rank::Args),
     /// Allocate admitted enterprises to parcels.
     Allocate(cli::allocate::Args),
-    /// Draw the park and relocation maps and the charts.
+    /// Draw the park layout and relocation maps (SVG and PNG).
     Map(cli::map::Args),
     /// Run the whole pipeline into one folder with an HTML report.
     Plan(cli::plan::Args),
