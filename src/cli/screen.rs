@@ -63,6 +63,14 @@ pub fn run(args: Args) -> Result<(), Error> {
     let ent_path = args.enterprises.unwrap_or_else(bundled::applicants);
     let rules = rules::load(&rules_path)?;
     let other = args.compare.as_ref().map(|p| rules::load(p)).transpose()?;
+    // A rule set without criteria would admit every applicant: refuse it, as `rank` does.
+    for (path, set) in
+        std::iter::once((&rules_path, &rules)).chain(args.compare.as_ref().zip(other.as_ref()))
+    {
+        if set.admission.criteria.is_empty() {
+            return Err(InputError::file(path, "the rule set has no [admission] criteria ([[admission.criterion]] tables), so it would admit every applicant; see rules/lingkun.toml").into());
+        }
+    }
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());

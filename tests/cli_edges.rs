@@ -1,0 +1,94 @@
+//! Edge cases of the command line found by an adversarial sweep: each test reproduces a case
+//! that once went wrong (a silent default, a wrong exit code, a half-written file).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn bundled(rel: &str) -> PathBuf {
+    Path::new(ROOT).join(rel)
+}
+
+fn parkplan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_parkplan"))
+        .args(args)
+        .output()
+        .expect("run parkplan")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The bundled rule file without the lines of one `[section]` (up to the next top-level one).
+fn rules_without(section: &str) -> String {
+    let text = std::fs::read_to_string(bundled("rules/lingkun.toml")).unwrap();
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.starts_with('[') {
+            let name = line.trim_matches(|c| c == '[' || c == ']');
+            let top = name.split('.').next().unwrap();
+            skipping = top == section;
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn screen_refuses_a_rule_set_without_admission_criteria() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("r.toml");
+    std::fs::write(&rules, rules_without("admission")).unwrap();
+    let out = dir.path().join("screen.csv");
+    let o = parkplan(&[
+        "screen",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--date",
+        "2026-06-01",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("r.toml") && err.contains("[admission]"),
+        "{err}"
+    );
+    assert!(!out.exists(), "no output on a refused rule set");
+    // The same holds for the rule set given to --compare.
+    let o = parkplan(&[
+        "screen",
+        "--date",
+        "2026-06-01",
+        "--compare",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn plan_refuses_a_rule_set_without_admission_criteria() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("r.toml");
+    std::fs::write(&rules, rules_without("admission")).unwrap();
+    let out = dir.path().join("plan");
+    let o = parkplan(&[
+        "plan",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--date",
+        "2026-06-01",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("[admission]"), "{}", stderr(&o));
+    assert!(!out.join("report.html").exists());
+}
