@@ -92,3 +92,52 @@ fn plan_refuses_a_rule_set_without_admission_criteria() {
     assert!(stderr(&o).contains("[admission]"), "{}", stderr(&o));
     assert!(!out.join("report.html").exists());
 }
+
+/// An output path that cannot take the output is the user's argument problem: exit 2, named.
+#[test]
+fn output_paths_that_cannot_be_written_are_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("afile");
+    std::fs::write(&file, "x").unwrap();
+    let f = file.to_str().unwrap();
+    let under = file.join("x.csv");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "screen",
+                "--date",
+                "2026-06-01",
+                "--out",
+                dir.path().to_str().unwrap(),
+            ],
+            "is a folder",
+        ),
+        (
+            vec![
+                "screen",
+                "--date",
+                "2026-06-01",
+                "--out",
+                under.to_str().unwrap(),
+            ],
+            "is a file",
+        ),
+        (vec!["rank", "--charts", f], "is a file"),
+        (
+            vec!["gen", "--parcels", "3", "--enterprises", "3", "--out", f],
+            "is a file",
+        ),
+        (vec!["map", "--out", f], "is a file"),
+    ];
+    for (args, expect) in cases {
+        let o = parkplan(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(expect), "{args:?}: {err}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "x",
+        "the file in the way is untouched"
+    );
+}

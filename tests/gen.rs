@@ -176,7 +176,8 @@ fn unwritable_output_names_the_path() {
         .arg(file.join("sub"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    // An output path under a file is the user's argument problem: bad input, exit 2.
+    assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("a-file/sub"), "{err}");
     assert!(out.stdout.is_empty());

@@ -46,7 +46,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         size.check()
             .map_err(|e| InputError::new("parkplan gen", Place::File, None, e.to_string()))?;
     }
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    parkplan::io::create_output_dir(out)?;
     if args.lingkun {
         return lingkun(out, args.seed.unwrap_or(LINGKUN_SEED));
     }

@@ -48,7 +48,14 @@ pub fn write_atomic(
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    if path.is_dir() {
+        return Err(InputError::file(
+            path,
+            "is a folder; expected the name of the output file to write",
+        )
+        .into());
+    }
+    create_output_dir(&dir)?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -64,9 +71,34 @@ pub fn write_atomic(
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
+        return Err(output_error(path, "cannot write the output file", e));
     }
     Ok(())
+}
+
+/// Create an output folder and its parents; a file in the way is bad input (exit 2).
+pub fn create_output_dir(dir: &Path) -> Result<(), Error> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(InputError::file(dir, "is a file; expected a folder for the outputs").into());
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| output_error(dir, "cannot create the output folder", e))
+}
+
+/// An output location the user named that cannot take the output (under a file, a folder in the
+/// way, no permission, a read-only disk) is bad input (exit 2); anything else stays an I/O
+/// failure (exit 1), such as a full disk.
+fn output_error(path: &Path, what: &str, e: std::io::Error) -> Error {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotADirectory | IsADirectory | AlreadyExists | PermissionDenied | ReadOnlyFilesystem
+        | NotFound | InvalidFilename => InputError::file(
+            path,
+            format!("{what}: {e}; expected a path whose folders can be created and written"),
+        )
+        .into(),
+        _ => Error::io(path, e),
+    }
 }
 
 /// Where the bundled Lingkun scenario lives: the crate's own folder (set at build time), or

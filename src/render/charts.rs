@@ -549,7 +549,7 @@ pub fn save_png(
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    crate::io::create_output_dir(dir)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
