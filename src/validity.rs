@@ -12,6 +12,8 @@ use rstar::{AABB, RTree, RTreeObject};
 #[derive(Debug, Clone, PartialEq)]
 pub enum RingProblem {
     TooFewPositions(usize),
+    /// Fewer than three distinct positions: the ring encloses no area.
+    Degenerate(usize),
     NotClosed {
         first: Coord<f64>,
         last: Coord<f64>,
@@ -33,6 +35,10 @@ impl std::fmt::Display for RingProblem {
                     "has {n} positions; a closed ring needs at least 4 (the last repeating the first)"
                 )
             }
+            RingProblem::Degenerate(n) => write!(
+                f,
+                "has {n} distinct position(s); a ring needs at least 3 to enclose an area"
+            ),
             RingProblem::NotClosed { first, last } => write!(
                 f,
                 "is not closed: first position [{}, {}] differs from last [{}, {}]",
@@ -78,6 +84,10 @@ pub fn check_ring(ring: &LineString<f64>) -> Result<(), RingProblem> {
         .filter(|(_, l)| l.start != l.end) // repeated positions are harmless
         .map(|(index, line)| Segment { index, line })
         .collect();
+    if segments.len() < 3 {
+        // Closed, so the non-zero-length segments and the distinct corners are as many.
+        return Err(RingProblem::Degenerate(segments.len().max(1)));
+    }
     let m = n - 1; // number of segments, including zero-length ones
     let tree = RTree::bulk_load(segments);
     for s in tree.iter() {

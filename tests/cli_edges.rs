@@ -141,3 +141,80 @@ fn output_paths_that_cannot_be_written_are_bad_input() {
         "the file in the way is untouched"
     );
 }
+
+fn feature_collection(geometry: &str, props: &str) -> String {
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"id":"T1"{props}}},"geometry":{geometry}}}]}}"#
+    )
+}
+
+/// A parcel or sensitive area that encloses nothing is refused, not loaded as 0 mu.
+#[test]
+fn empty_or_degenerate_geometries_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let good_parcels = dir.path().join("good.geojson");
+    std::fs::write(
+        &good_parcels,
+        feature_collection(
+            r#"{"type":"Polygon","coordinates":[[[120.87,27.96],[120.871,27.96],[120.871,27.961],[120.87,27.961],[120.87,27.96]]]}"#,
+            r#","land_use":"M1","status":"available""#,
+        ),
+    )
+    .unwrap();
+    let parcel = r#","land_use":"M1","status":"available""#;
+    let site = r#","kind":"school""#;
+    let cases = [
+        (
+            "parcels",
+            r#"{"type":"Polygon","coordinates":[[[120.87,27.96],[120.87,27.96],[120.87,27.96],[120.87,27.96]]]}"#,
+            parcel,
+            "1 distinct position",
+        ),
+        (
+            "parcels",
+            r#"{"type":"MultiPolygon","coordinates":[]}"#,
+            parcel,
+            "at least one polygon",
+        ),
+        (
+            "sensitive",
+            r#"{"type":"MultiPolygon","coordinates":[]}"#,
+            site,
+            "at least one polygon",
+        ),
+        (
+            "sensitive",
+            r#"{"type":"MultiPoint","coordinates":[]}"#,
+            site,
+            "at least one position",
+        ),
+    ];
+    for (which, geometry, props, expect) in cases {
+        let bad = dir.path().join("bad.geojson");
+        std::fs::write(&bad, feature_collection(geometry, props)).unwrap();
+        let sensitive_ok = dir.path().join("s.geojson");
+        std::fs::write(
+            &sensitive_ok,
+            r#"{"type":"FeatureCollection","features":[]}"#,
+        )
+        .unwrap();
+        let (p, s) = if which == "parcels" {
+            (&bad, &sensitive_ok)
+        } else {
+            (&good_parcels, &bad)
+        };
+        let o = parkplan(&[
+            "validate",
+            "--parcels",
+            p.to_str().unwrap(),
+            "--sensitive",
+            s.to_str().unwrap(),
+        ]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{geometry}: {err}");
+        assert!(
+            err.contains("bad.geojson: feature 0 (id \"T1\"): geometry") && err.contains(expect),
+            "{geometry}: {err}"
+        );
+    }
+}

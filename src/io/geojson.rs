@@ -222,6 +222,9 @@ fn polygons(value: &GeometryValue) -> Result<MultiPolygon<f64>, String> {
         GeometryValue::Polygon { coordinates } => {
             Ok(MultiPolygon(vec![polygon(coordinates, "coordinates")?]))
         }
+        GeometryValue::MultiPolygon { coordinates } if coordinates.is_empty() => {
+            Err("coordinates: a MultiPolygon needs at least one polygon".into())
+        }
         GeometryValue::MultiPolygon { coordinates } => Ok(MultiPolygon(
             coordinates
                 .iter()
@@ -486,6 +489,13 @@ pub fn read_sensitive(
                     .map(|c| Geometry::Point(Point(c)))
                     .map_err(|e| bad("geometry", e))
                     .ok(),
+                GeometryValue::MultiPoint { coordinates } if coordinates.is_empty() => {
+                    bad(
+                        "geometry",
+                        "coordinates: a MultiPoint needs at least one position".into(),
+                    );
+                    None
+                }
                 GeometryValue::MultiPoint { coordinates } => coordinates
                     .iter()
                     .enumerate()
