@@ -14,6 +14,9 @@ pub enum Place {
     File,
     /// A CSV line, 1-based as an editor shows it (the header is line 1).
     Line(u64),
+    /// A CSV record: its row as a spreadsheet shows it (the header is row 1) and the line it
+    /// starts on in a text editor; they differ after a quoted field with a line break.
+    Record { row: u64, line: u64 },
     /// A GeoJSON feature: 0-based index in `features`, and its `id` property when it has one.
     Feature { index: usize, id: Option<String> },
     /// A text position, 1-based line and column (TOML, JSON syntax, rule expressions).
@@ -25,6 +28,7 @@ impl fmt::Display for Place {
         match self {
             Place::File => Ok(()),
             Place::Line(n) => write!(f, "row {n} (line {n})"),
+            Place::Record { row, line } => write!(f, "row {row} (line {line})"),
             Place::Feature {
                 index,
                 id: Some(id),

@@ -218,3 +218,54 @@ fn empty_or_degenerate_geometries_are_refused() {
         );
     }
 }
+
+/// A quoted line break moves the editor line but not the spreadsheet row; with CRLF line ends
+/// too. A record with the wrong number of fields says so in plain words.
+#[test]
+fn csv_rows_and_lines_are_told_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "id,name,revenue,hightech_revenue";
+    for eol in ["\n", "\r\n"] {
+        let rows = [
+            head,
+            "E1,\"Acme, Inc.",
+            "second line\",100,50",
+            "E2,乙,100,300",
+        ];
+        let f = dir.path().join("e.csv");
+        let run = |extra: &str| {
+            let text = rows.join(eol) + eol + extra;
+            std::fs::write(&f, text).unwrap();
+            parkplan(&[
+                "screen",
+                "--date",
+                "2026-06-01",
+                "--enterprises",
+                f.to_str().unwrap(),
+            ])
+        };
+        let o = run("");
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(0), "{err}");
+        assert!(
+            err.contains("e.csv: row 3 (line 4): hightech_revenue: 300 is above revenue 100"),
+            "{eol:?}: {err}"
+        );
+        let o = run(&format!("E3,丙,abc,1{eol}"));
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("e.csv: row 4 (line 5): revenue: expected a number, got \"abc\""),
+            "{eol:?}: {err}"
+        );
+    }
+    let f = dir.path().join("wide.csv");
+    std::fs::write(&f, format!("{head}\nE1,甲,100,50,7\n")).unwrap();
+    let o = parkplan(&["rank", "--enterprises", f.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("wide.csv: row 2 (line 2): has 5 fields where the header has 4"),
+        "{err}"
+    );
+}

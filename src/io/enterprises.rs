@@ -157,8 +157,45 @@ pub fn load_enterprises(path: &Path) -> Result<Registry, Problems> {
     read_enterprises(path, &text)
 }
 
+/// Editor line numbers of byte offsets, asked in increasing order: the csv crate's own line
+/// count misses line breaks inside quoted fields of a CRLF file.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            pos: 0,
+            line: 1,
+        }
+    }
+    /// The 1-based line of byte offset `byte` (not before the last one asked).
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut to = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .clamp(self.pos, self.bytes.len());
+        // After a CRLF the csv crate puts the next record at its `\n`; a record never starts
+        // with a line break (blank lines are skipped), so step over them.
+        while to < self.bytes.len() && matches!(self.bytes[to], b'\r' | b'\n') {
+            to += 1;
+        }
+        self.line += self.bytes[self.pos..to]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.pos = to;
+        self.line
+    }
+}
+
 struct Row<'a> {
     path: &'a Path,
+    /// Spreadsheet row (header = 1) and editor line the record starts on.
+    row: u64,
     line: u64,
     record: &'a csv::StringRecord,
     /// File position of each column, by its index in [`COLUMNS`].
@@ -175,7 +212,10 @@ impl<'a> Row<'a> {
     fn bad(&mut self, col: &str, msg: String) {
         self.problems.push(InputError::new(
             self.path,
-            Place::Line(self.line),
+            Place::Record {
+                row: self.row,
+                line: self.line,
+            },
             Some(col),
             msg,
         ));
@@ -309,17 +349,28 @@ fn read_sequential(path: &Path, text: &str) -> Result<Registry, Problems> {
     let mut enterprises = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::new(text.as_bytes());
+    let mut rows = 1;
     loop {
+        rows += 1;
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.at(p.byte()));
+                let message = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!(
+                        "has {len} fields where the header has {expected_len}: expected one value per column (a value with a comma or a line break needs double quotes)"
+                    ),
+                    _ => format!("malformed CSV: {e}"),
+                };
                 problems.push(InputError::new(
                     path,
-                    Place::Line(line),
+                    Place::Record { row: rows, line },
                     None,
-                    format!("malformed CSV: {e}"),
+                    message,
                 ));
                 if problems.len() > 1000 {
                     break;
@@ -327,9 +378,10 @@ fn read_sequential(path: &Path, text: &str) -> Result<Registry, Problems> {
                 continue;
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         let mut row = Row {
             path,
+            row: rows,
             line,
             record: &record,
             cols: &at,
@@ -353,7 +405,7 @@ fn read_sequential(path: &Path, text: &str) -> Result<Registry, Problems> {
 
 /// One row's enterprise, every cell validated into `row.problems` (the caller checks the id).
 fn build(row: &mut Row, id: String, warnings: &mut Vec<Warning>) -> Enterprise {
-    let (path, line) = (row.path, row.line);
+    let (path, line, row_no) = (row.path, row.line, row.row);
     let e = Enterprise {
         line,
         name: row.cell("name").unwrap_or("").to_string(),
@@ -424,7 +476,7 @@ fn build(row: &mut Row, id: String, warnings: &mut Vec<Warning>) -> Enterprise {
         {
             warnings.push(Warning(InputError::new(
                 path,
-                Place::Line(line),
+                Place::Record { row: row_no, line },
                 Some(part_col),
                 format!("{p} is above {whole_col} {w}; evaluated as given"),
             )));
@@ -544,13 +596,17 @@ pub fn for_each_chunk<R: Send>(
             let mut warnings = Vec::new();
             let mut out = Vec::with_capacity(chunk.len() / 160);
             let mut record = csv::StringRecord::new();
+            let mut lines = LineCounter::new(chunk);
             while reader.read_record(&mut record).ok()? {
                 if record.len() != headers.len() {
                     return None;
                 }
-                let line = first + record.position().map_or(0, |p| p.line()) - 1;
+                let line = first + record.position().map_or(0, |p| lines.at(p.byte())) - 1;
                 let mut row = Row {
                     path,
+                    // Chunk-local for now (first record = 2); shifted once every chunk's
+                    // record count is known.
+                    row: out.len() as u64 + 2,
                     line,
                     record: &record,
                     cols: &at,
@@ -569,10 +625,17 @@ pub fn for_each_chunk<R: Send>(
         .collect::<Option<Vec<_>>>()?;
     let mut ids = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
     let mut results = Vec::with_capacity(parts.len());
+    let mut rows_before = 0;
     for (r, h, w) in parts {
         results.push(r);
+        warnings.extend(w.into_iter().map(|mut w| {
+            if let Place::Record { row, .. } = &mut w.0.place {
+                *row += rows_before;
+            }
+            w
+        }));
+        rows_before += h.len() as u64;
         ids.extend(h);
-        warnings.extend(w);
     }
     ids.par_sort_unstable();
     if ids.windows(2).any(|w| w[0] == w[1]) {
