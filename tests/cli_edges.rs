@@ -269,3 +269,52 @@ fn csv_rows_and_lines_are_told_apart() {
         "{err}"
     );
 }
+
+/// `map --ranking` refuses a file whose ids, classes or actions `rank` never writes, instead of
+/// drawing those sites grey; a file in the way of `--out` is left alone.
+#[test]
+fn map_ranking_values_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let urban = std::fs::read_to_string(bundled("registries/urban.csv")).unwrap();
+    let id = urban
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    let cases = [
+        (
+            format!("{id},Z,relocate"),
+            "class: expected one of A, B, C, D, not rated",
+        ),
+        (
+            format!("{id},A,explode"),
+            "action: expected one of retain, rectify, relocate, convert",
+        ),
+        (
+            "NOPE,A,retain".to_string(),
+            "id: \"NOPE\" is in no enterprise file",
+        ),
+    ];
+    for (row, expect) in cases {
+        let f = dir.path().join("r.csv");
+        std::fs::write(&f, format!("id,class,action\n{row}\n")).unwrap();
+        let out = dir.path().join("maps");
+        let o = parkplan(&[
+            "map",
+            "--ranking",
+            f.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{row}: {err}");
+        assert!(
+            err.contains(&format!("r.csv: row 2 (line 2): {expect}")),
+            "{row}: {err}"
+        );
+        assert!(!out.exists(), "no maps from a refused ranking");
+    }
+}

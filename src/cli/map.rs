@@ -280,19 +280,72 @@ pub(crate) fn load_assignments(
     problems.into_result((assigned, links))
 }
 
-/// Classes and actions from a ranking CSV onto the sites.
-fn apply_ranking(path: &Path, sites: &mut [Site]) -> Result<(), Problems> {
-    let by_id: HashMap<String, (String, String)> = read_columns(path, &["id", "class", "action"])?
-        .into_iter()
-        .map(|(_, v)| (v[0].clone(), (v[1].clone(), v[2].clone())))
+/// Classes and actions from a ranking CSV onto the sites. Every id must be an enterprise of the
+/// scenario and every class and action one `rank` writes, so a wrong file is refused rather
+/// than drawn grey.
+fn apply_ranking(path: &Path, s: &Scenario, sites: &mut [Site]) -> Result<(), Problems> {
+    use parkplan::evaluate::{Action, Class};
+    let known: std::collections::HashSet<&str> = s
+        .registries
+        .iter()
+        .flat_map(|(_, r)| &r.enterprises)
+        .map(|e| e.id.as_str())
         .collect();
+    let classes: Vec<&str> = Class::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .chain(["not rated"])
+        .collect();
+    let actions: Vec<&str> = [
+        Action::Retain,
+        Action::Rectify,
+        Action::Relocate,
+        Action::Convert,
+    ]
+    .iter()
+    .map(|a| a.as_str())
+    .collect();
+    let mut problems = Problems::default();
+    let mut by_id: HashMap<String, (String, String)> = HashMap::new();
+    for (line, v) in read_columns(path, &["id", "class", "action"])? {
+        let mut bad = |field: &str, msg: String| {
+            problems.push(InputError::new(path, Place::Line(line), Some(field), msg))
+        };
+        if !known.contains(v[0].as_str()) {
+            bad(
+                "id",
+                format!("{:?} is in no enterprise file of the scenario", v[0]),
+            );
+        }
+        if !v[1].is_empty() && !classes.iter().any(|c| c.eq_ignore_ascii_case(&v[1])) {
+            bad(
+                "class",
+                format!(
+                    "expected one of {}, or empty; got {:?}",
+                    classes.join(", "),
+                    v[1]
+                ),
+            );
+        }
+        if !v[2].is_empty() && !actions.iter().any(|a| a.eq_ignore_ascii_case(&v[2])) {
+            bad(
+                "action",
+                format!(
+                    "expected one of {}, or empty; got {:?}",
+                    actions.join(", "),
+                    v[2]
+                ),
+            );
+        }
+        by_id.insert(v[0].clone(), (v[1].clone(), v[2].clone()));
+    }
     for s in sites {
         if let Some((class, action)) = by_id.get(&s.id) {
             s.class = class.clone();
             s.action = action.clone();
         }
     }
-    Ok(())
+    problems.into_result(())
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
@@ -305,7 +358,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     };
     let mut sites = sites(&scenario);
     if let Some(p) = &args.ranking {
-        apply_ranking(p, &mut sites)?;
+        apply_ranking(p, &scenario, &mut sites)?;
     }
     write_maps(&args.out, &files, &scenario, assigned, sites, links)?;
     eprintln!("maps written to {}", args.out.display());
