@@ -1,7 +1,7 @@
 //! Loading a whole scenario and summarising it: counts, areas by land class and cluster,
 //! overlapping parcels, and every problem in every file at once.
 
-use crate::error::{Problems, Warning};
+use crate::error::{InputError, Place, Problems, Warning};
 use crate::io;
 use crate::model::{Park, Registry};
 use crate::rules::{self, RuleSet};
@@ -66,10 +66,38 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
             .ok(),
         None => None,
     };
-    let mut registries = Vec::new();
-    for path in &files.enterprises {
+    let mut registries: Vec<(PathBuf, Registry)> = Vec::new();
+    // An id names one enterprise across all the files: the same one twice would be screened,
+    // ranked and allocated twice.
+    let mut first_seen: std::collections::HashMap<String, (usize, u64)> = Default::default();
+    for (k, path) in files.enterprises.iter().enumerate() {
+        if files.enterprises[..k].contains(path) {
+            problems.push(InputError::file(
+                path,
+                "given twice with --enterprises; expected each enterprise file once",
+            ));
+            continue;
+        }
         match io::enterprises::load_enterprises(path) {
-            Ok(r) => registries.push((path.clone(), r)),
+            Ok(r) => {
+                for e in &r.enterprises {
+                    if let Some(&(f, line)) = first_seen.get(&e.id) {
+                        problems.push(InputError::new(
+                            path,
+                            Place::Line(e.line),
+                            Some("id"),
+                            format!(
+                                "duplicate id {:?}: also in {} on line {line}; expected ids unique across the enterprise files",
+                                e.id,
+                                registries[f].0.display()
+                            ),
+                        ));
+                    } else {
+                        first_seen.insert(e.id.clone(), (registries.len(), e.line));
+                    }
+                }
+                registries.push((path.clone(), r));
+            }
             Err(p) => problems.extend(p),
         }
     }

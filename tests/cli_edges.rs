@@ -318,3 +318,40 @@ fn map_ranking_values_are_checked() {
         assert!(!out.exists(), "no maps from a refused ranking");
     }
 }
+
+/// One id is one enterprise across all the files of a scenario; a file given twice is refused
+/// too (both were screened and allocated twice).
+#[test]
+fn enterprise_ids_are_unique_across_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "id,name,industry_code";
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    std::fs::write(&a, format!("{head}\nE1,甲,C3911\nE2,乙,C3911\n")).unwrap();
+    std::fs::write(&b, format!("{head}\nE3,丙,C3911\nE2,丁,C3911\n")).unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let o = parkplan(&["validate", "--enterprises", a, "--enterprises", b]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("b.csv: row 3 (line 3): id: duplicate id \"E2\": also in")
+            && err.contains("a.csv on line 3"),
+        "{err}"
+    );
+    let out = dir.path().join("plan");
+    let o = parkplan(&[
+        "plan",
+        "--date",
+        "2026-06-01",
+        "--enterprises",
+        a,
+        "--enterprises",
+        a,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("given twice with --enterprises"), "{err}");
+    assert!(!out.exists());
+}
