@@ -355,3 +355,35 @@ fn enterprise_ids_are_unique_across_files() {
     assert!(err.contains("given twice with --enterprises"), "{err}");
     assert!(!out.exists());
 }
+
+/// "1,234" is refused with the reason (a thousands separator), and "-0" reads as 0.
+#[test]
+fn number_cells_thousands_separator_and_negative_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("e.csv");
+    std::fs::write(&f, "id,name,revenue\nE1,甲,\"1,234\"\n").unwrap();
+    let o = parkplan(&[
+        "screen",
+        "--date",
+        "2026-06-01",
+        "--enterprises",
+        f.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("row 2 (line 2): revenue: expected a number without thousands separators (e.g. 1234.5), got \"1,234\""),
+        "{err}"
+    );
+    std::fs::write(&f, "id,name,revenue,hightech_revenue\nE1,甲,-0,5\n").unwrap();
+    let o = parkplan(&[
+        "screen",
+        "--date",
+        "2026-06-01",
+        "--enterprises",
+        f.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("5 is above revenue 0;"), "{err}");
+}

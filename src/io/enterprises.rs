@@ -235,7 +235,20 @@ impl<'a> Row<'a> {
                 );
                 None
             }
-            Ok(v) => Some(v),
+            // `-0` reads as 0, so no output or message shows a negative zero.
+            Ok(v) => Some(v + 0.0),
+            Err(_)
+                if text.contains([',', '，'])
+                    && text.replace([',', '，'], "").parse::<f64>().is_ok() =>
+            {
+                self.bad(
+                    col,
+                    format!(
+                        "expected a number without thousands separators (e.g. 1234.5), got {text:?}"
+                    ),
+                );
+                None
+            }
             Err(_) => {
                 self.bad(col, format!("expected a number, got {text:?}"));
                 None
