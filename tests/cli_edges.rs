@@ -387,3 +387,19 @@ fn number_cells_thousands_separator_and_negative_zero() {
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("5 is above revenue 0;"), "{err}");
 }
+
+#[test]
+fn an_empty_enterprise_file_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("e.csv");
+    std::fs::write(&f, "\r\n").unwrap();
+    for cmd in ["screen", "rank", "validate"] {
+        let o = parkplan(&[cmd, "--enterprises", f.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {err}");
+        assert!(
+            err.contains("e.csv: the file is empty: expected a header row"),
+            "{cmd}: {err}"
+        );
+    }
+}

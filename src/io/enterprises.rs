@@ -326,6 +326,13 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 /// ```
 pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(InputError::file(
+            path,
+            "the file is empty: expected a header row (at least id,name) and one row per enterprise",
+        )
+        .into());
+    }
     if text.len() >= PARALLEL_BYTES
         && let Some(registry) = read_parallel(path, text)
     {
