@@ -239,6 +239,11 @@ impl Row for EntRow<'_> {
                         (None, _) => Value::Missing(Missing::NotReported(n)),
                         (_, None) => Value::Missing(Missing::NotReported(d)),
                         (Some(_), Some(0.0)) => Value::Missing(Missing::NotComputable(id)),
+                        // A ratio that overflows (1e300 / 1e-300) is not computable either:
+                        // an infinite value must never pass a test.
+                        (Some(x), Some(y)) if !(x / y).is_finite() => {
+                            Value::Missing(Missing::OutOfRange(id))
+                        }
                         (Some(x), Some(y)) => Value::Num(x / y),
                     }
                 }
@@ -548,6 +553,10 @@ fn missing_text(why: &Missing) -> String {
             _ => format!("{} not computable 无法计算", metric(*id).name),
         },
         Missing::DivisionByZero(_) => "not computable: division by zero 无法计算".into(),
+        Missing::OutOfRange(id) => format!(
+            "{} not computable: too large for a number 无法计算",
+            metric(*id).name
+        ),
     }
 }
 
@@ -568,6 +577,7 @@ fn missing_remedy(why: &Missing) -> String {
             _ => "report the inputs".into(),
         },
         Missing::DivisionByZero(_) => "report non-zero inputs".into(),
+        Missing::OutOfRange(id) => format!("check the inputs of {}", metric(*id).name),
     }
 }
 

@@ -403,3 +403,41 @@ fn an_empty_enterprise_file_says_so() {
         );
     }
 }
+
+/// A ratio that overflows to infinity is not computable and fails, never passes.
+#[test]
+fn an_overflowing_ratio_never_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("e.csv");
+    std::fs::write(
+        &f,
+        "id,name,industry_code,hightech_level,cert_expiry,revenue,rd_expense,hightech_revenue,staff,rd_staff,ip_count,pollution_class,violations\n\
+         E1,甲,C3911,national,2029-01-01,1e-300,1e300,1e-300,100,10,5,light,0\n",
+    )
+    .unwrap();
+    let o = parkplan(&[
+        "screen",
+        "--date",
+        "2026-06-01",
+        "--enterprises",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let row = out.lines().nth(1).unwrap();
+    assert!(row.starts_with("E1,甲,reject,,rd_intensity"), "{out}");
+    let o = parkplan(&[
+        "screen",
+        "--date",
+        "2026-06-01",
+        "--enterprises",
+        f.to_str().unwrap(),
+        "--explain",
+        "E1",
+    ]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("rd_ratio not computable: too large for a number"),
+        "{out}"
+    );
+}

@@ -80,6 +80,8 @@ pub enum Missing {
     NotComputable(MetricId),
     /// A division by zero in the expression itself, at this byte offset.
     DivisionByZero(u32),
+    /// A ratio too large for a number (1e300 / 1e-300): the metric.
+    OutOfRange(MetricId),
 }
 
 /// A value during evaluation; strings borrow from the row or the program.
