@@ -101,6 +101,9 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
             Err(p) => problems.extend(p),
         }
     }
+    if let (Some(rules), Some(parcels)) = (&rules, &parcels) {
+        warnings.extend(unknown_clusters(&files.parcels, rules, parcels));
+    }
     match (rules, parcels, sensitive) {
         (Some(rules), Some(parcels), Some(sensitive)) if problems.is_empty() => Ok(Scenario {
             rules,
@@ -113,6 +116,44 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
         }),
         _ => Err(problems),
     }
+}
+
+/// Parcels designated for a cluster no industry maps to in the rule set: most likely a typo, and
+/// no enterprise would ever match it, so say so (a warning: the designation may be deliberate).
+fn unknown_clusters(
+    path: &std::path::Path,
+    rules: &RuleSet,
+    parcels: &[crate::model::Parcel],
+) -> Vec<Warning> {
+    let known: std::collections::BTreeSet<&str> = rules
+        .clusters
+        .prefix
+        .values()
+        .map(String::as_str)
+        .chain([
+            rules.clusters.default.as_str(),
+            crate::model::GENERAL_CLUSTER,
+        ])
+        .collect();
+    parcels
+        .iter()
+        .filter(|p| !known.contains(p.cluster.as_str()))
+        .map(|p| {
+            Warning(InputError::new(
+                path,
+                Place::Feature {
+                    index: p.index,
+                    id: Some(p.id.clone()),
+                },
+                Some("cluster"),
+                format!(
+                    "{:?} is no cluster of the rule set's [clusters] table ({}): no enterprise will match it",
+                    p.cluster,
+                    known.iter().copied().collect::<Vec<_>>().join(", ")
+                ),
+            ))
+        })
+        .collect()
 }
 
 /// Two parcels whose interiors overlap, with the overlap in square metres.

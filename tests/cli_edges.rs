@@ -441,3 +441,25 @@ fn an_overflowing_ratio_never_passes() {
         "{out}"
     );
 }
+
+/// A parcel cluster that no industry maps to (a typo such as "electronic") is named.
+#[test]
+fn an_unknown_parcel_cluster_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("p.geojson");
+    std::fs::write(
+        &p,
+        feature_collection(
+            r#"{"type":"Polygon","coordinates":[[[120.87,27.96],[120.871,27.96],[120.871,27.961],[120.87,27.961],[120.87,27.96]]]}"#,
+            r#","land_use":"M1","status":"available","cluster":"electronic""#,
+        ),
+    )
+    .unwrap();
+    let o = parkplan(&["validate", "--parcels", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &stderr(&o);
+    assert!(
+        out.contains("p.geojson: feature 0 (id \"T1\"): cluster: \"electronic\" is no cluster of the rule set's [clusters] table"),
+        "{out}"
+    );
+}
