@@ -463,3 +463,25 @@ fn an_unknown_parcel_cluster_is_warned_about() {
         "{out}"
     );
 }
+
+/// Excel's trailing empty header cells are named by position, not as a blank field.
+#[test]
+fn empty_header_cells_are_named_by_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("e.csv");
+    std::fs::write(&f, "id,name,revenue,,\nE1,甲,1,,\n").unwrap();
+    let o = parkplan(&[
+        "screen",
+        "--date",
+        "2026-06-01",
+        "--enterprises",
+        f.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("e.csv: row 1 (line 1): column 4 has no header, ignored"),
+        "{err}"
+    );
+    assert!(!err.contains(": : unknown column"), "{err}");
+}

@@ -130,6 +130,13 @@ fn header_map(
                     ));
                 }
             }
+            // Excel leaves trailing empty header cells after a deleted column.
+            None if n.is_empty() => warnings.push(Warning(InputError::new(
+                path,
+                Place::Line(1),
+                None,
+                format!("column {} has no header, ignored", i + 1),
+            ))),
             None => warnings.push(Warning(InputError::new(
                 path,
                 Place::Line(1),
