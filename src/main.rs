@@ -37,15 +37,14 @@ enum Command {
 
 fn main() {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Validate(a) => cli::validate::run(a),
-        Command::Screen(a) => cli::screen::run(a),
-        Command::Rank(a) => cli::rank::run(a),
-        Command::Allocate(a) => cli::allocate::run(a),
-        Command::Map(a) => cli::map::run(a),
-        Command::Plan(a) => cli::plan::run(a),
-        Command::Gen(a) => cli::generate::run(a),
-    };
+    // A panic is a bug, not bad input: its message is printed by the default hook, and the exit
+    // status stays within the documented 0/1/2 (a panic alone would exit 101).
+    let result = std::panic::catch_unwind(move || run(cli)).unwrap_or_else(|_| {
+        eprintln!(
+            "error: internal error (a bug in parkplan; please report it with the command line)"
+        );
+        std::process::exit(1)
+    });
     if let Err(e) = result {
         match &e {
             parkplan::Error::Input(problems) => {
@@ -59,5 +58,17 @@ fn main() {
             other => eprintln!("error: {other}"),
         }
         std::process::exit(e.exit_code());
+    }
+}
+
+fn run(cli: Cli) -> Result<(), parkplan::Error> {
+    match cli.command {
+        Command::Validate(a) => cli::validate::run(a),
+        Command::Screen(a) => cli::screen::run(a),
+        Command::Rank(a) => cli::rank::run(a),
+        Command::Allocate(a) => cli::allocate::run(a),
+        Command::Map(a) => cli::map::run(a),
+        Command::Plan(a) => cli::plan::run(a),
+        Command::Gen(a) => cli::generate::run(a),
     }
 }
