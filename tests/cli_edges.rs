@@ -485,3 +485,19 @@ fn empty_header_cells_are_named_by_position() {
     );
     assert!(!err.contains(": : unknown column"), "{err}");
 }
+
+/// `--explain` and `--compare` answer different questions; asking both is a usage error
+/// (explain silently won).
+#[test]
+fn screen_explain_and_compare_conflict() {
+    let rules = bundled("rules/lingkun.toml");
+    let o = parkplan(&[
+        "screen",
+        "--explain",
+        "AP-001",
+        "--compare",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+}

@@ -28,7 +28,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     format: Format,
     /// Print one enterprise's trace as a bilingual table instead.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", conflicts_with = "compare")]
     explain: Option<String>,
     /// Report which enterprises change decision under this other rule set, and why.
     #[arg(long, value_name = "OTHER_RULES")]
