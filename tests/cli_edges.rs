@@ -501,3 +501,48 @@ fn screen_explain_and_compare_conflict() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
 }
+
+/// An output path that is one of the run's inputs is refused and the input kept byte for byte.
+#[test]
+fn an_output_never_replaces_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let ents = dir.path().join("a.csv");
+    std::fs::copy(bundled("registries/applicants.csv"), &ents).unwrap();
+    let before = std::fs::read(&ents).unwrap();
+    let e = ents.to_str().unwrap();
+    let o = parkplan(&[
+        "screen",
+        "--date",
+        "2026-06-01",
+        "--enterprises",
+        e,
+        "--out",
+        e,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is also an input of this run"),
+        "{}",
+        stderr(&o)
+    );
+    let o = parkplan(&["rank", "--enterprises", e, "--out", e]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&ents).unwrap(), before);
+    // plan writes parcels.geojson into its folder: not over the parcels it reads.
+    let parcels = dir.path().join("parcels.geojson");
+    std::fs::copy(bundled("parcels/lingkun.geojson"), &parcels).unwrap();
+    let o = parkplan(&[
+        "plan",
+        "--date",
+        "2026-06-01",
+        "--parcels",
+        parcels.to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(&parcels).unwrap(),
+        std::fs::read(bundled("parcels/lingkun.geojson")).unwrap()
+    );
+}

@@ -744,6 +744,24 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
+    // The tables plan writes by these names must not replace one of its inputs.
+    let mut inputs = vec![
+        files.parcels.as_path(),
+        files.sensitive.as_path(),
+        files.rules.as_path(),
+    ];
+    inputs.extend(files.enterprises.iter().map(PathBuf::as_path));
+    for name in [
+        "screen.csv",
+        "rank.csv",
+        "parcels.geojson",
+        "assignments.csv",
+        "options.csv",
+        "summary.json",
+        "report.html",
+    ] {
+        parkplan::io::check_not_input(&out.join(name), &inputs)?;
+    }
     let (scenario, validated) = stage_validate(&files)?;
     // Screening, ranking and the candidates they hand on, exactly as `allocate` gathers them.
     let t = Instant::now();

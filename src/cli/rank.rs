@@ -29,6 +29,9 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let rules_path = args.rules.unwrap_or_else(bundled::rules);
     let enterprises_path = args.enterprises.unwrap_or_else(bundled::urban);
+    if let Some(out) = &args.out {
+        parkplan::io::check_not_input(out, &[&enterprises_path, &rules_path])?;
+    }
     let rules = parkplan::rules::load(&rules_path)?;
     if !rules.ranking.is_configured() {
         return Err(parkplan::InputError::file(&rules_path, "the rule set has no [ranking] indicators ([[ranking.indicators]] tables); see rules/lingkun.toml").into());

@@ -61,6 +61,11 @@ fn emit(
 pub fn run(args: Args) -> Result<(), Error> {
     let rules_path = args.rules.unwrap_or_else(bundled::rules);
     let ent_path = args.enterprises.unwrap_or_else(bundled::applicants);
+    if let Some(out) = &args.out {
+        let mut inputs = vec![ent_path.as_path(), rules_path.as_path()];
+        inputs.extend(args.compare.as_deref());
+        parkplan::io::check_not_input(out, &inputs)?;
+    }
     let rules = rules::load(&rules_path)?;
     let other = args.compare.as_ref().map(|p| rules::load(p)).transpose()?;
     // A rule set without criteria would admit every applicant: refuse it, as `rank` does.

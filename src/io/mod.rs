@@ -76,6 +76,27 @@ pub fn write_atomic(
     Ok(())
 }
 
+/// Refuse an output path that is one of the run's input files: the atomic rename would replace
+/// the input with the output (`screen --enterprises a.csv --out a.csv`).
+pub fn check_not_input(out: &Path, inputs: &[&Path]) -> Result<(), InputError> {
+    let Ok(out_real) = out.canonicalize() else {
+        return Ok(()); // does not exist yet, so it is no input
+    };
+    match inputs
+        .iter()
+        .find(|i| i.canonicalize().is_ok_and(|r| r == out_real))
+    {
+        Some(i) => Err(InputError::file(
+            out,
+            format!(
+                "is also an input of this run ({}); expected a different output path, so the input is not overwritten",
+                i.display()
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Create an output folder and its parents; a file in the way is bad input (exit 2).
 pub fn create_output_dir(dir: &Path) -> Result<(), Error> {
     if dir.exists() && !dir.is_dir() {
