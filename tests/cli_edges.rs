@@ -546,3 +546,17 @@ fn an_output_never_replaces_an_input() {
         std::fs::read(bundled("parcels/lingkun.geojson")).unwrap()
     );
 }
+
+/// validate's area table keeps one column for the numbers, however long a cluster's name.
+#[test]
+fn validate_area_table_is_aligned() {
+    let o = parkplan(&["validate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let ends: std::collections::BTreeSet<usize> = out
+        .lines()
+        .filter(|l| l.starts_with("  land ") || l.starts_with("  cluster "))
+        .map(|l| l.find(" mu").unwrap())
+        .collect();
+    assert_eq!(ends.len(), 1, "{out}");
+}

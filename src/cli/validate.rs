@@ -62,12 +62,22 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         status.join(", "),
         s.area_mu
     );
+    // One column for the names, wide enough for the longest cluster (pharma_equipment).
+    let width = s
+        .area_mu_by_cluster
+        .keys()
+        .map(|k| k.chars().count() + "cluster ".len())
+        .max()
+        .unwrap_or(0)
+        .max(23);
     for (k, v) in &s.area_mu_by_land_use {
-        println!("  land {k:<18} {v:>10.1} mu");
+        let label = format!("land {k}");
+        println!("  {label:<width$} {v:>10.1} mu");
     }
     for (k, v) in &s.area_mu_by_cluster {
         let avail = s.available_mu_by_cluster.get(k).copied().unwrap_or(0.0);
-        println!("  cluster {k:<15} {v:>10.1} mu ({avail:.1} available)");
+        let label = format!("cluster {k}");
+        println!("  {label:<width$} {v:>10.1} mu ({avail:.1} available)");
     }
     let kinds: Vec<String> = s
         .sensitive_by_kind
