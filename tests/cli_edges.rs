@@ -560,3 +560,20 @@ fn validate_area_table_is_aligned() {
         .collect();
     assert_eq!(ends.len(), 1, "{out}");
 }
+
+/// A rule file without buffers says so instead of "expected one of " and nothing.
+#[test]
+fn sensitive_kinds_without_any_buffer_rule_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("r.toml");
+    std::fs::write(&rules, rules_without("allocation")).unwrap();
+    let o = parkplan(&["validate", "--rules", rules.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "has no buffer rule in the rule set: the rule set has no [allocation.buffers_m] table"
+        ),
+        "{err}"
+    );
+}

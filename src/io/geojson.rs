@@ -425,6 +425,11 @@ pub fn read_sensitive(
         )));
     }
     let allowed: Vec<&str> = kinds.iter().map(String::as_str).collect();
+    let expected = if allowed.is_empty() {
+        "the rule set has no [allocation.buffers_m] table, so no kind is allowed".to_string()
+    } else {
+        format!("expected one of {}", allowed.join(", "))
+    };
     let mut areas = Vec::with_capacity(features.len());
     let mut seen: HashMap<String, usize> = HashMap::new();
     for f in features {
@@ -443,19 +448,13 @@ pub fn read_sensitive(
                 } else {
                     bad(
                         "kind",
-                        format!(
-                            "{k:?} has no buffer rule in the rule set: expected one of {}",
-                            allowed.join(", ")
-                        ),
+                        format!("{k:?} has no buffer rule in the rule set: {expected}"),
                     );
                     None
                 }
             }
             Ok(None) => {
-                bad(
-                    "kind",
-                    format!("missing: expected one of {}", allowed.join(", ")),
-                );
+                bad("kind", format!("missing: {expected}"));
                 None
             }
             Err(e) => {
