@@ -854,6 +854,7 @@ fn cli_lists_relocation_options_and_says_why_a_relocating_firm_has_none() {
     let a = run(dir.path(), "a", &["--no-timings"]);
     assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
     let b = run(dir.path(), "b", &["--no-timings"]);
+    assert!(b.status.success());
     for f in ["options.csv", "summary.json", "assignments.csv"] {
         let x = std::fs::read(dir.path().join("a").join(f)).unwrap();
         let y = std::fs::read(dir.path().join("b").join(f)).unwrap();
