@@ -820,12 +820,28 @@ fn relocating_enterprises_get_options_but_are_never_placed() {
     assert_eq!(h.removed_by.get(&Constraint::LandClass), Some(&3));
     assert!(
         h.message
-            .starts_with("no parcel passes every constraint: of 3 parcels")
+            .starts_with("no parcel passes every constraint: heavy enterprises may use no land class in the park (allocation.land_classes allows none); of 3 parcels")
             && h.message
                 .contains("3 of a land class heavy enterprises may not use (allowed: none)"),
         "{}",
         h.message
     );
+    // A probe without a site has no distance to report: refused, naming it.
+    let siteless = vec![Candidate {
+        site: None,
+        ..probes[0].clone()
+    }];
+    match allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots).probes(&siteless)) {
+        Err(parkplan::Error::Input(p)) => assert!(
+            p.to_string()
+                .contains("enterprise R: a relocating enterprise needs its current site"),
+            "{p}"
+        ),
+        other => panic!(
+            "expected an input error, got {:?}",
+            other.map(|a| a.options)
+        ),
+    }
     // A relocating enterprise passed as a candidate is refused: it is not admitted.
     let mixed = vec![candidates[0].clone(), probes[0].clone()];
     match allocate(&Problem::new(&park, &mixed, &rules, Mode::Plots)) {

@@ -407,6 +407,17 @@ fn check_candidates(p: &Problem, params: &Params) -> Result<(), Problems> {
                 format!("enterprise {}: both a candidate and a probe", c.id),
             ));
         }
+        if c.site.is_none() {
+            problems.push(InputError::new(
+                "probes",
+                Place::File,
+                Some("lon"),
+                format!(
+                    "enterprise {}: a relocating enterprise needs its current site (lon, lat) to measure how far its options are",
+                    c.id
+                ),
+            ));
+        }
         if c.kind != CandidateKind::Relocating {
             problems.push(InputError::new(
                 "probes",
@@ -917,8 +928,22 @@ fn no_parcel_message(
         }
         left -= v.min(left);
     }
+    // A class the rule file gives no land class at all (heavy, in the bundled rules) is the
+    // whole answer, whatever else the funnel removed first.
+    let barred = if params
+        .land_classes
+        .get(&c.pollution_class)
+        .is_none_or(|l| l.is_empty())
+    {
+        format!(
+            "{} enterprises may use no land class in the park (allocation.land_classes allows none); ",
+            c.pollution_class
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "no parcel passes every constraint: of {n} parcels, {}",
+        "no parcel passes every constraint: {barred}of {n} parcels, {}",
         parts.join("; ")
     )
 }
