@@ -1,0 +1,844 @@
+//! Maps and the plan: the park and relocation maps, the HTML report and the `map` / `plan`
+//! commands, on small inline scenarios near Lingkun (120.87 E, 27.96 N).
+
+use parkplan::render::map::{self, Label, Link, ParkMap, RelocationMap, Site};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+const RULES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/lingkun.toml");
+
+/// Degrees per metre near 27.96 N (enough for test geometry; areas come from the ellipsoid).
+const DLON: f64 = 1.0 / 98_400.0;
+const DLAT: f64 = 1.0 / 110_800.0;
+
+fn rect(x: f64, y: f64, w: f64, h: f64) -> String {
+    let (lon, lat) = (120.87 + x * DLON, 27.96 + y * DLAT);
+    let (lon2, lat2) = (lon + w * DLON, lat + h * DLAT);
+    format!(
+        "[[[{lon:.7},{lat:.7}],[{lon2:.7},{lat:.7}],[{lon2:.7},{lat2:.7}],[{lon:.7},{lat2:.7}],[{lon:.7},{lat:.7}]]]"
+    )
+}
+
+/// A generated park: `bx` x `by` blocks of 2 x 2 parcels (about 27 mu each) on a road grid,
+/// clusters by block column, some parcels occupied or reserved; plus a village to the west, a
+/// school (point), a wetland strip to the north and a water source to the south-east.
+fn scenario(bx: usize, by: usize) -> (String, String) {
+    let clusters = [
+        "electronics",
+        "biomedicine",
+        "mechatronics",
+        "pharma_equipment",
+        "general",
+    ];
+    let mut feats = Vec::new();
+    for j in 0..by {
+        for i in 0..bx {
+            for (k, (dx, dy)) in [(0.0, 0.0), (160.0, 0.0), (0.0, 125.0), (160.0, 125.0)]
+                .iter()
+                .enumerate()
+            {
+                let n = feats.len();
+                let status = match n % 11 {
+                    3 => "occupied",
+                    7 => "reserved",
+                    _ => "available",
+                };
+                let occupant = if status == "occupied" {
+                    r#","occupant":"existing works""#
+                } else {
+                    ""
+                };
+                let land = if (i + j) % 3 == 0 { "M2" } else { "M1" };
+                feats.push(format!(
+                    r#"{{"type":"Feature","properties":{{"id":"LK-{j}{i}-{k}","land_use":"{land}","cluster":"{}","status":"{status}"{occupant}}},"geometry":{{"type":"Polygon","coordinates":{}}}}}"#,
+                    clusters[i % clusters.len()],
+                    rect(i as f64 * 360.0 + dx, j as f64 * 290.0 + dy, 150.0, 115.0)
+                ));
+            }
+        }
+    }
+    let parcels = format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        feats.join(",")
+    );
+    let w = bx as f64 * 360.0;
+    let h = by as f64 * 290.0;
+    let sensitive = format!(
+        r#"{{"type":"FeatureCollection","features":[
+        {{"type":"Feature","properties":{{"id":"V1","name":"灵昆村","kind":"residential"}},"geometry":{{"type":"Polygon","coordinates":{}}}}},
+        {{"type":"Feature","properties":{{"id":"S1","name":"灵昆中学","kind":"school"}},"geometry":{{"type":"Point","coordinates":[{:.7},{:.7}]}}}},
+        {{"type":"Feature","properties":{{"id":"W1","name":"瓯江口湿地","kind":"wetland"}},"geometry":{{"type":"Polygon","coordinates":{}}}}},
+        {{"type":"Feature","properties":{{"id":"WS1","name":"水源保护区","kind":"water_source"}},"geometry":{{"type":"Polygon","coordinates":{}}}}}
+        ]}}"#,
+        rect(-700.0, 100.0, 400.0, 300.0),
+        120.87 - 250.0 * DLON,
+        27.96 + (h * 0.7) * DLAT,
+        rect(-200.0, h + 250.0, w + 400.0, 200.0),
+        rect(w + 300.0, -400.0, 250.0, 250.0),
+    );
+    (parcels, sensitive)
+}
+
+fn load(bx: usize, by: usize) -> parkplan::Park {
+    let (p, s) = scenario(bx, by);
+    let rules = parkplan::rules::load(Path::new(RULES)).unwrap();
+    let (parcels, _) = parkplan::io::geojson::read_parcels(Path::new("p.geojson"), &p).unwrap();
+    let (sensitive, _) = parkplan::io::geojson::read_sensitive(
+        Path::new("s.geojson"),
+        &s,
+        &rules.allocation.sensitive_kinds(),
+    )
+    .unwrap();
+    parkplan::Park {
+        parcels,
+        sensitive,
+        warnings: vec![],
+    }
+}
+
+fn park_map<'a>(park: &'a parkplan::Park, assigned: BTreeMap<String, Vec<Label>>) -> ParkMap<'a> {
+    let rules = parkplan::rules::load(Path::new(RULES)).unwrap();
+    ParkMap {
+        title: "灵昆高新园区 地块布局 park layout".into(),
+        subtitle: format!(
+            "test scenario · rules {} ({})",
+            rules.version,
+            rules.short_hash()
+        ),
+        parcels: &park.parcels,
+        sensitive: &park.sensitive,
+        buffers: map::buffers_from_rules(&rules.allocation),
+        assigned,
+    }
+}
+
+const NAMES: &[&str] = &[
+    "温州瓯华电子科技有限公司",
+    "浙江灵昆生物医药股份有限公司",
+    "温州市龙湾精密机械有限公司",
+    "瓯江制药装备有限公司",
+    "温州海川新材料有限公司",
+    "Acme & Sons <Photonics> Co., Ltd.",
+];
+
+/// Every third available parcel gets an enterprise.
+fn assignments(park: &parkplan::Park) -> BTreeMap<String, Vec<Label>> {
+    park.parcels
+        .iter()
+        .filter(|p| p.status == parkplan::model::ParcelStatus::Available)
+        .step_by(3)
+        .enumerate()
+        .map(|(n, p)| {
+            let name = NAMES[n % NAMES.len()];
+            (
+                p.id.clone(),
+                vec![Label {
+                    short_name: map::short_name(name),
+                    enterprise_id: format!("E{n:03}"),
+                    cluster: p.cluster.clone(),
+                }],
+            )
+        })
+        .collect()
+}
+
+/// The contents of the SVG's `<text>` elements, in order (still escaped).
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text ")
+        .skip(1)
+        .filter_map(|t| Some(t[t.find('>')? + 1..t.find("</text>")?].trim().to_string()))
+        .collect()
+}
+
+/// A label drawn whole, or wrapped over up to three consecutive text elements.
+fn has_label(texts: &[String], label: &str) -> bool {
+    (0..texts.len()).any(|i| {
+        (1..=3).any(|k| {
+            let run = &texts[i..(i + k).min(texts.len())];
+            run.concat() == label || run.join(" ") == label
+        })
+    })
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[test]
+fn park_map_svg_labels_every_assigned_parcel() {
+    let park = load(4, 3);
+    let assigned = assignments(&park);
+    assert!(assigned.len() >= 10);
+    let svg = map::park_map_svg(&park_map(&park, assigned.clone())).unwrap();
+    let texts = svg_texts(&svg);
+    for (parcel, labels) in &assigned {
+        for label in labels {
+            assert!(
+                has_label(&texts, &xml_escape(&label.short_name)),
+                "no label {:?} for parcel {parcel}",
+                label.short_name
+            );
+        }
+    }
+    // User text is escaped, never raw markup.
+    assert!(svg.contains("Acme &amp; Sons &lt;Photonics&gt;"));
+    assert!(!svg.contains("<Photonics>"));
+    // Legend, scale bar, north arrow, title with the rule-set version.
+    for needle in [
+        "产业组团 Clusters",
+        "比例尺 scale",
+        "N 北",
+        "lingkun-2026.1",
+        "防护 buffer 50 m / 300 m",
+    ] {
+        assert!(svg.contains(needle), "missing {needle:?}");
+    }
+}
+
+#[test]
+fn park_map_names_every_enterprise_sharing_a_block() {
+    let park = load(2, 1);
+    let id = park.parcels[0].id.clone();
+    let labels: Vec<Label> = ["瓯华电子", "灵昆医药", "海川材料"]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Label {
+            short_name: n.to_string(),
+            enterprise_id: format!("E{i}"),
+            cluster: "general".into(),
+        })
+        .collect();
+    let svg = map::park_map_svg(&park_map(&park, BTreeMap::from([(id, labels)]))).unwrap();
+    let texts = svg_texts(&svg);
+    for name in ["瓯华电子", "灵昆医药", "海川材料"] {
+        assert!(
+            texts.iter().any(|t| t == name),
+            "{name} not drawn on its own line"
+        );
+    }
+}
+
+#[test]
+fn png_is_print_size_and_draws_chinese_glyphs() {
+    let park = load(2, 1);
+    let id = park.parcels[0].id.clone();
+    let render = |name: &str| {
+        let mut a = BTreeMap::new();
+        if !name.is_empty() {
+            a.insert(
+                id.clone(),
+                vec![Label {
+                    short_name: name.into(),
+                    enterprise_id: "E1".into(),
+                    cluster: "electronics".into(),
+                }],
+            );
+        }
+        map::park_map_png(&park_map(&park, a)).unwrap()
+    };
+    let with_zh = render("瓯华电子");
+    let other_zh = render("灵昆医药");
+    let without = render("");
+    let decode = |bytes: &[u8]| {
+        let mut r = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; r.output_buffer_size()];
+        let info = r.next_frame(&mut buf).unwrap();
+        (info.width, info.height, buf)
+    };
+    let (w, _, a) = decode(&with_zh);
+    assert!(w >= 2400, "PNG is {w} px wide");
+    let (_, _, b) = decode(&other_zh);
+    let (_, _, c) = decode(&without);
+    let differ = |x: &[u8], y: &[u8]| x.iter().zip(y).filter(|(p, q)| p != q).count();
+    assert!(differ(&a, &c) > 200, "Chinese label drew nothing");
+    // Different characters give different pixels: glyphs, not the same tofu boxes.
+    assert!(
+        differ(&a, &b) > 100,
+        "two different Chinese labels drew the same pixels"
+    );
+}
+
+#[test]
+fn relocation_map_draws_sites_lines_and_park() {
+    let park = load(3, 2);
+    let sites: Vec<Site> = (0..12)
+        .map(|i| Site {
+            id: format!("U{i:02}"),
+            name: NAMES[i % NAMES.len()].to_string(),
+            lon: 120.70 + 0.01 * (i % 4) as f64,
+            lat: 27.93 + 0.008 * (i / 4) as f64,
+            class: ["A", "B", "C", "D", "not rated"][i % 5].to_string(),
+            action: ["retain", "retain", "convert", "relocate", "rectify"][i % 5].to_string(),
+        })
+        .collect();
+    let links = vec![
+        Link {
+            enterprise_id: "U02".into(),
+            parcel_id: park.parcels[0].id.clone(),
+            assigned: true,
+        },
+        Link {
+            enterprise_id: "U03".into(),
+            parcel_id: park.parcels[5].id.clone(),
+            assigned: false,
+        },
+    ];
+    let m = RelocationMap {
+        title: "搬迁 relocation".into(),
+        subtitle: "test".into(),
+        sites,
+        links,
+        parcels: &park.parcels,
+    };
+    let svg = map::relocation_map_svg(&m).unwrap();
+    assert!(svg.contains("灵昆高新园区 park"));
+    assert!(
+        svg.contains("\n精密机械\n</text>"),
+        "the converting site U02 is named"
+    );
+    assert!(svg.contains("D 淘汰/搬迁 D (2)"), "legend counts classes");
+    let png = map::relocation_map_png(&m).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+}
+
+/// A report with user text that tries to break out of its markup.
+fn report_input(svg: String) -> parkplan::report::ReportInput {
+    use parkplan::report::{Figure, ReportInput, Section, Table};
+    ReportInput {
+        title: "灵昆高新园区 规划报告".into(),
+        subtitle: "test scenario".into(),
+        rules_version: "lingkun-2026.1".into(),
+        rules_hash: "0123456789abcdef".into(),
+        summary: vec![
+            ("parcels".into(), "48".into()),
+            ("admitted".into(), "12".into()),
+        ],
+        sections: vec![Section {
+            id: "screen".into(),
+            title: "Screening <applicants>".into(),
+            notes: vec!["A & B <script>alert(1)</script>".into()],
+            tables: vec![Table {
+                title: "Rejected".into(),
+                headers: vec!["id".into(), "name".into(), "reason".into()],
+                rows: vec![vec![
+                    "E1".into(),
+                    "<iframe onload=alert(1)>".into(),
+                    "rd_intensity 4.9% < 5%".into(),
+                ]],
+            }],
+            figures: vec![Figure {
+                caption: "Park map".into(),
+                svg,
+            }],
+        }],
+        files: vec![("park-map.png".into(), "the park map for printing".into())],
+    }
+}
+
+/// Minimal HTML well-formedness: every non-void tag closed in order, quotes balanced in tags.
+fn check_well_formed(html: &str) {
+    const VOID: &[&str] = &["meta", "br", "hr", "img", "input", "link", "col", "wbr"];
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i..];
+        if rest.starts_with("<!--") {
+            rest = &rest[rest.find("-->").expect("unclosed comment") + 3..];
+            continue;
+        }
+        let end = rest.find('>').expect("unclosed tag");
+        let tag = &rest[1..end];
+        assert_eq!(
+            tag.matches('"').count() % 2,
+            0,
+            "unbalanced quotes in <{tag}>"
+        );
+        rest = &rest[end + 1..];
+        if tag.starts_with('!') || tag.starts_with('?') {
+            continue;
+        }
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let name = name.to_ascii_lowercase();
+        assert!(!name.is_empty(), "empty tag <{tag}>");
+        if tag.starts_with('/') {
+            let open = stack
+                .pop()
+                .unwrap_or_else(|| panic!("</{name}> closes nothing"));
+            assert_eq!(open, name, "</{name}> closes <{open}>");
+        } else if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
+            stack.push(name);
+        }
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
+#[test]
+fn report_is_one_well_formed_page_that_links_nothing_outside() {
+    let park = load(2, 2);
+    let svg = map::park_map_svg(&park_map(&park, assignments(&park))).unwrap();
+    let mut out = Vec::new();
+    parkplan::report::write_report(&mut out, &report_input(svg)).unwrap();
+    let html = String::from_utf8(out).unwrap();
+    check_well_formed(&html);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<svg"), "maps are inline");
+    let lower = html.to_ascii_lowercase();
+    for bad in [
+        "<script", "src=", "http:", "https:", "<link", "@import", "url(", "<iframe", "<object",
+    ] {
+        assert!(!lower.contains(bad), "report contains {bad:?}");
+    }
+    // User text is escaped.
+    assert!(html.contains("&lt;iframe onload=alert(1)&gt;"));
+    assert!(html.contains("A &amp; B &lt;script&gt;"));
+    assert!(html.contains("Screening &lt;applicants&gt;"));
+    // In-page links only.
+    for (i, _) in lower.match_indices("href=\"") {
+        assert_eq!(&lower[i + 6..i + 7], "#", "an href leaves the page");
+    }
+}
+
+fn write_scenario(dir: &Path, bx: usize, by: usize) {
+    let (p, s) = scenario(bx, by);
+    std::fs::write(dir.join("parcels.geojson"), p).unwrap();
+    std::fs::write(dir.join("sensitive.geojson"), s).unwrap();
+    std::fs::write(
+        dir.join("enterprises.csv"),
+        "id,name,lon,lat,industry_code,hightech_level,revenue,requested_mu\n\
+         E000,温州瓯华电子科技有限公司,,,C3911,provincial,5000,25\n\
+         E001,浙江灵昆生物医药股份有限公司,,,C2710,national,8000,30\n\
+         U001,温州市龙湾精密机械有限公司,120.71,27.94,C3411,none,3000,\n",
+    )
+    .unwrap();
+}
+
+fn parkplan_cmd(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_parkplan"));
+    c.current_dir(dir);
+    c
+}
+
+#[test]
+fn map_command_draws_both_maps_with_assignments() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write_scenario(d, 3, 2);
+    std::fs::write(
+        d.join("assignments.csv"),
+        "enterprise_id,parcel_id\nE000,LK-00-0\nE001,LK-01-1\nU001,LK-10-0\n",
+    )
+    .unwrap();
+    let out = parkplan_cmd(d)
+        .args([
+            "map",
+            "--parcels",
+            "parcels.geojson",
+            "--sensitive",
+            "sensitive.geojson",
+            "--enterprises",
+            "enterprises.csv",
+        ])
+        .args([
+            "--rules",
+            RULES,
+            "--assignments",
+            "assignments.csv",
+            "--out",
+            "maps",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "park-map.svg",
+        "park-map.png",
+        "relocation-map.svg",
+        "relocation-map.png",
+    ] {
+        assert!(
+            d.join("maps").join(f).metadata().unwrap().len() > 1000,
+            "{f}"
+        );
+    }
+    let svg = std::fs::read_to_string(d.join("maps/park-map.svg")).unwrap();
+    for label in ["瓯华电子科技", "灵昆生物医药", "精密机械"] {
+        assert!(svg.contains(label), "park map lacks {label}");
+    }
+}
+
+#[test]
+fn map_command_names_a_bad_assignment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write_scenario(d, 1, 1);
+    std::fs::write(
+        d.join("a.csv"),
+        "enterprise_id,parcel_id\nE000,NO-SUCH\nE001,LK-00-0\nE001,LK-00-1\n",
+    )
+    .unwrap();
+    let out = parkplan_cmd(d)
+        .args([
+            "map",
+            "--parcels",
+            "parcels.geojson",
+            "--sensitive",
+            "sensitive.geojson",
+            "--enterprises",
+            "enterprises.csv",
+        ])
+        .args(["--rules", RULES, "--assignments", "a.csv", "--out", "maps"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("a.csv") && err.contains("line 2") && err.contains("NO-SUCH"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 4")
+            && err.contains("\"E001\" is assigned twice: also to parcel \"LK-00-0\" on line 3"),
+        "{err}"
+    );
+    assert!(
+        !d.join("maps/park-map.svg").exists(),
+        "nothing written on bad input"
+    );
+}
+
+#[test]
+fn plan_writes_the_folder_with_progress_per_stage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write_scenario(d, 4, 3);
+    let out = parkplan_cmd(d)
+        .args([
+            "plan",
+            "--parcels",
+            "parcels.geojson",
+            "--sensitive",
+            "sensitive.geojson",
+            "--enterprises",
+            "enterprises.csv",
+        ])
+        .args(["--rules", RULES, "--out", "result", "--date", "2026-06-30"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    for stage in ["validate", "screen", "rank", "allocate", "maps", "report"] {
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with(&format!("plan: {stage}"))),
+            "no progress line for {stage}: {err}"
+        );
+    }
+    for f in [
+        "park-map.svg",
+        "park-map.png",
+        "relocation-map.svg",
+        "relocation-map.png",
+        "report.html",
+    ] {
+        assert!(d.join("result").join(f).exists(), "{f}");
+    }
+    let html = std::fs::read_to_string(d.join("result/report.html")).unwrap();
+    check_well_formed(&html);
+    assert!(html.contains("lingkun-2026.1"));
+    // Same input, same bytes.
+    let again = parkplan_cmd(d)
+        .args([
+            "plan",
+            "--parcels",
+            "parcels.geojson",
+            "--sensitive",
+            "sensitive.geojson",
+            "--enterprises",
+            "enterprises.csv",
+        ])
+        .args(["--rules", RULES, "--out", "again", "--date", "2026-06-30"])
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    for f in [
+        "park-map.svg",
+        "park-map.png",
+        "relocation-map.png",
+        "report.html",
+    ] {
+        let a = std::fs::read(d.join("result").join(f)).unwrap();
+        let b = std::fs::read(d.join("again").join(f)).unwrap();
+        assert!(a == b, "{f} differs between two runs");
+    }
+}
+
+/// The README's main command on the bundled Lingkun scenario.
+#[test]
+fn plan_runs_on_the_bundled_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = parkplan_cmd(tmp.path())
+        .args(["plan", "--out", "out", "--date", "2026-06-30"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    for f in [
+        "park-map.svg",
+        "park-map.png",
+        "relocation-map.svg",
+        "relocation-map.png",
+        "report.html",
+        "screen.csv",
+        "rank.csv",
+        "rank-scores.svg",
+    ] {
+        assert!(
+            tmp.path().join("out").join(f).metadata().unwrap().len() > 1000,
+            "{f}"
+        );
+    }
+    // The applicants are screened and the urban registry ranked (told apart by their sites).
+    assert!(
+        err.contains("plan: screen    80 applicants on 2026-06-30"),
+        "{err}"
+    );
+    assert!(
+        err.contains("plan: rank      150 urban enterprises"),
+        "{err}"
+    );
+    let html = std::fs::read_to_string(tmp.path().join("out/report.html")).unwrap();
+    check_well_formed(&html);
+    for part in [
+        "Rejected",
+        "Relocation ranking",
+        "rank-relocation.svg",
+        "Maps",
+    ] {
+        assert!(html.contains(part), "report lacks {part}");
+    }
+    // Every enterprise the allocation placed is labelled on the park map.
+    let names: BTreeMap<String, String> = ["registries/applicants.csv", "registries/urban.csv"]
+        .iter()
+        .flat_map(|f| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(f);
+            parkplan::io::enterprises::load_enterprises(&path)
+                .unwrap()
+                .enterprises
+        })
+        .map(|e| (e.id, e.name))
+        .collect();
+    let assignments = std::fs::read_to_string(tmp.path().join("out/assignments.csv")).unwrap();
+    let park_texts =
+        svg_texts(&std::fs::read_to_string(tmp.path().join("out/park-map.svg")).unwrap());
+    let mut placed = 0;
+    for line in assignments.lines().skip(1) {
+        let id = line.split(',').next().unwrap();
+        let label = xml_escape(&map::short_name(&names[id]));
+        assert!(
+            has_label(&park_texts, &label),
+            "{id} ({label}) is not labelled"
+        );
+        placed += 1;
+    }
+    assert!(placed > 20, "only {placed} placed");
+    // Every urban enterprise the ranking sends to relocate or convert is named on the map.
+    let svg = std::fs::read_to_string(tmp.path().join("out/relocation-map.svg")).unwrap();
+    let rank = std::fs::read_to_string(tmp.path().join("out/rank.csv")).unwrap();
+    let movers = rank
+        .lines()
+        .filter(|l| l.contains(",relocate,") || l.contains(",convert,"))
+        .count();
+    assert!(movers > 0);
+    assert!(
+        svg.contains(&format!("150 sites, {movers} to convert or relocate")),
+        "legend counts movers"
+    );
+}
+
+#[test]
+fn plan_rejects_a_bad_scenario_with_status_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write_scenario(d, 1, 1);
+    std::fs::write(
+        d.join("parcels.geojson"),
+        r#"{"type":"FeatureCollection","features":[]}"#,
+    )
+    .unwrap();
+    let out = parkplan_cmd(d)
+        .args([
+            "plan",
+            "--parcels",
+            "parcels.geojson",
+            "--sensitive",
+            "sensitive.geojson",
+            "--enterprises",
+            "enterprises.csv",
+        ])
+        .args(["--rules", RULES, "--out", "result"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("parcels.geojson"));
+    assert!(!d.join("result/report.html").exists());
+}
+
+/// `parkplan gen` then `parkplan plan` on what it wrote: the maps come out for any generated scenario.
+#[test]
+fn plan_draws_a_generated_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let generated = parkplan_cmd(d)
+        .args([
+            "gen",
+            "--parcels",
+            "80",
+            "--sensitive",
+            "6",
+            "--enterprises",
+            "30",
+            "--urban",
+            "20",
+            "--seed",
+            "7",
+            "--out",
+            "g",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    let out = parkplan_cmd(d)
+        .args([
+            "plan",
+            "--parcels",
+            "g/parcels.geojson",
+            "--sensitive",
+            "g/sensitive.geojson",
+        ])
+        .args([
+            "--enterprises",
+            "g/enterprises.csv",
+            "--enterprises",
+            "g/urban.csv",
+            "--out",
+            "o",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(d.join("o/relocation-map.svg")).unwrap();
+    assert!(
+        svg.contains("(20 sites") || svg_texts(&svg).iter().any(|t| t.starts_with("20 sites")),
+        "all 20 urban sites drawn"
+    );
+    for f in ["park-map.png", "relocation-map.png", "report.html"] {
+        assert!(d.join("o").join(f).metadata().unwrap().len() > 1000, "{f}");
+    }
+}
+
+/// Renders for eyeballing: `PARKPLAN_LOOK=dir cargo test --test maps look -- --ignored`.
+#[test]
+#[ignore]
+fn look() {
+    let dir =
+        std::path::PathBuf::from(std::env::var("PARKPLAN_LOOK").unwrap_or("/tmp/look".into()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let park = load(6, 4);
+    let m = park_map(&park, assignments(&park));
+    let wide = load(20, 5);
+    let wide_png = map::park_map_png(&park_map(&wide, assignments(&wide))).unwrap();
+    std::fs::write(
+        dir.join("wide-crop.png"),
+        crop(&wide_png, 200, 560, 1000, 700),
+    )
+    .unwrap();
+    std::fs::write(dir.join("wide.png"), wide_png).unwrap();
+    std::fs::write(dir.join("park.png"), map::park_map_png(&m).unwrap()).unwrap();
+    std::fs::write(dir.join("park.svg"), map::park_map_svg(&m).unwrap()).unwrap();
+    let png = map::park_map_png(&m).unwrap();
+    std::fs::write(dir.join("park-crop1.png"), crop(&png, 300, 560, 1000, 700)).unwrap();
+    std::fs::write(dir.join("park-crop2.png"), crop(&png, 1780, 100, 620, 1100)).unwrap();
+    std::fs::write(dir.join("park-crop3.png"), crop(&png, 0, 1300, 900, 400)).unwrap();
+    let sites: Vec<Site> = (0..40)
+        .map(|i| Site {
+            id: format!("U{i:02}"),
+            name: NAMES[i % NAMES.len()].to_string(),
+            lon: 120.68 + 0.013 * (i % 8) as f64,
+            lat: 27.90 + 0.011 * (i / 8) as f64,
+            class: ["A", "B", "B", "C", "D", "not rated"][i % 6].to_string(),
+            action: [
+                "retain", "retain", "retain", "convert", "relocate", "rectify",
+            ][i % 6]
+                .to_string(),
+        })
+        .collect();
+    let links = sites
+        .iter()
+        .filter(|s| s.action == "convert" || s.action == "relocate")
+        .enumerate()
+        .map(|(n, s)| Link {
+            enterprise_id: s.id.clone(),
+            parcel_id: park.parcels[n * 7].id.clone(),
+            assigned: n % 2 == 0,
+        })
+        .collect();
+    let r = RelocationMap {
+        title: "城区企业搬迁 relocation".into(),
+        subtitle: "test".into(),
+        sites,
+        links,
+        parcels: &park.parcels,
+    };
+    std::fs::write(dir.join("reloc.png"), map::relocation_map_png(&r).unwrap()).unwrap();
+}
+
+/// A piece of a PNG at full resolution, for looking closely.
+fn crop(png_bytes: &[u8], x: u32, y: u32, w: u32, h: u32) -> Vec<u8> {
+    let mut r = png::Decoder::new(std::io::Cursor::new(png_bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; r.output_buffer_size()];
+    let info = r.next_frame(&mut buf).unwrap();
+    let mut out = Vec::new();
+    for row in y..y + h {
+        let start = ((row * info.width + x) * 3) as usize;
+        out.extend_from_slice(&buf[start..start + (w * 3) as usize]);
+    }
+    let mut bytes = Vec::new();
+    let mut enc = png::Encoder::new(&mut bytes, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.write_header().unwrap().write_image_data(&out).unwrap();
+    bytes
+}
+
+/// Crop a PNG file for looking closely: `PARKPLAN_CROP="in.png out.png x y w h"`.
+#[test]
+#[ignore]
+fn look_crop() {
+    let spec = std::env::var("PARKPLAN_CROP").unwrap();
+    let a: Vec<&str> = spec.split_whitespace().collect();
+    let n = |i: usize| a[i].parse::<u32>().unwrap();
+    let bytes = std::fs::read(a[0]).unwrap();
+    std::fs::write(a[1], crop(&bytes, n(2), n(3), n(4), n(5))).unwrap();
+}
