@@ -825,12 +825,9 @@ fn urban_candidate(
         id: e.id.clone(),
         name: e.name.clone(),
         industry_code: e.industry_code.clone(),
-        cluster: e
-            .industry_code
-            .as_ref()
-            .map_or(rules.clusters.default.as_str(), |c| {
-                rules.clusters.cluster_of(c)
-            })
+        cluster: rules
+            .clusters
+            .cluster_for(e.industry_code.as_ref())
             .to_string(),
         pollution_class,
         requested_mu: e.requested_mu.or(e.land_mu),

@@ -6,9 +6,7 @@
 //! [`split_probes`].
 
 use crate::error::{InputError, Place, Problems};
-use crate::model::{
-    Candidate, CandidateKind, Categorical, GENERAL_CLUSTER, IndustryCode, PollutionClass,
-};
+use crate::model::{Candidate, CandidateKind, Categorical, IndustryCode, PollutionClass};
 use crate::rules::RuleSet;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -175,8 +173,7 @@ pub fn read_candidates(
         }
         let cluster = match (cell("cluster"), &industry_code) {
             (Some(c), _) => c.to_lowercase(),
-            (None, Some(code)) => rules.clusters.cluster_of(code).to_string(),
-            (None, None) => GENERAL_CLUSTER.to_string(),
+            (None, code) => rules.clusters.cluster_for(code.as_ref()).to_string(),
         };
         if let (Some(pollution_class), Some(kind), Some(priority)) =
             (pollution_class, kind, priority)
