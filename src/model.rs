@@ -241,6 +241,22 @@ pub enum CandidateKind {
     Conditional,
     /// An urban enterprise whose action is `convert` (certification pending).
     Converting,
+    /// An urban enterprise whose action is `relocate`: not admitted to the park, so never
+    /// matched; the allocation only lists its feasible parcels (a probe, see
+    /// `allocate::Problem::probes`).
+    Relocating,
+}
+
+impl CandidateKind {
+    /// The name used in candidate files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CandidateKind::Admitted => "admitted",
+            CandidateKind::Conditional => "conditional",
+            CandidateKind::Converting => "converting",
+            CandidateKind::Relocating => "relocating",
+        }
+    }
 }
 
 /// An enterprise the allocation stage places: produced by the screening stage (admitted and

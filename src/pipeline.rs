@@ -1,7 +1,9 @@
 //! The admission stages chained for the allocation: split the scenario's registries by role,
 //! screen the applicants, rank the urban enterprises, and gather the allocation's candidates
-//! (admitted and conditional applicants, then converting urban enterprises). `allocate` and
-//! `plan` both start here, so the two commands always place the same enterprises.
+//! (admitted and conditional applicants, then converting urban enterprises) and the relocation
+//! probes (urban enterprises to relocate: options only, never placed). `allocate` and `plan` both
+//! start here, so the two commands always place the same enterprises:
+//! `Problem::new(&park, &a.candidates, &rules, mode).planned_far(a.planned_far.clone()).probes(&a.relocating)`.
 
 use crate::evaluate::{self, Ranking};
 use crate::model::{Candidate, Enterprise};
@@ -47,6 +49,11 @@ pub struct Admission {
     pub excluded: Vec<Excluded>,
     /// Planned floor-area ratio by enterprise id, for parcels with a `max_far`.
     pub planned_far: BTreeMap<String, f64>,
+    /// Urban enterprises to relocate, as probes (`allocate::Problem::probes`): the allocation
+    /// lists their feasible parcels but never places them.
+    pub relocating: Vec<Candidate>,
+    /// Urban enterprises to relocate that cannot be probed (no site or no pollution class).
+    pub relocating_excluded: Vec<Excluded>,
 }
 
 /// Screen, rank and gather candidates on the evaluation `date`.
@@ -61,6 +68,8 @@ pub fn admit(s: &Scenario, date: NaiveDate) -> Admission {
         &roles.urban,
         &s.rules,
     ));
+    let (relocating, relocating_excluded) =
+        evaluate::relocation_probes(&ranking, &roles.urban, &s.rules);
     let planned_far = roles
         .applicants
         .iter()
@@ -74,5 +83,7 @@ pub fn admit(s: &Scenario, date: NaiveDate) -> Admission {
         candidates,
         excluded,
         planned_far,
+        relocating,
+        relocating_excluded,
     }
 }

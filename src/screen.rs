@@ -1324,12 +1324,10 @@ pub fn candidates_checked(
             id: e.id.clone(),
             name: e.name.clone(),
             industry_code: e.industry_code.clone(),
-            cluster: e
-                .industry_code
-                .as_ref()
-                .map_or(rules.clusters.default.clone(), |c| {
-                    rules.clusters.cluster_of(c).to_string()
-                }),
+            cluster: rules
+                .clusters
+                .cluster_for(e.industry_code.as_ref())
+                .to_string(),
             pollution_class,
             requested_mu: e.requested_mu,
             priority: r.score.unwrap_or(0.0),

@@ -90,29 +90,27 @@ pub fn check_ring(ring: &LineString<f64>) -> Result<(), RingProblem> {
     }
     let m = n - 1; // number of segments, including zero-length ones
     let tree = RTree::bulk_load(segments);
-    for s in tree.iter() {
-        for o in tree.locate_in_envelope_intersecting(&s.envelope()) {
-            if o.index <= s.index {
-                continue;
-            }
-            let adjacent = o.index == s.index + 1 || (s.index == 0 && o.index == m - 1);
-            let at = match line_intersection(s.line, o.line) {
-                // Neighbouring segments meet at their shared position; that is not a crossing.
-                Some(LineIntersection::SinglePoint { intersection, .. })
-                    if !adjacent
-                        || !(intersection == s.line.start || intersection == s.line.end) =>
-                {
-                    intersection
-                }
-                Some(LineIntersection::Collinear { intersection }) => intersection.start,
-                _ => continue,
-            };
-            return Err(RingProblem::SelfIntersection {
-                a: s.index,
-                b: o.index,
-                at,
-            });
+    // The tree joined with itself yields every pair of segments whose boxes meet, both ways round.
+    for (s, o) in tree.intersection_candidates_with_other_tree(&tree) {
+        if o.index <= s.index {
+            continue;
         }
+        let adjacent = o.index == s.index + 1 || (s.index == 0 && o.index == m - 1);
+        let at = match line_intersection(s.line, o.line) {
+            // Neighbouring segments meet at their shared position; that is not a crossing.
+            Some(LineIntersection::SinglePoint { intersection, .. })
+                if !adjacent || !(intersection == s.line.start || intersection == s.line.end) =>
+            {
+                intersection
+            }
+            Some(LineIntersection::Collinear { intersection }) => intersection.start,
+            _ => continue,
+        };
+        return Err(RingProblem::SelfIntersection {
+            a: s.index,
+            b: o.index,
+            at,
+        });
     }
     Ok(())
 }

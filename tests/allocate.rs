@@ -736,3 +736,258 @@ fn locks_fix_a_pair_and_an_unknown_parcel_is_a_rule_error() {
         ),
     }
 }
+
+// ---- relocation options for enterprises that relocate (probes) --------------------------------
+
+fn probe(id: &str, class: PollutionClass, mu: f64) -> Candidate {
+    Candidate {
+        kind: CandidateKind::Relocating,
+        site: Some((LON0 - 0.1, LAT0)),
+        ..candidate(id, "general", class, mu, 0.3)
+    }
+}
+
+#[test]
+fn relocating_enterprises_get_options_but_are_never_placed() {
+    let rules = rules();
+    let plots: Vec<PlotSpec> = (0..3)
+        .map(|i| PlotSpec {
+            x: 200.0 * i as f64,
+            y: 0.0,
+            w: 100.0,
+            h: 100.0 + 5.0 * i as f64,
+            land_use: "M2",
+            cluster: None,
+            status: "available",
+        })
+        .collect();
+    let park = park(&plots, &[], &rules);
+    let candidates = vec![
+        candidate("A", "general", PollutionClass::Light, 15.0, 2.0),
+        Candidate {
+            kind: CandidateKind::Converting,
+            site: Some((LON0 - 0.1, LAT0)),
+            ..candidate("C", "general", PollutionClass::Light, 15.0, 0.5)
+        },
+    ];
+    let probes = vec![
+        probe("R", PollutionClass::Light, 15.0),
+        probe("H", PollutionClass::Heavy, 15.0),
+    ];
+    let alone = allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots)).unwrap();
+    let a =
+        allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots).probes(&probes)).unwrap();
+    // The probes change nothing in the matching: same pairs, same objective, and R takes none of
+    // the free parcel left over.
+    assert_eq!(a.assignments, alone.assignments);
+    assert_eq!(a.objective, alone.objective);
+    assert_eq!(a.feasible.len(), alone.feasible.len());
+    assert!(a.assignments.iter().all(|x| x.enterprise_id != "R"));
+    assert!(
+        a.unplaced
+            .iter()
+            .all(|u| u.enterprise_id != "R" && u.enterprise_id != "H")
+    );
+    assert_eq!(a.assignments.len(), 2);
+    // R: all three parcels fit 15 mu, listed best first, each at a real distance, none assigned.
+    let r: Vec<_> = a
+        .options
+        .iter()
+        .filter(|o| o.enterprise_id == "R")
+        .collect();
+    assert_eq!(r.len(), 3, "{:?}", a.options);
+    assert!(r.iter().all(|o| o.action == "relocate" && !o.assigned));
+    assert_eq!(r.iter().map(|o| o.rank).collect::<Vec<_>>(), [1, 2, 3]);
+    assert!(r.windows(2).all(|w| w[0].weight >= w[1].weight));
+    // About 0.1 degree of longitude west of the parcels: 9.8 to 10.5 km.
+    assert!(
+        r.iter().all(|o| (9.5..11.0).contains(&o.distance_km)),
+        "{r:?}"
+    );
+    // The converting candidate's options are still there, marked convert, one of them assigned.
+    let c: Vec<_> = a
+        .options
+        .iter()
+        .filter(|o| o.enterprise_id == "C")
+        .collect();
+    assert!(c.iter().all(|o| o.action == "convert"));
+    assert_eq!(c.iter().filter(|o| o.assigned).count(), 1);
+    // H is a heavy polluter: no land class allows it, so no options, and the reason says so.
+    assert!(a.options.iter().all(|o| o.enterprise_id != "H"));
+    assert_eq!(a.without_options.len(), 1, "{:?}", a.without_options);
+    let h = &a.without_options[0];
+    assert_eq!((h.enterprise_id.as_str(), h.action), ("H", "relocate"));
+    assert_eq!(h.removed_by.get(&Constraint::LandClass), Some(&3));
+    assert!(
+        h.message
+            .starts_with("no parcel passes every constraint: heavy enterprises may use no land class in the park (allocation.land_classes allows none); of 3 parcels")
+            && h.message
+                .contains("3 of a land class heavy enterprises may not use (allowed: none)"),
+        "{}",
+        h.message
+    );
+    // A probe without a site has no distance to report: refused, naming it.
+    let siteless = vec![Candidate {
+        site: None,
+        ..probes[0].clone()
+    }];
+    match allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots).probes(&siteless)) {
+        Err(parkplan::Error::Input(p)) => assert!(
+            p.to_string()
+                .contains("enterprise R: a relocating enterprise needs its current site"),
+            "{p}"
+        ),
+        other => panic!(
+            "expected an input error, got {:?}",
+            other.map(|a| a.options)
+        ),
+    }
+    // A relocating enterprise passed as a candidate is refused: it is not admitted.
+    let mixed = vec![candidates[0].clone(), probes[0].clone()];
+    match allocate(&Problem::new(&park, &mixed, &rules, Mode::Plots)) {
+        Err(parkplan::Error::Input(p)) => {
+            assert!(
+                p.to_string()
+                    .contains("enterprise R: a relocating enterprise is not admitted"),
+                "{p}"
+            )
+        }
+        other => panic!(
+            "expected an input error, got {:?}",
+            other.map(|a| a.assignments)
+        ),
+    }
+}
+
+#[test]
+fn cli_lists_relocation_options_and_says_why_a_relocating_firm_has_none() {
+    let dir = tempfile::tempdir().unwrap();
+    write_scenario(dir.path());
+    let mut csv = std::fs::read_to_string(dir.path().join("candidates.csv")).unwrap();
+    csv.push_str("R1,迁出一,C3901,,light,14,0.3,relocating,120.70,28.01,\n");
+    csv.push_str("R2,迁出二,C3902,,heavy,14,0.3,relocating,120.70,28.01,\n");
+    std::fs::write(dir.path().join("candidates.csv"), csv).unwrap();
+    let a = run(dir.path(), "a", &["--no-timings"]);
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    let b = run(dir.path(), "b", &["--no-timings"]);
+    assert!(b.status.success());
+    for f in ["options.csv", "summary.json", "assignments.csv"] {
+        let x = std::fs::read(dir.path().join("a").join(f)).unwrap();
+        let y = std::fs::read(dir.path().join("b").join(f)).unwrap();
+        assert!(x == y, "{f} differs between runs");
+    }
+    let options = std::fs::read_to_string(dir.path().join("a/options.csv")).unwrap();
+    assert!(
+        options.starts_with(
+            "enterprise_id,action,rank,parcel_id,weight,area_mu,distance_km,assigned\n"
+        )
+    );
+    let r1: Vec<&str> = options.lines().filter(|l| l.starts_with("R1,")).collect();
+    assert!(!r1.is_empty(), "{options}");
+    assert!(
+        r1.iter()
+            .all(|l| l.starts_with("R1,relocate,") && l.ends_with(",false"))
+    );
+    assert!(options.lines().all(|l| !l.starts_with("R2,")));
+    let assignments = std::fs::read_to_string(dir.path().join("a/assignments.csv")).unwrap();
+    assert!(!assignments.contains("R1,") && !assignments.contains("R2,"));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("a/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["counts"]["candidates"], 10);
+    assert_eq!(summary["counts"]["relocating"], 2);
+    let without = summary["relocation_without_options"].as_array().unwrap();
+    assert_eq!(without.len(), 1, "{without:?}");
+    assert_eq!(without[0]["enterprise_id"], "R2");
+    assert_eq!(without[0]["action"], "relocate");
+    let message = without[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("heavy enterprises may not use (allowed: none)"),
+        "{message}"
+    );
+    let err = String::from_utf8_lossy(&a.stderr);
+    assert!(
+        err.contains(
+            "no relocation option: R2 迁出二 (relocate): no parcel passes every constraint"
+        ),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&a.stdout).starts_with("mode       plots ("));
+}
+
+#[test]
+fn bundled_scenario_lists_options_for_every_relocating_enterprise() {
+    let files = parkplan::validate::ScenarioFiles::bundled();
+    let scenario = parkplan::validate::load_scenario(&files).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let admission = parkplan::pipeline::admit(&scenario, date);
+    // The probes are exactly the ranking's `relocate` enterprises; none is a candidate.
+    let mut relocate: Vec<&str> = admission
+        .ranking
+        .in_rank_order()
+        .filter(|ev| {
+            ev.rated()
+                .is_some_and(|r| r.action == parkplan::evaluate::Action::Relocate)
+        })
+        .map(|ev| ev.id.as_str())
+        .collect();
+    let mut probes: Vec<&str> = admission.relocating.iter().map(|c| c.id.as_str()).collect();
+    relocate.sort_unstable();
+    probes.sort_unstable();
+    assert!(!probes.is_empty());
+    assert_eq!(
+        probes.len() + admission.relocating_excluded.len(),
+        relocate.len()
+    );
+    assert!(probes.iter().all(|id| relocate.contains(id)));
+    assert!(
+        admission
+            .candidates
+            .iter()
+            .all(|c| !probes.contains(&c.id.as_str()))
+    );
+
+    // The command on the bundled files: options.csv has relocate rows, never assigned.
+    let dir = tempfile::tempdir().unwrap();
+    let r = Command::new(env!("CARGO_BIN_EXE_parkplan"))
+        .args(["allocate", "--date", "2026-11-26", "--no-timings", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let options = std::fs::read_to_string(dir.path().join("options.csv")).unwrap();
+    let relocate_rows: Vec<&str> = options
+        .lines()
+        .filter(|l| l.contains(",relocate,"))
+        .collect();
+    assert!(!relocate_rows.is_empty(), "{options}");
+    assert!(relocate_rows.iter().all(|l| l.ends_with(",false")));
+    let assignments = std::fs::read_to_string(dir.path().join("assignments.csv")).unwrap();
+    for l in &relocate_rows {
+        let id = l.split(',').next().unwrap();
+        assert!(probes.contains(&id));
+        assert!(
+            !assignments
+                .lines()
+                .any(|a| a.starts_with(&format!("{id},")))
+        );
+    }
+    // Every probe has options or a reason in summary.json.
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    let without: Vec<&str> = summary["relocation_without_options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["action"] == "relocate")
+        .map(|x| x["enterprise_id"].as_str().unwrap())
+        .collect();
+    for id in &probes {
+        let listed = relocate_rows
+            .iter()
+            .any(|l| l.starts_with(&format!("{id},")));
+        assert!(
+            listed != without.contains(id),
+            "{id}: options and a reason, or neither"
+        );
+    }
+}

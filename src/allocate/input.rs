@@ -1,12 +1,12 @@
 //! Candidates as a CSV file (`--candidates`), for benchmarks, tests and hand-made what-ifs:
 //! `id,name,industry_code,cluster,pollution_class,requested_mu,priority,kind,lon,lat,planned_far`.
 //! `cluster` may be empty (then the rule file's industry table decides), as may `industry_code`,
-//! `lon`/`lat` and `planned_far`.
+//! `lon`/`lat` and `planned_far`. `kind` is `admitted`, `conditional`, `converting` or
+//! `relocating`; relocating rows are probes (options only, never matched): split them off with
+//! [`split_probes`].
 
 use crate::error::{InputError, Place, Problems};
-use crate::model::{
-    Candidate, CandidateKind, Categorical, GENERAL_CLUSTER, IndustryCode, PollutionClass,
-};
+use crate::model::{Candidate, CandidateKind, Categorical, IndustryCode, PollutionClass};
 use crate::rules::RuleSet;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -149,11 +149,12 @@ pub fn read_candidates(
             Some("admitted") => Some(CandidateKind::Admitted),
             Some("conditional") => Some(CandidateKind::Conditional),
             Some("converting") => Some(CandidateKind::Converting),
+            Some("relocating") => Some(CandidateKind::Relocating),
             other => {
                 bad(
                     "kind",
                     format!(
-                        "expected one of admitted, conditional, converting, got {:?}",
+                        "expected one of admitted, conditional, converting, relocating, got {:?}",
                         other.unwrap_or("")
                     ),
                 );
@@ -172,8 +173,7 @@ pub fn read_candidates(
         }
         let cluster = match (cell("cluster"), &industry_code) {
             (Some(c), _) => c.to_lowercase(),
-            (None, Some(code)) => rules.clusters.cluster_of(code).to_string(),
-            (None, None) => GENERAL_CLUSTER.to_string(),
+            (None, code) => rules.clusters.cluster_for(code.as_ref()).to_string(),
         };
         if let (Some(pollution_class), Some(kind), Some(priority)) =
             (pollution_class, kind, priority)
@@ -194,6 +194,12 @@ pub fn read_candidates(
     problems.into_result((out, far))
 }
 
+/// Split relocating enterprises (probes: options only) from the candidates to match.
+pub fn split_probes(all: Vec<Candidate>) -> (Vec<Candidate>, Vec<Candidate>) {
+    all.into_iter()
+        .partition(|c| c.kind != CandidateKind::Relocating)
+}
+
 /// Write candidates in the format [`read_candidates`] reads.
 pub fn write_candidates(
     w: &mut dyn Write,
@@ -204,11 +210,7 @@ pub fn write_candidates(
     out.write_record(COLUMNS).map_err(std::io::Error::other)?;
     for c in candidates {
         let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
-        let kind = match c.kind {
-            CandidateKind::Admitted => "admitted",
-            CandidateKind::Conditional => "conditional",
-            CandidateKind::Converting => "converting",
-        };
+        let kind = c.kind.as_str();
         out.write_record([
             c.id.clone(),
             c.name.clone(),

@@ -50,6 +50,16 @@ pub enum Mode {
     Blocks,
 }
 
+impl Mode {
+    /// The name on the command line and in `summary.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Plots => "plots",
+            Mode::Blocks => "blocks",
+        }
+    }
+}
+
 /// The `[allocation]` rules resolved and complete: what allocation reads.
 #[derive(Debug, Clone)]
 pub struct Params {
@@ -119,10 +129,14 @@ impl Params {
     }
 }
 
-/// An allocation problem: the park, the candidates, the rules, the mode.
+/// An allocation problem: the park, the candidates, the rules, the mode, and the probes.
 pub struct Problem<'a> {
     pub park: &'a Park,
     pub candidates: &'a [Candidate],
+    /// Enterprises that are not placed but whose feasible parcels are listed as relocation
+    /// options (urban enterprises to relocate, [`CandidateKind::Relocating`]): they never enter
+    /// the matching, the MIP or the objective.
+    pub probes: &'a [Candidate],
     pub rules: &'a RuleSet,
     pub mode: Mode,
     /// Planned floor-area ratio by enterprise id, checked against a parcel's `max_far`.
@@ -139,10 +153,17 @@ impl<'a> Problem<'a> {
         Problem {
             park,
             candidates,
+            probes: &[],
             rules,
             mode,
             planned_far: BTreeMap::new(),
         }
+    }
+    /// List relocation options for these enterprises without placing them (e.g.
+    /// `pipeline::Admission::relocating`).
+    pub fn probes(mut self, probes: &'a [Candidate]) -> Self {
+        self.probes = probes;
+        self
     }
     /// Check planned FARs against `max_far`.
     pub fn planned_far(mut self, far: BTreeMap<String, f64>) -> Self {
@@ -195,10 +216,12 @@ pub struct Unplaced {
     pub message: String,
 }
 
-/// A feasible parcel for a relocating urban enterprise.
+/// A feasible parcel for an urban enterprise that converts or relocates.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RelocationOption {
     pub enterprise_id: String,
+    /// `convert` (a candidate, may be placed) or `relocate` (a probe, never placed).
+    pub action: &'static str,
     pub rank: usize,
     pub parcel_id: String,
     pub weight: f64,
@@ -207,6 +230,19 @@ pub struct RelocationOption {
     pub distance_km: f64,
     /// Whether the allocation gave it this parcel.
     pub assigned: bool,
+}
+
+/// An urban enterprise that converts or relocates but has no feasible parcel in the park.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WithoutOptions {
+    pub enterprise_id: String,
+    pub name: String,
+    /// `convert` or `relocate`.
+    pub action: &'static str,
+    /// Parcels each constraint removed (in the order applied).
+    pub removed_by: BTreeMap<Constraint, u32>,
+    /// "no parcel passes every constraint: of N parcels, ...", as for the unplaced.
+    pub message: String,
 }
 
 /// Milliseconds spent in each step.
@@ -233,8 +269,13 @@ pub struct Allocation {
     pub gap: f64,
     pub assignments: Vec<Assignment>,
     pub unplaced: Vec<Unplaced>,
+    /// Relocation options of the converting candidates, then of the probes.
     pub options: Vec<RelocationOption>,
+    /// Converting candidates and probes with a site but no feasible parcel, and why.
+    pub without_options: Vec<WithoutOptions>,
     pub feasible: Feasible,
+    /// The probes' feasible pairs (rows in `Problem::probes` order); not part of the model.
+    pub probe_feasible: Feasible,
     /// Locked pairs `(candidate, parcel, weight units)`.
     pub locked: Vec<(usize, u32, i64)>,
     /// The MIP's model when one was solved; [`Allocation::linear_model`] builds it otherwise.
@@ -350,11 +391,60 @@ fn locks(
 /// units, a million enterprises at this weight still sum far below `i64::MAX`.
 pub const MAX_WEIGHT: f64 = 1e6;
 
-/// Refuse priorities whose weights would not be exact in integer units (or would overflow).
-fn check_weights(p: &Problem, params: &Params) -> Result<(), Problems> {
+/// Refuse priorities whose weights would not be exact in integer units (or would overflow), and
+/// relocating enterprises on the wrong side: candidates are placed, probes only get options.
+fn check_candidates(p: &Problem, params: &Params) -> Result<(), Problems> {
     let fit_max = params.fit.base + params.fit.area + params.fit.cluster;
     let mut problems = Problems::default();
+    let candidate_ids: std::collections::HashSet<&str> =
+        p.candidates.iter().map(|c| c.id.as_str()).collect();
+    for c in p.probes {
+        if candidate_ids.contains(c.id.as_str()) {
+            problems.push(InputError::new(
+                "probes",
+                Place::File,
+                Some("id"),
+                format!("enterprise {}: both a candidate and a probe", c.id),
+            ));
+        }
+        if c.site.is_none() {
+            problems.push(InputError::new(
+                "probes",
+                Place::File,
+                Some("lon"),
+                format!(
+                    "enterprise {}: a relocating enterprise needs its current site (lon, lat) to measure how far its options are",
+                    c.id
+                ),
+            ));
+        }
+        if c.kind != CandidateKind::Relocating {
+            problems.push(InputError::new(
+                "probes",
+                Place::File,
+                Some("kind"),
+                format!(
+                    "enterprise {}: a probe must be of kind relocating, got {}; pass it as a candidate",
+                    c.id,
+                    c.kind.as_str()
+                ),
+            ));
+        }
+    }
     for c in p.candidates {
+        if c.kind == CandidateKind::Relocating {
+            problems.push(InputError::new(
+                "candidates",
+                Place::File,
+                Some("kind"),
+                format!(
+                    "enterprise {}: a relocating enterprise is not admitted to the park, so it cannot be placed; pass it as a probe (Problem::probes) to list its options",
+                    c.id
+                ),
+            ));
+        }
+    }
+    for c in p.candidates.iter().chain(p.probes) {
         if c.priority.is_finite() && c.priority * fit_max > MAX_WEIGHT {
             problems.push(InputError::new(
                 "candidates",
@@ -375,7 +465,7 @@ fn check_weights(p: &Problem, params: &Params) -> Result<(), Problems> {
 /// Allocate. Bad rules (a missing key, a lock naming an unknown parcel) are input errors.
 pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
     let params = Params::from_rules(p.rules)?;
-    check_weights(p, &params)?;
+    check_candidates(p, &params)?;
     let blocks = p.mode == Mode::Blocks;
     let mut timings = Timings::default();
     let mut warnings = Vec::new();
@@ -394,6 +484,9 @@ pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
     };
     let feasible =
         feasibility::feasible_pairs(&ctx, &geometry.kinds, p.candidates, &p.park.parcels);
+    // Same constraints for the probes, kept apart so the solvers never see them.
+    let probe_feasible =
+        feasibility::feasible_pairs(&ctx, &geometry.kinds, p.probes, &p.park.parcels);
     let locked = locks(p, &params, blocks, &mut warnings)?;
     let use_mip = blocks || params.side.needs_mip();
     // The exact matching works on the pairs directly; only the MIP needs the model.
@@ -515,7 +608,22 @@ pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
         duals.as_deref(),
         blocks,
     );
-    let options = relocation_options(p, &params, &feasible, &assignments);
+    let assigned: HashMap<usize, usize> = assignments
+        .iter()
+        .map(|a| (a.candidate, a.parcel))
+        .collect();
+    let mut options = relocation_options(p, &params, p.candidates, &feasible, &assigned);
+    options.extend(relocation_options(
+        p,
+        &params,
+        p.probes,
+        &probe_feasible,
+        &HashMap::new(),
+    ));
+    let without_options = [(p.candidates, &feasible), (p.probes, &probe_feasible)]
+        .into_iter()
+        .flat_map(|(cs, f)| without_options(p, &params, &geometry, cs, f, blocks))
+        .collect();
     Ok(Allocation {
         mode: p.mode,
         method,
@@ -526,7 +634,9 @@ pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
         assignments,
         unplaced,
         options,
+        without_options,
         feasible,
+        probe_feasible,
         locked,
         model,
         kinds: geometry.kinds.clone(),
@@ -818,26 +928,47 @@ fn no_parcel_message(
         }
         left -= v.min(left);
     }
+    // A class the rule file gives no land class at all (heavy, in the bundled rules) is the
+    // whole answer, whatever else the funnel removed first.
+    let barred = if params
+        .land_classes
+        .get(&c.pollution_class)
+        .is_none_or(|l| l.is_empty())
+    {
+        format!(
+            "{} enterprises may use no land class in the park (allocation.land_classes allows none); ",
+            c.pollution_class
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "no parcel passes every constraint: of {n} parcels, {}",
+        "no parcel passes every constraint: {barred}of {n} parcels, {}",
         parts.join("; ")
     )
 }
 
-/// Each converting enterprise with a current site: its best feasible parcels.
+/// `convert` or `relocate` for the urban enterprises that get relocation options.
+fn action(c: &Candidate) -> Option<&'static str> {
+    match (c.kind, c.site) {
+        (CandidateKind::Converting, Some(_)) => Some("convert"),
+        (CandidateKind::Relocating, Some(_)) => Some("relocate"),
+        _ => None,
+    }
+}
+
+/// Each converting or relocating enterprise with a current site: its best feasible parcels.
+/// `feasible` has one row per enterprise of `cs`; `assigned` maps an index of `cs` to its parcel.
 fn relocation_options(
     p: &Problem,
     params: &Params,
+    cs: &[Candidate],
     feasible: &Feasible,
-    assignments: &[Assignment],
+    assigned: &HashMap<usize, usize>,
 ) -> Vec<RelocationOption> {
-    let assigned: HashMap<usize, usize> = assignments
-        .iter()
-        .map(|a| (a.candidate, a.parcel))
-        .collect();
     let mut out = Vec::new();
-    for (i, c) in p.candidates.iter().enumerate() {
-        let (CandidateKind::Converting, Some((lon, lat))) = (c.kind, c.site) else {
+    for (i, c) in cs.iter().enumerate() {
+        let (Some(action), Some((lon, lat))) = (action(c), c.site) else {
             continue;
         };
         let mut row: Vec<(u32, i64)> = feasible.row(i).to_vec();
@@ -853,6 +984,7 @@ fn relocation_options(
             let centroid = q.geometry.centroid().unwrap_or(Point::new(lon, lat));
             out.push(RelocationOption {
                 enterprise_id: c.id.clone(),
+                action,
                 rank: rank + 1,
                 parcel_id: q.id.clone(),
                 weight: fmt_w(w),
@@ -863,4 +995,30 @@ fn relocation_options(
         }
     }
     out
+}
+
+/// Converting or relocating enterprises of `cs` with a site but no feasible parcel, and why.
+fn without_options(
+    p: &Problem,
+    params: &Params,
+    geometry: &ParkGeometry,
+    cs: &[Candidate],
+    feasible: &Feasible,
+    blocks: bool,
+) -> Vec<WithoutOptions> {
+    let n = p.park.parcels.len();
+    cs.iter()
+        .enumerate()
+        .filter(|&(i, _)| feasible.row(i).is_empty())
+        .filter_map(|(i, c)| {
+            let losses = &feasible.losses[i];
+            Some(WithoutOptions {
+                enterprise_id: c.id.clone(),
+                name: c.name.clone(),
+                action: action(c)?,
+                removed_by: losses.by_constraint.clone(),
+                message: no_parcel_message(p, params, geometry, c, losses, n, blocks),
+            })
+        })
+        .collect()
 }

@@ -29,11 +29,13 @@ pub fn write_assignments(w: &mut dyn Write, a: &Allocation) -> std::io::Result<(
     out.flush()
 }
 
-/// `enterprise_id,rank,parcel_id,weight,area_mu,distance_km,assigned`.
+/// `enterprise_id,action,rank,parcel_id,weight,area_mu,distance_km,assigned`: converting
+/// candidates, then relocating probes (`assigned` always false), each in input order by rank.
 pub fn write_options(w: &mut dyn Write, a: &Allocation) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record([
         "enterprise_id",
+        "action",
         "rank",
         "parcel_id",
         "weight",
@@ -45,6 +47,7 @@ pub fn write_options(w: &mut dyn Write, a: &Allocation) -> std::io::Result<()> {
     for o in &a.options {
         out.write_record([
             o.enterprise_id.clone(),
+            o.action.to_string(),
             o.rank.to_string(),
             o.parcel_id.clone(),
             format!("{:.6}", o.weight),
@@ -123,10 +126,14 @@ struct Counts {
     locked: usize,
     unassigned: usize,
     assigned_parcel_mu: f64,
+    /// Relocating enterprises probed for options (never placed).
+    relocating: usize,
+    relocation_options: usize,
 }
 
-/// The summary: objective, bound, gap, mode, counts, timings, the unassigned with reasons, rule
-/// version and hash. `timings` false writes none, for byte-identical reruns.
+/// The summary: objective, bound, gap, mode, counts, timings, the unassigned with reasons, the
+/// converting and relocating enterprises without relocation options with reasons, rule version
+/// and hash. `timings` false writes none, for byte-identical reruns.
 pub fn write_summary(
     w: &mut dyn Write,
     p: &Problem,
@@ -158,6 +165,8 @@ pub fn write_summary(
                 .sum(),
             2,
         ),
+        relocating: p.probes.len(),
+        relocation_options: a.options.len(),
     };
     let unassigned: Vec<&Unplaced> = a.unplaced.iter().collect();
     let mut v = json!({
@@ -170,6 +179,7 @@ pub fn write_summary(
         "rules": { "version": rules.version, "hash": rules.hash, "file": rules.source.display().to_string() },
         "counts": counts,
         "unassigned": unassigned,
+        "relocation_without_options": a.without_options,
         "warnings": a.warnings,
     });
     if timings {

@@ -21,7 +21,8 @@ pub struct Args {
     #[arg(long)]
     enterprises: Vec<PathBuf>,
     /// Candidates CSV (id,name,industry_code,cluster,pollution_class,requested_mu,priority,kind,
-    /// lon,lat,planned_far) instead of screening and ranking the enterprise files.
+    /// lon,lat,planned_far) instead of screening and ranking the enterprise files; rows of kind
+    /// `relocating` only get relocation options.
     #[arg(long, conflicts_with = "enterprises")]
     candidates: Option<PathBuf>,
     /// Rule set TOML (default: rules/lingkun.toml).
@@ -45,16 +46,23 @@ pub struct Args {
 }
 
 /// The enterprises to allocate (screened applicants and converting urban enterprises, as
-/// `plan` gathers them) and their planned FARs.
+/// `plan` gathers them), the relocating ones to probe for options, and the planned FARs.
 fn candidates_from_scenario(
     s: &Scenario,
     date: NaiveDate,
-) -> (Vec<Candidate>, BTreeMap<String, f64>) {
+) -> (Vec<Candidate>, Vec<Candidate>, BTreeMap<String, f64>) {
     let admission = parkplan::pipeline::admit(s, date);
     for e in &admission.excluded {
         eprintln!("not a candidate: {}: {}", e.id, e.reason);
     }
-    (admission.candidates, admission.planned_far)
+    for e in &admission.relocating_excluded {
+        eprintln!("relocating: {}: {}", e.id, e.reason);
+    }
+    (
+        admission.candidates,
+        admission.relocating,
+        admission.planned_far,
+    )
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
@@ -81,15 +89,26 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let (candidates, far) = match &args.candidates {
-        Some(path) => input::load_candidates(path, &scenario.rules)?,
+    let (candidates, probes, far) = match &args.candidates {
+        Some(path) => {
+            let (all, far) = input::load_candidates(path, &scenario.rules)?;
+            let (candidates, probes) = input::split_probes(all);
+            (candidates, probes, far)
+        }
         None => candidates_from_scenario(&scenario, date),
     };
-    let problem =
-        Problem::new(&scenario.park, &candidates, &scenario.rules, args.mode).planned_far(far);
+    let problem = Problem::new(&scenario.park, &candidates, &scenario.rules, args.mode)
+        .planned_far(far)
+        .probes(&probes);
     let a = allocate(&problem)?;
     for w in &a.warnings {
         eprintln!("warning: {w}");
+    }
+    for x in &a.without_options {
+        eprintln!(
+            "no relocation option: {} {} ({}): {}",
+            x.enterprise_id, x.name, x.action, x.message
+        );
     }
 
     let out = &args.out;
@@ -105,8 +124,8 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     })?;
     if let Some(lp) = &args.write_lp {
         let title = format!(
-            "parkplan allocate, {:?} mode, rules {} ({})",
-            args.mode,
+            "parkplan allocate, {} mode, rules {} ({})",
+            args.mode.as_str(),
             scenario.rules.version,
             scenario.rules.short_hash()
         );
@@ -114,7 +133,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         write_atomic(lp, |w| model.write_lp(w, &title))?;
     }
 
-    println!("mode       {:?} ({})", a.mode, a.method);
+    println!("mode       {} ({})", a.mode.as_str(), a.method);
     println!(
         "status     {}: objective {:.6}, bound {:.6}, gap {:.6}",
         a.status, a.objective, a.bound, a.gap
@@ -129,6 +148,23 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     for u in &a.unplaced {
         println!("unplaced   {} {}: {}", u.enterprise_id, u.name, u.message);
     }
+    let with_options = |action: &str| {
+        let mut ids: Vec<&str> = a
+            .options
+            .iter()
+            .filter(|o| o.action == action)
+            .map(|o| o.enterprise_id.as_str())
+            .collect();
+        ids.dedup();
+        ids.len()
+    };
+    println!(
+        "options    {} rows: {} converting and {} of {} relocating enterprises have a feasible parcel",
+        a.options.len(),
+        with_options("convert"),
+        with_options("relocate"),
+        probes.len()
+    );
     println!("wrote      {}", out.display());
     Ok(())
 }

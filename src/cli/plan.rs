@@ -492,8 +492,10 @@ fn stage_allocate(
     use parkplan::io::write_atomic as write;
     let t = Instant::now();
     let candidates = &admission.candidates;
+    // Relocating urban enterprises are probes: they get options, never a parcel.
     let problem = Problem::new(&s.park, candidates, &s.rules, Mode::Plots)
-        .planned_far(admission.planned_far.clone());
+        .planned_far(admission.planned_far.clone())
+        .probes(&admission.relocating);
     let a = allocate(&problem)?;
     for w in &a.warnings {
         eprintln!("warning: {w}");
@@ -560,7 +562,9 @@ fn stage_allocate(
     let mut links = Vec::new();
     for c in candidates
         .iter()
-        .filter(|c| c.kind == CandidateKind::Converting && c.site.is_some())
+        .filter(|c| c.kind == CandidateKind::Converting)
+        .chain(&admission.relocating)
+        .filter(|c| c.site.is_some())
     {
         if let Some(p) = placed.get(c.id.as_str()) {
             links.push(Link {
@@ -596,6 +600,24 @@ fn stage_allocate(
                     u.cause.clone(),
                     u.feasible_parcels.to_string(),
                     u.message.clone(),
+                ]
+            })
+            .collect(),
+    };
+    let without_options = Table {
+        title: "Converting or relocating, with no feasible park parcel 无可选地块".into(),
+        headers: ["id", "name 企业", "action", "why"]
+            .map(String::from)
+            .to_vec(),
+        rows: a
+            .without_options
+            .iter()
+            .map(|w| {
+                vec![
+                    w.enterprise_id.clone(),
+                    w.name.clone(),
+                    w.action.to_string(),
+                    w.message.clone(),
                 ]
             })
             .collect(),
@@ -637,6 +659,7 @@ fn stage_allocate(
                     rows: placed_rows,
                 },
                 unplaced,
+                without_options,
             ],
             figures: vec![],
         }),

@@ -61,6 +61,11 @@ fn general() -> String {
 }
 
 impl ClusterTable {
+    /// The cluster of an enterprise whose industry code may be missing (then the default).
+    pub fn cluster_for(&self, code: Option<&IndustryCode>) -> &str {
+        code.map_or(self.default.as_str(), |c| self.cluster_of(c))
+    }
+
     /// The cluster of an industry code by longest matching prefix.
     ///
     /// ```
@@ -71,6 +76,7 @@ impl ClusterTable {
     /// assert_eq!(t.cluster_of(&IndustryCode::parse("c3544").unwrap()), "pharma_equipment");
     /// assert_eq!(t.cluster_of(&IndustryCode::parse("C3511").unwrap()), "mechatronics");
     /// assert_eq!(t.cluster_of(&IndustryCode::parse("C1711").unwrap()), "general");
+    /// assert_eq!(t.cluster_for(None), "general");
     /// ```
     pub fn cluster_of(&self, code: &IndustryCode) -> &str {
         self.prefix
