@@ -651,7 +651,7 @@ fn bad_input_exits_2_and_names_the_place() {
     assert_eq!(r.status.code(), Some(2));
     let err = String::from_utf8_lossy(&r.stderr);
     assert!(
-        err.contains("candidates.csv: row 3 (line 3): priority: expected a number, got \"high\""),
+        err.contains("candidates.csv: row 3 (line 3): priority: expected a number from 0 to 1000000, got \"high\""),
         "{err}"
     );
     assert!(

@@ -577,3 +577,130 @@ fn sensitive_kinds_without_any_buffer_rule_say_why() {
         "{err}"
     );
 }
+
+// ---- allocate: inputs are never overwritten, and a failing run writes nothing --------------
+
+fn cmd() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_parkplan"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+#[test]
+fn allocate_refuses_to_overwrite_its_own_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let parcels = dir.path().join("parcels.geojson");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("parcels/lingkun.geojson"),
+        &parcels,
+    )
+    .unwrap();
+    let before = std::fs::read(&parcels).unwrap();
+    let out = cmd()
+        .args(["allocate", "--date", "2026-11-26", "--parcels"])
+        .arg(&parcels)
+        .arg("--out")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is also an input of this run"));
+    assert_eq!(std::fs::read(&parcels).unwrap(), before);
+    assert!(!dir.path().join("summary.json").exists());
+}
+
+#[test]
+fn allocate_with_an_unwritable_lp_path_writes_no_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("afile");
+    std::fs::write(&blocker, "x").unwrap();
+    let out_dir = dir.path().join("out");
+    let out = cmd()
+        .args(["allocate", "--date", "2026-11-26", "--out"])
+        .arg(&out_dir)
+        .arg("--write-lp")
+        .arg(blocker.join("model.lp"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !out_dir.join("summary.json").exists(),
+        "outputs written by a failing run"
+    );
+}
+
+#[test]
+fn allocate_refuses_a_rule_set_without_admission_criteria() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/lingkun.toml"),
+    )
+    .unwrap();
+    // Keep everything but the [admission] section and its tables.
+    let kept: String = {
+        let mut out = String::new();
+        let mut skip = false;
+        for line in text.lines() {
+            if line.starts_with('[') {
+                skip = line.starts_with("[admission") || line.starts_with("[[admission");
+            }
+            if !skip {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    };
+    let rules = dir.path().join("noadm.toml");
+    std::fs::write(&rules, kept).unwrap();
+    let out = cmd()
+        .args(["allocate", "--date", "2026-11-26", "--rules"])
+        .arg(&rules)
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no [admission] criteria"), "{stderr}");
+}
+
+#[test]
+fn candidates_csv_refuses_negative_requests_and_absurd_priorities_with_their_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c.csv");
+    std::fs::write(
+        &c,
+        "id,name,industry_code,pollution_class,requested_mu,priority,kind\nX1,a,C3911,light,-5,1,admitted\nX2,b,C3911,light,20,1e300,admitted\n",
+    )
+    .unwrap();
+    let out = cmd()
+        .args(["allocate", "--candidates"])
+        .arg(&c)
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("c.csv: row 2")
+            && stderr.contains("requested_mu: expected a number >= 0, got \"-5\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("c.csv: row 3")
+            && stderr.contains("priority: expected a number from 0 to 1000000, got \"1e300\""),
+        "{stderr}"
+    );
+}

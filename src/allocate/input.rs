@@ -111,16 +111,23 @@ pub fn read_candidates(
         let mut bad = |c: &str, m: String| {
             problems.push(InputError::new(path, Place::Line(line), Some(c), m))
         };
-        let number = |c: &str, bad: &mut dyn FnMut(&str, String)| -> Option<f64> {
-            let t = cell(c)?;
-            match t.parse::<f64>() {
-                Ok(v) if v.is_finite() => Some(v),
-                _ => {
-                    bad(c, format!("expected a number, got {t:?}"));
-                    None
+        // A number within [lo, hi]; anything else is reported with the range.
+        let number =
+            |c: &str, lo: f64, hi: f64, bad: &mut dyn FnMut(&str, String)| -> Option<f64> {
+                let t = cell(c)?;
+                match t.parse::<f64>() {
+                    Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => Some(v),
+                    _ => {
+                        let range = if hi == f64::MAX {
+                            format!(">= {lo}")
+                        } else {
+                            format!("from {lo} to {hi}")
+                        };
+                        bad(c, format!("expected a number {range}, got {t:?}"));
+                        None
+                    }
                 }
-            }
-        };
+            };
         let Some(id) = cell("id").map(str::to_string) else {
             bad("id", "missing: every candidate needs an id".into());
             continue;
@@ -161,14 +168,15 @@ pub fn read_candidates(
                 None
             }
         };
-        let requested_mu = number("requested_mu", &mut bad);
-        let priority = number("priority", &mut bad);
+        let requested_mu = number("requested_mu", 0.0, f64::MAX, &mut bad);
+        // Weights (priority x fit) are exact integers in 1e-6 units up to 1e6.
+        let priority = number("priority", 0.0, 1e6, &mut bad);
         if priority.is_none() && cell("priority").is_none() {
             bad("priority", "missing: expected a number".into());
         }
-        let lon = number("lon", &mut bad);
-        let lat = number("lat", &mut bad);
-        if let Some(f) = number("planned_far", &mut bad) {
+        let lon = number("lon", -180.0, 180.0, &mut bad);
+        let lat = number("lat", -90.0, 90.0, &mut bad);
+        if let Some(f) = number("planned_far", 0.0, f64::MAX, &mut bad) {
             far.insert(id.clone(), f);
         }
         let cluster = match (cell("cluster"), &industry_code) {

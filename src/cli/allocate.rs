@@ -6,7 +6,7 @@ use parkplan::io::write_atomic;
 use parkplan::model::Candidate;
 use parkplan::validate::{Scenario, ScenarioFiles, load_scenario};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `parkplan allocate`. Any file given replaces the bundled one.
 #[derive(clap::Args, Debug)]
@@ -45,6 +45,14 @@ pub struct Args {
     no_timings: bool,
 }
 
+/// The files `allocate` writes into its output folder.
+const OUTPUTS: [&str; 4] = [
+    "parcels.geojson",
+    "assignments.csv",
+    "options.csv",
+    "summary.json",
+];
+
 /// The enterprises to allocate (screened applicants and converting urban enterprises, as
 /// `plan` gathers them), the relocating ones to probe for options, and the planned FARs.
 fn candidates_from_scenario(
@@ -82,7 +90,24 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     if let Some(p) = args.rules {
         files.rules = p;
     }
+    // Refuse before any work an output that would overwrite an input of this run.
+    let mut inputs = vec![
+        files.parcels.as_path(),
+        files.sensitive.as_path(),
+        files.rules.as_path(),
+    ];
+    inputs.extend(files.enterprises.iter().map(PathBuf::as_path));
+    inputs.extend(args.candidates.as_deref());
+    for name in OUTPUTS {
+        parkplan::io::check_not_input(&args.out.join(name), &inputs)?;
+    }
+    if let Some(lp) = &args.write_lp {
+        parkplan::io::check_not_input(lp, &inputs)?;
+    }
     let scenario = load_scenario(&files)?;
+    if args.candidates.is_none() {
+        scenario.rules.require_admission_criteria()?;
+    }
     for w in &scenario.park.warnings {
         eprintln!("{w}");
     }
@@ -112,6 +137,17 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     }
 
     let out = &args.out;
+    // Both output places must take files before the first is written, so a bad --write-lp
+    // path does not leave the folder's outputs from a run that then fails.
+    parkplan::io::create_output_dir(out)?;
+    if let Some(parent) = args
+        .write_lp
+        .as_deref()
+        .and_then(Path::parent)
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        parkplan::io::create_output_dir(parent)?;
+    }
     write_atomic(&out.join("parcels.geojson"), |w| {
         output::write_parcels(w, &problem, &a)
     })?;

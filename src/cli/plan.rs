@@ -90,10 +90,7 @@ fn progress(stage: &str, started: Instant, what: &str) {
 fn stage_validate(files: &ScenarioFiles) -> Result<(Scenario, Part), parkplan::Error> {
     let t = Instant::now();
     let scenario = load_scenario(files)?;
-    if scenario.rules.admission.criteria.is_empty() {
-        // Without criteria every applicant would be admitted and allocated: refuse, as `screen` does.
-        return Err(InputError::file(&files.rules, "the rule set has no [admission] criteria ([[admission.criterion]] tables), so it would admit every applicant; see rules/lingkun.toml").into());
-    }
+    scenario.rules.require_admission_criteria()?;
     maps::print_load_warnings(&scenario);
     let s = summarize(&scenario);
     if !s.overlaps.is_empty() {

@@ -69,12 +69,8 @@ pub fn run(args: Args) -> Result<(), Error> {
     let rules = rules::load(&rules_path)?;
     let other = args.compare.as_ref().map(|p| rules::load(p)).transpose()?;
     // A rule set without criteria would admit every applicant: refuse it, as `rank` does.
-    for (path, set) in
-        std::iter::once((&rules_path, &rules)).chain(args.compare.as_ref().zip(other.as_ref()))
-    {
-        if set.admission.criteria.is_empty() {
-            return Err(InputError::file(path, "the rule set has no [admission] criteria ([[admission.criterion]] tables), so it would admit every applicant; see rules/lingkun.toml").into());
-        }
+    for set in std::iter::once(&rules).chain(other.as_ref()) {
+        set.require_admission_criteria()?;
     }
     let date = args
         .date

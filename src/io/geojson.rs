@@ -572,5 +572,6 @@ pub fn parcels_to_geojson(
 /// Round for output so files are byte-for-byte stable and readable.
 pub fn round_to(v: f64, decimals: i32) -> f64 {
     let m = 10f64.powi(decimals);
-    (v * m).round() / m
+    // Adding 0.0 turns -0.0 into 0.0, which would otherwise print as "-0".
+    (v * m).round() / m + 0.0
 }

@@ -190,6 +190,18 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 impl RuleSet {
+    /// Commands that screen refuse a rule set without admission criteria: it would admit every
+    /// applicant.
+    pub fn require_admission_criteria(&self) -> Result<(), InputError> {
+        if self.admission.criteria.is_empty() {
+            return Err(InputError::file(
+                &self.source,
+                "the rule set has no [admission] criteria ([[admission.criterion]] tables), so it would admit every applicant; see rules/lingkun.toml",
+            ));
+        }
+        Ok(())
+    }
+
     /// First 12 hex digits of the hash, for titles and tables.
     pub fn short_hash(&self) -> &str {
         &self.hash[..self.hash.len().min(12)]
