@@ -4,30 +4,20 @@ use chrono::NaiveDate;
 use parkplan::allocate::{Mode, Problem, allocate, input, output};
 use parkplan::io::write_atomic;
 use parkplan::model::Candidate;
-use parkplan::validate::{Scenario, ScenarioFiles, load_scenario};
+use parkplan::validate::{Scenario, load_scenario};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `parkplan allocate`. Any file given replaces the bundled one.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Parcels GeoJSON (default: the bundled parcels/lingkun.geojson).
-    #[arg(long)]
-    parcels: Option<PathBuf>,
-    /// Sensitive areas GeoJSON (default: parcels/lingkun-sensitive.geojson).
-    #[arg(long)]
-    sensitive: Option<PathBuf>,
-    /// Enterprise CSV; repeat for several (default: the bundled applicants and urban registry).
-    #[arg(long)]
-    enterprises: Vec<PathBuf>,
+    #[command(flatten)]
+    scenario: super::ScenarioArgs,
     /// Candidates CSV (id,name,industry_code,cluster,pollution_class,requested_mu,priority,kind,
     /// lon,lat,planned_far) instead of screening and ranking the enterprise files; rows of kind
     /// `relocating` only get relocation options.
     #[arg(long, conflicts_with = "enterprises")]
     candidates: Option<PathBuf>,
-    /// Rule set TOML (default: rules/lingkun.toml).
-    #[arg(long)]
-    rules: Option<PathBuf>,
     /// Evaluation date for certificates, YYYY-MM-DD (default: today).
     #[arg(long)]
     date: Option<NaiveDate>,
@@ -74,21 +64,9 @@ fn candidates_from_scenario(
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
-    let mut files = ScenarioFiles::bundled();
-    if let Some(p) = args.parcels {
-        files.parcels = p;
-    }
-    if let Some(p) = args.sensitive {
-        files.sensitive = p;
-    }
-    if !args.enterprises.is_empty() {
-        files.enterprises = args.enterprises;
-    }
+    let mut files = args.scenario.files();
     if args.candidates.is_some() {
         files.enterprises = Vec::new();
-    }
-    if let Some(p) = args.rules {
-        files.rules = p;
     }
     // Refuse before any work an output that would overwrite an input of this run.
     let mut inputs = vec![

@@ -11,18 +11,8 @@ use std::path::{Path, PathBuf};
 /// Arguments of `parkplan map`. Any scenario file given replaces the bundled one.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Parcels GeoJSON (default: the bundled parcels/lingkun.geojson).
-    #[arg(long)]
-    parcels: Option<PathBuf>,
-    /// Sensitive areas GeoJSON (default: parcels/lingkun-sensitive.geojson).
-    #[arg(long)]
-    sensitive: Option<PathBuf>,
-    /// Enterprise CSV, for names and current sites; repeat for several (default: the bundled registries).
-    #[arg(long)]
-    enterprises: Vec<PathBuf>,
-    /// Rule set TOML, for buffer distances and clusters (default: rules/lingkun.toml).
-    #[arg(long)]
-    rules: Option<PathBuf>,
+    #[command(flatten)]
+    scenario: super::ScenarioArgs,
     /// Assignments CSV with columns `enterprise_id,parcel_id` (e.g. `allocate`'s assignments.csv).
     #[arg(long)]
     assignments: Option<PathBuf>,
@@ -40,29 +30,6 @@ pub(crate) fn print_load_warnings(s: &Scenario) {
     for w in s.park.warnings.iter().chain(registries) {
         eprintln!("{w}");
     }
-}
-
-/// The scenario's files with any given on the command line in place of the bundled ones.
-pub(crate) fn scenario_files(
-    parcels: Option<PathBuf>,
-    sensitive: Option<PathBuf>,
-    enterprises: Vec<PathBuf>,
-    rules: Option<PathBuf>,
-) -> ScenarioFiles {
-    let mut files = ScenarioFiles::bundled();
-    if let Some(p) = parcels {
-        files.parcels = p;
-    }
-    if let Some(p) = sensitive {
-        files.sensitive = p;
-    }
-    if !enterprises.is_empty() {
-        files.enterprises = enterprises;
-    }
-    if let Some(p) = rules {
-        files.rules = p;
-    }
-    files
 }
 
 /// A path as shown in outputs: relative to the bundled scenario's folder when it is inside it,
@@ -349,7 +316,7 @@ fn apply_ranking(path: &Path, s: &Scenario, sites: &mut [Site]) -> Result<(), Pr
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
-    let files = scenario_files(args.parcels, args.sensitive, args.enterprises, args.rules);
+    let files = args.scenario.files();
     let scenario = load_scenario(&files)?;
     print_load_warnings(&scenario);
     let (assigned, links) = match &args.assignments {

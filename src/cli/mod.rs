@@ -15,3 +15,42 @@ pub enum Format {
     Csv,
     Json,
 }
+
+/// The scenario's files; any given replaces the bundled one. Shared by the commands that load a
+/// whole scenario (`validate`, `allocate`, `map`, `plan`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ScenarioArgs {
+    /// Parcels GeoJSON (default: the bundled parcels/lingkun.geojson).
+    #[arg(long)]
+    pub parcels: Option<std::path::PathBuf>,
+    /// Sensitive areas GeoJSON (default: parcels/lingkun-sensitive.geojson).
+    #[arg(long)]
+    pub sensitive: Option<std::path::PathBuf>,
+    /// Enterprise CSV; repeat for several (default: the bundled applicants and urban registry).
+    /// A file whose every row has a current site (lon, lat) is an urban registry.
+    #[arg(long)]
+    pub enterprises: Vec<std::path::PathBuf>,
+    /// Rule set TOML (default: rules/lingkun.toml).
+    #[arg(long)]
+    pub rules: Option<std::path::PathBuf>,
+}
+
+impl ScenarioArgs {
+    /// The bundled scenario's files with the given ones in their place.
+    pub fn files(self) -> parkplan::validate::ScenarioFiles {
+        let mut files = parkplan::validate::ScenarioFiles::bundled();
+        if let Some(p) = self.parcels {
+            files.parcels = p;
+        }
+        if let Some(p) = self.sensitive {
+            files.sensitive = p;
+        }
+        if !self.enterprises.is_empty() {
+            files.enterprises = self.enterprises;
+        }
+        if let Some(p) = self.rules {
+            files.rules = p;
+        }
+        files
+    }
+}

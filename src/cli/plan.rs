@@ -26,21 +26,11 @@ use std::time::Instant;
 /// Arguments of `parkplan plan`. Any scenario file given replaces the bundled one.
 #[derive(clap::Args, Debug)]
 pub struct Args {
+    #[command(flatten)]
+    scenario: super::ScenarioArgs,
     /// Output folder: every stage's tables, the maps, the charts and report.html.
     #[arg(long, default_value = "out")]
     out: PathBuf,
-    /// Parcels GeoJSON (default: the bundled parcels/lingkun.geojson).
-    #[arg(long)]
-    parcels: Option<PathBuf>,
-    /// Sensitive areas GeoJSON (default: parcels/lingkun-sensitive.geojson).
-    #[arg(long)]
-    sensitive: Option<PathBuf>,
-    /// Enterprise CSV; repeat for several (default: the bundled applicants and urban registry).
-    #[arg(long)]
-    enterprises: Vec<PathBuf>,
-    /// Rule set TOML (default: rules/lingkun.toml).
-    #[arg(long)]
-    rules: Option<PathBuf>,
     /// Evaluation date for screening, YYYY-MM-DD (default: today): certificates must be valid on it.
     #[arg(long, value_parser = parse_date)]
     date: Option<NaiveDate>,
@@ -759,7 +749,7 @@ fn stage_report(
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let started = Instant::now();
-    let files = maps::scenario_files(args.parcels, args.sensitive, args.enterprises, args.rules);
+    let files = args.scenario.files();
     let out = args.out;
     let date = args
         .date

@@ -1,42 +1,19 @@
 //! `parkplan validate`: load a scenario, report counts, areas and every problem.
 
-use parkplan::validate::{ScenarioFiles, load_scenario, summarize};
-use std::path::PathBuf;
+use parkplan::validate::{load_scenario, summarize};
 
 /// Arguments of `parkplan validate`. Any file given replaces the bundled one.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Parcels GeoJSON (default: the bundled parcels/lingkun.geojson).
-    #[arg(long)]
-    parcels: Option<PathBuf>,
-    /// Sensitive areas GeoJSON (default: parcels/lingkun-sensitive.geojson).
-    #[arg(long)]
-    sensitive: Option<PathBuf>,
-    /// Enterprise CSV; repeat for several (default: the bundled applicants and urban registry).
-    #[arg(long)]
-    enterprises: Vec<PathBuf>,
-    /// Rule set TOML (default: rules/lingkun.toml).
-    #[arg(long)]
-    rules: Option<PathBuf>,
+    #[command(flatten)]
+    scenario: super::ScenarioArgs,
     /// Print the summary as JSON instead of text.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
-    let mut files = ScenarioFiles::bundled();
-    if let Some(p) = args.parcels {
-        files.parcels = p;
-    }
-    if let Some(p) = args.sensitive {
-        files.sensitive = p;
-    }
-    if !args.enterprises.is_empty() {
-        files.enterprises = args.enterprises;
-    }
-    if let Some(p) = args.rules {
-        files.rules = p;
-    }
+    let files = args.scenario.files();
     let scenario = load_scenario(&files)?;
     let s = summarize(&scenario);
     if args.json {
