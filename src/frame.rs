@@ -141,6 +141,23 @@ impl LocalFrame {
     }
 }
 
+/// The smallest rectangle holding all of `rects` (`None` for none): the extent a frame is
+/// centred on and a map is fitted to.
+pub fn extent(rects: impl IntoIterator<Item = Rect<f64>>) -> Option<Rect<f64>> {
+    rects.into_iter().reduce(|a, b| {
+        Rect::new(
+            Coord {
+                x: a.min().x.min(b.min().x),
+                y: a.min().y.min(b.min().y),
+            },
+            Coord {
+                x: a.max().x.max(b.max().x),
+                y: a.max().y.max(b.max().y),
+            },
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,19 +73,6 @@ fn envelope_of(r: Rect<f64>) -> AABB<[f64; 2]> {
     AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y])
 }
 
-fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
-    Rect::new(
-        Coord {
-            x: a.min().x.min(b.min().x),
-            y: a.min().y.min(b.min().y),
-        },
-        Coord {
-            x: a.max().x.max(b.max().x),
-            y: a.max().y.max(b.max().y),
-        },
-    )
-}
-
 /// Euclidean distance between two boxes (0 when they overlap): a lower bound of the distance
 /// between anything inside them.
 fn box_distance(a: &AABB<[f64; 2]>, b: &AABB<[f64; 2]>) -> f64 {
@@ -127,15 +114,16 @@ impl ParkGeometry {
     /// Project parcels and sensitive areas into one frame around all of them and index the
     /// sensitive areas by kind.
     pub fn new(parcels: &[Parcel], sensitive: &[SensitiveArea]) -> Self {
-        let bbox = parcels
-            .iter()
-            .filter_map(|p| p.geometry.bounding_rect())
-            .chain(sensitive.iter().filter_map(|s| s.geometry.bounding_rect()))
-            .reduce(union)
-            .unwrap_or(Rect::new(
-                Coord { x: 0.0, y: 0.0 },
-                Coord { x: 0.0, y: 0.0 },
-            ));
+        let bbox = crate::frame::extent(
+            parcels
+                .iter()
+                .filter_map(|p| p.geometry.bounding_rect())
+                .chain(sensitive.iter().filter_map(|s| s.geometry.bounding_rect())),
+        )
+        .unwrap_or(Rect::new(
+            Coord { x: 0.0, y: 0.0 },
+            Coord { x: 0.0, y: 0.0 },
+        ));
         let frame = LocalFrame::around(bbox);
         let projected_parcels: Vec<MultiPolygon<f64>> = parcels
             .par_iter()

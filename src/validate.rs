@@ -208,21 +208,15 @@ pub fn overlapping_parcels(park: &Park) -> Vec<Overlap> {
         })
         .collect();
     let tree = RTree::bulk_load(items);
-    let frame = crate::frame::LocalFrame::around(
+    let bounds = crate::frame::extent(
         park.parcels
             .iter()
-            .filter_map(|p| p.geometry.bounding_rect())
-            .reduce(|a, b| {
-                geo::Rect::new(
-                    geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                    geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-                )
-            })
-            .unwrap_or(geo::Rect::new(
-                geo::coord! {x: 0., y: 0.},
-                geo::coord! {x: 0., y: 0.},
-            )),
+            .filter_map(|p| p.geometry.bounding_rect()),
     );
+    let Some(bounds) = bounds else {
+        return Vec::new();
+    };
+    let frame = crate::frame::LocalFrame::around(bounds);
     let mut out = Vec::new();
     for (a, b) in tree.intersection_candidates_with_other_tree(&tree) {
         if a.i >= b.i {

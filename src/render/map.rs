@@ -357,19 +357,6 @@ impl View {
     }
 }
 
-fn union_rect(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
-    Rect::new(
-        Coord {
-            x: a.min().x.min(b.min().x),
-            y: a.min().y.min(b.min().y),
-        },
-        Coord {
-            x: a.max().x.max(b.max().x),
-            y: a.max().y.max(b.max().y),
-        },
-    )
-}
-
 fn pad(r: Rect<f64>, m: f64) -> Rect<f64> {
     Rect::new(
         Coord {
@@ -384,7 +371,7 @@ fn pad(r: Rect<f64>, m: f64) -> Rect<f64> {
 }
 
 fn lonlat_bounds<'a>(rects: impl Iterator<Item = Rect<f64>> + 'a) -> Option<Rect<f64>> {
-    rects.reduce(union_rect)
+    crate::frame::extent(rects)
 }
 
 /// A drawing error from plotters, named after the map being drawn.
@@ -754,17 +741,8 @@ fn park_layout(map: &ParkMap) -> Option<(ParkGeometry, Rect<f64>)> {
     };
     // The parcels, plus room for nearby sensitive areas' rings (at most a fifth of the park's size).
     let max_buffer = map.buffers.iter().map(|(_, d)| *d).fold(0.0, f64::max);
-    let park_extent = g
-        .parcels
-        .iter()
-        .filter_map(|p| p.bounding_rect())
-        .reduce(union_rect)
-        .or_else(|| {
-            g.sensitive
-                .iter()
-                .filter_map(|s| s.bounding_rect())
-                .reduce(union_rect)
-        })?;
+    let park_extent = crate::frame::extent(g.parcels.iter().filter_map(|p| p.bounding_rect()))
+        .or_else(|| crate::frame::extent(g.sensitive.iter().filter_map(|s| s.bounding_rect())))?;
     let size = park_extent.width().max(park_extent.height());
     let margin = max_buffer.min(0.2 * size).max(0.06 * size).max(50.0);
     Some((g, pad(park_extent, margin)))
