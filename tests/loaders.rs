@@ -499,3 +499,27 @@ fn cli_validate_with_no_arguments_checks_the_bundled_lingkun_scenario() {
         "{stdout}"
     );
 }
+
+#[test]
+fn cli_validate_json_summary_parses_with_areas_and_overlaps() {
+    let out = Command::new(env!("CARGO_BIN_EXE_parkplan"))
+        .args(["validate", "--format", "json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("stdout is one JSON object");
+    assert_eq!(v["parcels"], 300);
+    assert!(v["overlaps"].as_array().unwrap().is_empty());
+    let by_use: f64 = v["area_mu_by_land_use"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|x| x.as_f64().unwrap())
+        .sum();
+    assert!(
+        (by_use - v["area_mu"].as_f64().unwrap()).abs() < 0.5,
+        "land classes add up to the total"
+    );
+}

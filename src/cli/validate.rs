@@ -7,16 +7,23 @@ use parkplan::validate::{load_scenario, summarize};
 pub struct Args {
     #[command(flatten)]
     scenario: super::ScenarioArgs,
-    /// Print the summary as JSON instead of text.
-    #[arg(long)]
-    json: bool,
+    /// text: a readable summary; json: the same as one JSON object.
+    #[arg(long, value_enum, default_value = "text")]
+    format: SummaryFormat,
+}
+
+/// How `validate` prints its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryFormat {
+    Text,
+    Json,
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let files = args.scenario.files();
     let scenario = load_scenario(&files)?;
     let s = summarize(&scenario);
-    if args.json {
+    if args.format == SummaryFormat::Json {
         println!(
             "{}",
             serde_json::to_string_pretty(&s).map_err(|e| parkplan::Error::Other(e.to_string()))?
