@@ -40,60 +40,45 @@ fn rules_without(section: &str) -> String {
     out
 }
 
+/// Every command that screens refuses a rule set without admission criteria (it would admit
+/// every applicant) and writes nothing.
 #[test]
-fn screen_refuses_a_rule_set_without_admission_criteria() {
+fn screening_commands_refuse_a_rule_set_without_admission_criteria() {
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("r.toml");
     std::fs::write(&rules, rules_without("admission")).unwrap();
-    let out = dir.path().join("screen.csv");
-    let o = parkplan(&[
-        "screen",
-        "--rules",
-        rules.to_str().unwrap(),
-        "--date",
-        "2026-06-01",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let err = stderr(&o);
-    assert!(
-        err.contains("r.toml") && err.contains("[admission]"),
-        "{err}"
-    );
-    assert!(!out.exists(), "no output on a refused rule set");
+    let r = rules.to_str().unwrap();
+    for (cmd, out, written) in [
+        ("screen", "screen.csv", "screen.csv"),
+        ("plan", "plan", "plan/report.html"),
+        ("allocate", "alloc", "alloc/summary.json"),
+    ] {
+        let out = dir.path().join(out);
+        let o = parkplan(&[
+            cmd,
+            "--rules",
+            r,
+            "--date",
+            "2026-06-01",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {err}");
+        assert!(
+            err.contains("r.toml") && err.contains("no [admission] criteria"),
+            "{cmd}: {err}"
+        );
+        assert!(
+            !dir.path().join(written).exists(),
+            "{cmd}: output written on a refused rule set"
+        );
+    }
     // The same holds for the rule set given to --compare.
-    let o = parkplan(&[
-        "screen",
-        "--date",
-        "2026-06-01",
-        "--compare",
-        rules.to_str().unwrap(),
-    ]);
+    let o = parkplan(&["screen", "--date", "2026-06-01", "--compare", r]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
 
-#[test]
-fn plan_refuses_a_rule_set_without_admission_criteria() {
-    let dir = tempfile::tempdir().unwrap();
-    let rules = dir.path().join("r.toml");
-    std::fs::write(&rules, rules_without("admission")).unwrap();
-    let out = dir.path().join("plan");
-    let o = parkplan(&[
-        "plan",
-        "--rules",
-        rules.to_str().unwrap(),
-        "--date",
-        "2026-06-01",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("[admission]"), "{}", stderr(&o));
-    assert!(!out.join("report.html").exists());
-}
-
-/// An output path that cannot take the output is the user's argument problem: exit 2, named.
 #[test]
 fn output_paths_that_cannot_be_written_are_bad_input() {
     let dir = tempfile::tempdir().unwrap();
@@ -580,36 +565,27 @@ fn sensitive_kinds_without_any_buffer_rule_say_why() {
 
 // ---- allocate: inputs are never overwritten, and a failing run writes nothing --------------
 
-fn cmd() -> std::process::Command {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_parkplan"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
 #[test]
 fn allocate_refuses_to_overwrite_its_own_input() {
     let dir = tempfile::tempdir().unwrap();
     let parcels = dir.path().join("parcels.geojson");
-    std::fs::copy(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("parcels/lingkun.geojson"),
-        &parcels,
-    )
-    .unwrap();
+    std::fs::copy(bundled("parcels/lingkun.geojson"), &parcels).unwrap();
     let before = std::fs::read(&parcels).unwrap();
-    let out = cmd()
-        .args(["allocate", "--date", "2026-11-26", "--parcels"])
-        .arg(&parcels)
-        .arg("--out")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
+    let o = parkplan(&[
+        "allocate",
+        "--date",
+        "2026-11-26",
+        "--parcels",
+        parcels.to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is also an input of this run"),
         "{}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr(&o)
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is also an input of this run"));
     assert_eq!(std::fs::read(&parcels).unwrap(), before);
     assert!(!dir.path().join("summary.json").exists());
 }
@@ -620,59 +596,20 @@ fn allocate_with_an_unwritable_lp_path_writes_no_outputs() {
     let blocker = dir.path().join("afile");
     std::fs::write(&blocker, "x").unwrap();
     let out_dir = dir.path().join("out");
-    let out = cmd()
-        .args(["allocate", "--date", "2026-11-26", "--out"])
-        .arg(&out_dir)
-        .arg("--write-lp")
-        .arg(blocker.join("model.lp"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let o = parkplan(&[
+        "allocate",
+        "--date",
+        "2026-11-26",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--write-lp",
+        blocker.join("model.lp").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         !out_dir.join("summary.json").exists(),
         "outputs written by a failing run"
     );
-}
-
-#[test]
-fn allocate_refuses_a_rule_set_without_admission_criteria() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/lingkun.toml"),
-    )
-    .unwrap();
-    // Keep everything but the [admission] section and its tables.
-    let kept: String = {
-        let mut out = String::new();
-        let mut skip = false;
-        for line in text.lines() {
-            if line.starts_with('[') {
-                skip = line.starts_with("[admission") || line.starts_with("[[admission");
-            }
-            if !skip {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-        out
-    };
-    let rules = dir.path().join("noadm.toml");
-    std::fs::write(&rules, kept).unwrap();
-    let out = cmd()
-        .args(["allocate", "--date", "2026-11-26", "--rules"])
-        .arg(&rules)
-        .arg("--out")
-        .arg(dir.path().join("o"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("no [admission] criteria"), "{stderr}");
 }
 
 #[test]
@@ -684,23 +621,24 @@ fn candidates_csv_refuses_negative_requests_and_absurd_priorities_with_their_row
         "id,name,industry_code,pollution_class,requested_mu,priority,kind\nX1,a,C3911,light,-5,1,admitted\nX2,b,C3911,light,20,1e300,admitted\n",
     )
     .unwrap();
-    let out = cmd()
-        .args(["allocate", "--candidates"])
-        .arg(&c)
-        .arg("--out")
-        .arg(dir.path().join("o"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let out = dir.path().join("o");
+    let o = parkplan(&[
+        "allocate",
+        "--candidates",
+        c.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
-        stderr.contains("c.csv: row 2")
-            && stderr.contains("requested_mu: expected a number >= 0, got \"-5\""),
-        "{stderr}"
+        err.contains("c.csv: row 2")
+            && err.contains("requested_mu: expected a number >= 0, got \"-5\""),
+        "{err}"
     );
     assert!(
-        stderr.contains("c.csv: row 3")
-            && stderr.contains("priority: expected a number from 0 to 1000000, got \"1e300\""),
-        "{stderr}"
+        err.contains("c.csv: row 3")
+            && err.contains("priority: expected a number from 0 to 1000000, got \"1e300\""),
+        "{err}"
     );
 }
