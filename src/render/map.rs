@@ -753,32 +753,56 @@ pub fn park_map_page(map: &ParkMap) -> (u32, u32) {
     park_layout(map).map_or((MIN_PAGE_WIDTH, PAGE_HEIGHT), |(_, e)| page_for(e))
 }
 
+/// The common start of a map page: paper, title, and either the map box's background with the
+/// view fitted to `layout`'s extent, or, with nothing to draw, `empty` written in the box.
+fn start_page<DB: DrawingBackend, L>(
+    area: &Area<DB>,
+    name: &'static str,
+    title: &str,
+    subtitle: &str,
+    layout: Option<(L, Rect<f64>)>,
+    empty: &str,
+) -> Result<Option<(L, View)>, RenderError> {
+    super::register_fonts();
+    area.fill(&PAPER).map_err(err(name))?;
+    header(area, title, subtitle)?;
+    let mbox = map_box(area);
+    let Some((layout, extent)) = layout else {
+        area.draw(&Text::new(
+            empty.to_string(),
+            (mbox.0 + 40, mbox.1 + 40),
+            font(30.0),
+        ))
+        .map_err(err(name))?;
+        return Ok(None);
+    };
+    area.draw(&Rectangle::new(
+        [(mbox.0, mbox.1), (mbox.2, mbox.3)],
+        MAP_BG.filled(),
+    ))
+    .map_err(err(name))?;
+    Ok(Some((layout, View::fit(extent, mbox))))
+}
+
 /// Draw the park layout map on `area` (of the size [`park_map_page`] gives).
 pub fn draw_park_map<DB: DrawingBackend>(
     area: &Area<DB>,
     map: &ParkMap,
 ) -> Result<(), RenderError> {
-    super::register_fonts();
-    area.fill(&PAPER).map_err(err("park map"))?;
-    header(area, &map.title, &map.subtitle)?;
-    let mbox = map_box(area);
-    let Some((g, extent)) = park_layout(map) else {
-        area.draw(&Text::new(
-            "no parcels".to_string(),
-            (mbox.0 + 40, mbox.1 + 40),
-            font(30.0),
-        ))
-        .map_err(err("park map"))?;
+    let layout = park_layout(map);
+    let Some((g, view)) = start_page(
+        area,
+        "park map",
+        &map.title,
+        &map.subtitle,
+        layout,
+        "no parcels",
+    )?
+    else {
         return Ok(());
     };
-    let view = View::fit(extent, mbox);
+    let mbox = view.bx;
     let visible = view.visible();
-
-    area.draw(&Rectangle::new(
-        [(mbox.0, mbox.1), (mbox.2, mbox.3)],
-        MAP_BG.filled(),
-    ))
-    .map_err(err("park map"))?;
 
     // Sensitive areas under everything, clipped to the map box.
     let mut kinds_shown = BTreeSet::new();
@@ -1309,25 +1333,19 @@ pub fn draw_relocation_map<DB: DrawingBackend>(
     area: &Area<DB>,
     map: &RelocationMap,
 ) -> Result<(), RenderError> {
-    super::register_fonts();
-    area.fill(&PAPER).map_err(err("relocation map"))?;
-    header(area, &map.title, &map.subtitle)?;
-    let mbox = map_box(area);
-    let Some((frame, extent)) = relocation_layout(map) else {
-        area.draw(&Text::new(
-            "no parcels and no sites".to_string(),
-            (mbox.0 + 40, mbox.1 + 40),
-            font(30.0),
-        ))
-        .map_err(err("relocation map"))?;
+    let layout = relocation_layout(map);
+    let Some((frame, view)) = start_page(
+        area,
+        "relocation map",
+        &map.title,
+        &map.subtitle,
+        layout,
+        "no parcels and no sites",
+    )?
+    else {
         return Ok(());
     };
-    let view = View::fit(extent, mbox);
-    area.draw(&Rectangle::new(
-        [(mbox.0, mbox.1), (mbox.2, mbox.3)],
-        MAP_BG.filled(),
-    ))
-    .map_err(err("relocation map"))?;
+    let mbox = view.bx;
 
     // The park: its parcels in light grey and its outline (convex hull of every parcel).
     let parcels: Vec<MultiPolygon<f64>> = map
