@@ -642,3 +642,28 @@ fn candidates_csv_refuses_negative_requests_and_absurd_priorities_with_their_row
         "{err}"
     );
 }
+
+#[test]
+fn plan_runs_block_mode_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    let o = parkplan(&[
+        "plan",
+        "--mode",
+        "blocks",
+        "--date",
+        "2026-11-26",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["mode"], "blocks");
+    assert!(
+        summary["gap"].as_f64().unwrap() <= 1e-4,
+        "within the rule file's mip_gap"
+    );
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("Mode blocks"));
+}

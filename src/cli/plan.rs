@@ -34,6 +34,9 @@ pub struct Args {
     /// Evaluation date for screening, YYYY-MM-DD (default: today): certificates must be valid on it.
     #[arg(long, value_parser = parse_date)]
     date: Option<NaiveDate>,
+    /// plots: one enterprise per parcel, exact; blocks: enterprises share parcels up to their area (MIP).
+    #[arg(long, value_enum, default_value = "plots")]
+    mode: parkplan::allocate::Mode,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -467,20 +470,21 @@ fn svg_figures(paths: &[PathBuf]) -> Result<Vec<Figure>, parkplan::Error> {
     Ok(out)
 }
 
-/// Stage 4: allocate the admitted, conditional and converting enterprises to parcels (plot
-/// mode); the allocation's files, the placed and the unplaced with why, and the labels and
+/// Stage 4: allocate the admitted, conditional and converting enterprises to parcels (in
+/// `mode`); the allocation's files, the placed and the unplaced with why, and the labels and
 /// lines the maps draw.
 fn stage_allocate(
     s: &Scenario,
     admission: &Admission,
+    mode: parkplan::allocate::Mode,
     out: &Path,
 ) -> Result<Allocated, parkplan::Error> {
-    use parkplan::allocate::{Mode, Problem, allocate, output};
+    use parkplan::allocate::{Problem, allocate, output};
     use parkplan::io::write_atomic as write;
     let t = Instant::now();
     let candidates = &admission.candidates;
     // Relocating urban enterprises are probes: they get options, never a parcel.
-    let problem = Problem::new(&s.park, candidates, &s.rules, Mode::Plots)
+    let problem = Problem::new(&s.park, candidates, &s.rules, mode)
         .planned_far(admission.planned_far.clone())
         .probes(&admission.relocating);
     let a = allocate(&problem)?;
@@ -622,7 +626,8 @@ fn stage_allocate(
             id: "allocate".into(),
             title: "Land allocation 用地分配".into(),
             notes: vec![format!(
-                "Plot mode, {} ({}): objective {}, proved bound {}, gap {}.",
+                "Mode {}, {} ({}): objective {}, proved bound {}, gap {}.",
+                mode.as_str(),
                 a.method,
                 a.status,
                 num(a.objective, 6),
@@ -778,7 +783,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let admission = parkplan::pipeline::admit(&scenario, date);
     let screen_part = stage_screen(&scenario, &admission, date, &out, t)?;
     let ranked = stage_rank(&scenario, &admission, &out)?;
-    let allocated = stage_allocate(&scenario, &admission, &out)?;
+    let allocated = stage_allocate(&scenario, &admission, args.mode, &out)?;
     let drawn = stage_maps(&files, &scenario, &ranked, &allocated, &out)?;
     let Ranked {
         part: rank_part, ..
