@@ -667,3 +667,16 @@ fn plan_runs_block_mode_and_says_so() {
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains("Mode blocks"));
 }
+
+#[test]
+fn relocation_map_without_a_ranking_says_no_ranking_was_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = parkplan(&["map", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(dir.path().join("relocation-map.svg")).unwrap();
+    assert!(
+        svg.contains("no ranking given (150)"),
+        "legend should not call unranked sites 'not rated'"
+    );
+    assert!(!svg.contains("not rated ("));
+}

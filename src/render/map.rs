@@ -1502,12 +1502,21 @@ pub fn draw_relocation_map<DB: DrawingBackend>(
         y: ly - 14,
     };
     lg.heading("亩均效益分类 Class")?;
+    // With no site classed at all the map was drawn without a ranking: say so, not "not rated".
+    let unranked = ["A", "B", "C", "D"]
+        .iter()
+        .all(|c| !counts.contains_key(*c));
+    let other = if unranked {
+        "未分类 no ranking given"
+    } else {
+        "未评价 not rated"
+    };
     for (class, text) in [
         ("A", "A 优先支持 A"),
         ("B", "B 鼓励提升 B"),
         ("C", "C 整治提升 C"),
         ("D", "D 淘汰/搬迁 D"),
-        ("-", "未评价 not rated"),
+        ("-", other),
     ] {
         let n = counts.get(class).copied().unwrap_or(0);
         let c = class_colour(class);
