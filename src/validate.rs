@@ -40,6 +40,14 @@ pub struct Scenario {
     pub registries: Vec<(PathBuf, Registry)>,
 }
 
+impl Scenario {
+    /// Every warning from loading: the park's files, then each registry's.
+    pub fn warnings(&self) -> impl Iterator<Item = &Warning> {
+        let registries = self.registries.iter().flat_map(|(_, r)| &r.warnings);
+        self.park.warnings.iter().chain(registries)
+    }
+}
+
 /// Load every file of a scenario, collecting the problems of all of them before failing.
 pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
     let mut problems = Problems::default();
@@ -273,11 +281,10 @@ pub fn summarize(s: &Scenario) -> Summary {
     for a in &s.park.sensitive {
         *sensitive_by_kind.entry(a.kind.clone()).or_insert(0) += 1;
     }
-    let mut warnings: Vec<String> = s.park.warnings.iter().map(Warning::to_string).collect();
+    let warnings = s.warnings().map(Warning::to_string).collect();
     let mut enterprises = BTreeMap::new();
     for (path, r) in &s.registries {
         enterprises.insert(path.display().to_string(), r.enterprises.len());
-        warnings.extend(r.warnings.iter().map(Warning::to_string));
     }
     Summary {
         rules_version: s.rules.version.clone(),

@@ -86,9 +86,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     if args.candidates.is_none() {
         scenario.rules.require_admission_criteria()?;
     }
-    for w in &scenario.park.warnings {
-        eprintln!("{w}");
-    }
+    super::print_load_warnings(&scenario);
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());

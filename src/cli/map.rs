@@ -24,14 +24,6 @@ pub struct Args {
     out: PathBuf,
 }
 
-/// Print the warnings that came with loading the scenario, on stderr.
-pub(crate) fn print_load_warnings(s: &Scenario) {
-    let registries = s.registries.iter().flat_map(|(_, r)| &r.warnings);
-    for w in s.park.warnings.iter().chain(registries) {
-        eprintln!("{w}");
-    }
-}
-
 /// A path as shown in outputs: relative to the bundled scenario's folder when it is inside it,
 /// so outputs do not depend on where the project is checked out.
 pub(crate) fn shown_path(p: &Path) -> String {
@@ -318,7 +310,7 @@ fn apply_ranking(path: &Path, s: &Scenario, sites: &mut [Site]) -> Result<(), Pr
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let files = args.scenario.files();
     let scenario = load_scenario(&files)?;
-    print_load_warnings(&scenario);
+    super::print_load_warnings(&scenario);
     let (assigned, links) = match &args.assignments {
         Some(p) => load_assignments(p, &scenario)?,
         None => Default::default(),

@@ -54,3 +54,10 @@ impl ScenarioArgs {
         files
     }
 }
+
+/// Print the warnings that came with loading a scenario, on stderr.
+pub fn print_load_warnings(s: &parkplan::validate::Scenario) {
+    for w in s.warnings() {
+        eprintln!("{w}");
+    }
+}

@@ -84,7 +84,7 @@ fn stage_validate(files: &ScenarioFiles) -> Result<(Scenario, Part), parkplan::E
     let t = Instant::now();
     let scenario = load_scenario(files)?;
     scenario.rules.require_admission_criteria()?;
-    maps::print_load_warnings(&scenario);
+    super::print_load_warnings(&scenario);
     let s = summarize(&scenario);
     if !s.overlaps.is_empty() {
         return Err(Problems(
