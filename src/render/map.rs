@@ -228,20 +228,21 @@ pub fn cluster_colour(cluster: &str) -> RGBColor {
     }
 }
 
+/// "中文 name" for a legend entry, or the name alone when it has no Chinese label.
+fn bilingual(name: &str, zh: Option<&str>) -> String {
+    zh.map_or_else(|| name.to_string(), |zh| format!("{zh} {name}"))
+}
+
 fn cluster_name(cluster: &str) -> String {
     let zh = match cluster {
-        "electronics" => "电子信息",
-        "biomedicine" => "生物医药",
-        "mechatronics" => "机电装备",
-        "pharma_equipment" => "制药装备",
-        "general" => "综合",
-        _ => "",
+        "electronics" => Some("电子信息"),
+        "biomedicine" => Some("生物医药"),
+        "mechatronics" => Some("机电装备"),
+        "pharma_equipment" => Some("制药装备"),
+        "general" => Some("综合"),
+        _ => None,
     };
-    if zh.is_empty() {
-        cluster.to_string()
-    } else {
-        format!("{zh} {cluster}")
-    }
+    bilingual(cluster, zh)
 }
 
 fn kind_colour(kind: &str) -> RGBColor {
@@ -257,18 +258,14 @@ fn kind_colour(kind: &str) -> RGBColor {
 
 fn kind_name(kind: &str) -> String {
     let zh = match kind {
-        "residential" => "居住区",
-        "school" => "学校",
-        "hospital" => "医院",
-        "wetland" => "湿地",
-        "water_source" => "水源地",
-        _ => "",
+        "residential" => Some("居住区"),
+        "school" => Some("学校"),
+        "hospital" => Some("医院"),
+        "wetland" => Some("湿地"),
+        "water_source" => Some("水源地"),
+        _ => None,
     };
-    if zh.is_empty() {
-        kind.to_string()
-    } else {
-        format!("{zh} {kind}")
-    }
+    bilingual(kind, zh)
 }
 
 fn class_colour(class: &str) -> RGBColor {
