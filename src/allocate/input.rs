@@ -9,7 +9,6 @@ use crate::error::{InputError, Place, Problems};
 use crate::model::{Candidate, CandidateKind, Categorical, IndustryCode, PollutionClass};
 use crate::rules::RuleSet;
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::path::Path;
 
 pub const COLUMNS: [&str; 11] = [
@@ -206,36 +205,4 @@ pub fn read_candidates(
 pub fn split_probes(all: Vec<Candidate>) -> (Vec<Candidate>, Vec<Candidate>) {
     all.into_iter()
         .partition(|c| c.kind != CandidateKind::Relocating)
-}
-
-/// Write candidates in the format [`read_candidates`] reads.
-pub fn write_candidates(
-    w: &mut dyn Write,
-    candidates: &[Candidate],
-    planned_far: &BTreeMap<String, f64>,
-) -> std::io::Result<()> {
-    let mut out = csv::Writer::from_writer(w);
-    out.write_record(COLUMNS).map_err(std::io::Error::other)?;
-    for c in candidates {
-        let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
-        let kind = c.kind.as_str();
-        out.write_record([
-            c.id.clone(),
-            c.name.clone(),
-            c.industry_code
-                .as_ref()
-                .map(|x| x.to_string())
-                .unwrap_or_default(),
-            c.cluster.clone(),
-            c.pollution_class.to_string(),
-            opt(c.requested_mu),
-            c.priority.to_string(),
-            kind.to_string(),
-            opt(c.site.map(|s| s.0)),
-            opt(c.site.map(|s| s.1)),
-            opt(planned_far.get(&c.id).copied()),
-        ])
-        .map_err(std::io::Error::other)?;
-    }
-    out.flush()
 }
