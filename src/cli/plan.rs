@@ -420,14 +420,7 @@ fn stage_rank(s: &Scenario, admission: &Admission, out: &Path) -> Result<Ranked,
     files.extend(
         charts
             .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "svg"))
-            .filter_map(|p| p.file_stem())
-            .map(|stem| {
-                (
-                    format!("{0}.svg / {0}.png", stem.to_string_lossy()),
-                    "ranking chart".into(),
-                )
-            }),
+            .map(|c| (format!("{0}.svg / {0}.png", c.name), "ranking chart".into())),
     );
     let part = Part {
         summary: vec![
@@ -446,28 +439,18 @@ fn stage_rank(s: &Scenario, admission: &Admission, out: &Path) -> Result<Ranked,
                 num(freed.mu, 1)
             )],
             tables: vec![classes, relocation, not_rated],
-            figures: svg_figures(&charts)?,
+            // The charts' SVG as drawn: the report inlines it without reading the files back.
+            figures: charts
+                .into_iter()
+                .map(|c| Figure {
+                    caption: format!("{}.svg", c.name),
+                    svg: c.svg,
+                })
+                .collect(),
         }),
         files,
     };
     Ok(Ranked { part, sites })
-}
-
-/// Report figures from the SVG files a stage wrote (its charts), captioned with the file name.
-fn svg_figures(paths: &[PathBuf]) -> Result<Vec<Figure>, parkplan::Error> {
-    let mut out = Vec::new();
-    for p in paths
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
-    {
-        let svg = std::fs::read_to_string(p).map_err(|e| parkplan::Error::io(p, e))?;
-        let caption = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        out.push(Figure { caption, svg });
-    }
-    Ok(out)
 }
 
 /// Stage 4: allocate the admitted, conditional and converting enterprises to parcels (in

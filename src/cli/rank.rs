@@ -61,8 +61,9 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         }
     }
     if let Some(dir) = &args.charts {
-        for path in parkplan::render::charts::write_ranking_charts(&ranking, dir)? {
-            eprintln!("wrote {}", path.display());
+        for chart in parkplan::render::charts::write_ranking_charts(&ranking, dir)? {
+            eprintln!("wrote {}", chart.svg_path.display());
+            eprintln!("wrote {}", chart.png_path.display());
         }
     }
 

@@ -527,17 +527,18 @@ fn chart_error<E: std::error::Error + Send + Sync>(
     Error::Other(format!("{}: cannot draw the chart: {e}", path.display()))
 }
 
-/// Draw one chart as SVG at `path` (written through a temporary file).
+/// Draw one chart as SVG at `path` (written through a temporary file); returns the SVG text.
 pub fn save_svg(
     path: &Path,
     draw: impl for<'a> Fn(&DrawingArea<SVGBackend<'a>, Shift>) -> DrawResult<SVGBackend<'a>>,
-) -> Result<(), Error> {
+) -> Result<String, Error> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         draw(&root).map_err(|e| chart_error(path, e))?;
     }
-    crate::io::write_atomic(path, |w| w.write_all(svg.as_bytes()))
+    crate::io::write_atomic(path, |w| w.write_all(svg.as_bytes()))?;
+    Ok(svg)
 }
 
 /// Draw one chart as PNG at `path` (drawn into a temporary `.png` beside it, then renamed).
@@ -567,33 +568,44 @@ pub fn save_png(
     result
 }
 
-/// Write the three ranking charts into `dir` as SVG and PNG; returns the paths written:
-/// `rank-scores`, `rank-intensity`, `rank-relocation` (`.svg`, `.png`).
-pub fn write_ranking_charts(ranking: &Ranking, dir: &Path) -> Result<Vec<PathBuf>, Error> {
+/// A chart written as SVG and PNG, with its SVG text for pages that inline it.
+#[derive(Debug, Clone)]
+pub struct WrittenChart {
+    /// File stem, e.g. `rank-scores`.
+    pub name: &'static str,
+    pub svg_path: PathBuf,
+    pub png_path: PathBuf,
+    pub svg: String,
+}
+
+/// Write the three ranking charts into `dir` as SVG and PNG: `rank-scores`, `rank-intensity`,
+/// `rank-relocation`.
+pub fn write_ranking_charts(ranking: &Ranking, dir: &Path) -> Result<Vec<WrittenChart>, Error> {
     let mut written = Vec::new();
-    let mut both = |name: &str, which: u8| -> Result<(), Error> {
-        let svg = dir.join(format!("{name}.svg"));
-        let png = dir.join(format!("{name}.png"));
-        match which {
-            0 => {
-                save_svg(&svg, |a| draw_score_distribution(a, ranking))?;
-                save_png(&png, |a| draw_score_distribution(a, ranking))?;
+    for name in ["rank-scores", "rank-intensity", "rank-relocation"] {
+        let svg_path = dir.join(format!("{name}.svg"));
+        let png_path = dir.join(format!("{name}.png"));
+        // The drawing functions are generic over the backend, so each is named twice.
+        let svg = match name {
+            "rank-scores" => {
+                save_png(&png_path, |a| draw_score_distribution(a, ranking))?;
+                save_svg(&svg_path, |a| draw_score_distribution(a, ranking))?
             }
-            1 => {
-                save_svg(&svg, |a| draw_intensity_scatter(a, ranking))?;
-                save_png(&png, |a| draw_intensity_scatter(a, ranking))?;
+            "rank-intensity" => {
+                save_png(&png_path, |a| draw_intensity_scatter(a, ranking))?;
+                save_svg(&svg_path, |a| draw_intensity_scatter(a, ranking))?
             }
             _ => {
-                save_svg(&svg, |a| draw_relocation_bars(a, ranking, MAX_BARS))?;
-                save_png(&png, |a| draw_relocation_bars(a, ranking, MAX_BARS))?;
+                save_png(&png_path, |a| draw_relocation_bars(a, ranking, MAX_BARS))?;
+                save_svg(&svg_path, |a| draw_relocation_bars(a, ranking, MAX_BARS))?
             }
-        }
-        written.push(svg);
-        written.push(png);
-        Ok(())
-    };
-    both("rank-scores", 0)?;
-    both("rank-intensity", 1)?;
-    both("rank-relocation", 2)?;
+        };
+        written.push(WrittenChart {
+            name,
+            svg_path,
+            png_path,
+            svg,
+        });
+    }
     Ok(written)
 }
