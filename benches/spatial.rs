@@ -1,25 +1,20 @@
 //! Spatial benchmark: per-parcel nearest sensitive area of each kind (exact polygon-to-polygon
 //! distance in the metric frame) for 100,000 parcels and 10,000 sensitive polygons.
 //!
-//! `cargo bench --bench spatial [-- PARCELS SENSITIVE]` writes the data set (seeded) to
-//! `target/bench-data/spatial/` as GeoJSON, loads it with the project's loaders, then times
-//! projection + R-tree bulk load + all nearest queries (median of 5 runs) and writes the
-//! distances to `rust_nearest.csv`. `python3 benches/spatial_geopandas.py target/bench-data/spatial`
-//! does the same with geopandas/shapely STRtree on the same files and compares the distances.
+//! `cargo bench --bench spatial [-- PARCELS SENSITIVE]` writes the data set with the project's
+//! own generator (`synthetic::park`, as `parkplan gen` does, seed 7) to
+//! `target/bench-data/spatial/`, loads it with the project's loaders, then times projection +
+//! R-tree bulk load + all nearest queries (median of 5 runs) and writes the distances to
+//! `rust_nearest.csv`. `python3 benches/spatial_geopandas.py target/bench-data/spatial` does the
+//! same with geopandas/shapely STRtree on the same files and compares the distances.
 
 use parkplan::io::geojson::{load_parcels, load_sensitive};
 use parkplan::spatial::ParkGeometry;
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use std::fmt::Write as _;
+use parkplan::synthetic::{Size, park, write_park};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
-const LON0: f64 = 120.87;
-const LAT0: f64 = 27.96;
-const DLAT: f64 = 1.0 / 110_800.0;
-const DLON: f64 = 1.0 / 98_400.0;
 const KINDS: [&str; 5] = [
     "residential",
     "school",
@@ -27,77 +22,6 @@ const KINDS: [&str; 5] = [
     "wetland",
     "water_source",
 ];
-
-fn pos(s: &mut String, x: f64, y: f64) {
-    write!(s, "[{:.7},{:.7}]", LON0 + x * DLON, LAT0 + y * DLAT).unwrap();
-}
-
-/// Parcels on a road grid (rectangles 60-150 m a side, 160 m pitch), sensitive areas as
-/// irregular 8-16-gons (radius 40-300 m) scattered over the same square.
-fn generate(dir: &Path, n_parcels: usize, n_sensitive: usize) {
-    let mut rng = ChaCha8Rng::seed_from_u64(7);
-    let side = (n_parcels as f64).sqrt().ceil() as usize;
-    let pitch = 160.0;
-    let half = side as f64 * pitch / 2.0;
-    let mut s = String::from(r#"{"type":"FeatureCollection","features":["#);
-    for i in 0..n_parcels {
-        let (gx, gy) = (
-            (i % side) as f64 * pitch - half,
-            (i / side) as f64 * pitch - half,
-        );
-        let (w, h) = (rng.random_range(60.0..150.0), rng.random_range(60.0..150.0));
-        if i > 0 {
-            s.push(',');
-        }
-        write!(s, r#"{{"type":"Feature","properties":{{"id":"P{i:06}","land_use":"M1","status":"available"}},"geometry":{{"type":"Polygon","coordinates":[["#).unwrap();
-        for (k, (x, y)) in [
-            (gx, gy),
-            (gx + w, gy),
-            (gx + w, gy + h),
-            (gx, gy + h),
-            (gx, gy),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if k > 0 {
-                s.push(',');
-            }
-            pos(&mut s, x, y);
-        }
-        s.push_str("]]}}");
-    }
-    s.push_str("]}\n");
-    std::fs::write(dir.join("parcels.geojson"), s).unwrap();
-    let mut s = String::from(r#"{"type":"FeatureCollection","features":["#);
-    for i in 0..n_sensitive {
-        let (cx, cy) = (rng.random_range(-half..half), rng.random_range(-half..half));
-        let r = rng.random_range(40.0..300.0);
-        let n = rng.random_range(8..17);
-        if i > 0 {
-            s.push(',');
-        }
-        write!(s, r#"{{"type":"Feature","properties":{{"id":"S{i:05}","kind":"{}"}},"geometry":{{"type":"Polygon","coordinates":[["#, KINDS[i % 5]).unwrap();
-        let mut first = String::new();
-        for k in 0..n {
-            let t = k as f64 / n as f64 * std::f64::consts::TAU;
-            let rr = r * rng.random_range(0.6..1.0);
-            let mut p = String::new();
-            pos(&mut p, cx + rr * t.cos(), cy + rr * t.sin());
-            if k == 0 {
-                first = p.clone();
-            } else {
-                s.push(',');
-            }
-            s.push_str(&p);
-        }
-        s.push(',');
-        s.push_str(&first);
-        s.push_str("]]}}");
-    }
-    s.push_str("]}\n");
-    std::fs::write(dir.join("sensitive.geojson"), s).unwrap();
-}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -114,7 +38,18 @@ fn main() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/spatial");
     std::fs::create_dir_all(&dir).unwrap();
     let t = Instant::now();
-    generate(&dir, n_parcels, n_sensitive);
+    let size = Size {
+        parcels: n_parcels,
+        sensitive: n_sensitive,
+    };
+    let (parcels, sensitive) = park(size, 7).expect("a size the generator takes");
+    write_park(
+        &dir.join("parcels.geojson"),
+        &dir.join("sensitive.geojson"),
+        &parcels,
+        &sensitive,
+    )
+    .expect("bench data written");
     eprintln!(
         "generated {n_parcels} parcels, {n_sensitive} sensitive polygons in {:.2} s",
         t.elapsed().as_secs_f64()

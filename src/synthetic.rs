@@ -885,6 +885,19 @@ pub fn sensitive_to_geojson(areas: &[SensitiveArea]) -> geojson::FeatureCollecti
     }
 }
 
+/// Write a park's parcels and sensitive areas as the two GeoJSON files the loaders read.
+pub fn write_park(
+    parcels_path: &std::path::Path,
+    sensitive_path: &std::path::Path,
+    parcels: &[Parcel],
+    sensitive: &[SensitiveArea],
+) -> Result<(), crate::Error> {
+    let fc = crate::io::geojson::parcels_to_geojson(parcels, |_| Default::default());
+    crate::io::write_atomic(parcels_path, |w| write_feature_collection(w, &fc))?;
+    let fc = sensitive_to_geojson(sensitive);
+    crate::io::write_atomic(sensitive_path, |w| write_feature_collection(w, &fc))
+}
+
 /// Write a FeatureCollection one feature per line: stable bytes, readable diffs.
 pub fn write_feature_collection(
     w: &mut dyn Write,

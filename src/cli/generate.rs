@@ -4,7 +4,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use parkplan::error::Place;
 use parkplan::io::{self, write_atomic};
 use parkplan::synthetic::{self, LINGKUN_SEED, RowKind, Size};
-use parkplan::{Error, InputError, Parcel, SensitiveArea};
+use parkplan::{Error, InputError};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `parkplan gen`.
@@ -53,7 +53,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     let seed = args.seed.unwrap_or(1);
     let (parcels, sensitive) =
         synthetic::park(size, seed).map_err(|e| Error::Other(e.to_string()))?;
-    write_park(
+    synthetic::write_park(
         &out.join("parcels.geojson"),
         &out.join("sensitive.geojson"),
         &parcels,
@@ -88,7 +88,7 @@ fn lingkun(out: &Path, seed: u64) -> Result<(), Error> {
     let (parcels, sensitive) = synthetic::lingkun_park(seed);
     let applicants = synthetic::lingkun_applicants(seed);
     let urban = synthetic::lingkun_urban(seed);
-    write_park(
+    synthetic::write_park(
         &out.join("parcels/lingkun.geojson"),
         &out.join("parcels/lingkun-sensitive.geojson"),
         &parcels,
@@ -110,22 +110,6 @@ fn lingkun(out: &Path, seed: u64) -> Result<(), Error> {
         out.display()
     );
     Ok(())
-}
-
-fn write_park(
-    parcels_path: &Path,
-    sensitive_path: &Path,
-    parcels: &[Parcel],
-    sensitive: &[SensitiveArea],
-) -> Result<(), Error> {
-    let fc = io::geojson::parcels_to_geojson(parcels, |_| Default::default());
-    write_atomic(parcels_path, |w| {
-        synthetic::write_feature_collection(w, &fc)
-    })?;
-    let fc = synthetic::sensitive_to_geojson(sensitive);
-    write_atomic(sensitive_path, |w| {
-        synthetic::write_feature_collection(w, &fc)
-    })
 }
 
 fn write_registry(path: &Path, kind: RowKind, n: usize, seed: u64) -> Result<(), Error> {
