@@ -76,11 +76,11 @@ fn main() {
         )
         .unwrap();
         let mut sink = Vec::new();
-        let fc = parkplan::io::geojson::parcels_to_geojson(&parcels, |_| Default::default());
-        synthetic::write_feature_collection(&mut sink, &fc).unwrap();
-        synthetic::write_feature_collection(
+        let fc = parkplan::io::geojson::parcels_to_geojson(&parcels, |_, _| Default::default());
+        parkplan::io::geojson::write_feature_collection(&mut sink, &fc).unwrap();
+        parkplan::io::geojson::write_feature_collection(
             &mut sink,
-            &synthetic::sensitive_to_geojson(&sensitive),
+            &parkplan::io::geojson::sensitive_to_geojson(&sensitive),
         )
         .unwrap();
         parcels.len() + sensitive.len()

@@ -8,9 +8,10 @@
 //! `rust_nearest.csv`. `python3 benches/spatial_geopandas.py target/bench-data/spatial` does the
 //! same with geopandas/shapely STRtree on the same files and compares the distances.
 
+use parkplan::io::geojson::write_park;
 use parkplan::io::geojson::{load_parcels, load_sensitive};
 use parkplan::spatial::ParkGeometry;
-use parkplan::synthetic::{Size, park, write_park};
+use parkplan::synthetic::{Size, park};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;

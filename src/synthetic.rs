@@ -868,51 +868,6 @@ fn kind_label(kind: &str) -> &'static str {
 // ---------------------------------------------------------------------------------------------
 // Writers
 
-/// Sensitive areas as a FeatureCollection, properties as loaded.
-pub fn sensitive_to_geojson(areas: &[SensitiveArea]) -> geojson::FeatureCollection {
-    let features = areas
-        .iter()
-        .map(|a| geojson::Feature {
-            geometry: Some(geojson::Geometry::from(&a.geometry)),
-            properties: Some(a.properties.clone()),
-            ..Default::default()
-        })
-        .collect();
-    geojson::FeatureCollection {
-        bbox: None,
-        features,
-        foreign_members: None,
-    }
-}
-
-/// Write a park's parcels and sensitive areas as the two GeoJSON files the loaders read.
-pub fn write_park(
-    parcels_path: &std::path::Path,
-    sensitive_path: &std::path::Path,
-    parcels: &[Parcel],
-    sensitive: &[SensitiveArea],
-) -> Result<(), crate::Error> {
-    let fc = crate::io::geojson::parcels_to_geojson(parcels, |_| Default::default());
-    crate::io::write_atomic(parcels_path, |w| write_feature_collection(w, &fc))?;
-    let fc = sensitive_to_geojson(sensitive);
-    crate::io::write_atomic(sensitive_path, |w| write_feature_collection(w, &fc))
-}
-
-/// Write a FeatureCollection one feature per line: stable bytes, readable diffs.
-pub fn write_feature_collection(
-    w: &mut dyn Write,
-    fc: &geojson::FeatureCollection,
-) -> std::io::Result<()> {
-    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
-    for (i, f) in fc.features.iter().enumerate() {
-        if i > 0 {
-            w.write_all(b",\n")?;
-        }
-        serde_json::to_writer(&mut *w, f)?;
-    }
-    w.write_all(b"\n]}\n")
-}
-
 // ---------------------------------------------------------------------------------------------
 // Enterprises
 

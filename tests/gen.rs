@@ -32,14 +32,13 @@ fn small(seed: u64) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     )
     .unwrap();
     let mut p = Vec::new();
-    synthetic::write_feature_collection(
+    geojson::write_feature_collection(
         &mut p,
-        &geojson::parcels_to_geojson(&parcels, |_| Default::default()),
+        &geojson::parcels_to_geojson(&parcels, |_, _| Default::default()),
     )
     .unwrap();
     let mut s = Vec::new();
-    synthetic::write_feature_collection(&mut s, &synthetic::sensitive_to_geojson(&sensitive))
-        .unwrap();
+    geojson::write_feature_collection(&mut s, &geojson::sensitive_to_geojson(&sensitive)).unwrap();
     let mut e = Vec::new();
     // More than one chunk, so chunk seeding is part of what is compared.
     synthetic::write_registry(

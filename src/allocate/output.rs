@@ -67,15 +67,7 @@ pub fn write_parcels(w: &mut dyn Write, p: &Problem, a: &Allocation) -> std::io:
     for x in &a.assignments {
         by_parcel.entry(x.parcel).or_default().push(x);
     }
-    let parcel_index: std::collections::HashMap<&str, usize> = p
-        .park
-        .parcels
-        .iter()
-        .enumerate()
-        .map(|(j, q)| (q.id.as_str(), j))
-        .collect();
-    let fc = parcels_to_geojson(&p.park.parcels, |q| {
-        let j = parcel_index[q.id.as_str()];
+    let fc = parcels_to_geojson(&p.park.parcels, |j, _| {
         let mut m = serde_json::Map::new();
         let xs = by_parcel.get(&j).map(Vec::as_slice).unwrap_or(&[]);
         let join = |f: &dyn Fn(&super::Assignment) -> String| {

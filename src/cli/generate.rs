@@ -53,7 +53,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     let seed = args.seed.unwrap_or(1);
     let (parcels, sensitive) =
         synthetic::park(size, seed).map_err(|e| Error::Other(e.to_string()))?;
-    synthetic::write_park(
+    parkplan::io::geojson::write_park(
         &out.join("parcels.geojson"),
         &out.join("sensitive.geojson"),
         &parcels,
@@ -88,7 +88,7 @@ fn lingkun(out: &Path, seed: u64) -> Result<(), Error> {
     let (parcels, sensitive) = synthetic::lingkun_park(seed);
     let applicants = synthetic::lingkun_applicants(seed);
     let urban = synthetic::lingkun_urban(seed);
-    synthetic::write_park(
+    parkplan::io::geojson::write_park(
         &out.join("parcels/lingkun.geojson"),
         &out.join("parcels/lingkun-sensitive.geojson"),
         &parcels,

@@ -541,18 +541,19 @@ pub fn read_sensitive(
     problems.into_result((areas, warnings))
 }
 
-/// Parcels as a FeatureCollection with their original properties plus `extra` per parcel
+/// Parcels as a FeatureCollection with their original properties plus `extra(position, parcel)`
 /// (e.g. the assignment), geometry in WGS84.
 pub fn parcels_to_geojson(
     parcels: &[Parcel],
-    mut extra: impl FnMut(&Parcel) -> Properties,
+    mut extra: impl FnMut(usize, &Parcel) -> Properties,
 ) -> geojson::FeatureCollection {
     let features = parcels
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(j, p)| {
             let mut props = p.properties.clone();
             props.insert("area_mu".into(), serde_json::json!(round_to(p.area_mu, 2)));
-            props.extend(extra(p));
+            props.extend(extra(j, p));
             geojson::Feature {
                 geometry: Some(geojson::Geometry::from(&Geometry::MultiPolygon(
                     p.geometry.clone(),
@@ -567,6 +568,51 @@ pub fn parcels_to_geojson(
         features,
         foreign_members: None,
     }
+}
+
+/// Sensitive areas as a FeatureCollection, properties as loaded.
+pub fn sensitive_to_geojson(areas: &[SensitiveArea]) -> geojson::FeatureCollection {
+    let features = areas
+        .iter()
+        .map(|a| geojson::Feature {
+            geometry: Some(geojson::Geometry::from(&a.geometry)),
+            properties: Some(a.properties.clone()),
+            ..Default::default()
+        })
+        .collect();
+    geojson::FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    }
+}
+
+/// Write a park's parcels and sensitive areas as the two GeoJSON files the loaders read.
+pub fn write_park(
+    parcels_path: &std::path::Path,
+    sensitive_path: &std::path::Path,
+    parcels: &[Parcel],
+    sensitive: &[SensitiveArea],
+) -> Result<(), crate::Error> {
+    let fc = parcels_to_geojson(parcels, |_, _| Default::default());
+    crate::io::write_atomic(parcels_path, |w| write_feature_collection(w, &fc))?;
+    let fc = sensitive_to_geojson(sensitive);
+    crate::io::write_atomic(sensitive_path, |w| write_feature_collection(w, &fc))
+}
+
+/// Write a FeatureCollection one feature per line: stable bytes, readable diffs.
+pub fn write_feature_collection(
+    w: &mut dyn std::io::Write,
+    fc: &geojson::FeatureCollection,
+) -> std::io::Result<()> {
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    for (i, f) in fc.features.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",\n")?;
+        }
+        serde_json::to_writer(&mut *w, f)?;
+    }
+    w.write_all(b"\n]}\n")
 }
 
 /// Round for output so files are byte-for-byte stable and readable.
