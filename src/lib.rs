@@ -9,6 +9,7 @@ pub mod error;
 pub mod evaluate;
 pub mod frame;
 pub mod io;
+pub mod metrics;
 pub mod model;
 pub mod pipeline;
 pub mod render;

@@ -1402,11 +1402,11 @@ pub fn registry_chunk(kind: RowKind, n: usize, seed: u64, chunk: usize) -> Vec<E
 
 /// Write the CSV header the project's writer uses.
 pub fn write_header(buf: &mut Vec<u8>) {
-    for (i, (name, _)) in crate::io::enterprises::COLUMNS.iter().enumerate() {
+    for (i, (_, def)) in crate::metrics::columns().enumerate() {
         if i > 0 {
             buf.push(b',');
         }
-        buf.extend_from_slice(name.as_bytes());
+        buf.extend_from_slice(def.name.as_bytes());
     }
     buf.push(b'\n');
 }

@@ -615,15 +615,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_csv_column_is_a_metric_at_its_position() {
-        for (i, (name, _)) in crate::io::enterprises::COLUMNS.iter().enumerate() {
-            assert_eq!(METRICS[i].name, *name);
-        }
-        assert_eq!(metric(m::PLANNED_FAR).name, "planned_far");
-        assert_eq!(metric(m::CLUSTER).name, "cluster");
-    }
-
-    #[test]
     fn levels_and_classes_match_the_model() {
         let s = AdmissionSchema;
         let levels: Vec<&str> = HightechLevel::NAMES.iter().map(|(n, _)| *n).collect();
