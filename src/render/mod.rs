@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod map;
+mod pixel;
 
 use std::sync::Once;
 
