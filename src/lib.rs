@@ -11,15 +11,15 @@ pub mod frame;
 pub mod io;
 pub mod metrics;
 pub mod model;
-pub mod pipeline;
+pub mod plan;
 pub mod render;
 pub mod report;
+pub mod rings;
 pub mod rules;
+pub mod scenario;
 pub mod screen;
 pub mod spatial;
 pub mod synthetic;
-pub mod validate;
-pub mod validity;
 
 pub use error::{Error, InputError, Problems, Warning};
 pub use model::{Enterprise, Parcel, Park, Registry, SensitiveArea};

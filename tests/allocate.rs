@@ -916,10 +916,10 @@ fn cli_lists_relocation_options_and_says_why_a_relocating_firm_has_none() {
 
 #[test]
 fn bundled_scenario_lists_options_for_every_relocating_enterprise() {
-    let files = parkplan::validate::ScenarioFiles::bundled();
-    let scenario = parkplan::validate::load_scenario(&files).unwrap();
+    let files = parkplan::scenario::ScenarioFiles::bundled();
+    let scenario = parkplan::scenario::load_scenario(&files).unwrap();
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-    let admission = parkplan::pipeline::admit(&scenario, date);
+    let admission = parkplan::plan::admission::admit(&scenario, date);
     // The probes are exactly the ranking's `relocate` enterprises; none is a candidate.
     let mut relocate: Vec<&str> = admission
         .ranking

@@ -141,7 +141,7 @@ fn generated_files_load_without_problems_or_overlaps() {
         sensitive,
         warnings: vec![],
     };
-    assert_eq!(parkplan::validate::overlapping_parcels(&park), vec![]);
+    assert_eq!(parkplan::scenario::overlapping_parcels(&park), vec![]);
 }
 
 #[test]

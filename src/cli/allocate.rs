@@ -1,12 +1,12 @@
-//! `parkplan allocate`: load the scenario, build the candidates, allocate, write the outputs.
+//! `parkplan allocate`: the plan's allocation stage and its files. The candidates come from the
+//! same library path as `plan` ([`parkplan::plan::Plan`]), or from a candidates file.
 
+use super::{ModeArg, StderrProgress, parse_date};
 use chrono::NaiveDate;
-use parkplan::allocate::{Mode, Problem, allocate, input, output};
-use parkplan::io::write_atomic;
-use parkplan::model::Candidate;
-use parkplan::validate::{Scenario, load_scenario};
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use parkplan::allocate::input;
+use parkplan::plan::{self, Given, Plan, text};
+use parkplan::scenario::load_scenario;
+use std::path::PathBuf;
 
 /// Arguments of `parkplan allocate`. Any file given replaces the bundled one.
 #[derive(clap::Args, Debug)]
@@ -19,11 +19,11 @@ pub struct Args {
     #[arg(long, conflicts_with = "enterprises")]
     candidates: Option<PathBuf>,
     /// Evaluation date for certificates, YYYY-MM-DD (default: today).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_date)]
     date: Option<NaiveDate>,
     /// plots: one enterprise per parcel, exact; blocks: enterprises share parcels up to their area (MIP).
     #[arg(long, value_enum, default_value = "plots")]
-    mode: Mode,
+    mode: ModeArg,
     /// Output folder.
     #[arg(long, default_value = "out/allocate")]
     out: PathBuf,
@@ -35,148 +35,42 @@ pub struct Args {
     no_timings: bool,
 }
 
-/// The files `allocate` writes into its output folder.
-const OUTPUTS: [&str; 4] = [
-    "parcels.geojson",
-    "assignments.csv",
-    "options.csv",
-    "summary.json",
-];
-
-/// The enterprises to allocate (screened applicants and converting urban enterprises, as
-/// `plan` gathers them), the relocating ones to probe for options, and the planned FARs.
-fn candidates_from_scenario(
-    s: &Scenario,
-    date: NaiveDate,
-) -> (Vec<Candidate>, Vec<Candidate>, BTreeMap<String, f64>) {
-    let admission = parkplan::pipeline::admit(s, date);
-    for e in &admission.excluded {
-        eprintln!("not a candidate: {}: {}", e.id, e.reason);
-    }
-    for e in &admission.relocating_excluded {
-        eprintln!("relocating: {}: {}", e.id, e.reason);
-    }
-    (
-        admission.candidates,
-        admission.relocating,
-        admission.planned_far,
-    )
-}
-
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let mut files = args.scenario.files();
     if args.candidates.is_some() {
         files.enterprises = Vec::new();
     }
     // Refuse before any work an output that would overwrite an input of this run.
-    let mut inputs = vec![
-        files.parcels.as_path(),
-        files.sensitive.as_path(),
-        files.rules.as_path(),
-    ];
-    inputs.extend(files.enterprises.iter().map(PathBuf::as_path));
+    let mut inputs = files.inputs();
     inputs.extend(args.candidates.as_deref());
-    for name in OUTPUTS {
-        parkplan::io::check_not_input(&args.out.join(name), &inputs)?;
-    }
+    plan::check_outputs(&args.out, &plan::allocation_files(), &inputs)?;
     if let Some(lp) = &args.write_lp {
         parkplan::io::check_not_input(lp, &inputs)?;
     }
     let scenario = load_scenario(&files)?;
-    if args.candidates.is_none() {
-        scenario.rules.require_admission_criteria()?;
+    let mut p = Plan::new(&scenario).mode(args.mode.into());
+    if let Some(d) = args.date {
+        p = p.date(d);
     }
-    super::print_load_warnings(&scenario);
-    let date = args
-        .date
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let (candidates, probes, far) = match &args.candidates {
-        Some(path) => {
-            let (all, far) = input::load_candidates(path, &scenario.rules)?;
-            let (candidates, probes) = input::split_probes(all);
-            (candidates, probes, far)
-        }
-        None => candidates_from_scenario(&scenario, date),
-    };
-    let problem = Problem::new(&scenario.park, &candidates, &scenario.rules, args.mode)
-        .planned_far(far)
-        .probes(&probes);
-    let a = allocate(&problem)?;
-    for w in &a.warnings {
-        eprintln!("warning: {w}");
+    if let Some(path) = &args.candidates {
+        let (all, planned_far) = input::load_candidates(path, &scenario.rules)?;
+        let (candidates, probes) = input::split_probes(all);
+        p = p.candidates(Given {
+            candidates,
+            probes,
+            planned_far,
+        });
     }
-    for x in &a.without_options {
-        eprintln!(
-            "no relocation option: {} {} ({}): {}",
-            x.enterprise_id, x.name, x.action, x.message
-        );
+    let outcome = p.run_with(&mut StderrProgress::warnings_only())?;
+    for line in text::allocation_notes(&outcome) {
+        eprintln!("{line}");
     }
-
-    let out = &args.out;
-    // Both output places must take files before the first is written, so a bad --write-lp
-    // path does not leave the folder's outputs from a run that then fails.
-    parkplan::io::create_output_dir(out)?;
-    if let Some(parent) = args
-        .write_lp
-        .as_deref()
-        .and_then(Path::parent)
-        .filter(|p| !p.as_os_str().is_empty())
-    {
-        parkplan::io::create_output_dir(parent)?;
-    }
-    write_atomic(&out.join("parcels.geojson"), |w| {
-        output::write_parcels(w, &problem, &a)
-    })?;
-    write_atomic(&out.join("assignments.csv"), |w| {
-        output::write_assignments(w, &a)
-    })?;
-    write_atomic(&out.join("options.csv"), |w| output::write_options(w, &a))?;
-    write_atomic(&out.join("summary.json"), |w| {
-        output::write_summary(w, &problem, &a, &scenario.rules, !args.no_timings)
-    })?;
-    if let Some(lp) = &args.write_lp {
-        let title = format!(
-            "parkplan allocate, {} mode, rules {} ({})",
-            args.mode.as_str(),
-            scenario.rules.version,
-            scenario.rules.short_hash()
-        );
-        let model = a.linear_model(&problem)?;
-        write_atomic(lp, |w| model.write_lp(w, &title))?;
-    }
-
-    println!("mode       {} ({})", a.mode.as_str(), a.method);
-    println!(
-        "status     {}: objective {:.6}, bound {:.6}, gap {:.6}",
-        a.status, a.objective, a.bound, a.gap
-    );
-    println!(
-        "assigned   {} of {} enterprises to {} parcels ({} feasible pairs)",
-        a.assignments.len(),
-        candidates.len(),
-        scenario.park.parcels.len(),
-        a.feasible.len()
-    );
-    for u in &a.unplaced {
-        println!("unplaced   {} {}: {}", u.enterprise_id, u.name, u.message);
-    }
-    let with_options = |action: &str| {
-        let mut ids: Vec<&str> = a
-            .options
-            .iter()
-            .filter(|o| o.action == action)
-            .map(|o| o.enterprise_id.as_str())
-            .collect();
-        ids.dedup();
-        ids.len()
-    };
-    println!(
-        "options    {} rows: {} converting and {} of {} relocating enterprises have a feasible parcel",
-        a.options.len(),
-        with_options("convert"),
-        with_options("relocate"),
-        probes.len()
-    );
-    println!("wrote      {}", out.display());
+    plan::write_allocation(
+        &outcome,
+        &args.out,
+        !args.no_timings,
+        args.write_lp.as_deref(),
+    )?;
+    print!("{}", text::allocation_summary(&outcome, &args.out));
     Ok(())
 }

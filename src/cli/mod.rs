@@ -37,8 +37,8 @@ pub struct ScenarioArgs {
 
 impl ScenarioArgs {
     /// The bundled scenario's files with the given ones in their place.
-    pub fn files(self) -> parkplan::validate::ScenarioFiles {
-        let mut files = parkplan::validate::ScenarioFiles::bundled();
+    pub fn files(self) -> parkplan::scenario::ScenarioFiles {
+        let mut files = parkplan::scenario::ScenarioFiles::bundled();
         if let Some(p) = self.parcels {
             files.parcels = p;
         }
@@ -56,8 +56,70 @@ impl ScenarioArgs {
 }
 
 /// Print the warnings that came with loading a scenario, on stderr.
-pub fn print_load_warnings(s: &parkplan::validate::Scenario) {
+pub fn print_load_warnings(s: &parkplan::scenario::Scenario) {
     for w in s.warnings() {
         eprintln!("{w}");
+    }
+}
+
+/// An evaluation date as `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("expected a date as YYYY-MM-DD, got {s:?}"))
+}
+
+/// The allocation mode on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModeArg {
+    /// One enterprise per parcel, exact.
+    Plots,
+    /// Enterprises share parcels up to their area (MIP).
+    Blocks,
+}
+
+impl From<ModeArg> for parkplan::allocate::Mode {
+    fn from(m: ModeArg) -> Self {
+        match m {
+            ModeArg::Plots => parkplan::allocate::Mode::Plots,
+            ModeArg::Blocks => parkplan::allocate::Mode::Blocks,
+        }
+    }
+}
+
+/// A plan's progress on stderr: `<prefix>: <stage> <summary> (N ms)` per stage, and warnings.
+pub struct StderrProgress {
+    /// `None`: print the warnings only.
+    prefix: Option<&'static str>,
+}
+
+impl StderrProgress {
+    /// One line per stage, prefixed (`plan: validate ...`), and every warning.
+    pub fn stages(prefix: &'static str) -> Self {
+        StderrProgress {
+            prefix: Some(prefix),
+        }
+    }
+    /// The warnings only (commands that print their own summary).
+    pub fn warnings_only() -> Self {
+        StderrProgress { prefix: None }
+    }
+}
+
+impl parkplan::plan::Progress for StderrProgress {
+    fn stage(
+        &mut self,
+        stage: parkplan::plan::Stage,
+        summary: &str,
+        elapsed: Option<std::time::Duration>,
+    ) {
+        let Some(prefix) = self.prefix else { return };
+        let name = stage.name();
+        match elapsed {
+            Some(t) => eprintln!("{prefix}: {name:<9} {summary} ({} ms)", t.as_millis()),
+            None => eprintln!("{prefix}: {name:<9} {summary}"),
+        }
+    }
+    fn warning(&mut self, text: &str) {
+        eprintln!("{text}");
     }
 }

@@ -61,9 +61,9 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         }
     }
     if let Some(dir) = &args.charts {
-        for chart in parkplan::render::charts::write_ranking_charts(&ranking, dir)? {
-            eprintln!("wrote {}", chart.svg_path.display());
-            eprintln!("wrote {}", chart.png_path.display());
+        let charts = parkplan::render::charts::draw_ranking_charts(&ranking)?;
+        for path in parkplan::render::charts::write_charts(dir, &charts)? {
+            eprintln!("wrote {}", path.display());
         }
     }
 

@@ -19,7 +19,7 @@ pub struct Args {
     #[arg(long)]
     rules: Option<PathBuf>,
     /// Evaluation date, YYYY-MM-DD (default: today): certificates must be valid on it.
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_parser = super::parse_date)]
     date: Option<chrono::NaiveDate>,
     /// Output file (default: standard output).
     #[arg(long)]
@@ -33,11 +33,6 @@ pub struct Args {
     /// Report which enterprises change decision under this other rule set, and why.
     #[arg(long, value_name = "OTHER_RULES")]
     compare: Option<PathBuf>,
-}
-
-fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("expected a date as YYYY-MM-DD, got {s:?}"))
 }
 
 /// Write to `--out` atomically, or to standard output.

@@ -1,6 +1,6 @@
 //! `parkplan validate`: load a scenario, report counts, areas and every problem.
 
-use parkplan::validate::{load_scenario, summarize};
+use parkplan::scenario::{load_scenario, summarize};
 
 /// Arguments of `parkplan validate`. Any file given replaces the bundled one.
 #[derive(clap::Args, Debug)]
@@ -91,19 +91,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
                 o.a, o.b, o.area_m2
             );
         }
-        return Err(parkplan::Error::Input(parkplan::Problems(
-            s.overlaps
-                .iter()
-                .map(|o| {
-                    parkplan::InputError::new(
-                        &files.parcels,
-                        parkplan::error::Place::File,
-                        Some("geometry"),
-                        format!("parcels {} and {} overlap by {:.1} m2", o.a, o.b, o.area_m2),
-                    )
-                })
-                .collect(),
-        )));
+        s.refuse_overlaps(&files.parcels)?;
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use crate::error::{InputError, Place, Problems, Warning};
 use crate::model::{
     Categorical, GENERAL_CLUSTER, LandUse, M2_PER_MU, Parcel, ParcelStatus, SensitiveArea,
 };
-use crate::validity::check_ring;
+use crate::rings::check_ring;
 use geo::{
     Coord, GeodesicArea, Geometry, LineString, MultiPoint, MultiPolygon, Orient, Point, Polygon,
 };

@@ -5,6 +5,7 @@
 
 pub mod enterprises;
 pub mod geojson;
+pub mod tables;
 
 use crate::error::{Error, InputError};
 use std::io::Write;
@@ -137,6 +138,13 @@ pub fn bundled_dir() -> PathBuf {
     } else {
         crate_dir
     }
+}
+
+/// A path as shown in outputs: relative to the bundled scenario's folder when it is inside it,
+/// so outputs do not depend on where the project is checked out.
+pub fn shown_path(p: &Path) -> String {
+    let home = bundled_dir();
+    p.strip_prefix(&home).unwrap_or(p).display().to_string()
 }
 
 /// The bundled scenario's files.

@@ -31,3 +31,17 @@ pub fn register_fonts() {
         }
     });
 }
+
+/// Why a map or chart could not be drawn (a plotters or PNG-encoding failure, not bad user data).
+#[derive(Debug, thiserror::Error)]
+#[error("drawing the {what} failed: {message}")]
+pub struct RenderError {
+    pub what: &'static str,
+    pub message: String,
+}
+
+impl From<RenderError> for crate::Error {
+    fn from(e: RenderError) -> Self {
+        crate::Error::Other(e.to_string())
+    }
+}

@@ -2,8 +2,9 @@
 //! intensity by class (the ten worst burdens named), and the relocation ranking as bars.
 //!
 //! Each `draw_*` function draws on any plotters drawing area the caller gives (SVG, PNG, a
-//! buffer); [`write_ranking_charts`] writes all three as SVG and PNG into a folder, each file
-//! through a temporary name so nothing is left half-written. One chart a file: `scores`,
+//! buffer); [`draw_ranking_charts`] draws all three as SVG and PNG in memory and
+//! [`write_charts`] writes them into a folder, each file through a temporary name so nothing is
+//! left half-written. One chart a file: `scores`,
 //! `intensity` and `relocation`; this file holds what they share and the file writers.
 
 mod intensity;
@@ -17,6 +18,7 @@ pub use scores::draw_score_distribution;
 use crate::error::Error;
 use crate::evaluate::{Class, Ranking};
 use crate::render::FAMILY;
+use crate::render::RenderError;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -90,92 +92,114 @@ fn footnote<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, text: String) -> 
     root.draw(&Text::new(text, (30, h as i32 - 28), font(18)))
 }
 
-fn chart_error<E: std::error::Error + Send + Sync>(
-    path: &Path,
-    e: DrawingAreaErrorKind<E>,
-) -> Error {
-    Error::Other(format!("{}: cannot draw the chart: {e}", path.display()))
+/// File stems of the three ranking charts, in the order they are drawn and listed.
+pub const NAMES: [&str; 3] = ["rank-scores", "rank-intensity", "rank-relocation"];
+
+/// A chart drawn in memory: its file stem, SVG text and PNG bytes.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// File stem, one of [`NAMES`].
+    pub name: &'static str,
+    pub svg: String,
+    pub png: Vec<u8>,
 }
 
-/// Draw one chart as SVG at `path` (written through a temporary file); returns the SVG text.
-pub fn save_svg(
-    path: &Path,
+fn chart_error<E: std::error::Error + Send + Sync>(
+    name: &'static str,
+) -> impl Fn(DrawingAreaErrorKind<E>) -> RenderError {
+    move |e| RenderError {
+        what: name,
+        message: e.to_string(),
+    }
+}
+
+/// Draw one chart as SVG text.
+fn svg_of(
+    name: &'static str,
     draw: impl for<'a> Fn(&DrawingArea<SVGBackend<'a>, Shift>) -> DrawResult<SVGBackend<'a>>,
-) -> Result<String, Error> {
+) -> Result<String, RenderError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        draw(&root).map_err(|e| chart_error(path, e))?;
+        draw(&root).map_err(chart_error(name))?;
+        root.present().map_err(chart_error(name))?;
     }
-    crate::io::write_atomic(path, |w| w.write_all(svg.as_bytes()))?;
     Ok(svg)
 }
 
-/// Draw one chart as PNG at `path` (drawn into a temporary `.png` beside it, then renamed).
-pub fn save_png(
-    path: &Path,
+/// Draw one chart as PNG bytes, encoded as plotters' file backend encodes them (the `image`
+/// crate's PNG defaults: fast compression, adaptive filtering), so the bytes do not depend on
+/// whether the chart went to a file or to memory.
+fn png_of(
+    name: &'static str,
     draw: impl for<'a> Fn(&DrawingArea<BitMapBackend<'a>, Shift>) -> DrawResult<BitMapBackend<'a>>,
-) -> Result<(), Error> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    crate::io::create_output_dir(dir)?;
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{stem}.tmp-{}.png", std::process::id()));
-    let result = (|| {
-        let root = BitMapBackend::new(&tmp, SIZE).into_drawing_area();
-        draw(&root).map_err(|e| chart_error(path, e))?;
-        drop(root);
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+) -> Result<Vec<u8>, RenderError> {
+    let (w, h) = SIZE;
+    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+        draw(&root).map_err(chart_error(name))?;
+        root.present().map_err(chart_error(name))?;
     }
-    result
+    let png_error = |e: png::EncodingError| RenderError {
+        what: name,
+        message: e.to_string(),
+    };
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, w, h);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fast);
+    enc.set_filter(png::FilterType::Sub);
+    enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    let mut wr = enc.write_header().map_err(png_error)?;
+    wr.write_image_data(&rgb).map_err(png_error)?;
+    wr.finish().map_err(png_error)?;
+    Ok(out)
 }
 
-/// A chart written as SVG and PNG, with its SVG text for pages that inline it.
-#[derive(Debug, Clone)]
-pub struct WrittenChart {
-    /// File stem, e.g. `rank-scores`.
-    pub name: &'static str,
-    pub svg_path: PathBuf,
-    pub png_path: PathBuf,
-    pub svg: String,
-}
-
-/// Write the three ranking charts into `dir` as SVG and PNG: `rank-scores`, `rank-intensity`,
-/// `rank-relocation`.
-pub fn write_ranking_charts(ranking: &Ranking, dir: &Path) -> Result<Vec<WrittenChart>, Error> {
-    let mut written = Vec::new();
-    for name in ["rank-scores", "rank-intensity", "rank-relocation"] {
-        let svg_path = dir.join(format!("{name}.svg"));
-        let png_path = dir.join(format!("{name}.png"));
+/// Draw the three ranking charts ([`NAMES`]) as SVG and PNG, in memory.
+pub fn draw_ranking_charts(ranking: &Ranking) -> Result<Vec<Chart>, RenderError> {
+    crate::render::register_fonts();
+    let mut out = Vec::new();
+    for name in NAMES {
         // The drawing functions are generic over the backend, so each is named twice.
-        let svg = match name {
-            "rank-scores" => {
-                save_png(&png_path, |a| draw_score_distribution(a, ranking))?;
-                save_svg(&svg_path, |a| draw_score_distribution(a, ranking))?
-            }
-            "rank-intensity" => {
-                save_png(&png_path, |a| draw_intensity_scatter(a, ranking))?;
-                save_svg(&svg_path, |a| draw_intensity_scatter(a, ranking))?
-            }
-            _ => {
-                save_png(&png_path, |a| draw_relocation_bars(a, ranking, MAX_BARS))?;
-                save_svg(&svg_path, |a| draw_relocation_bars(a, ranking, MAX_BARS))?
-            }
+        let (svg, png) = match name {
+            "rank-scores" => (
+                svg_of(name, |a| draw_score_distribution(a, ranking))?,
+                png_of(name, |a| draw_score_distribution(a, ranking))?,
+            ),
+            "rank-intensity" => (
+                svg_of(name, |a| draw_intensity_scatter(a, ranking))?,
+                png_of(name, |a| draw_intensity_scatter(a, ranking))?,
+            ),
+            _ => (
+                svg_of(name, |a| draw_relocation_bars(a, ranking, MAX_BARS))?,
+                png_of(name, |a| draw_relocation_bars(a, ranking, MAX_BARS))?,
+            ),
         };
-        written.push(WrittenChart {
-            name,
-            svg_path,
-            png_path,
-            svg,
-        });
+        out.push(Chart { name, svg, png });
+    }
+    Ok(out)
+}
+
+/// Write drawn charts into `dir` as `<name>.svg` and `<name>.png`, each atomically; returns
+/// the paths written, SVG then PNG of each chart.
+pub fn write_charts(dir: &Path, charts: &[Chart]) -> Result<Vec<PathBuf>, Error> {
+    let mut written = Vec::new();
+    for c in charts {
+        let svg = dir.join(format!("{}.svg", c.name));
+        crate::io::write_atomic(&svg, |w| w.write_all(c.svg.as_bytes()))?;
+        let png = dir.join(format!("{}.png", c.name));
+        crate::io::write_atomic(&png, |w| w.write_all(&c.png))?;
+        written.extend([svg, png]);
     }
     Ok(written)
+}
+
+/// Draw the three ranking charts and write them into `dir` ([`write_charts`]).
+pub fn write_ranking_charts(ranking: &Ranking, dir: &Path) -> Result<Vec<Chart>, Error> {
+    let charts = draw_ranking_charts(ranking)?;
+    write_charts(dir, &charts)?;
+    Ok(charts)
 }

@@ -33,19 +33,7 @@ use plotters::coord::Shift;
 use plotters::prelude::{BitMapBackend, DrawingArea, IntoDrawingArea, SVGBackend};
 use std::collections::BTreeMap;
 
-/// Why a map could not be drawn (a plotters or PNG-encoding failure, not bad user data).
-#[derive(Debug, thiserror::Error)]
-#[error("drawing the {what} failed: {message}")]
-pub struct RenderError {
-    pub what: &'static str,
-    pub message: String,
-}
-
-impl From<RenderError> for crate::Error {
-    fn from(e: RenderError) -> Self {
-        crate::Error::Other(e.to_string())
-    }
-}
+pub use crate::render::RenderError;
 
 /// A drawing error from plotters, named after the map being drawn.
 fn err<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> RenderError {

@@ -1,4 +1,4 @@
-//! Ring validity for loaded polygons: enough positions, closed, no self-intersection.
+//! Ring checks for loaded polygons: enough positions, closed, no self-intersection.
 //!
 //! geo's `Validation` compares every segment with every other, which takes minutes on a
 //! 200,000-vertex coastline; here the segments go into an R-tree first, so the check is

@@ -1,5 +1,6 @@
-//! Loading a whole scenario and summarising it: counts, areas by land class and cluster,
-//! overlapping parcels, and every problem in every file at once.
+//! A scenario: its files loaded and validated together, and the summary `validate` prints:
+//! counts, areas by land class and cluster, overlapping parcels, and every problem in every file
+//! at once.
 
 use crate::error::{InputError, Place, Problems, Warning};
 use crate::io;
@@ -30,11 +31,33 @@ impl ScenarioFiles {
             enterprises: vec![io::bundled::applicants(), io::bundled::urban()],
         }
     }
+
+    /// Every input file, for refusing an output path that would replace one.
+    pub fn inputs(&self) -> Vec<&std::path::Path> {
+        let mut v = vec![
+            self.parcels.as_path(),
+            self.sensitive.as_path(),
+            self.rules.as_path(),
+        ];
+        v.extend(self.enterprises.iter().map(PathBuf::as_path));
+        v
+    }
+
+    /// "灵昆 Lingkun bundled scenario (synthetic data)", or the parcels file as shown, for titles.
+    pub fn name(&self) -> String {
+        if self.parcels == io::bundled::parcels() {
+            "灵昆 Lingkun bundled scenario (synthetic data)".to_string()
+        } else {
+            io::shown_path(&self.parcels)
+        }
+    }
 }
 
 /// A loaded, validated scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// The files it was loaded from.
+    pub files: ScenarioFiles,
     pub rules: RuleSet,
     pub park: Park,
     pub registries: Vec<(PathBuf, Registry)>,
@@ -114,6 +137,7 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
     }
     match (rules, parcels, sensitive) {
         (Some(rules), Some(parcels), Some(sensitive)) if problems.is_empty() => Ok(Scenario {
+            files: files.clone(),
             rules,
             park: Park {
                 parcels,
@@ -170,6 +194,27 @@ pub struct Overlap {
     pub a: String,
     pub b: String,
     pub area_m2: f64,
+}
+
+impl Summary {
+    /// Overlapping parcels are bad input: a parcel cannot be given to two enterprises, and the
+    /// park's land would be counted twice. One problem per pair, on the parcels file.
+    pub fn refuse_overlaps(&self, parcels: &std::path::Path) -> Result<(), Problems> {
+        Problems(
+            self.overlaps
+                .iter()
+                .map(|o| {
+                    InputError::new(
+                        parcels,
+                        Place::File,
+                        Some("geometry"),
+                        format!("parcels {} and {} overlap by {:.1} m2", o.a, o.b, o.area_m2),
+                    )
+                })
+                .collect(),
+        )
+        .into_result(())
+    }
 }
 
 /// What `validate` reports about a loaded scenario.

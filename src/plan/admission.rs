@@ -1,14 +1,13 @@
-//! The admission stages chained for the allocation: split the scenario's registries by role,
-//! screen the applicants, rank the urban enterprises, and gather the allocation's candidates
-//! (admitted and conditional applicants, then converting urban enterprises) and the relocation
-//! probes (urban enterprises to relocate: options only, never placed). `allocate` and `plan` both
-//! start here, so the two commands always place the same enterprises:
-//! `Problem::new(&park, &a.candidates, &rules, mode).planned_far(a.planned_far.clone()).probes(&a.relocating)`.
+//! Who enters the allocation: split the scenario's registries by role, screen the applicants,
+//! rank the urban enterprises, and gather the allocation's candidates (admitted and conditional
+//! applicants, then converting urban enterprises) and the relocation probes (urban enterprises to
+//! relocate: options only, never placed). This is the one place that decides who is a
+//! candidate; [`super::Plan`] runs it for `plan` and `allocate` alike.
 
 use crate::evaluate::{self, Ranking};
 use crate::model::{Candidate, Enterprise};
+use crate::scenario::Scenario;
 use crate::screen::{self, Excluded, ScreenReport};
-use crate::validate::Scenario;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -40,6 +39,9 @@ pub fn split_registries(s: &Scenario) -> Roles {
 /// What the admission stages hand to the allocation.
 #[derive(Debug, Clone)]
 pub struct Admission {
+    /// The candidates came from a candidates file (`allocate --candidates`), not from screening
+    /// and ranking: `screen` and `ranking` are then empty.
+    pub given: bool,
     pub roles: Roles,
     pub screen: ScreenReport,
     pub ranking: Ranking,
@@ -77,6 +79,7 @@ pub fn admit(s: &Scenario, date: NaiveDate) -> Admission {
         .filter_map(|e| Some((e.id.clone(), e.planned_far?)))
         .collect();
     Admission {
+        given: false,
         roles,
         screen: report,
         ranking,
@@ -85,5 +88,30 @@ pub fn admit(s: &Scenario, date: NaiveDate) -> Admission {
         planned_far,
         relocating,
         relocating_excluded,
+    }
+}
+
+/// Candidates, probes and planned FARs given directly (a candidates file) instead of screened
+/// and ranked from registries.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    pub candidates: Vec<Candidate>,
+    /// Relocating enterprises: options only, never placed.
+    pub probes: Vec<Candidate>,
+    pub planned_far: BTreeMap<String, f64>,
+}
+
+/// The admission of given candidates: nothing is screened or ranked.
+pub fn given(s: &Scenario, date: NaiveDate, g: Given) -> Admission {
+    Admission {
+        given: true,
+        roles: Roles::default(),
+        screen: screen::screen(&[], &s.rules, date),
+        ranking: evaluate::rank(&[], &s.rules),
+        candidates: g.candidates,
+        excluded: Vec::new(),
+        planned_far: g.planned_far,
+        relocating: g.probes,
+        relocating_excluded: Vec::new(),
     }
 }

@@ -1,0 +1,226 @@
+//! The plan as one value: a loaded scenario, the evaluation date and the allocation mode in;
+//! every stage's result out.
+//!
+//! Built from parts the way prioritizr builds a problem: [`Plan::new`] takes the scenario, each
+//! option has a method with a recorded default (date: today, mode: plots, candidates: screened
+//! and ranked from the registries), and [`Plan::run`] validates, screens, ranks and allocates,
+//! returning an [`Outcome`] that holds every stage's result. Writing the output folder
+//! ([`write_folder`]), drawing the maps ([`maps`]) and building the report ([`report`]) are
+//! functions of that outcome, so `parkplan plan`, `allocate` and `map` can never disagree on who
+//! is a candidate, on overlapping parcels or on which files a run writes.
+//!
+//! ```
+//! use parkplan::plan::{Plan, write_folder};
+//! use parkplan::scenario::{ScenarioFiles, load_scenario};
+//!
+//! let scenario = load_scenario(&ScenarioFiles::bundled())?;
+//! let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+//! let outcome = Plan::new(&scenario).date(date).run()?;
+//! let (admit, conditional, reject) = outcome.admission.screen.counts();
+//! assert_eq!(admit + conditional + reject, 80);
+//! assert_eq!(outcome.allocation.gap, 0.0); // plot mode is exact
+//!
+//! // The same folder `parkplan plan --date 2026-11-26 --out DIR` writes.
+//! let dir = std::env::temp_dir().join(format!("parkplan-doc-{}", std::process::id()));
+//! write_folder(&outcome, &dir, &mut parkplan::plan::Silent)?;
+//! assert!(dir.join("report.html").exists());
+//! # std::fs::remove_dir_all(&dir).ok();
+//! # Ok::<(), parkplan::Error>(())
+//! ```
+
+pub mod admission;
+mod files;
+pub mod maps;
+pub mod report;
+pub mod text;
+
+pub use admission::{Admission, Given, Roles};
+pub use files::{
+    Listed, allocation_files, check_outputs, plan_files, write_allocation, write_folder,
+};
+
+use crate::allocate::{self, Allocation, Mode, Problem};
+use crate::error::Error;
+use crate::scenario::{Scenario, Summary, summarize};
+use chrono::NaiveDate;
+use std::time::{Duration, Instant};
+
+/// The stages of a plan, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    Validate,
+    Screen,
+    Rank,
+    Allocate,
+    Maps,
+    Report,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Validate => "validate",
+            Stage::Screen => "screen",
+            Stage::Rank => "rank",
+            Stage::Allocate => "allocate",
+            Stage::Maps => "maps",
+            Stage::Report => "report",
+        }
+    }
+}
+
+/// What a run reports as it goes: the command line prints one line per stage on stderr.
+pub trait Progress {
+    /// A stage finished: a one-line summary and how long it took (`None`: it was skipped).
+    fn stage(&mut self, stage: Stage, summary: &str, elapsed: Option<Duration>);
+    /// A warning about the inputs or the result (load warnings, allocation warnings).
+    fn warning(&mut self, text: &str);
+}
+
+/// Progress that reports nothing (library callers, tests).
+pub struct Silent;
+
+impl Progress for Silent {
+    fn stage(&mut self, _: Stage, _: &str, _: Option<Duration>) {}
+    fn warning(&mut self, _: &str) {}
+}
+
+/// A plan to run: the scenario and the options, each with its default.
+#[derive(Debug, Clone)]
+pub struct Plan<'a> {
+    scenario: &'a Scenario,
+    date: NaiveDate,
+    mode: Mode,
+    given: Option<Given>,
+}
+
+impl<'a> Plan<'a> {
+    /// A plan of `scenario` evaluated today, in plot mode, with the candidates screened and
+    /// ranked from its registries.
+    pub fn new(scenario: &'a Scenario) -> Self {
+        Plan {
+            scenario,
+            date: chrono::Local::now().date_naive(),
+            mode: Mode::Plots,
+            given: None,
+        }
+    }
+    /// The evaluation date: certificates must be valid on it.
+    pub fn date(mut self, date: NaiveDate) -> Self {
+        self.date = date;
+        self
+    }
+    /// Plots (one enterprise per parcel, exact) or blocks (enterprises share parcels).
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+    /// Allocate these candidates instead of screening and ranking the registries.
+    pub fn candidates(mut self, given: Given) -> Self {
+        self.given = Some(given);
+        self
+    }
+
+    /// Run every stage without reporting progress.
+    pub fn run(&self) -> Result<Outcome<'a>, Error> {
+        self.run_with(&mut Silent)
+    }
+
+    /// Validate, screen, rank and allocate, reporting each stage to `progress`.
+    ///
+    /// Bad input is an [`Error::Input`]: a rule set without admission criteria (unless the
+    /// candidates are given), overlapping parcels, or allocation rules the problem cannot use.
+    pub fn run_with(&self, progress: &mut dyn Progress) -> Result<Outcome<'a>, Error> {
+        let s = self.scenario;
+        let t = Instant::now();
+        if self.given.is_none() {
+            s.rules.require_admission_criteria()?;
+        }
+        for w in s.warnings() {
+            progress.warning(&w.to_string());
+        }
+        let summary = summarize(s);
+        summary.refuse_overlaps(&s.files.parcels)?;
+        progress.stage(
+            Stage::Validate,
+            &text::validated(s, &summary),
+            Some(t.elapsed()),
+        );
+
+        let t = Instant::now();
+        let admission = match &self.given {
+            Some(g) => admission::given(s, self.date, g.clone()),
+            None => admission::admit(s, self.date),
+        };
+        if !admission.given {
+            progress.stage(
+                Stage::Screen,
+                &text::screened(&admission, self.date),
+                Some(t.elapsed()),
+            );
+            let t = Instant::now();
+            match s.rules.ranking.is_configured() {
+                true => progress.stage(Stage::Rank, &text::ranked(&admission), Some(t.elapsed())),
+                false => progress.stage(
+                    Stage::Rank,
+                    "skipped: the rule set has no [ranking] indicators",
+                    None,
+                ),
+            }
+        }
+
+        let t = Instant::now();
+        let problem = problem(s, &admission, self.mode);
+        let allocation = allocate::allocate(&problem)?;
+        for w in &allocation.warnings {
+            progress.warning(&format!("warning: {w}"));
+        }
+        let outcome = Outcome {
+            scenario: s,
+            date: self.date,
+            mode: self.mode,
+            summary,
+            admission,
+            allocation,
+        };
+        progress.stage(
+            Stage::Allocate,
+            &text::allocated(&outcome),
+            Some(t.elapsed()),
+        );
+        Ok(outcome)
+    }
+}
+
+/// The allocation problem of an admission: its candidates, its relocation probes (options only)
+/// and the planned floor-area ratios, on the scenario's park.
+fn problem<'s>(s: &'s Scenario, a: &'s Admission, mode: Mode) -> Problem<'s> {
+    Problem::new(&s.park, &a.candidates, &s.rules, mode)
+        .planned_far(a.planned_far.clone())
+        .probes(&a.relocating)
+}
+
+/// Every stage's result of one run.
+#[derive(Debug, Clone)]
+pub struct Outcome<'a> {
+    pub scenario: &'a Scenario,
+    pub date: NaiveDate,
+    pub mode: Mode,
+    /// What `validate` reports: counts, areas, warnings (overlaps are refused before).
+    pub summary: Summary,
+    /// Roles, screening, ranking, the candidates and who was left out.
+    pub admission: Admission,
+    /// The allocation with its certificate, the unplaced with reasons, relocation options.
+    pub allocation: Allocation,
+}
+
+impl Outcome<'_> {
+    /// The allocation problem as it was solved, for the allocation's writers.
+    pub fn problem(&self) -> Problem<'_> {
+        problem(self.scenario, &self.admission, self.mode)
+    }
+    /// Whether the rule set ranks urban enterprises (a `[ranking]` section with indicators).
+    pub fn has_ranking(&self) -> bool {
+        !self.admission.given && self.scenario.rules.ranking.is_configured()
+    }
+}
