@@ -5,7 +5,7 @@
 //! ([`AdmissionRules::check`]), so a misspelt metric, a type error or a syntax error is refused
 //! with the criterion id, the file, line and column, before any enterprise is read.
 
-use super::expr::{MetricId, Program, Schema, Ty};
+use super::expr::{AtomOp, MetricId, Program, Schema, Ty};
 use super::{CheckContext, SpanError};
 use crate::model::{Categorical, HightechLevel, IndustryCode, PollutionClass};
 use serde::Deserialize;
@@ -383,6 +383,15 @@ fn file_offset(text: &str, span: &std::ops::Range<usize>, value: &str, offset: u
     }
 }
 
+/// An error with no place in the file (a table key or a cross-reference), located by its key.
+fn unplaced(key: String, message: String) -> SpanError {
+    SpanError {
+        span: 0..0,
+        key,
+        message,
+    }
+}
+
 impl AdmissionRules {
     /// The compiled criteria, in file order (compiled at load by [`AdmissionRules::check`]).
     pub fn compiled(&self) -> &[CompiledCriterion] {
@@ -469,130 +478,13 @@ impl AdmissionRules {
     /// Semantic checks after parsing; each error is located by a span in the file.
     pub fn check(&self, ctx: &CheckContext) -> Vec<SpanError> {
         let mut errors = Vec::new();
-        let mut bad = |key: String, message: String| {
-            errors.push(SpanError {
-                span: 0..0,
-                key,
-                message,
-            })
-        };
-        let mut ids = BTreeSet::new();
-        for c in &self.criteria {
-            let key = format!("admission.criterion.{}", c.id);
-            if c.id.trim().is_empty() {
-                bad(
-                    "admission.criterion.id".into(),
-                    "a criterion needs a non-empty id".into(),
-                );
-            }
-            if !ids.insert(c.id.as_str()) {
-                bad(
-                    key.clone(),
-                    format!("criterion id {:?} appears twice", c.id),
-                );
-            }
-            match (c.expr.is_some(), c.tiers.is_empty()) {
-                (true, false) => bad(
-                    key.clone(),
-                    format!("criterion {:?}: give `expr` or `tiers`, not both", c.id),
-                ),
-                (false, true) => bad(
-                    key.clone(),
-                    format!("criterion {:?}: give an `expr` (or `tiers`)", c.id),
-                ),
-                _ => {}
-            }
-            match (c.severity, c.weight) {
-                (Severity::Preferred, None) => bad(
-                    key.clone(),
-                    format!(
-                        "criterion {:?}: a preferred criterion needs a `weight`",
-                        c.id
-                    ),
-                ),
-                (Severity::Preferred, Some(w)) if !(w.is_finite() && w >= 0.0) => bad(
-                    key.clone(),
-                    format!("criterion {:?}: expected a weight >= 0, got {w}", c.id),
-                ),
-                (Severity::Required | Severity::Conditional, Some(_)) => bad(
-                    key.clone(),
-                    format!(
-                        "criterion {:?}: only preferred criteria have a `weight`",
-                        c.id
-                    ),
-                ),
-                _ => {}
-            }
-        }
-        for (level, v) in &self.priority.level {
-            if !(v.is_finite() && *v >= 0.0) {
-                bad(
-                    format!("admission.priority.level.{level}"),
-                    format!("expected points >= 0, got {v}"),
-                );
-            }
-        }
-        for (prefix, v) in &self.min_far.prefix {
-            if let Err(e) = IndustryCode::parse(prefix) {
-                bad(
-                    format!("admission.min_far.prefix.{prefix}"),
-                    format!("not an industry code prefix: {e}"),
-                );
-            }
-            if !(v.is_finite() && *v >= 0.0) {
-                bad(
-                    format!("admission.min_far.prefix.{prefix}"),
-                    format!("expected a floor-area ratio >= 0, got {v}"),
-                );
-            }
-        }
-        if let Some(s) = &self.candidates.missing_pollution_class
-            && s != "exclude"
-            && let Err(e) = PollutionClass::parse(s)
-        {
-            bad(
-                "admission.candidates.missing_pollution_class".into(),
-                format!("expected \"exclude\" or a pollution class: {e}"),
-            );
-        }
+        self.check_criteria(&mut errors);
+        self.check_priority_levels(&mut errors);
+        self.check_min_far(&mut errors);
+        self.check_candidates(&mut errors);
         match self.compile(Some(ctx)) {
             Ok(compiled) => {
-                for mg in &self.priority.margin {
-                    let key = format!("admission.priority.margin.{}", mg.criterion);
-                    let Some(i) = self.position(&mg.criterion) else {
-                        errors.push(SpanError {
-                            span: 0..0,
-                            key,
-                            message: format!(
-                                "no criterion {:?} to take a margin from",
-                                mg.criterion
-                            ),
-                        });
-                        continue;
-                    };
-                    let numeric = compiled[i].branches.iter().all(|b| {
-                        b.test.atoms.first().is_some_and(|a| {
-                            matches!(a.op, super::expr::AtomOp::Ge | super::expr::AtomOp::Gt)
-                        })
-                    });
-                    if !numeric {
-                        errors.push(SpanError { span: 0..0, key: key.clone(), message: format!("criterion {:?} must start with a `value >= threshold` test to give a margin", mg.criterion) });
-                    }
-                    if !(mg.weight.is_finite()
-                        && mg.weight >= 0.0
-                        && mg.cap.is_finite()
-                        && mg.cap >= 0.0)
-                    {
-                        errors.push(SpanError {
-                            span: 0..0,
-                            key,
-                            message: format!(
-                                "expected weight and cap >= 0, got {} and {}",
-                                mg.weight, mg.cap
-                            ),
-                        });
-                    }
-                }
+                self.check_margins(&compiled, &mut errors);
                 if errors.is_empty() {
                     let _ = self.compiled.set(compiled);
                 }
@@ -600,6 +492,143 @@ impl AdmissionRules {
             Err(es) => errors.extend(es),
         }
         errors
+    }
+
+    /// Criterion ids are non-empty and unique; each criterion gives `expr` or `tiers` (not
+    /// both), and a `weight` (>= 0) exactly when it is preferred.
+    fn check_criteria(&self, errors: &mut Vec<SpanError>) {
+        let mut ids = BTreeSet::new();
+        for c in &self.criteria {
+            let key = format!("admission.criterion.{}", c.id);
+            if c.id.trim().is_empty() {
+                errors.push(unplaced(
+                    "admission.criterion.id".into(),
+                    "a criterion needs a non-empty id".into(),
+                ));
+            }
+            if !ids.insert(c.id.as_str()) {
+                errors.push(unplaced(
+                    key.clone(),
+                    format!("criterion id {:?} appears twice", c.id),
+                ));
+            }
+            match (c.expr.is_some(), c.tiers.is_empty()) {
+                (true, false) => errors.push(unplaced(
+                    key.clone(),
+                    format!("criterion {:?}: give `expr` or `tiers`, not both", c.id),
+                )),
+                (false, true) => errors.push(unplaced(
+                    key.clone(),
+                    format!("criterion {:?}: give an `expr` (or `tiers`)", c.id),
+                )),
+                _ => {}
+            }
+            match (c.severity, c.weight) {
+                (Severity::Preferred, None) => errors.push(unplaced(
+                    key.clone(),
+                    format!(
+                        "criterion {:?}: a preferred criterion needs a `weight`",
+                        c.id
+                    ),
+                )),
+                (Severity::Preferred, Some(w)) if !(w.is_finite() && w >= 0.0) => {
+                    errors.push(unplaced(
+                        key.clone(),
+                        format!("criterion {:?}: expected a weight >= 0, got {w}", c.id),
+                    ))
+                }
+                (Severity::Required | Severity::Conditional, Some(_)) => errors.push(unplaced(
+                    key.clone(),
+                    format!(
+                        "criterion {:?}: only preferred criteria have a `weight`",
+                        c.id
+                    ),
+                )),
+                _ => {}
+            }
+        }
+    }
+
+    /// Level points are finite and >= 0.
+    fn check_priority_levels(&self, errors: &mut Vec<SpanError>) {
+        for (level, v) in &self.priority.level {
+            if !(v.is_finite() && *v >= 0.0) {
+                errors.push(unplaced(
+                    format!("admission.priority.level.{level}"),
+                    format!("expected points >= 0, got {v}"),
+                ));
+            }
+        }
+    }
+
+    /// Every `[admission.min_far]` prefix is an industry code prefix, with a ratio >= 0.
+    fn check_min_far(&self, errors: &mut Vec<SpanError>) {
+        for (prefix, v) in &self.min_far.prefix {
+            if let Err(e) = IndustryCode::parse(prefix) {
+                errors.push(unplaced(
+                    format!("admission.min_far.prefix.{prefix}"),
+                    format!("not an industry code prefix: {e}"),
+                ));
+            }
+            if !(v.is_finite() && *v >= 0.0) {
+                errors.push(unplaced(
+                    format!("admission.min_far.prefix.{prefix}"),
+                    format!("expected a floor-area ratio >= 0, got {v}"),
+                ));
+            }
+        }
+    }
+
+    /// `missing_pollution_class` is `"exclude"` or a pollution class.
+    fn check_candidates(&self, errors: &mut Vec<SpanError>) {
+        if let Some(s) = &self.candidates.missing_pollution_class
+            && s != "exclude"
+            && let Err(e) = PollutionClass::parse(s)
+        {
+            errors.push(unplaced(
+                "admission.candidates.missing_pollution_class".into(),
+                format!("expected \"exclude\" or a pollution class: {e}"),
+            ));
+        }
+    }
+
+    /// Each margin names a criterion whose branches all start with a `>=` or `>` test (the
+    /// threshold it measures from), with a weight and cap >= 0.
+    fn check_margins(&self, compiled: &[CompiledCriterion], errors: &mut Vec<SpanError>) {
+        for mg in &self.priority.margin {
+            let key = format!("admission.priority.margin.{}", mg.criterion);
+            let Some(i) = self.position(&mg.criterion) else {
+                errors.push(unplaced(
+                    key,
+                    format!("no criterion {:?} to take a margin from", mg.criterion),
+                ));
+                continue;
+            };
+            let numeric = compiled[i].branches.iter().all(|b| {
+                b.test
+                    .atoms
+                    .first()
+                    .is_some_and(|a| matches!(a.op, AtomOp::Ge | AtomOp::Gt))
+            });
+            if !numeric {
+                errors.push(unplaced(
+                    key.clone(),
+                    format!(
+                        "criterion {:?} must start with a `value >= threshold` test to give a margin",
+                        mg.criterion
+                    ),
+                ));
+            }
+            if !(mg.weight.is_finite() && mg.weight >= 0.0 && mg.cap.is_finite() && mg.cap >= 0.0) {
+                errors.push(unplaced(
+                    key,
+                    format!(
+                        "expected weight and cap >= 0, got {} and {}",
+                        mg.weight, mg.cap
+                    ),
+                ));
+            }
+        }
     }
 
     /// Points of a certification level (0 when the table does not list it).
