@@ -1,7 +1,8 @@
 //! Maps and the plan: the park and relocation maps, the HTML report and the `map` / `plan`
 //! commands, on small inline scenarios near Lingkun (120.87 E, 27.96 N).
 
-use parkplan::render::map::{self, Label, Link, ParkMap, RelocationMap, Site};
+use parkplan::evaluate::{Action, Class};
+use parkplan::render::map::{self, Label, Link, ParkMap, RelocationMap, Site, SiteClass};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -272,8 +273,22 @@ fn relocation_map_draws_sites_lines_and_park() {
             name: NAMES[i % NAMES.len()].to_string(),
             lon: 120.70 + 0.01 * (i % 4) as f64,
             lat: 27.93 + 0.008 * (i / 4) as f64,
-            class: ["A", "B", "C", "D", "not rated"][i % 5].to_string(),
-            action: ["retain", "retain", "convert", "relocate", "rectify"][i % 5].to_string(),
+            class: [
+                SiteClass::Rated(Class::A),
+                SiteClass::Rated(Class::B),
+                SiteClass::Rated(Class::C),
+                SiteClass::Rated(Class::D),
+                SiteClass::NotRated,
+            ][i % 5],
+            action: Some(
+                [
+                    Action::Retain,
+                    Action::Retain,
+                    Action::Convert,
+                    Action::Relocate,
+                    Action::Rectify,
+                ][i % 5],
+            ),
         })
         .collect();
     let links = vec![

@@ -39,7 +39,13 @@ fn library_plan_and_both_commands_place_the_same_enterprises() {
     };
     let plan_dir = tmp.path().join("plan");
     let alloc_dir = tmp.path().join("allocate");
-    run(&["plan", "--date", "2026-11-26", "--out", plan_dir.to_str().unwrap()]);
+    run(&[
+        "plan",
+        "--date",
+        "2026-11-26",
+        "--out",
+        plan_dir.to_str().unwrap(),
+    ]);
     run(&[
         "allocate",
         "--date",
@@ -49,9 +55,18 @@ fn library_plan_and_both_commands_place_the_same_enterprises() {
         alloc_dir.to_str().unwrap(),
     ]);
     let read = |d: &Path, f: &str| std::fs::read(d.join(f)).unwrap();
-    for f in ["assignments.csv", "parcels.geojson", "options.csv", "summary.json"] {
+    for f in [
+        "assignments.csv",
+        "parcels.geojson",
+        "options.csv",
+        "summary.json",
+    ] {
         assert_eq!(read(&lib, f), read(&plan_dir, f), "{f}: library vs plan");
-        assert_eq!(read(&plan_dir, f), read(&alloc_dir, f), "{f}: plan vs allocate");
+        assert_eq!(
+            read(&plan_dir, f),
+            read(&alloc_dir, f),
+            "{f}: plan vs allocate"
+        );
     }
     let csv = String::from_utf8(read(&alloc_dir, "assignments.csv")).unwrap();
     let from_cli: Vec<(String, String)> = csv
@@ -91,7 +106,9 @@ fn allocate_refuses_overlapping_parcels_exactly_as_plan_does() {
         "--parcels",
         "parcels.geojson",
         "--enterprises",
-        common::bundled("registries/applicants.csv").to_str().unwrap(),
+        common::bundled("registries/applicants.csv")
+            .to_str()
+            .unwrap(),
         "--date",
         "2026-11-26",
     ]

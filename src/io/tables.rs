@@ -6,7 +6,7 @@
 use crate::error::{InputError, Place, Problems};
 use crate::evaluate::{Action, Class};
 use crate::plan::maps::{MapInputs, label};
-use crate::render::map::{Assigned, Link};
+use crate::render::map::{Assigned, Link, SiteClass};
 use crate::scenario::Scenario;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -129,22 +129,8 @@ pub fn read_ranking(path: &Path, s: &Scenario, inputs: &mut MapInputs) -> Result
         .flat_map(|(_, r)| &r.enterprises)
         .map(|e| e.id.as_str())
         .collect();
-    let classes: Vec<&str> = Class::ALL
-        .iter()
-        .map(|c| c.as_str())
-        .chain(["not rated"])
-        .collect();
-    let actions: Vec<&str> = [
-        Action::Retain,
-        Action::Rectify,
-        Action::Relocate,
-        Action::Convert,
-    ]
-    .iter()
-    .map(|a| a.as_str())
-    .collect();
     let mut problems = Problems::default();
-    let mut by_id: HashMap<String, (String, String)> = HashMap::new();
+    let mut by_id: HashMap<String, (SiteClass, Option<Action>)> = HashMap::new();
     for (line, v) in read_columns(path, &["id", "class", "action"])? {
         let mut bad = |field: &str, msg: String| {
             problems.push(InputError::new(path, Place::Line(line), Some(field), msg))
@@ -155,24 +141,66 @@ pub fn read_ranking(path: &Path, s: &Scenario, inputs: &mut MapInputs) -> Result
                 format!("{:?} is in no enterprise file of the scenario", v[0]),
             );
         }
-        for (field, value, allowed) in [("class", &v[1], &classes), ("action", &v[2], &actions)] {
-            if !value.is_empty() && !allowed.iter().any(|a| a.eq_ignore_ascii_case(value)) {
+        let class = match parse_class(&v[1]) {
+            Ok(c) => c,
+            Err(allowed) => {
                 bad(
-                    field,
-                    format!(
-                        "expected one of {}, or empty; got {value:?}",
-                        allowed.join(", ")
-                    ),
+                    "class",
+                    format!("expected one of {allowed}, or empty; got {:?}", v[1]),
                 );
+                SiteClass::NotRated
             }
-        }
-        by_id.insert(v[0].clone(), (v[1].clone(), v[2].clone()));
+        };
+        let action = match parse_action(&v[2]) {
+            Ok(a) => a,
+            Err(allowed) => {
+                bad(
+                    "action",
+                    format!("expected one of {allowed}, or empty; got {:?}", v[2]),
+                );
+                None
+            }
+        };
+        by_id.insert(v[0].clone(), (class, action));
     }
     for site in &mut inputs.sites {
         if let Some((class, action)) = by_id.get(&site.id) {
-            site.class = class.clone();
-            site.action = action.clone();
+            site.class = *class;
+            site.action = *action;
         }
     }
     problems.into_result(())
+}
+
+/// A class as `rank` writes it (`A`..`D`, `not rated`, or empty), any case; `Err` lists the
+/// allowed values.
+fn parse_class(text: &str) -> Result<SiteClass, String> {
+    if text.is_empty() || text.eq_ignore_ascii_case("not rated") {
+        return Ok(SiteClass::NotRated);
+    }
+    Class::ALL
+        .iter()
+        .find(|c| c.as_str().eq_ignore_ascii_case(text))
+        .map(|c| SiteClass::Rated(*c))
+        .ok_or_else(|| {
+            let names: Vec<&str> = Class::ALL.iter().map(|c| c.as_str()).collect();
+            format!("{}, not rated", names.join(", "))
+        })
+}
+
+/// An action as `rank` writes it, any case, or empty; `Err` lists the allowed values.
+fn parse_action(text: &str) -> Result<Option<Action>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let all = [
+        Action::Retain,
+        Action::Rectify,
+        Action::Relocate,
+        Action::Convert,
+    ];
+    all.iter()
+        .find(|a| a.as_str().eq_ignore_ascii_case(text))
+        .map(|a| Some(*a))
+        .ok_or_else(|| all.map(|a| a.as_str()).join(", "))
 }

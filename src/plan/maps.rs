@@ -7,7 +7,9 @@
 use super::Outcome;
 use crate::error::Error;
 use crate::model::{CandidateKind, IndustryCode};
-use crate::render::map::{self, Assigned, Label, Link, ParkMap, RelocationMap, RenderError, Site};
+use crate::render::map::{
+    self, Assigned, Label, Link, ParkMap, RelocationMap, RenderError, Site, SiteClass,
+};
 use crate::scenario::Scenario;
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,8 +47,8 @@ pub fn sites(s: &Scenario) -> Vec<Site> {
                 name: e.name.clone(),
                 lon,
                 lat,
-                class: "-".into(),
-                action: String::new(),
+                class: SiteClass::Unranked,
+                action: None,
             })
         })
         .collect();
@@ -71,8 +73,8 @@ impl MapInputs {
                 .collect();
             for site in &mut sites {
                 if let Some(ev) = by_id.get(site.id.as_str()) {
-                    site.class = ev.class().map_or("not rated".into(), |c| c.to_string());
-                    site.action = ev.action().map_or(String::new(), |a| a.to_string());
+                    site.class = ev.class().map_or(SiteClass::NotRated, SiteClass::Rated);
+                    site.action = ev.action();
                 }
             }
         }

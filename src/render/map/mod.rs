@@ -27,6 +27,7 @@ pub use park::{draw_park_map, park_map_page};
 pub use relocation::{draw_relocation_map, relocation_map_page};
 pub use style::cluster_colour;
 
+use crate::evaluate::{Action, Class};
 use crate::model::{Parcel, SensitiveArea};
 use crate::rules::allocation::AllocationRules;
 use plotters::coord::Shift;
@@ -81,10 +82,30 @@ pub struct Site {
     pub name: String,
     pub lon: f64,
     pub lat: f64,
-    /// Per-mu class `A`..`D`; anything else (e.g. "not rated") is drawn grey.
-    pub class: String,
-    /// `retain`, `rectify`, `relocate`, `convert`, ...
-    pub action: String,
+    /// Its per-mu class, drawn in the class colour (grey when not rated or not ranked).
+    pub class: SiteClass,
+    /// Its proposed action; `convert` and `relocate` sites are drawn larger and named.
+    pub action: Option<Action>,
+}
+
+/// Where a site stands in the per-mu evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteClass {
+    /// The map was drawn without a ranking.
+    Unranked,
+    /// The ranking could not rate it (missing or zero inputs).
+    NotRated,
+    Rated(Class),
+}
+
+impl SiteClass {
+    /// The class, when rated.
+    pub fn class(self) -> Option<Class> {
+        match self {
+            SiteClass::Rated(c) => Some(c),
+            _ => None,
+        }
+    }
 }
 
 /// A line from an enterprise's site to a parcel.

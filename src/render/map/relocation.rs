@@ -7,6 +7,7 @@ use super::page::{View, frame_map_box, lonlat_bounds, pad, page_for, start_page}
 use super::shapes::{fill_polygon, outline};
 use super::style::{GREY, INK, MAP_BG, PAPER, PARK_GREY, bold, class_colour, font};
 use super::{Area, MIN_PAGE_WIDTH, PAGE_HEIGHT, RelocationMap, RenderError, Site, err, short_name};
+use crate::evaluate::{Action, Class};
 use crate::frame::LocalFrame;
 use crate::render::pixel::{Bx, clear};
 use geo::{BoundingRect, ConvexHull, Coord, MultiPoint, MultiPolygon, Point, Rect};
@@ -71,7 +72,7 @@ pub fn draw_relocation_map<DB: DrawingBackend>(
     let linked = draw_links(area, &view, map, &parcels, &site_at)?;
     let mut order: Vec<&Site> = map.sites.iter().collect();
     // Retained sites first, so the ones that move are drawn on top.
-    order.sort_by_key(|s| (moves(&s.action), s.id.clone()));
+    order.sort_by_key(|s| (moves(s.action), s.id.clone()));
     let counts = draw_sites(area, &view, &order, &site_at)?;
     draw_mover_names(area, &view, &order, &site_at, &linked)?;
     frame_map_box(area, &view, "relocation map")?;
@@ -134,10 +135,10 @@ fn draw_links<'m, DB: DrawingBackend>(
         .zip(parcels)
         .filter_map(|(p, mp)| Some((p.id.as_str(), label_point(mp)?)))
         .collect();
-    let class_of: BTreeMap<&str, &str> = map
+    let class_of: BTreeMap<&str, Option<Class>> = map
         .sites
         .iter()
-        .map(|s| (s.id.as_str(), s.class.as_str()))
+        .map(|s| (s.id.as_str(), s.class.class()))
         .collect();
     let mut linked = BTreeSet::new();
     for l in &map.links {
@@ -148,12 +149,7 @@ fn draw_links<'m, DB: DrawingBackend>(
             continue;
         };
         linked.insert(l.enterprise_id.as_str());
-        let c = class_colour(
-            class_of
-                .get(l.enterprise_id.as_str())
-                .copied()
-                .unwrap_or(""),
-        );
+        let c = class_colour(class_of.get(l.enterprise_id.as_str()).copied().flatten());
         let pts = vec![view.px(*a), view.px(*b)];
         if l.assigned {
             area.draw(&PathElement::new(pts.clone(), c.stroke_width(3)))
@@ -174,28 +170,23 @@ fn draw_links<'m, DB: DrawingBackend>(
 }
 
 /// The sites in `order`, dots in their class colour, larger and ringed in ink for those that
-/// move. Returns the number of sites per class (`-` for unclassed).
+/// move. Returns the number of sites per class (`None` for the unclassed).
 fn draw_sites<DB: DrawingBackend>(
     area: &Area<DB>,
     view: &View,
     order: &[&Site],
     site_at: &BTreeMap<&str, Coord<f64>>,
-) -> Result<BTreeMap<String, usize>, RenderError> {
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+) -> Result<BTreeMap<Option<Class>, usize>, RenderError> {
+    let mut counts: BTreeMap<Option<Class>, usize> = BTreeMap::new();
     for s in order {
         let at = view.px(site_at[s.id.as_str()]);
-        let class = s.class.trim().to_ascii_uppercase();
-        let class = if ["A", "B", "C", "D"].contains(&class.as_str()) {
-            class
-        } else {
-            "-".to_string()
-        };
-        *counts.entry(class.clone()).or_default() += 1;
-        let c = class_colour(&class);
-        let r = if moves(&s.action) { 11 } else { 8 };
+        let class = s.class.class();
+        *counts.entry(class).or_default() += 1;
+        let c = class_colour(class);
+        let r = if moves(s.action) { 11 } else { 8 };
         area.draw(&Circle::new(at, r, c.filled()))
             .map_err(err("relocation map"))?;
-        let edge = if moves(&s.action) {
+        let edge = if moves(s.action) {
             INK.stroke_width(3)
         } else {
             PAPER.stroke_width(2)
@@ -218,7 +209,7 @@ fn draw_mover_names<DB: DrawingBackend>(
     let mut taken: Vec<Bx> = Vec::new();
     for s in order
         .iter()
-        .filter(|s| moves(&s.action) || linked.contains(s.id.as_str()))
+        .filter(|s| moves(s.action) || linked.contains(s.id.as_str()))
     {
         let at = view.px(site_at[s.id.as_str()]);
         let text = short_name(&s.name);
@@ -245,7 +236,7 @@ fn draw_mover_names<DB: DrawingBackend>(
 fn draw_legend<DB: DrawingBackend>(
     area: &Area<DB>,
     map: &RelocationMap,
-    counts: &BTreeMap<String, usize>,
+    counts: &BTreeMap<Option<Class>, usize>,
 ) -> Result<(), RenderError> {
     let mut lg = Legend::in_panel(area);
     legend_classes(&mut lg, counts)?;
@@ -258,7 +249,7 @@ fn draw_legend<DB: DrawingBackend>(
     )?;
     lg.row("园区范围 park outline", swatch_dashed_box(PARK_GREY, INK))?;
     lg.y += 16;
-    let movers = map.sites.iter().filter(|s| moves(&s.action)).count();
+    let movers = map.sites.iter().filter(|s| moves(s.action)).count();
     let placed: BTreeSet<&str> = map
         .links
         .iter()
@@ -278,26 +269,24 @@ fn draw_legend<DB: DrawingBackend>(
 /// Legend rows for the classes A..D and unclassed sites, with how many sites each has.
 fn legend_classes<DB: DrawingBackend>(
     lg: &mut Legend<DB>,
-    counts: &BTreeMap<String, usize>,
+    counts: &BTreeMap<Option<Class>, usize>,
 ) -> Result<(), RenderError> {
     lg.heading("亩均效益分类 Class")?;
     // With no site classed at all the map was drawn without a ranking: say so, not "not rated".
-    let unranked = ["A", "B", "C", "D"]
-        .iter()
-        .all(|c| !counts.contains_key(*c));
+    let unranked = Class::ALL.iter().all(|c| !counts.contains_key(&Some(*c)));
     let other = if unranked {
         "未分类 no ranking given"
     } else {
         "未评价 not rated"
     };
     for (class, text) in [
-        ("A", "A 优先支持 A"),
-        ("B", "B 鼓励提升 B"),
-        ("C", "C 整治提升 C"),
-        ("D", "D 淘汰/搬迁 D"),
-        ("-", other),
+        (Some(Class::A), "A 优先支持 A"),
+        (Some(Class::B), "B 鼓励提升 B"),
+        (Some(Class::C), "C 整治提升 C"),
+        (Some(Class::D), "D 淘汰/搬迁 D"),
+        (None, other),
     ] {
-        let n = counts.get(class).copied().unwrap_or(0);
+        let n = counts.get(&class).copied().unwrap_or(0);
         let c = class_colour(class);
         lg.row(&format!("{text} ({n})"), swatch_dot(c, None))?;
     }
@@ -305,9 +294,6 @@ fn legend_classes<DB: DrawingBackend>(
 }
 
 /// The site's enterprise leaves it: `convert` or `relocate`.
-fn moves(action: &str) -> bool {
-    matches!(
-        action.trim().to_ascii_lowercase().as_str(),
-        "convert" | "relocate"
-    )
+fn moves(action: Option<Action>) -> bool {
+    matches!(action, Some(Action::Convert | Action::Relocate))
 }

@@ -1,6 +1,7 @@
 //! The maps' palette and wording: ink and paper, cluster, sensitive-kind and class colours,
 //! bilingual legend names and the two text styles, so both maps look alike.
 
+use crate::evaluate::Class;
 use plotters::prelude::{IntoFont, RGBColor, TextStyle};
 use plotters::style::FontStyle;
 
@@ -79,14 +80,14 @@ pub(super) fn kind_name(kind: &str) -> String {
     bilingual(kind, zh)
 }
 
-/// Colour of a per-mu class `A`..`D` on the relocation map; grey for anything else.
-pub(super) fn class_colour(class: &str) -> RGBColor {
-    match class.trim().to_ascii_uppercase().as_str() {
-        "A" => RGBColor(26, 152, 80),
-        "B" => RGBColor(69, 117, 180),
-        "C" => RGBColor(244, 165, 30),
-        "D" => RGBColor(215, 25, 28),
-        _ => RGBColor(160, 160, 160),
+/// Colour of a per-mu class on the relocation map; grey for a site without one.
+pub(super) fn class_colour(class: Option<Class>) -> RGBColor {
+    match class {
+        Some(Class::A) => RGBColor(26, 152, 80),
+        Some(Class::B) => RGBColor(69, 117, 180),
+        Some(Class::C) => RGBColor(244, 165, 30),
+        Some(Class::D) => RGBColor(215, 25, 28),
+        None => RGBColor(160, 160, 160),
     }
 }
 
