@@ -7,6 +7,11 @@
 //! block mode and side constraints are a MIP ([`mip`], microlp with a time limit, best bound and
 //! gap) -> reasons and options.
 //!
+//! Files: this one holds the problem, the result types and the driver; `params.rs` the resolved
+//! `[allocation]` rules, `check.rs` and `locks.rs` what is checked and fixed before solving,
+//! `model.rs` (and `lp.rs`, its LP file) the linear model, `solve.rs` the two solving paths,
+//! `explain.rs` why enterprises are unplaced, `options.rs` relocation options.
+//!
 //! ```
 //! use parkplan::allocate::{allocate, Mode, Problem};
 //! use parkplan::model::{Candidate, CandidateKind, Park, PollutionClass};
@@ -45,7 +50,7 @@ use crate::rules::RuleSet;
 use crate::spatial::ParkGeometry;
 use feasibility::{Constraint, Context, Feasible, WEIGHT_SCALE};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// One enterprise per parcel (plots) or several sharing a parcel up to its area (blocks).
@@ -303,22 +308,15 @@ pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
         solved.duals.as_deref(),
         blocks,
     );
-    let assigned: HashMap<usize, usize> = assignments
-        .iter()
-        .map(|a| (a.candidate, a.parcel))
-        .collect();
-    let mut options = options::relocation_options(p, &params, p.candidates, &feasible, &assigned);
-    options.extend(options::relocation_options(
+    let (options, without_options) = options::options(
         p,
         &params,
-        p.probes,
+        &geometry,
+        &feasible,
         &probe_feasible,
-        &HashMap::new(),
-    ));
-    let without_options = [(p.candidates, &feasible), (p.probes, &probe_feasible)]
-        .into_iter()
-        .flat_map(|(cs, f)| options::without_options(p, &params, &geometry, cs, f, blocks))
-        .collect();
+        &assignments,
+        blocks,
+    );
     Ok(Allocation {
         mode: p.mode,
         method: solved.method,
@@ -359,10 +357,12 @@ fn assignments(p: &Problem, chosen: &[solve::Pick]) -> Vec<Assignment> {
     assignments
 }
 
+/// Milliseconds since `t`, to two decimals.
 fn ms(t: Instant) -> f64 {
     (t.elapsed().as_secs_f64() * 1e5).round() / 100.0
 }
 
+/// Weight units back to a weight (priority x fit).
 fn fmt_w(units: i64) -> f64 {
     units as f64 / WEIGHT_SCALE
 }

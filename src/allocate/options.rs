@@ -3,11 +3,41 @@
 
 use super::explain::no_parcel_message;
 use super::feasibility::Feasible;
-use super::{Params, Problem, RelocationOption, WithoutOptions, best_first, fmt_w};
+use super::{Assignment, Params, Problem, RelocationOption, WithoutOptions, best_first, fmt_w};
 use crate::model::{Candidate, CandidateKind};
 use crate::spatial::ParkGeometry;
 use geo::{Centroid, Distance, Geodesic, Point};
 use std::collections::HashMap;
+
+/// Relocation options of the converting candidates (marked when assigned), then of the probes;
+/// and those of either with a site but no feasible parcel.
+pub(super) fn options(
+    p: &Problem,
+    params: &Params,
+    geometry: &ParkGeometry,
+    feasible: &Feasible,
+    probe_feasible: &Feasible,
+    assignments: &[Assignment],
+    blocks: bool,
+) -> (Vec<RelocationOption>, Vec<WithoutOptions>) {
+    let assigned: HashMap<usize, usize> = assignments
+        .iter()
+        .map(|a| (a.candidate, a.parcel))
+        .collect();
+    let mut options = relocation_options(p, params, p.candidates, feasible, &assigned);
+    options.extend(relocation_options(
+        p,
+        params,
+        p.probes,
+        probe_feasible,
+        &HashMap::new(),
+    ));
+    let without_options = [(p.candidates, feasible), (p.probes, probe_feasible)]
+        .into_iter()
+        .flat_map(|(cs, f)| without_options(p, params, geometry, cs, f, blocks))
+        .collect();
+    (options, without_options)
+}
 
 /// `convert` or `relocate` for the urban enterprises that get relocation options.
 fn action(c: &Candidate) -> Option<&'static str> {
@@ -20,7 +50,7 @@ fn action(c: &Candidate) -> Option<&'static str> {
 
 /// Each converting or relocating enterprise with a current site: its best feasible parcels.
 /// `feasible` has one row per enterprise of `cs`; `assigned` maps an index of `cs` to its parcel.
-pub(super) fn relocation_options(
+fn relocation_options(
     p: &Problem,
     params: &Params,
     cs: &[Candidate],
@@ -52,7 +82,7 @@ pub(super) fn relocation_options(
 }
 
 /// Converting or relocating enterprises of `cs` with a site but no feasible parcel, and why.
-pub(super) fn without_options(
+fn without_options(
     p: &Problem,
     params: &Params,
     geometry: &ParkGeometry,
