@@ -49,27 +49,85 @@ pub struct Matching {
 
 /// Solve to optimality. Weights must be positive; rows may be left unmatched.
 pub fn max_weight_matching(g: &Graph) -> Matching {
-    let (rows, cols) = (g.rows, g.cols);
-    let total = cols + rows; // real columns, then one private dummy per row
-    // Costs are c = -w (minimisation); u, v are the Crouse duals with u_i + v_j <= c_ij.
-    let mut u = vec![0i64; rows];
-    let mut v = vec![0i64; total];
-    let mut row4col = vec![NONE; total];
-    let mut col4row = vec![NONE; rows];
-    let mut d = vec![i64::MAX; total];
-    let mut path = vec![NONE; total];
-    let mut settled = vec![false; total];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut scanned_rows: Vec<u32> = Vec::new();
-    let mut settled_cols: Vec<u32> = Vec::new();
-    let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
+    let mut s = Search::new(g);
+    for cur in insertion_order(g) {
+        let (sink, min_val) = s.shortest_path(cur);
+        s.update_duals(cur, min_val);
+        s.augment(cur, sink);
+        s.reset();
+    }
+    s.into_matching()
+}
 
-    // Rows with the best edges first: they set the prices the others then compete against,
-    // which keeps later searches short. Ties by row index, so the result is deterministic.
-    let mut order: Vec<usize> = (0..rows).collect();
+/// Rows with the best edges first: they set the prices the others then compete against,
+/// which keeps later searches short. Ties by row index, so the result is deterministic.
+fn insertion_order(g: &Graph) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..g.rows).collect();
     let best = |i: usize| g.row(i).iter().map(|e| e.1).max().unwrap_or(0);
     order.sort_by(|&a, &b| best(b).cmp(&best(a)).then(a.cmp(&b)));
-    for cur in order {
+    order
+}
+
+/// The solver's state across row insertions: the duals and the matching so far, and the
+/// Dijkstra search's scratch arrays, which each search resets only where it touched them.
+struct Search<'g> {
+    g: &'g Graph,
+    cols: usize,
+    // Costs are c = -w (minimisation); u, v are the Crouse duals with u_i + v_j <= c_ij.
+    u: Vec<i64>,
+    v: Vec<i64>,
+    row4col: Vec<u32>,
+    col4row: Vec<u32>,
+    d: Vec<i64>,
+    path: Vec<u32>,
+    settled: Vec<bool>,
+    touched: Vec<u32>,
+    scanned_rows: Vec<u32>,
+    settled_cols: Vec<u32>,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
+}
+
+impl<'g> Search<'g> {
+    fn new(g: &'g Graph) -> Self {
+        let (rows, cols) = (g.rows, g.cols);
+        let total = cols + rows; // real columns, then one private dummy per row
+        Search {
+            g,
+            cols,
+            u: vec![0i64; rows],
+            v: vec![0i64; total],
+            row4col: vec![NONE; total],
+            col4row: vec![NONE; rows],
+            d: vec![i64::MAX; total],
+            path: vec![NONE; total],
+            settled: vec![false; total],
+            touched: Vec::new(),
+            scanned_rows: Vec::new(),
+            settled_cols: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// Dijkstra over reduced costs from row `cur` to the first free column it settles (at the
+    /// latest the row's own dummy). Returns that column and its distance.
+    #[inline]
+    fn shortest_path(&mut self, cur: usize) -> (usize, i64) {
+        let Search {
+            g,
+            cols,
+            u,
+            v,
+            row4col,
+            d,
+            path,
+            settled,
+            touched,
+            scanned_rows,
+            settled_cols,
+            heap,
+            ..
+        } = self;
+        let (g, cols) = (*g, *cols);
         let mut min_val = 0i64;
         let mut i = cur;
         let sink;
@@ -119,17 +177,41 @@ pub fn max_weight_matching(g: &Graph) -> Matching {
             }
             i = row4col[ju] as usize;
         }
-        // Dual update (before augmenting: it uses the columns rows held while scanned).
+        (sink, min_val)
+    }
+
+    /// Dual update (before augmenting: it uses the columns rows held while scanned).
+    #[inline]
+    fn update_duals(&mut self, cur: usize, min_val: i64) {
+        let Search {
+            u,
+            v,
+            col4row,
+            d,
+            scanned_rows,
+            settled_cols,
+            ..
+        } = self;
         u[cur] += min_val;
         for &r in &scanned_rows[1..] {
             let r = r as usize;
             u[r] += min_val - d[col4row[r] as usize];
         }
-        for &j in &settled_cols {
+        for &j in settled_cols.iter() {
             let j = j as usize;
             v[j] -= min_val - d[j];
         }
-        // Augment along the path back to `cur`.
+    }
+
+    /// Augment along the path back to `cur`.
+    #[inline]
+    fn augment(&mut self, cur: usize, sink: usize) {
+        let Search {
+            row4col,
+            col4row,
+            path,
+            ..
+        } = self;
         let mut j = sink;
         loop {
             let r = path[j] as usize;
@@ -141,36 +223,52 @@ pub fn max_weight_matching(g: &Graph) -> Matching {
             }
             j = prev as usize;
         }
-        for &j in &touched {
-            d[j as usize] = i64::MAX;
-            settled[j as usize] = false;
-        }
-        touched.clear();
-        scanned_rows.clear();
-        settled_cols.clear();
-        heap.clear();
     }
 
-    // Back to the maximisation dual: p_j = -v_j, and each row's dummy price folds into its u.
-    let col_dual: Vec<i64> = v[..cols].iter().map(|x| -x).collect();
-    let row_dual: Vec<i64> = (0..rows).map(|i| -u[i] - v[cols + i]).collect();
-    let mut objective = 0;
-    let col_of_row: Vec<Option<u32>> = (0..rows)
-        .map(|i| {
-            let j = col4row[i];
-            if (j as usize) < cols {
-                objective += g.row(i).iter().find(|e| e.0 == j).map_or(0, |e| e.1);
-                Some(j)
-            } else {
-                None
-            }
-        })
-        .collect();
-    Matching {
-        col_of_row,
-        objective,
-        row_dual,
-        col_dual,
+    /// Clear what the search touched, for the next row.
+    #[inline]
+    fn reset(&mut self) {
+        for &j in &self.touched {
+            self.d[j as usize] = i64::MAX;
+            self.settled[j as usize] = false;
+        }
+        self.touched.clear();
+        self.scanned_rows.clear();
+        self.settled_cols.clear();
+        self.heap.clear();
+    }
+
+    /// Back to the maximisation dual: p_j = -v_j, and each row's dummy price folds into its u.
+    fn into_matching(self) -> Matching {
+        let Search {
+            g,
+            cols,
+            u,
+            v,
+            col4row,
+            ..
+        } = self;
+        let rows = g.rows;
+        let col_dual: Vec<i64> = v[..cols].iter().map(|x| -x).collect();
+        let row_dual: Vec<i64> = (0..rows).map(|i| -u[i] - v[cols + i]).collect();
+        let mut objective = 0;
+        let col_of_row: Vec<Option<u32>> = (0..rows)
+            .map(|i| {
+                let j = col4row[i];
+                if (j as usize) < cols {
+                    objective += g.row(i).iter().find(|e| e.0 == j).map_or(0, |e| e.1);
+                    Some(j)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        Matching {
+            col_of_row,
+            objective,
+            row_dual,
+            col_dual,
+        }
     }
 }
 

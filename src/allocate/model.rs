@@ -1,11 +1,11 @@
 //! The allocation as a linear model: one binary per feasible pair, written once and then either
-//! handed to the MIP solver or printed as a CPLEX LP file for any other solver to check.
+//! handed to the MIP solver or printed as a CPLEX LP file for any other solver to check (the
+//! writer, `LinearModel::write_lp`, is in `lp.rs`).
 
 use super::Params;
 use super::feasibility::{Feasible, TOLERANCE, WEIGHT_SCALE};
 use crate::model::{Candidate, Parcel, PollutionClass};
 use std::collections::{BTreeMap, HashSet};
-use std::io::Write;
 
 /// `<=`, `>=` or `=`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,6 +67,21 @@ pub fn build(
     locks: &[(usize, u32, i64)],
 ) -> LinearModel {
     let mut m = LinearModel::default();
+    add_vars(&mut m, candidates, parcels, feasible, locks);
+    add_assignment_rows(&mut m, blocks, candidates, parcels);
+    add_side_rows(&mut m, params, blocks, candidates, parcels);
+    m
+}
+
+/// One variable per pair, in candidate order: a candidate's locked pairs, then (unless it is
+/// locked) its feasible pairs, each named `x_<enterprise>_<parcel>` and unique.
+fn add_vars(
+    m: &mut LinearModel,
+    candidates: &[Candidate],
+    parcels: &[Parcel],
+    feasible: &Feasible,
+    locks: &[(usize, u32, i64)],
+) {
     let locked: HashSet<(usize, u32)> = locks.iter().map(|&(i, j, _)| (i, j)).collect();
     let locked_rows: HashSet<usize> = locks.iter().map(|l| l.0).collect();
     let mut used_names: HashSet<String> = HashSet::new();
@@ -88,7 +103,7 @@ pub fn build(
     };
     for i in 0..candidates.len() {
         for &(ii, j, w) in locks.iter().filter(|l| l.0 == i) {
-            add(&mut m, ii, j, w, true);
+            add(m, ii, j, w, true);
         }
         // A locked enterprise takes its locked parcel only.
         if locked_rows.contains(&i) {
@@ -96,10 +111,20 @@ pub fn build(
         }
         for &(j, w) in feasible.row(i) {
             if !locked.contains(&(i, j)) {
-                add(&mut m, i, j, w, false);
+                add(m, i, j, w, false);
             }
         }
     }
+}
+
+/// At most one parcel per enterprise (`one_`), and per parcel (`cap_`) one enterprise (plots)
+/// or requests up to its area (blocks).
+fn add_assignment_rows(
+    m: &mut LinearModel,
+    blocks: bool,
+    candidates: &[Candidate],
+    parcels: &[Parcel],
+) {
     let mut per_cand: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut per_parcel: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (k, &(i, j)) in m.vars.iter().enumerate() {
@@ -133,6 +158,17 @@ pub fn build(
             rhs,
         });
     }
+}
+
+/// The side constraints that couple enterprises: the land budget, each cluster's area range
+/// and the cap on moderate-pollution enterprises.
+fn add_side_rows(
+    m: &mut LinearModel,
+    params: &Params,
+    blocks: bool,
+    candidates: &[Candidate],
+    parcels: &[Parcel],
+) {
     let land_terms = |m: &LinearModel, keep: &dyn Fn(&Candidate) -> bool| -> Vec<(usize, f64)> {
         m.vars
             .iter()
@@ -143,7 +179,7 @@ pub fn build(
     };
     let side = &params.side;
     if let Some(b) = side.land_budget_mu {
-        let terms = land_terms(&m, &|_| true);
+        let terms = land_terms(m, &|_| true);
         m.rows.push(Row {
             name: "land_budget".into(),
             terms,
@@ -152,7 +188,7 @@ pub fn build(
         });
     }
     for (cluster, range) in &side.cluster_area_mu {
-        let terms = land_terms(&m, &|c: &Candidate| &c.cluster == cluster);
+        let terms = land_terms(m, &|c: &Candidate| &c.cluster == cluster);
         if let Some(max) = range.max {
             m.rows.push(Row {
                 name: format!("cluster_max_{}", lp_name(cluster)),
@@ -184,75 +220,5 @@ pub fn build(
             sense: Sense::Le,
             rhs: f64::from(max),
         });
-    }
-    m
-}
-
-fn num(v: f64) -> String {
-    // Shortest round-trip text: the LP file carries exactly the model's numbers.
-    let s = format!("{v}");
-    if s.contains('e') {
-        format!("{v:.12}")
-    } else {
-        s
-    }
-}
-
-impl LinearModel {
-    /// Write the model in CPLEX LP format (readable by HiGHS, CBC, Gurobi, CPLEX, GLPK).
-    pub fn write_lp(&self, w: &mut dyn Write, title: &str) -> std::io::Result<()> {
-        writeln!(w, "\\ {title}")?;
-        writeln!(
-            w,
-            "\\ weights are priority x fit; variables x_<enterprise>_<parcel> are 1 when assigned"
-        )?;
-        writeln!(w, "Maximize")?;
-        write!(w, " obj:")?;
-        if self.vars.is_empty() {
-            write!(w, " 0 dummy")?;
-        }
-        for (k, name) in self.names.iter().enumerate() {
-            write!(w, " + {} {name}", num(self.obj[k]))?;
-            if k % 8 == 7 {
-                writeln!(w)?;
-            }
-        }
-        writeln!(w)?;
-        writeln!(w, "Subject To")?;
-        for row in &self.rows {
-            write!(w, " {}:", row.name)?;
-            for (n, (k, c)) in row.terms.iter().enumerate() {
-                write!(w, " + {} {}", num(*c), self.names[*k])?;
-                if n % 8 == 7 {
-                    writeln!(w)?;
-                }
-            }
-            if row.terms.is_empty() {
-                write!(w, " 0 dummy")?;
-            }
-            let op = match row.sense {
-                Sense::Le => "<=",
-                Sense::Ge => ">=",
-            };
-            writeln!(w, " {op} {}", num(row.rhs))?;
-        }
-        writeln!(w, "Bounds")?;
-        for (k, name) in self.names.iter().enumerate() {
-            if self.locked[k] {
-                writeln!(w, " {name} = 1")?;
-            }
-        }
-        if self.vars.is_empty() || self.rows.iter().any(|r| r.terms.is_empty()) {
-            writeln!(w, " dummy = 0")?;
-        }
-        writeln!(w, "Binary")?;
-        for (k, name) in self.names.iter().enumerate() {
-            write!(w, " {name}")?;
-            if k % 8 == 7 {
-                writeln!(w)?;
-            }
-        }
-        writeln!(w)?;
-        writeln!(w, "End")
     }
 }

@@ -1,0 +1,166 @@
+//! Solving: plot mode without coupling side constraints is an exact maximum-weight matching
+//! with a dual certificate; block mode and side constraints are a MIP with a best bound.
+
+use super::feasibility::{Feasible, WEIGHT_SCALE};
+use super::model::LinearModel;
+use super::{Mode, Params, Problem, Timings, matching, mip, ms};
+use std::time::Instant;
+
+/// A chosen pair `(candidate, parcel, weight units, locked)`.
+pub(super) type Pick = (usize, u32, i64, bool);
+
+/// What either solver found, and how sure it is.
+pub(super) struct Solved {
+    pub chosen: Vec<Pick>,
+    pub objective_units: i64,
+    /// An upper bound on any allocation's objective.
+    pub bound: f64,
+    pub method: String,
+    pub status: String,
+    /// Each parcel's dual price in weight units (exact matching only): what a rival must beat.
+    pub duals: Option<Vec<i64>>,
+}
+
+/// The exact path: the locked pairs plus the certified matching of the rest, whose dual
+/// certificate is the bound.
+pub(super) fn by_matching(
+    p: &Problem,
+    feasible: &Feasible,
+    locked: &[(usize, u32, i64)],
+    timings: &mut Timings,
+) -> Result<Solved, crate::Error> {
+    let (graph, rows, certificate) = exact_matching(p, feasible, locked, timings)?;
+    let mut picks: Vec<Pick> = locked.iter().map(|&(i, j, w)| (i, j, w, true)).collect();
+    for (r, c) in certificate.0.col_of_row.iter().enumerate() {
+        if let Some(j) = c {
+            let w = graph.row(r).iter().find(|e| e.0 == *j).map_or(0, |e| e.1);
+            picks.push((rows[r], *j, w, false));
+        }
+    }
+    let locked_units: i64 = locked.iter().map(|l| l.2).sum();
+    let (obj, bnd) = certificate.1;
+    let mut col_price = vec![0i64; p.park.parcels.len()];
+    for (j, price) in certificate.0.col_dual.iter().enumerate() {
+        col_price[j] = *price;
+    }
+    Ok(Solved {
+        chosen: picks,
+        objective_units: obj + locked_units,
+        bound: (bnd + locked_units) as f64 / WEIGHT_SCALE,
+        method: "exact maximum-weight matching (successive shortest paths, integer weights in 1e-6 units, dual certificate)".into(),
+        status: if bnd == obj {
+            "optimal".into()
+        } else {
+            "not proved".into()
+        },
+        duals: Some(col_price),
+    })
+}
+
+/// The MIP path: microlp within the time limit, its status, and the best bound it or the
+/// problem's structure gives.
+pub(super) fn by_mip(
+    p: &Problem,
+    params: &Params,
+    model: &LinearModel,
+    feasible: &Feasible,
+    locked: &[(usize, u32, i64)],
+    timings: &mut Timings,
+) -> Result<Solved, crate::Error> {
+    let t = Instant::now();
+    let outcome =
+        mip::solve(model, params.time_limit_s, params.mip_gap).map_err(crate::Error::Other)?;
+    timings.solve_ms = ms(t);
+    let chosen: Vec<Pick> = outcome
+        .chosen
+        .iter()
+        .map(|&k| {
+            (
+                model.vars[k].0,
+                model.vars[k].1,
+                model.obj_units[k],
+                model.locked[k],
+            )
+        })
+        .collect();
+    let objective_units: i64 = chosen.iter().map(|c| c.2).sum();
+    let obj = objective_units as f64 / WEIGHT_SCALE;
+    let b = mip_bound(p, feasible, locked, outcome.bound)?;
+    // A proved optimum reports its own objective as the bound (solver tolerance aside).
+    let bound = if outcome.status == "optimal" {
+        obj
+    } else {
+        b.max(obj)
+    };
+    Ok(Solved {
+        chosen,
+        objective_units,
+        bound,
+        method: "MIP (microlp branch and bound via good_lp)".into(),
+        status: outcome.status,
+        duals: None,
+    })
+}
+
+/// The tightest bound at hand besides the solver's own (`solver_bound`, if it gave one).
+fn mip_bound(
+    p: &Problem,
+    feasible: &Feasible,
+    locked: &[(usize, u32, i64)],
+    solver_bound: Option<f64>,
+) -> Result<f64, crate::Error> {
+    let mut b = solver_bound.unwrap_or(f64::INFINITY);
+    // Plot mode: the matching without side constraints bounds the constrained problem too.
+    if p.mode != Mode::Blocks {
+        let (_, _, cert) = exact_matching(p, feasible, locked, &mut Timings::default())?;
+        b = b.min((cert.1.1 + locked.iter().map(|l| l.2).sum::<i64>()) as f64 / WEIGHT_SCALE);
+    } else if !b.is_finite() {
+        // Each enterprise's best pair: a bound no allocation can beat.
+        b = (0..p.candidates.len())
+            .map(|i| feasible.row(i).iter().map(|e| e.1).max().unwrap_or(0))
+            .sum::<i64>() as f64
+            / WEIGHT_SCALE;
+    }
+    Ok(b)
+}
+
+type Certified = (matching::Matching, (i64, i64));
+
+/// The matching over unlocked candidates and parcels, certified. Returns the graph, the
+/// candidate index of each graph row, and the matching with `(objective, bound)`.
+fn exact_matching(
+    p: &Problem,
+    feasible: &Feasible,
+    locked: &[(usize, u32, i64)],
+    timings: &mut Timings,
+) -> Result<(matching::Graph, Vec<usize>, Certified), crate::Error> {
+    let mut locked_row = vec![false; p.candidates.len()];
+    let mut locked_col = vec![false; p.park.parcels.len()];
+    for &(i, j, _) in locked {
+        locked_row[i] = true;
+        locked_col[j as usize] = true;
+    }
+    let rows: Vec<usize> = (0..p.candidates.len())
+        .filter(|&i| !locked_row[i])
+        .collect();
+    let mut g = matching::Graph {
+        rows: rows.len(),
+        cols: p.park.parcels.len(),
+        start: vec![0],
+        edges: Vec::with_capacity(feasible.len()),
+    };
+    for &i in &rows {
+        g.edges
+            .extend(feasible.row(i).iter().filter(|e| !locked_col[e.0 as usize]));
+        g.start.push(g.edges.len());
+    }
+    let m = matching::max_weight_matching(&g);
+    let t = Instant::now();
+    let cert = matching::certify(&g, &m).map_err(|e| {
+        crate::Error::Other(format!(
+            "internal error: the matching's certificate failed: {e}"
+        ))
+    })?;
+    timings.certify_ms = ms(t);
+    Ok((g, rows, (m, cert)))
+}
