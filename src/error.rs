@@ -142,19 +142,29 @@ impl fmt::Display for Warning {
     }
 }
 
-/// The library's top-level error: bad input (exit status 2) or anything else (exit status 1).
+/// The library's top-level error: bad input (exit status 2) or a failure of another kind
+/// (exit status 1), each keeping its source.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Every problem found in the user's files (and arguments that name files).
     #[error("{0}")]
     Input(#[from] Problems),
+    /// Reading or writing a file failed for a reason that is not the user's path (a full disk).
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("{0}")]
-    Other(String),
+    /// The allocation's solver failed (infeasible side constraints, no solution in time).
+    #[error(transparent)]
+    Solver(#[from] crate::allocate::SolverError),
+    /// Drawing a map or chart failed.
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
+    /// Writing a JSON document failed.
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
 impl From<InputError> for Error {

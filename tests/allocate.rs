@@ -2,7 +2,8 @@
 //! independent distance computation, inclusive boundaries, reasons, determinism, exit codes.
 
 use parkplan::allocate::feasibility::{Constraint, Context, check_pair};
-use parkplan::allocate::{Mode, Params, Problem, allocate};
+use parkplan::allocate::{Mode, Params, Problem, SolveStatus, UnplacedCause, allocate};
+use parkplan::evaluate::Action;
 use parkplan::frame::LocalFrame;
 use parkplan::io::geojson::{read_parcels, read_sensitive};
 use parkplan::model::{Candidate, CandidateKind, GENERAL_CLUSTER, Park, PollutionClass};
@@ -332,7 +333,7 @@ proptest! {
         prop_assert!((a.objective - best).abs() <= 1e-6 * (candidates.len() as f64 + 1.0), "objective {} vs exhaustive {}", a.objective, best);
         prop_assert_eq!(a.bound, a.objective);
         prop_assert_eq!(a.gap, 0.0);
-        prop_assert_eq!(a.status.as_str(), "optimal");
+        prop_assert_eq!(&a.status, &SolveStatus::Optimal);
         // Every candidate is either placed or has a reason.
         prop_assert_eq!(a.assignments.len() + a.unplaced.len(), candidates.len());
         for u in &a.unplaced {
@@ -439,7 +440,7 @@ fn the_unplaced_get_reasons_a_planner_can_act_on() {
         .iter()
         .find(|u| u.enterprise_id == "M")
         .expect("the moderate one is unplaced");
-    assert_eq!(m.cause, "no_feasible_parcel");
+    assert_eq!(m.cause, UnplacedCause::NoFeasibleParcel);
     assert!(
         m.message
             .contains("all 2 of the 2 left: 2 within 300 m of 灵昆村 (residential)"),
@@ -457,7 +458,7 @@ fn the_unplaced_get_reasons_a_planner_can_act_on() {
         .iter()
         .find(|u| u.enterprise_id == "L4")
         .expect("the lowest priority is out-competed");
-    assert_eq!(l4.cause, "out_competed");
+    assert_eq!(l4.cause, UnplacedCause::OutCompeted);
     assert!(l4.message.contains("went to L"), "{}", l4.message);
     assert_eq!(a.assignments.len(), 3);
     assert_eq!(a.gap, 0.0);
@@ -494,7 +495,7 @@ fn block_mode_shares_parcels_and_side_constraints_bind() {
         ["A", "B"],
         "two 12 mu requests fit in 30 mu, the third does not"
     );
-    assert_eq!(a.status, "optimal");
+    assert_eq!(a.status, SolveStatus::Optimal);
     rules.allocation.side.max_moderate = Some(0);
     let a = allocate(&Problem::new(&park, &candidates, &rules, Mode::Blocks)).unwrap();
     let ids: Vec<&str> = a
@@ -796,7 +797,10 @@ fn relocating_enterprises_get_options_but_are_never_placed() {
         .filter(|o| o.enterprise_id == "R")
         .collect();
     assert_eq!(r.len(), 3, "{:?}", a.options);
-    assert!(r.iter().all(|o| o.action == "relocate" && !o.assigned));
+    assert!(
+        r.iter()
+            .all(|o| o.action == Action::Relocate && !o.assigned)
+    );
     assert_eq!(r.iter().map(|o| o.rank).collect::<Vec<_>>(), [1, 2, 3]);
     assert!(r.windows(2).all(|w| w[0].weight >= w[1].weight));
     // About 0.1 degree of longitude west of the parcels: 9.8 to 10.5 km.
@@ -810,13 +814,16 @@ fn relocating_enterprises_get_options_but_are_never_placed() {
         .iter()
         .filter(|o| o.enterprise_id == "C")
         .collect();
-    assert!(c.iter().all(|o| o.action == "convert"));
+    assert!(c.iter().all(|o| o.action == Action::Convert));
     assert_eq!(c.iter().filter(|o| o.assigned).count(), 1);
     // H is a heavy polluter: no land class allows it, so no options, and the reason says so.
     assert!(a.options.iter().all(|o| o.enterprise_id != "H"));
     assert_eq!(a.without_options.len(), 1, "{:?}", a.without_options);
     let h = &a.without_options[0];
-    assert_eq!((h.enterprise_id.as_str(), h.action), ("H", "relocate"));
+    assert_eq!(
+        (h.enterprise_id.as_str(), h.action),
+        ("H", Action::Relocate)
+    );
     assert_eq!(h.removed_by.get(&Constraint::LandClass), Some(&3));
     assert!(
         h.message

@@ -2,6 +2,7 @@
 //! them), out-competed by the holders of its best parcels, or kept out by the side constraints.
 
 use super::feasibility::{CONSTRAINTS, Constraint, Feasible, Losses};
+use super::status::UnplacedCause;
 use super::{Assignment, Params, Problem, Rival, Unplaced, best_first, fmt_w};
 use crate::model::Candidate;
 use crate::spatial::ParkGeometry;
@@ -37,24 +38,24 @@ pub(super) fn reasons(
             .map(fmt_w);
         let (cause, message) = if row.is_empty() {
             (
-                "no_feasible_parcel",
+                UnplacedCause::NoFeasibleParcel,
                 no_parcel_message(p, params, geometry, c, losses, n, blocks),
             )
         } else if rivals.iter().all(|r| r.taken_by.is_some()) {
             (
-                "out_competed",
+                UnplacedCause::OutCompeted,
                 out_competed_message(row.len(), &rivals, weight_short, blocks),
             )
         } else {
             (
-                "side_constraints",
+                UnplacedCause::SideConstraints,
                 side_constraints_message(row.len(), &rivals, blocks),
             )
         };
         out.push(Unplaced {
             enterprise_id: c.id.clone(),
             name: c.name.clone(),
-            cause: cause.into(),
+            cause,
             feasible_parcels: row.len() as u32,
             removed_by: losses.by_constraint.clone(),
             rivals,

@@ -2,6 +2,7 @@
 //! good_lp, with a time limit, a greedy warm start and the solver's best bound.
 
 use super::model::{LinearModel, Sense};
+use super::status::{SolveStatus, SolverError};
 use good_lp::solvers::microlp::microlp;
 use good_lp::{
     Expression, ProblemVariables, Solution, SolverModel, WithInitialSolution, WithMipGap,
@@ -16,7 +17,7 @@ pub struct MipOutcome {
     /// Best proven bound on the objective (weight units / scale), when the solver has one.
     pub bound: Option<f64>,
     /// `optimal`, `time_limit`, `greedy` (the solver found nothing better in time), ...
-    pub status: String,
+    pub status: SolveStatus,
 }
 
 /// A feasible start: locked variables first, then enterprises by their best weight; each takes
@@ -171,7 +172,7 @@ fn relaxation(m: &LinearModel, time_limit_s: f64) -> Option<Vec<f64>> {
 
 /// Solve the model with microlp within `time_limit_s` seconds.
 /// The solver may stop once within `mip_gap` (relative) of its bound.
-pub fn solve(m: &LinearModel, time_limit_s: f64, mip_gap: f64) -> Result<MipOutcome, String> {
+pub fn solve(m: &LinearModel, time_limit_s: f64, mip_gap: f64) -> Result<MipOutcome, SolverError> {
     let objective_of = |s: &Vec<usize>| s.iter().map(|&k| m.obj_units[k]).sum::<i64>();
     let mut start = greedy(m, None);
     // A second start rounded from the LP relaxation; keep the better one.
@@ -187,7 +188,7 @@ pub fn solve(m: &LinearModel, time_limit_s: f64, mip_gap: f64) -> Result<MipOutc
         return Ok(MipOutcome {
             chosen: Vec::new(),
             bound: Some(0.0),
-            status: "optimal".into(),
+            status: SolveStatus::Optimal,
         });
     }
     let mut pv = ProblemVariables::new();
@@ -206,7 +207,7 @@ pub fn solve(m: &LinearModel, time_limit_s: f64, mip_gap: f64) -> Result<MipOutc
         .using(microlp)
         .with_time_limit(time_limit_s)
         .with_mip_gap(mip_gap as f32)
-        .map_err(|e| format!("allocation.mip_gap: {e:?}"))?;
+        .map_err(|e| SolverError::BadParameter(format!("{e:?}")))?;
     if let Some(s) = &start {
         let mut values: Vec<(good_lp::Variable, f64)> = xs.iter().map(|x| (*x, 0.0)).collect();
         for &k in s {
@@ -224,20 +225,32 @@ pub fn solve(m: &LinearModel, time_limit_s: f64, mip_gap: f64) -> Result<MipOutc
     match problem.solve() {
         Ok(sol) => {
             let status = match sol.status() {
-                good_lp::SolutionStatus::Optimal => "optimal",
-                good_lp::SolutionStatus::TimeLimit => "time_limit",
-                good_lp::SolutionStatus::GapLimit => "gap_limit",
+                good_lp::SolutionStatus::Optimal => SolveStatus::Optimal,
+                good_lp::SolutionStatus::TimeLimit => SolveStatus::TimeLimit,
+                good_lp::SolutionStatus::GapLimit => SolveStatus::GapLimit,
             };
             let chosen: Vec<usize> = (0..xs.len()).filter(|&k| sol.value(xs[k]) > 0.5).collect();
             let inner = sol.into_inner();
-            let bound = if status == "optimal" { Some(inner.objective()) } else { inner.stats().best_bound };
-            Ok(MipOutcome { chosen, bound, status: status.into() })
+            let bound = if status.is_optimal() {
+                Some(inner.objective())
+            } else {
+                inner.stats().best_bound
+            };
+            Ok(MipOutcome {
+                chosen,
+                bound,
+                status,
+            })
         }
-        Err(good_lp::ResolutionError::Infeasible) => Err("the side constraints cannot all hold: no allocation meets them (check the cluster minimums and locks against the land budget)".into()),
+        Err(good_lp::ResolutionError::Infeasible) => Err(SolverError::Infeasible),
         Err(e) => match start {
             // Out of time before the solver's own incumbent: keep the greedy start, no bound.
-            Some(chosen) => Ok(MipOutcome { chosen, bound: None, status: format!("greedy ({e})") }),
-            None => Err(format!("the MIP solver stopped without a solution: {e}")),
+            Some(chosen) => Ok(MipOutcome {
+                chosen,
+                bound: None,
+                status: SolveStatus::Greedy(e.to_string()),
+            }),
+            None => Err(SolverError::NoSolution(e.to_string())),
         },
     }
 }

@@ -42,8 +42,12 @@ mod options;
 pub mod output;
 mod params;
 mod solve;
+mod status;
 
 pub use params::{MAX_WEIGHT, Params};
+pub use status::{SolveStatus, SolverError, UnplacedCause};
+
+use crate::evaluate::Action;
 
 use crate::model::{Candidate, Parcel, Park};
 use crate::rules::RuleSet;
@@ -54,7 +58,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// One enterprise per parcel (plots) or several sharing a parcel up to its area (blocks).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     Plots,
@@ -145,8 +149,7 @@ pub struct Rival {
 pub struct Unplaced {
     pub enterprise_id: String,
     pub name: String,
-    /// `no_feasible_parcel`, `out_competed` or `side_constraints`.
-    pub cause: String,
+    pub cause: UnplacedCause,
     pub feasible_parcels: u32,
     /// Parcels each constraint removed (in the order applied).
     pub removed_by: BTreeMap<Constraint, u32>,
@@ -163,7 +166,7 @@ pub struct Unplaced {
 pub struct RelocationOption {
     pub enterprise_id: String,
     /// `convert` (a candidate, may be placed) or `relocate` (a probe, never placed).
-    pub action: &'static str,
+    pub action: Action,
     pub rank: usize,
     pub parcel_id: String,
     pub weight: f64,
@@ -180,7 +183,7 @@ pub struct WithoutOptions {
     pub enterprise_id: String,
     pub name: String,
     /// `convert` or `relocate`.
-    pub action: &'static str,
+    pub action: Action,
     /// Parcels each constraint removed (in the order applied).
     pub removed_by: BTreeMap<Constraint, u32>,
     /// "no parcel passes every constraint: of N parcels, ...", as for the unplaced.
@@ -203,7 +206,7 @@ pub struct Allocation {
     /// The solver used.
     pub method: String,
     /// `optimal` when the bound proves the objective optimal.
-    pub status: String,
+    pub status: SolveStatus,
     pub objective: f64,
     /// An upper bound on any allocation's objective (dual certificate or MIP best bound).
     pub bound: f64,

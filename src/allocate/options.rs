@@ -4,6 +4,7 @@
 use super::explain::no_parcel_message;
 use super::feasibility::Feasible;
 use super::{Assignment, Params, Problem, RelocationOption, WithoutOptions, best_first, fmt_w};
+use crate::evaluate::Action;
 use crate::model::{Candidate, CandidateKind};
 use crate::spatial::ParkGeometry;
 use geo::{Centroid, Distance, Geodesic, Point};
@@ -40,10 +41,10 @@ pub(super) fn options(
 }
 
 /// `convert` or `relocate` for the urban enterprises that get relocation options.
-fn action(c: &Candidate) -> Option<&'static str> {
+fn action(c: &Candidate) -> Option<Action> {
     match (c.kind, c.site) {
-        (CandidateKind::Converting, Some(_)) => Some("convert"),
-        (CandidateKind::Relocating, Some(_)) => Some("relocate"),
+        (CandidateKind::Converting, Some(_)) => Some(Action::Convert),
+        (CandidateKind::Relocating, Some(_)) => Some(Action::Relocate),
         _ => None,
     }
 }

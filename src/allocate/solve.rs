@@ -3,6 +3,7 @@
 
 use super::feasibility::{Feasible, WEIGHT_SCALE};
 use super::model::LinearModel;
+use super::status::{SolveStatus, SolverError};
 use super::{Mode, Params, Problem, Timings, matching, mip, ms};
 use std::time::Instant;
 
@@ -16,7 +17,7 @@ pub(super) struct Solved {
     /// An upper bound on any allocation's objective.
     pub bound: f64,
     pub method: String,
-    pub status: String,
+    pub status: SolveStatus,
     /// Each parcel's dual price in weight units (exact matching only): what a rival must beat.
     pub duals: Option<Vec<i64>>,
 }
@@ -49,9 +50,9 @@ pub(super) fn by_matching(
         bound: (bnd + locked_units) as f64 / WEIGHT_SCALE,
         method: "exact maximum-weight matching (successive shortest paths, integer weights in 1e-6 units, dual certificate)".into(),
         status: if bnd == obj {
-            "optimal".into()
+            SolveStatus::Optimal
         } else {
-            "not proved".into()
+            SolveStatus::NotProved
         },
         duals: Some(col_price),
     })
@@ -68,8 +69,7 @@ pub(super) fn by_mip(
     timings: &mut Timings,
 ) -> Result<Solved, crate::Error> {
     let t = Instant::now();
-    let outcome =
-        mip::solve(model, params.time_limit_s, params.mip_gap).map_err(crate::Error::Other)?;
+    let outcome = mip::solve(model, params.time_limit_s, params.mip_gap)?;
     timings.solve_ms = ms(t);
     let chosen: Vec<Pick> = outcome
         .chosen
@@ -87,7 +87,7 @@ pub(super) fn by_mip(
     let obj = objective_units as f64 / WEIGHT_SCALE;
     let b = mip_bound(p, feasible, locked, outcome.bound)?;
     // A proved optimum reports its own objective as the bound (solver tolerance aside).
-    let bound = if outcome.status == "optimal" {
+    let bound = if outcome.status.is_optimal() {
         obj
     } else {
         b.max(obj)
@@ -156,11 +156,7 @@ fn exact_matching(
     }
     let m = matching::max_weight_matching(&g);
     let t = Instant::now();
-    let cert = matching::certify(&g, &m).map_err(|e| {
-        crate::Error::Other(format!(
-            "internal error: the matching's certificate failed: {e}"
-        ))
-    })?;
+    let cert = matching::certify(&g, &m).map_err(SolverError::Certificate)?;
     timings.certify_ms = ms(t);
     Ok((g, rows, (m, cert)))
 }

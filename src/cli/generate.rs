@@ -51,8 +51,8 @@ pub fn run(args: Args) -> Result<(), Error> {
         return lingkun(out, args.seed.unwrap_or(LINGKUN_SEED));
     }
     let seed = args.seed.unwrap_or(1);
-    let (parcels, sensitive) =
-        synthetic::park(size, seed).map_err(|e| Error::Other(e.to_string()))?;
+    let (parcels, sensitive) = synthetic::park(size, seed)
+        .map_err(|e| InputError::new("parkplan gen", Place::File, None, e.to_string()))?;
     parkplan::io::geojson::write_park(
         &out.join("parcels.geojson"),
         &out.join("sensitive.geojson"),

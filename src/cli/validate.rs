@@ -24,10 +24,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let scenario = load_scenario(&files)?;
     let s = summarize(&scenario);
     if args.format == SummaryFormat::Json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&s).map_err(|e| parkplan::Error::Other(e.to_string()))?
-        );
+        println!("{}", serde_json::to_string_pretty(&s)?);
         return Ok(());
     }
     println!(

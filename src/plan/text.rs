@@ -115,7 +115,7 @@ pub fn allocation_summary(o: &Outcome, out_dir: &std::path::Path) -> String {
             u.enterprise_id, u.name, u.message
         );
     }
-    let with_options = |action: &str| {
+    let with_options = |action: Action| {
         let mut ids: Vec<&str> = a
             .options
             .iter()
@@ -129,8 +129,8 @@ pub fn allocation_summary(o: &Outcome, out_dir: &std::path::Path) -> String {
         s,
         "options    {} rows: {} converting and {} of {} relocating enterprises have a feasible parcel",
         a.options.len(),
-        with_options("convert"),
-        with_options("relocate"),
+        with_options(Action::Convert),
+        with_options(Action::Relocate),
         o.admission.relocating.len()
     );
     let _ = writeln!(s, "wrote      {}", out_dir.display());

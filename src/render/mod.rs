@@ -39,9 +39,3 @@ pub struct RenderError {
     pub what: &'static str,
     pub message: String,
 }
-
-impl From<RenderError> for crate::Error {
-    fn from(e: RenderError) -> Self {
-        crate::Error::Other(e.to_string())
-    }
-}
