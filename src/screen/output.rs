@@ -170,6 +170,40 @@ pub fn write_json(
     enterprises: &[Enterprise],
     rules: &RuleSet,
 ) -> std::io::Result<()> {
+    let head = json_head(report, rules)?;
+    // Splice the enterprises array into the head object, streaming the traces batch by batch.
+    w.write_all(&head.as_bytes()[..head.len() - 1])?;
+    w.write_all(b",\"enterprises\":[\n")?;
+    const BATCH: usize = 1 << 14;
+    for (b, batch) in report.rows.chunks(BATCH).enumerate() {
+        let chunks: Vec<std::io::Result<Vec<u8>>> = batch
+            .par_chunks(1024)
+            .enumerate()
+            .map(|(k, rows)| {
+                let mut out = Vec::new();
+                for (j, r) in rows.iter().enumerate() {
+                    if b + k + j > 0 {
+                        out.extend_from_slice(b",\n");
+                    }
+                    let mut t = trace(&enterprises[r.index], rules, report.date);
+                    for c in &mut t.criteria {
+                        c.zh.clear();
+                        c.en.clear();
+                    }
+                    serde_json::to_writer(&mut out, &t).map_err(std::io::Error::other)?;
+                }
+                Ok(out)
+            })
+            .collect();
+        for c in chunks {
+            w.write_all(&c?)?;
+        }
+    }
+    w.write_all(b"\n]}\n")
+}
+
+/// The JSON object ahead of the traces: rules, date, counts and the criteria's definitions.
+fn json_head(report: &ScreenReport, rules: &RuleSet) -> std::io::Result<String> {
     #[derive(Serialize)]
     struct Head<'a> {
         rules_version: &'a str,
@@ -217,36 +251,7 @@ pub fn write_json(
             })
             .collect(),
     };
-    let head = serde_json::to_string(&head).map_err(std::io::Error::other)?;
-    // Splice the enterprises array into the head object, streaming the traces batch by batch.
-    w.write_all(&head.as_bytes()[..head.len() - 1])?;
-    w.write_all(b",\"enterprises\":[\n")?;
-    const BATCH: usize = 1 << 14;
-    for (b, batch) in report.rows.chunks(BATCH).enumerate() {
-        let chunks: Vec<std::io::Result<Vec<u8>>> = batch
-            .par_chunks(1024)
-            .enumerate()
-            .map(|(k, rows)| {
-                let mut out = Vec::new();
-                for (j, r) in rows.iter().enumerate() {
-                    if b + k + j > 0 {
-                        out.extend_from_slice(b",\n");
-                    }
-                    let mut t = trace(&enterprises[r.index], rules, report.date);
-                    for c in &mut t.criteria {
-                        c.zh.clear();
-                        c.en.clear();
-                    }
-                    serde_json::to_writer(&mut out, &t).map_err(std::io::Error::other)?;
-                }
-                Ok(out)
-            })
-            .collect();
-        for c in chunks {
-            w.write_all(&c?)?;
-        }
-    }
-    w.write_all(b"\n]}\n")
+    serde_json::to_string(&head).map_err(std::io::Error::other)
 }
 
 /// Display width of text in a terminal: CJK and full-width characters take two columns.
@@ -265,35 +270,14 @@ fn width(s: &str) -> usize {
         .sum()
 }
 
+/// Text padded with spaces to `w` display columns.
 fn pad(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
 }
 
 /// One enterprise's trace as a readable bilingual table, for `--explain`.
 pub fn write_explain(w: &mut dyn Write, t: &Trace, report: &ScreenReport) -> std::io::Result<()> {
-    writeln!(w, "企业 Enterprise   {} {}", t.id, t.name)?;
-    writeln!(
-        w,
-        "决定 Decision     {} {}",
-        t.decision.zh(),
-        t.decision.name()
-    )?;
-    writeln!(
-        w,
-        "优先分 Score      {}",
-        t.score
-            .map_or("- (rejected 不予准入)".to_string(), |s| format!(
-                "{s:.4}"
-            ))
-    )?;
-    writeln!(
-        w,
-        "规则 Rules        {} (sha256 {})",
-        report.rules_version,
-        &report.rules_hash[..report.rules_hash.len().min(12)]
-    )?;
-    writeln!(w, "评估日期 Date     {}", report.date)?;
-    writeln!(w)?;
+    explain_heading(w, t, report)?;
     let header = [
         "准则 criterion",
         "类别 severity",
@@ -354,6 +338,33 @@ pub fn write_explain(w: &mut dyn Write, t: &Trace, report: &ScreenReport) -> std
         }
     }
     Ok(())
+}
+
+/// The lines above the `--explain` table: enterprise, decision, score, rules and date.
+fn explain_heading(w: &mut dyn Write, t: &Trace, report: &ScreenReport) -> std::io::Result<()> {
+    writeln!(w, "企业 Enterprise   {} {}", t.id, t.name)?;
+    writeln!(
+        w,
+        "决定 Decision     {} {}",
+        t.decision.zh(),
+        t.decision.name()
+    )?;
+    writeln!(
+        w,
+        "优先分 Score      {}",
+        t.score
+            .map_or("- (rejected 不予准入)".to_string(), |s| format!(
+                "{s:.4}"
+            ))
+    )?;
+    writeln!(
+        w,
+        "规则 Rules        {} (sha256 {})",
+        report.rules_version,
+        &report.rules_hash[..report.rules_hash.len().min(12)]
+    )?;
+    writeln!(w, "评估日期 Date     {}", report.date)?;
+    writeln!(w)
 }
 
 #[cfg(test)]
