@@ -5,9 +5,9 @@
 //! Each phase is timed over five runs and the median printed; the peer in the same run is
 //! loading the CSV alone, the part any screening of the same file must also do.
 
-use parkplan::evaluate::{rank, write_csv};
 use parkplan::io::enterprises::{read_enterprises, write_enterprises};
 use parkplan::model::{Enterprise, IndustryCode, PollutionClass};
+use parkplan::rank::{rank, write_csv};
 use rand::{RngExt, SeedableRng};
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -6,12 +6,12 @@
 
 pub mod allocate;
 pub mod error;
-pub mod evaluate;
 pub mod frame;
 pub mod io;
 pub mod metrics;
 pub mod model;
 pub mod plan;
+pub mod rank;
 pub mod render;
 pub mod report;
 pub mod rings;

@@ -3,10 +3,10 @@
 
 use parkplan::allocate::feasibility::{Constraint, Context, check_pair};
 use parkplan::allocate::{Mode, Params, Problem, SolveStatus, UnplacedCause, allocate};
-use parkplan::evaluate::Action;
 use parkplan::frame::LocalFrame;
 use parkplan::io::geojson::{read_parcels, read_sensitive};
 use parkplan::model::{Candidate, CandidateKind, GENERAL_CLUSTER, Park, PollutionClass};
+use parkplan::rank::Action;
 use parkplan::rules::RuleSet;
 use parkplan::spatial::Nearest;
 use proptest::prelude::*;
@@ -933,7 +933,7 @@ fn bundled_scenario_lists_options_for_every_relocating_enterprise() {
         .in_rank_order()
         .filter(|ev| {
             ev.rated()
-                .is_some_and(|r| r.action == parkplan::evaluate::Action::Relocate)
+                .is_some_and(|r| r.action == parkplan::rank::Action::Relocate)
         })
         .map(|ev| ev.id.as_str())
         .collect();

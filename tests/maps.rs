@@ -1,7 +1,7 @@
 //! Maps and the plan: the park and relocation maps, the HTML report and the `map` / `plan`
 //! commands, on small inline scenarios near Lingkun (120.87 E, 27.96 N).
 
-use parkplan::evaluate::{Action, Class};
+use parkplan::rank::{Action, Class};
 use parkplan::render::map::{self, Label, Link, ParkMap, RelocationMap, Site, SiteClass};
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,9 +1,9 @@
 //! The ranking stage and `parkplan rank`: class shares, ties, the weed-out line, caps, missing
 //! values, conversion into park candidates, outputs and exit codes.
 
-use parkplan::evaluate::{Action, Class, Outcome, conversion_candidates, rank};
 use parkplan::io::enterprises::read_enterprises;
 use parkplan::model::{CandidateKind, Enterprise, PollutionClass};
+use parkplan::rank::{Action, Class, Outcome, conversion_candidates, rank};
 use parkplan::rules::ranking::Metric;
 use parkplan::rules::{RuleSet, parse};
 use std::path::Path;
@@ -49,7 +49,7 @@ fn registry(rows: &[String]) -> Vec<Enterprise> {
         .enterprises
 }
 
-fn class_of(r: &parkplan::evaluate::Ranking, id: &str) -> Option<Class> {
+fn class_of(r: &parkplan::rank::Ranking, id: &str) -> Option<Class> {
     r.evaluations
         .iter()
         .find(|e| e.id == id)
@@ -494,7 +494,7 @@ fn csv_output_quotes_names_with_commas_and_quotes() {
     assert_eq!(reg[0].name, "温州甲,\"乙\"厂");
     let r = rank(&reg, &rules);
     let mut out = Vec::new();
-    parkplan::evaluate::write_csv(&mut out, &r).unwrap();
+    parkplan::rank::write_csv(&mut out, &r).unwrap();
     let mut reader = csv::Reader::from_reader(out.as_slice());
     let names: Vec<String> = reader
         .records()

@@ -47,7 +47,7 @@ mod status;
 pub use params::{MAX_WEIGHT, Params};
 pub use status::{SolveStatus, SolverError, UnplacedCause};
 
-use crate::evaluate::Action;
+use crate::rank::Action;
 
 use crate::model::{Candidate, Parcel, Park};
 use crate::rules::RuleSet;

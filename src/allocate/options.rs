@@ -4,8 +4,8 @@
 use super::explain::no_parcel_message;
 use super::feasibility::Feasible;
 use super::{Assignment, Params, Problem, RelocationOption, WithoutOptions, best_first, fmt_w};
-use crate::evaluate::Action;
 use crate::model::{Candidate, CandidateKind};
+use crate::rank::Action;
 use crate::spatial::ParkGeometry;
 use geo::{Centroid, Distance, Geodesic, Point};
 use std::collections::HashMap;

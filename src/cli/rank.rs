@@ -1,8 +1,8 @@
 //! `parkplan rank`: per-mu benefit evaluation, classes, actions and the relocation ranking.
 
 use super::Format;
-use parkplan::evaluate::{Class, rank, write_csv, write_json};
 use parkplan::io::{bundled, enterprises::load_enterprises, write_atomic};
+use parkplan::rank::{Class, rank, write_csv, write_json};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -92,7 +92,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let freed = &ranking.land_freed.total;
     eprintln!(
         "land freed by relocate and convert: {} mu from {} enterprises, earning {} (10k yuan) tax per mu today",
-        parkplan::evaluate::fmt_num((freed.mu * 10.0).round() / 10.0),
+        parkplan::rank::fmt_num((freed.mu * 10.0).round() / 10.0),
         freed.enterprises,
         freed
             .tax_per_mu()

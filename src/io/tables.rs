@@ -4,8 +4,8 @@
 //! writes, so a wrong file is refused rather than drawn grey.
 
 use crate::error::{InputError, Place, Problems};
-use crate::evaluate::{Action, Class};
 use crate::plan::maps::{MapInputs, label};
+use crate::rank::{Action, Class};
 use crate::render::map::{Assigned, Link, SiteClass};
 use crate::scenario::Scenario;
 use std::collections::{BTreeMap, HashMap, HashSet};

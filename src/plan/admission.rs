@@ -4,8 +4,8 @@
 //! relocate: options only, never placed). This is the one place that decides who is a
 //! candidate; [`super::Plan`] runs it for `plan` and `allocate` alike.
 
-use crate::evaluate::{self, Ranking};
 use crate::model::{Candidate, Enterprise};
+use crate::rank::{self, Ranking};
 use crate::scenario::Scenario;
 use crate::screen::{self, Excluded, ScreenReport};
 use chrono::NaiveDate;
@@ -64,14 +64,14 @@ pub fn admit(s: &Scenario, date: NaiveDate) -> Admission {
     let report = screen::screen(&roles.applicants, &s.rules, date);
     let (mut candidates, excluded) =
         screen::candidates_checked(&report, &roles.applicants, &s.rules);
-    let ranking = evaluate::rank(&roles.urban, &s.rules);
-    candidates.extend(evaluate::conversion_candidates(
+    let ranking = rank::rank(&roles.urban, &s.rules);
+    candidates.extend(rank::conversion_candidates(
         &ranking,
         &roles.urban,
         &s.rules,
     ));
     let (relocating, relocating_excluded) =
-        evaluate::relocation_probes(&ranking, &roles.urban, &s.rules);
+        rank::relocation_probes(&ranking, &roles.urban, &s.rules);
     let planned_far = roles
         .applicants
         .iter()
@@ -107,7 +107,7 @@ pub fn given(s: &Scenario, date: NaiveDate, g: Given) -> Admission {
         given: true,
         roles: Roles::default(),
         screen: screen::screen(&[], &s.rules, date),
-        ranking: evaluate::rank(&[], &s.rules),
+        ranking: rank::rank(&[], &s.rules),
         candidates: g.candidates,
         excluded: Vec::new(),
         planned_far: g.planned_far,

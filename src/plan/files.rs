@@ -155,9 +155,7 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
     let mut charts = Vec::new();
     if o.has_ranking() {
         let ranking = &o.admission.ranking;
-        write_atomic(&dir.join(RANK_CSV), |w| {
-            crate::evaluate::write_csv(w, ranking)
-        })?;
+        write_atomic(&dir.join(RANK_CSV), |w| crate::rank::write_csv(w, ranking))?;
         charts = crate::render::charts::draw_ranking_charts(ranking)?;
         crate::render::charts::write_charts(dir, &charts)?;
     }

@@ -64,7 +64,7 @@ impl MapInputs {
         let a = &o.allocation;
         let mut sites = sites(s);
         if o.has_ranking() {
-            let by_id: HashMap<&str, &crate::evaluate::Evaluation> = o
+            let by_id: HashMap<&str, &crate::rank::Evaluation> = o
                 .admission
                 .ranking
                 .evaluations

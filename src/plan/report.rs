@@ -3,7 +3,7 @@
 
 use super::text::num;
 use super::{Listed, Outcome, maps::Maps};
-use crate::evaluate::{self, Action, Class};
+use crate::rank::{self, Action, Class};
 use crate::report::{Figure, ReportInput, Section, Table};
 use crate::rules::admission::Severity;
 use crate::screen::Decision;
@@ -211,7 +211,7 @@ fn screening(o: &Outcome) -> Part {
 }
 
 /// C and D enterprises, worst burden first.
-fn relocation_table(r: &evaluate::Ranking) -> Table {
+fn relocation_table(r: &rank::Ranking) -> Table {
     let rows = r
         .relocation_order()
         .enumerate()
@@ -266,10 +266,10 @@ fn ranking(o: &Outcome, charts: &[(String, String)]) -> Part {
         r.evaluations
             .iter()
             .filter_map(|ev| match &ev.outcome {
-                evaluate::Outcome::NotRated { reason } => {
+                rank::Outcome::NotRated { reason } => {
                     Some(vec![ev.id.clone(), ev.name.clone(), reason.clone()])
                 }
-                evaluate::Outcome::Rated(_) => None,
+                rank::Outcome::Rated(_) => None,
             })
             .collect(),
     );

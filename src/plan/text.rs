@@ -2,7 +2,7 @@
 //! `allocate`'s summary on stdout). Library text, so every command words a stage the same way.
 
 use super::{Admission, Outcome};
-use crate::evaluate::{Action, Class};
+use crate::rank::{Action, Class};
 use crate::scenario::{Scenario, Summary};
 use chrono::NaiveDate;
 use std::fmt::Write as _;

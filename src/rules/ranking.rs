@@ -2,7 +2,7 @@
 //!
 //! Which indicators count, their weights and benchmarks, the cap, the class shares, the
 //! weed-out line, the burden coefficients and the conversion criteria are all data here; the
-//! ranking stage ([`crate::evaluate`]) only knows how to compute each named metric.
+//! ranking stage ([`crate::rank`]) only knows how to compute each named metric.
 
 use super::{CheckContext, SpanError};
 use crate::model::{Enterprise, PollutionClass};

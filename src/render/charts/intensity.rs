@@ -5,7 +5,7 @@
 use super::{
     DrawResult, MAX_POINTS, Plot, class_colour, font, footnote, series_legend, short, title,
 };
-use crate::evaluate::{Class, Evaluation, Ranking};
+use crate::rank::{Class, Evaluation, Ranking};
 use crate::render::pixel::{Bx, clear, overlap, within};
 use crate::render::register_fonts;
 use plotters::coord::Shift;

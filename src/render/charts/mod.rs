@@ -16,7 +16,7 @@ pub use relocation::draw_relocation_bars;
 pub use scores::draw_score_distribution;
 
 use crate::error::Error;
-use crate::evaluate::{Class, Ranking};
+use crate::rank::{Class, Ranking};
 use crate::render::FAMILY;
 use crate::render::RenderError;
 use plotters::coord::Shift;

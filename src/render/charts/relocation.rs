@@ -2,7 +2,7 @@
 //! labelled with the enterprise, its burden and its action.
 
 use super::{DrawResult, Plot, class_colour, font, series_legend, short, title};
-use crate::evaluate::{Class, Evaluation, Ranking};
+use crate::rank::{Class, Evaluation, Ranking};
 use crate::render::register_fonts;
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -2,7 +2,7 @@
 //! boundary scores marked.
 
 use super::{DrawResult, Plot, class_colour, font, footnote, series_legend, title};
-use crate::evaluate::{Class, Ranking};
+use crate::rank::{Class, Ranking};
 use crate::render::register_fonts;
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -27,8 +27,8 @@ pub use park::{draw_park_map, park_map_page};
 pub use relocation::{draw_relocation_map, relocation_map_page};
 pub use style::cluster_colour;
 
-use crate::evaluate::{Action, Class};
 use crate::model::{Parcel, SensitiveArea};
+use crate::rank::{Action, Class};
 use crate::rules::allocation::AllocationRules;
 use plotters::coord::Shift;
 use plotters::prelude::{BitMapBackend, DrawingArea, IntoDrawingArea, SVGBackend};

@@ -7,8 +7,8 @@ use super::page::{View, frame_map_box, lonlat_bounds, pad, page_for, start_page}
 use super::shapes::{fill_polygon, outline};
 use super::style::{GREY, INK, MAP_BG, PAPER, PARK_GREY, bold, class_colour, font};
 use super::{Area, MIN_PAGE_WIDTH, PAGE_HEIGHT, RelocationMap, RenderError, Site, err, short_name};
-use crate::evaluate::{Action, Class};
 use crate::frame::LocalFrame;
+use crate::rank::{Action, Class};
 use crate::render::pixel::{Bx, clear};
 use geo::{BoundingRect, ConvexHull, Coord, MultiPoint, MultiPolygon, Point, Rect};
 use plotters::element::DashedPathElement;

@@ -1,7 +1,7 @@
 //! The maps' palette and wording: ink and paper, cluster, sensitive-kind and class colours,
 //! bilingual legend names and the two text styles, so both maps look alike.
 
-use crate::evaluate::Class;
+use crate::rank::Class;
 use plotters::prelude::{IntoFont, RGBColor, TextStyle};
 use plotters::style::FontStyle;
 

@@ -129,7 +129,7 @@ impl Ranking {
 /// Rank urban enterprises: indicators, score, class, burden, action, driver, land freed.
 ///
 /// ```
-/// # use parkplan::evaluate::{rank, Class};
+/// # use parkplan::rank::{rank, Class};
 /// let rules = parkplan::rules::load(&parkplan::io::bundled::rules()).unwrap();
 /// let csv = "id,name,tax,land_mu,value_added,energy_tce,cod_t,nh3n_t,so2_t,nox_t,staff,rd_expense,revenue\n\
 ///            U1,瓯江阀门厂,0.5,10,100,20,0.01,0,0.01,0.01,10,30,1000\n";
