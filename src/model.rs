@@ -209,10 +209,6 @@ impl Enterprise {
     pub fn site(&self) -> Option<(f64, f64)> {
         Some((self.lon?, self.lat?))
     }
-    /// Sum of the four reported pollutants, `None` if any is missing.
-    pub fn emissions_t(&self) -> Option<f64> {
-        Some(self.cod_t? + self.nh3n_t? + self.so2_t? + self.nox_t?)
-    }
 }
 
 /// A loaded enterprise file.

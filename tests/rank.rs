@@ -157,7 +157,7 @@ fn the_weed_out_line_overrides_a_good_score() {
     );
     assert_eq!(w1.action, Action::Relocate);
     let d = w1.driver.as_ref().unwrap();
-    assert_eq!(d.metric, Metric::TaxPerMu);
+    assert_eq!(d.metric, Metric::TAX_PER_MU);
     assert_ne!(
         d.class_if_met,
         Class::D,
@@ -188,14 +188,14 @@ fn zero_energy_or_emissions_earn_the_cap() {
     let tce = z1
         .indicators
         .iter()
-        .find(|s| s.metric == Metric::ValueAddedPerTce)
+        .find(|s| s.metric.key() == "value_added_per_tce")
         .unwrap();
     assert_eq!(tce.value, None);
     assert_eq!(tce.points, 40.0); // weight 20 x cap 2
     let em = z1
         .indicators
         .iter()
-        .find(|s| s.metric == Metric::ValueAddedPerTEmissions)
+        .find(|s| s.metric.key() == "value_added_per_t_emissions")
         .unwrap();
     assert_eq!(em.points, 20.0);
     // Every other indicator at its benchmark: 30 + 20 + 40 + 20 + 10 + 10.

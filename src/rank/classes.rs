@@ -216,7 +216,7 @@ pub(super) fn driver(
     let lost = |s: &IndicatorScore| weight(s.metric) * (1.0 - s.ratio);
     let mut pick: Option<&IndicatorScore> = None;
     if weed_out {
-        pick = ind.iter().find(|s| s.metric == Metric::TaxPerMu);
+        pick = ind.iter().find(|s| s.metric == Metric::TAX_PER_MU);
     }
     if pick.is_none() {
         for s in ind {
@@ -232,10 +232,10 @@ pub(super) fn driver(
     let tax_benchmark = rules
         .indicators
         .iter()
-        .find(|i| i.metric.value == Metric::TaxPerMu)
+        .find(|i| i.metric.value == Metric::TAX_PER_MU)
         .map(|i| i.benchmark.value);
     let still_weeded = weed_out
-        && !(s.metric == Metric::TaxPerMu
+        && !(s.metric == Metric::TAX_PER_MU
             && tax_benchmark.is_some_and(|t| at_least(t, rules.weed_out_tax_per_mu.value)));
     let class_if_met = if still_weeded {
         Class::D

@@ -1,8 +1,9 @@
 //! Scoring one enterprise: its indicators against the rule set's benchmarks (capped, weighted)
 //! and its energy and pollution intensities with the burden index that orders relocation.
 
+use crate::metrics::{self, MetricId, ZeroDenominator, m};
 use crate::model::Enterprise;
-use crate::rules::ranking::{Metric, RankingRules, ZeroDenominator};
+use crate::rules::ranking::{Metric, RankingRules};
 use serde::Serialize;
 
 /// One indicator of one enterprise.
@@ -47,31 +48,22 @@ pub(super) fn indicators(
     e: &Enterprise,
     rules: &RankingRules,
 ) -> Result<Vec<IndicatorScore>, String> {
-    let mut missing: Vec<&str> = Vec::new();
+    let mut missing: Vec<MetricId> = Vec::new();
+    let mut note = |id: MetricId| {
+        if e.cell(id).number().is_none() && !missing.contains(&id) {
+            missing.push(id);
+        }
+    };
     for ind in &rules.indicators {
         if ind.metric.value.parts(e).is_none() {
-            for &col in ind.metric.value.inputs() {
-                if input_missing(e, col) && !missing.contains(&col) {
-                    missing.push(col);
-                }
-            }
+            ind.metric.value.inputs().into_iter().for_each(&mut note);
         }
     }
     // The burden needs value added, energy and emissions whatever the indicators are.
-    for col in [
-        "value_added",
-        "energy_tce",
-        "cod_t",
-        "nh3n_t",
-        "so2_t",
-        "nox_t",
-    ] {
-        if input_missing(e, col) && !missing.contains(&col) {
-            missing.push(col);
-        }
-    }
+    BURDEN_INPUTS.into_iter().for_each(note);
     if !missing.is_empty() {
-        return Err(format!("not reported: {}", missing.join(", ")));
+        let names: Vec<&str> = missing.iter().map(|&id| metrics::metric(id).name).collect();
+        return Err(format!("not reported: {}", names.join(", ")));
     }
     let cap = rules.cap.value;
     let mut zero: Vec<&str> = Vec::new();
@@ -83,8 +75,8 @@ pub(super) fn indicators(
         };
         let (value, ratio) = if den == 0.0 {
             match metric.zero_denominator() {
-                ZeroDenominator::EarnsCap => (None, cap),
-                ZeroDenominator::NotRated => {
+                ZeroDenominator::Best => (None, cap),
+                ZeroDenominator::NotComputable => {
                     if !zero.contains(&metric.denominator()) {
                         zero.push(metric.denominator());
                     }
@@ -108,27 +100,20 @@ pub(super) fn indicators(
     Ok(out)
 }
 
-fn input_missing(e: &Enterprise, col: &str) -> bool {
-    match col {
-        "tax" => e.tax_10k_yuan.is_none(),
-        "land_mu" => e.land_mu.is_none(),
-        "value_added" => e.value_added_10k_yuan.is_none(),
-        "energy_tce" => e.energy_tce.is_none(),
-        "cod_t" => e.cod_t.is_none(),
-        "nh3n_t" => e.nh3n_t.is_none(),
-        "so2_t" => e.so2_t.is_none(),
-        "nox_t" => e.nox_t.is_none(),
-        "staff" => e.staff.is_none(),
-        "rd_expense" => e.rd_expense_10k_yuan.is_none(),
-        "revenue" => e.revenue_10k_yuan.is_none(),
-        _ => false,
-    }
-}
+/// The columns the burden index needs, whatever the indicators are.
+const BURDEN_INPUTS: [MetricId; 6] = [
+    m::VALUE_ADDED,
+    m::ENERGY_TCE,
+    m::COD_T,
+    m::NH3N_T,
+    m::SO2_T,
+    m::NOX_T,
+];
 
 /// Energy and emission intensities and the burden, from whatever inputs are present.
 pub fn intensity(e: &Enterprise, rules: &RankingRules) -> Intensity {
     let va = e.value_added_10k_yuan;
-    let emissions = e.emissions_t();
+    let emissions = metrics::number(e, m::EMISSIONS_T);
     let per_va = |x: Option<f64>| match (x, va) {
         (Some(x), Some(v)) if v > 0.0 => Some(x / v),
         _ => None,

@@ -1,11 +1,11 @@
-//! The `[admission]` section: criteria for screening park applicants, the metrics they may name,
-//! the minimum floor-area-ratio table and the priority weights.
+//! The `[admission]` section: criteria for screening park applicants (expressions over the
+//! metrics of [`crate::metrics`]), the minimum floor-area-ratio table and the priority weights.
 //!
 //! Every criterion's expressions are compiled and type-checked when the rule file loads
 //! ([`AdmissionRules::check`]), so a misspelt metric, a type error or a syntax error is refused
 //! with the criterion id, the file, line and column, before any enterprise is read.
 
-use super::expr::{AtomOp, MetricId, Program, Schema, Ty};
+use super::expr::{AtomOp, Program, Ty};
 use super::{CheckContext, SpanError};
 use crate::model::{Categorical, HightechLevel, IndustryCode, PollutionClass};
 use serde::Deserialize;
@@ -172,195 +172,6 @@ pub struct Branch {
     pub test: Program,
 }
 
-// ---------------------------------------------------------------------------------------------
-// Metrics
-
-/// Units of metrics: how values print and how far a remedy rounds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    Money,
-    Mu,
-    Persons,
-    Count,
-    Ratio,
-    Tce,
-    Tonnes,
-    Far,
-    MoneyPerMu,
-    MoneyPerTce,
-    MoneyPerPerson,
-    Degrees,
-    None,
-}
-
-impl Unit {
-    pub fn en(self) -> &'static str {
-        match self {
-            Unit::Money => "10k yuan",
-            Unit::Mu => "mu",
-            Unit::Persons => "persons",
-            Unit::Count => "",
-            Unit::Ratio => "%",
-            Unit::Tce => "tce",
-            Unit::Tonnes => "t",
-            Unit::Far => "",
-            Unit::MoneyPerMu => "10k yuan/mu",
-            Unit::MoneyPerTce => "10k yuan/tce",
-            Unit::MoneyPerPerson => "10k yuan/person",
-            Unit::Degrees => "°",
-            Unit::None => "",
-        }
-    }
-    pub fn zh(self) -> &'static str {
-        match self {
-            Unit::Money => "万元",
-            Unit::Mu => "亩",
-            Unit::Persons => "人",
-            Unit::Count => "项",
-            Unit::Tce => "吨标煤",
-            Unit::Tonnes => "吨",
-            Unit::MoneyPerMu => "万元/亩",
-            Unit::MoneyPerTce => "万元/吨标煤",
-            Unit::MoneyPerPerson => "万元/人",
-            _ => "",
-        }
-    }
-    /// The rounding step of a remedy: a change is rounded up to a whole step so it passes.
-    pub fn step(self) -> f64 {
-        match self {
-            Unit::Persons | Unit::Count => 1.0,
-            Unit::Far | Unit::Ratio => 0.01,
-            Unit::Degrees => 1e-6,
-            _ => 0.1,
-        }
-    }
-}
-
-/// How a metric gets its value from a row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Derivation {
-    /// A CSV column of the same name.
-    Column,
-    /// `num / den`; a zero `den` is "not computable". `den_lever`: a remedy may also lower `den`.
-    Ratio {
-        num: MetricId,
-        den: MetricId,
-        den_lever: bool,
-    },
-    /// `cod_t + nh3n_t + so2_t + nox_t`.
-    Emissions,
-    /// The industry's minimum floor-area ratio from `[admission.min_far]`.
-    MinFar,
-    /// The industry's park cluster from `[clusters]`.
-    Cluster,
-}
-
-/// A metric expressions may name.
-#[derive(Debug, Clone, Copy)]
-pub struct MetricDef {
-    pub name: &'static str,
-    pub ty: Ty,
-    pub derivation: Derivation,
-    pub en: &'static str,
-    pub zh: &'static str,
-    pub unit: Unit,
-}
-
-macro_rules! metrics {
-    ($( $k:ident = $name:literal, $ty:ident, $der:expr, $unit:ident, $en:literal, $zh:literal; )*) => {
-        /// Metric ids, by name.
-        pub mod m {
-            metrics!(@ids 0u16, $($k)*);
-        }
-        /// Every metric: the CSV columns by canonical name, then the derived ones.
-        pub const METRICS: &[MetricDef] = &[$(MetricDef {
-            name: $name, ty: Ty::$ty, derivation: $der, en: $en, zh: $zh, unit: Unit::$unit
-        }),*];
-    };
-    (@ids $n:expr, $k:ident $($rest:ident)*) => {
-        pub const $k: crate::rules::expr::MetricId = $n;
-        metrics!(@ids $n + 1u16, $($rest)*);
-    };
-    (@ids $n:expr,) => {};
-}
-
-use Derivation::Column;
-
-metrics! {
-    ID = "id", Str, Column, None, "id", "企业编号";
-    NAME = "name", Str, Column, None, "name", "企业名称";
-    LON = "lon", Num, Column, Degrees, "longitude", "经度";
-    LAT = "lat", Num, Column, Degrees, "latitude", "纬度";
-    INDUSTRY_CODE = "industry_code", Str, Column, None, "industry code", "行业代码";
-    HIGHTECH_LEVEL = "hightech_level", Str, Column, None, "high-tech certification level", "高新技术企业级别";
-    CERT_EXPIRY = "cert_expiry", Date, Column, None, "certificate expiry", "证书有效期至";
-    CATALOGUE_PRODUCTS = "catalogue_products", Num, Column, Count, "catalogue products", "目录产品数";
-    REVENUE = "revenue", Num, Column, Money, "revenue", "营业收入";
-    RD_EXPENSE = "rd_expense", Num, Column, Money, "R&D expense", "研发费用";
-    HIGHTECH_REVENUE = "hightech_revenue", Num, Column, Money, "high-tech revenue", "高新技术产品收入";
-    STAFF = "staff", Num, Column, Persons, "staff", "职工人数";
-    RD_STAFF = "rd_staff", Num, Column, Persons, "R&D staff", "科技人员";
-    IP_COUNT = "ip_count", Num, Column, Count, "core IP", "核心知识产权数";
-    VALUE_ADDED = "value_added", Num, Column, Money, "value added", "工业增加值";
-    TAX = "tax", Num, Column, Money, "tax paid", "实缴税金";
-    LAND_MU = "land_mu", Num, Column, Mu, "land used", "用地面积";
-    ENERGY_TCE = "energy_tce", Num, Column, Tce, "energy use", "综合能耗";
-    COD_T = "cod_t", Num, Column, Tonnes, "COD", "化学需氧量";
-    NH3N_T = "nh3n_t", Num, Column, Tonnes, "ammonia nitrogen", "氨氮";
-    SO2_T = "so2_t", Num, Column, Tonnes, "SO2", "二氧化硫";
-    NOX_T = "nox_t", Num, Column, Tonnes, "NOx", "氮氧化物";
-    POLLUTION_CLASS = "pollution_class", Str, Column, None, "pollution class", "污染类别";
-    VIOLATIONS = "violations", Num, Column, Count, "violations", "违法违规次数";
-    WILLING_TO_CONVERT = "willing_to_convert", Bool, Column, None, "willing to convert", "转型意愿";
-    REQUESTED_MU = "requested_mu", Num, Column, Mu, "requested land", "申请用地";
-    PLANNED_INVESTMENT = "planned_investment", Num, Column, Money, "planned investment", "计划投资";
-    PLANNED_FAR = "planned_far", Num, Column, Far, "planned floor-area ratio", "计划容积率";
-    RD_RATIO = "rd_ratio", Num, Derivation::Ratio { num: m::RD_EXPENSE, den: m::REVENUE, den_lever: false }, Ratio, "R&D intensity", "研发投入强度";
-    HIGHTECH_SHARE = "hightech_share", Num, Derivation::Ratio { num: m::HIGHTECH_REVENUE, den: m::REVENUE, den_lever: false }, Ratio, "high-tech revenue share", "高新技术产品收入占比";
-    RD_STAFF_SHARE = "rd_staff_share", Num, Derivation::Ratio { num: m::RD_STAFF, den: m::STAFF, den_lever: false }, Ratio, "R&D staff share", "科技人员占比";
-    INVESTMENT_PER_MU = "investment_per_mu", Num, Derivation::Ratio { num: m::PLANNED_INVESTMENT, den: m::REQUESTED_MU, den_lever: true }, MoneyPerMu, "investment per mu", "亩均投资强度";
-    TAX_PER_MU = "tax_per_mu", Num, Derivation::Ratio { num: m::TAX, den: m::LAND_MU, den_lever: false }, MoneyPerMu, "tax per mu", "亩均税收";
-    VALUE_ADDED_PER_MU = "value_added_per_mu", Num, Derivation::Ratio { num: m::VALUE_ADDED, den: m::LAND_MU, den_lever: false }, MoneyPerMu, "value added per mu", "亩均增加值";
-    VALUE_ADDED_PER_TCE = "value_added_per_tce", Num, Derivation::Ratio { num: m::VALUE_ADDED, den: m::ENERGY_TCE, den_lever: false }, MoneyPerTce, "value added per tce", "单位能耗增加值";
-    LABOUR_PRODUCTIVITY = "labour_productivity", Num, Derivation::Ratio { num: m::VALUE_ADDED, den: m::STAFF, den_lever: false }, MoneyPerPerson, "labour productivity", "全员劳动生产率";
-    EMISSIONS_T = "emissions_t", Num, Derivation::Emissions, Tonnes, "emissions (COD+NH3-N+SO2+NOx)", "主要污染物排放量";
-    MIN_FAR = "min_far", Num, Derivation::MinFar, Far, "industry minimum floor-area ratio", "行业容积率下限";
-    CLUSTER = "cluster", Str, Derivation::Cluster, None, "park cluster", "产业集群";
-}
-
-/// The metric definition of an id.
-pub fn metric(id: MetricId) -> &'static MetricDef {
-    &METRICS[id as usize]
-}
-
-/// The schema expressions are checked against: [`METRICS`] and `eval_date`.
-pub struct AdmissionSchema;
-
-impl Schema for AdmissionSchema {
-    fn lookup(&self, name: &str) -> Option<(MetricId, Ty)> {
-        METRICS
-            .iter()
-            .position(|d| d.name == name)
-            .map(|i| (i as MetricId, METRICS[i].ty))
-    }
-    fn names(&self) -> Vec<&str> {
-        METRICS
-            .iter()
-            .map(|d| d.name)
-            .chain(["eval_date"])
-            .collect()
-    }
-    fn categories(&self, id: MetricId) -> Option<&[&str]> {
-        const LEVELS: &[&str] = &["none", "municipal", "provincial", "national"];
-        const CLASSES: &[&str] = &["light", "moderate", "heavy"];
-        match id {
-            m::HIGHTECH_LEVEL => Some(LEVELS),
-            m::POLLUTION_CLASS => Some(CLASSES),
-            _ => None,
-        }
-    }
-}
-
 /// Byte offset in the file of the character at `offset` inside a TOML string value spanning
 /// `span` (quotes included); exact unless the string has escapes, then its start.
 fn file_offset(text: &str, span: &std::ops::Range<usize>, value: &str, offset: usize) -> usize {
@@ -426,7 +237,7 @@ impl AdmissionRules {
                    s: &Spanned<String>,
                    errors: &mut Vec<SpanError>|
          -> Option<Program> {
-            match Program::compile(s.get_ref(), &AdmissionSchema, Ty::Bool) {
+            match Program::compile(s.get_ref(), &crate::metrics::Catalogue, Ty::Bool) {
                 Ok(p) => Some(p),
                 Err(es) => {
                     for e in es {
@@ -636,22 +447,5 @@ impl AdmissionRules {
         level
             .and_then(|l| self.priority.level.get(&l).copied())
             .unwrap_or(0.0)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn levels_and_classes_match_the_model() {
-        let s = AdmissionSchema;
-        let levels: Vec<&str> = HightechLevel::NAMES.iter().map(|(n, _)| *n).collect();
-        assert_eq!(s.categories(m::HIGHTECH_LEVEL).unwrap(), levels.as_slice());
-        let classes: Vec<&str> = PollutionClass::NAMES.iter().map(|(n, _)| *n).collect();
-        assert_eq!(
-            s.categories(m::POLLUTION_CLASS).unwrap(),
-            classes.as_slice()
-        );
     }
 }

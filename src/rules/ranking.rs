@@ -5,6 +5,7 @@
 //! ranking stage ([`crate::rank`]) only knows how to compute each named metric.
 
 use super::{CheckContext, SpanError};
+use crate::metrics::{self, Derivation, MetricId, ZeroDenominator, m, metric};
 use crate::model::{Enterprise, PollutionClass};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::ops::Range;
@@ -33,113 +34,89 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Val<T> {
     }
 }
 
-/// The metrics the evaluation knows how to compute; the rule file picks and weighs them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// `tax / land_mu`, 10k yuan per mu.
-    TaxPerMu,
-    /// `value_added / land_mu`, 10k yuan per mu.
-    ValueAddedPerMu,
-    /// `value_added / energy_tce`, 10k yuan per tce; zero energy earns the cap.
-    ValueAddedPerTce,
-    /// `value_added / (cod_t + nh3n_t + so2_t + nox_t)`, 10k yuan per tonne; zero emissions earn the cap.
-    ValueAddedPerTEmissions,
-    /// `value_added / staff`, 10k yuan per person.
-    ValueAddedPerStaff,
-    /// `rd_expense / revenue`, a ratio.
-    RdRatio,
-}
-
-/// What a zero denominator means for a metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ZeroDenominator {
-    /// The enterprise cannot be rated (zero land, staff or revenue).
-    NotRated,
-    /// The indicator earns the cap (no energy use or no emissions is the best possible).
-    EarnsCap,
-}
+/// The metric of a ranking indicator: a ratio of the metric catalogue (`tax_per_mu`,
+/// `value_added_per_tce`, `rd_ratio`, ...); the rule file picks and weighs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Metric(MetricId);
 
 impl Metric {
-    pub const ALL: [Metric; 6] = [
-        Metric::TaxPerMu,
-        Metric::ValueAddedPerMu,
-        Metric::ValueAddedPerTce,
-        Metric::ValueAddedPerTEmissions,
-        Metric::ValueAddedPerStaff,
-        Metric::RdRatio,
-    ];
+    /// Tax per mu: the indicator Wenzhou's weed-out line is drawn on.
+    pub const TAX_PER_MU: Metric = Metric(m::TAX_PER_MU);
+
+    /// The catalogue metric `id` as an indicator, when it is a ratio.
+    pub fn new(id: MetricId) -> Option<Metric> {
+        matches!(metric(id).derivation, Derivation::Ratio { .. }).then_some(Metric(id))
+    }
+
+    /// Every metric an indicator may use, in catalogue order.
+    pub fn all() -> impl Iterator<Item = Metric> {
+        (0..metrics::METRICS.len() as MetricId).filter_map(Metric::new)
+    }
+
+    /// Its id in the metric catalogue.
+    pub fn id(self) -> MetricId {
+        self.0
+    }
 
     /// The snake_case name used in rule files and output columns.
     pub fn key(self) -> &'static str {
-        match self {
-            Metric::TaxPerMu => "tax_per_mu",
-            Metric::ValueAddedPerMu => "value_added_per_mu",
-            Metric::ValueAddedPerTce => "value_added_per_tce",
-            Metric::ValueAddedPerTEmissions => "value_added_per_t_emissions",
-            Metric::ValueAddedPerStaff => "value_added_per_staff",
-            Metric::RdRatio => "rd_ratio",
+        metric(self.0).name
+    }
+
+    fn ratio(self) -> (MetricId, MetricId, ZeroDenominator) {
+        match metric(self.0).derivation {
+            Derivation::Ratio { num, den, zero, .. } => (num, den, zero),
+            // `new` admits ratios only.
+            _ => (self.0, self.0, ZeroDenominator::NotComputable),
         }
     }
 
-    pub fn unit(self) -> &'static str {
-        match self {
-            Metric::TaxPerMu | Metric::ValueAddedPerMu => "10k yuan/mu",
-            Metric::ValueAddedPerTce => "10k yuan/tce",
-            Metric::ValueAddedPerTEmissions => "10k yuan/t",
-            Metric::ValueAddedPerStaff => "10k yuan/person",
-            Metric::RdRatio => "ratio",
-        }
+    /// The input columns the metric needs.
+    pub fn inputs(self) -> Vec<MetricId> {
+        metrics::inputs(self.0)
     }
 
-    /// The input columns the metric needs (CSV names).
-    pub fn inputs(self) -> &'static [&'static str] {
-        match self {
-            Metric::TaxPerMu => &["tax", "land_mu"],
-            Metric::ValueAddedPerMu => &["value_added", "land_mu"],
-            Metric::ValueAddedPerTce => &["value_added", "energy_tce"],
-            Metric::ValueAddedPerTEmissions => {
-                &["value_added", "cod_t", "nh3n_t", "so2_t", "nox_t"]
-            }
-            Metric::ValueAddedPerStaff => &["value_added", "staff"],
-            Metric::RdRatio => &["rd_expense", "revenue"],
-        }
-    }
-
+    /// What a zero denominator means for the ranking: not rated, or the best value.
     pub fn zero_denominator(self) -> ZeroDenominator {
-        match self {
-            Metric::ValueAddedPerTce | Metric::ValueAddedPerTEmissions => ZeroDenominator::EarnsCap,
-            _ => ZeroDenominator::NotRated,
-        }
+        self.ratio().2
     }
 
-    /// The denominator's column name, for "zero land_mu" style reasons.
+    /// The denominator's name, for "zero land_mu" style reasons.
     pub fn denominator(self) -> &'static str {
-        match self {
-            Metric::TaxPerMu | Metric::ValueAddedPerMu => "land_mu",
-            Metric::ValueAddedPerTce => "energy_tce",
-            Metric::ValueAddedPerTEmissions => "emissions (cod_t + nh3n_t + so2_t + nox_t)",
-            Metric::ValueAddedPerStaff => "staff",
-            Metric::RdRatio => "revenue",
-        }
+        metric(self.ratio().1).name
     }
 
     /// Numerator and denominator for an enterprise; `None` when an input is not reported.
     pub fn parts(self, e: &Enterprise) -> Option<(f64, f64)> {
-        match self {
-            Metric::TaxPerMu => Some((e.tax_10k_yuan?, e.land_mu?)),
-            Metric::ValueAddedPerMu => Some((e.value_added_10k_yuan?, e.land_mu?)),
-            Metric::ValueAddedPerTce => Some((e.value_added_10k_yuan?, e.energy_tce?)),
-            Metric::ValueAddedPerTEmissions => Some((e.value_added_10k_yuan?, e.emissions_t()?)),
-            Metric::ValueAddedPerStaff => Some((e.value_added_10k_yuan?, e.staff?)),
-            Metric::RdRatio => Some((e.rd_expense_10k_yuan?, e.revenue_10k_yuan?)),
-        }
+        let (num, den, _) = self.ratio();
+        Some((metrics::number(e, num)?, metrics::number(e, den)?))
     }
 }
 
 impl std::fmt::Display for Metric {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.key())
+    }
+}
+
+impl Serialize for Metric {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for Metric {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        metrics::by_name(&name)
+            .and_then(Metric::new)
+            .ok_or_else(|| {
+                let names: Vec<String> = Metric::all().map(|m| format!("`{m}`")).collect();
+                serde::de::Error::custom(format!(
+                    "unknown ranking metric `{name}`, expected one of {}",
+                    names.join(", ")
+                ))
+            })
     }
 }
 

@@ -1,7 +1,7 @@
 //! How values and thresholds read in a trace: numbers, percentages, units, what is missing
 //! and why, and the threshold a test holds a value to.
 
-use crate::rules::admission::{Derivation, Unit, metric};
+use crate::metrics::{Derivation, Unit, metric};
 use crate::rules::expr::{Atom, AtomOp, Missing, Value};
 
 /// Format a number: integers without decimals, others with up to 4, trailing zeros trimmed.

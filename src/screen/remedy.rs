@@ -3,7 +3,7 @@
 
 use super::format::{atom_unit, fmt_num, fmt_value};
 use super::row::EntRow;
-use crate::rules::admission::{Derivation, Unit, m, metric};
+use crate::metrics::{Derivation, Unit, m, metric};
 use crate::rules::expr::{Atom, AtomOp, MetricId, Value};
 use chrono::NaiveDate;
 
@@ -129,6 +129,7 @@ fn ordering_remedy(
         num,
         den,
         den_lever,
+        ..
     } = def.derivation
     {
         return ratio_remedy(def.unit, num, den, den_lever, &goal, row);
