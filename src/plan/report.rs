@@ -135,7 +135,7 @@ fn not_passed(o: &Outcome, i: usize) -> String {
         .screen
         .outcomes(i)
         .iter()
-        .zip(&rules.admission.criteria)
+        .zip(rules.admission.criteria())
         .filter(|(x, c)| x.status.is_failure() && c.severity != Severity::Preferred)
         .map(|(x, c)| format!("{} ({} {})", c.id, x.status.zh(), x.status.name()))
         .collect::<Vec<_>>()

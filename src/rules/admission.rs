@@ -2,7 +2,7 @@
 //! metrics of [`crate::metrics`]), the minimum floor-area-ratio table and the priority weights.
 //!
 //! Every criterion's expressions are compiled and type-checked when the rule file loads
-//! ([`AdmissionRules::check`]), so a misspelt metric, a type error or a syntax error is refused
+//! (the loader builds [`AdmissionRules`] from the file's section), so a misspelt metric, a type error or a syntax error is refused
 //! with the criterion id, the file, line and column, before any enterprise is read.
 
 use super::expr::{AtomOp, Program, Ty};
@@ -10,26 +10,37 @@ use super::{CheckContext, SpanError};
 use crate::model::{Categorical, HightechLevel, IndustryCode, PollutionClass};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 use toml::Spanned;
 
+/// The `[admission]` section as written in the file, before its expressions are compiled.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(crate) struct RawAdmission {
+    #[serde(default)]
+    priority: Priority,
+    #[serde(default)]
+    min_far: MinFarTable,
+    #[serde(default)]
+    candidates: CandidateRules,
+    #[serde(default, rename = "criterion")]
+    criteria: Vec<Criterion>,
+}
+
+/// The `[admission]` section, checked and compiled: built only by the rule loader (or empty,
+/// by `Default`), and the criteria cannot be changed afterwards, so the compiled programs never
+/// fall out of step with the criteria they came from.
+#[derive(Debug, Clone, Default)]
 pub struct AdmissionRules {
     /// Priority weights for admitted and conditional applicants.
-    #[serde(default)]
     pub priority: Priority,
     /// Minimum floor-area ratio by industry (the `min_far` metric).
-    #[serde(default)]
     pub min_far: MinFarTable,
     /// How admitted applicants become allocation candidates.
-    #[serde(default)]
     pub candidates: CandidateRules,
     /// The criteria, in the order traces list them.
-    #[serde(default, rename = "criterion")]
-    pub criteria: Vec<Criterion>,
-    #[serde(skip)]
-    compiled: OnceLock<Vec<CompiledCriterion>>,
+    criteria: Vec<Criterion>,
+    /// Their expressions, compiled, in the same order.
+    compiled: Vec<CompiledCriterion>,
 }
 
 /// How bad a failed criterion is.
@@ -204,21 +215,27 @@ fn unplaced(key: String, message: String) -> SpanError {
 }
 
 impl AdmissionRules {
-    /// The compiled criteria, in file order (compiled at load by [`AdmissionRules::check`]).
+    /// Check and compile a section as read from the file; the errors are located in it.
+    pub(crate) fn from_raw(raw: RawAdmission, ctx: &CheckContext) -> (Self, Vec<SpanError>) {
+        let mut rules = AdmissionRules {
+            priority: raw.priority,
+            min_far: raw.min_far,
+            candidates: raw.candidates,
+            criteria: raw.criteria,
+            compiled: Vec::new(),
+        };
+        let errors = rules.check(ctx);
+        (rules, errors)
+    }
+
+    /// The criteria, in file order.
+    pub fn criteria(&self) -> &[Criterion] {
+        &self.criteria
+    }
+
+    /// The compiled criteria, in the order of [`AdmissionRules::criteria`].
     pub fn compiled(&self) -> &[CompiledCriterion] {
-        self.compiled.get_or_init(|| {
-            // Only a rule set built in code without `rules::parse` gets here: it must compile.
-            self.compile(None).unwrap_or_else(|errors| {
-                let msgs: Vec<String> = errors
-                    .into_iter()
-                    .map(|e| format!("{}: {}", e.key, e.message))
-                    .collect();
-                panic!(
-                    "admission rules used without checking them: {}",
-                    msgs.join("; ")
-                )
-            })
-        })
+        &self.compiled
     }
 
     /// Position of a criterion by id.
@@ -226,10 +243,7 @@ impl AdmissionRules {
         self.criteria.iter().position(|c| c.id == id)
     }
 
-    fn compile(
-        &self,
-        ctx: Option<&CheckContext>,
-    ) -> Result<Vec<CompiledCriterion>, Vec<SpanError>> {
+    fn compile(&self, ctx: &CheckContext) -> Result<Vec<CompiledCriterion>, Vec<SpanError>> {
         let mut errors = Vec::new();
         let mut out = Vec::new();
         let one = |c: &Criterion,
@@ -241,9 +255,7 @@ impl AdmissionRules {
                 Ok(p) => Some(p),
                 Err(es) => {
                     for e in es {
-                        let at = ctx.map_or(0, |ctx| {
-                            file_offset(ctx.text, &s.span(), s.get_ref(), e.span.start)
-                        });
+                        let at = file_offset(ctx.text, &s.span(), s.get_ref(), e.span.start);
                         errors.push(SpanError {
                             span: at..at,
                             key: format!("admission.criterion.{}.{field}", c.id),
@@ -286,18 +298,19 @@ impl AdmissionRules {
         }
     }
 
-    /// Semantic checks after parsing; each error is located by a span in the file.
-    pub fn check(&self, ctx: &CheckContext) -> Vec<SpanError> {
+    /// Semantic checks after parsing, then compiling; each error is located by a span in the
+    /// file. The compiled programs are kept only when there is no error.
+    fn check(&mut self, ctx: &CheckContext) -> Vec<SpanError> {
         let mut errors = Vec::new();
         self.check_criteria(&mut errors);
         self.check_priority_levels(&mut errors);
         self.check_min_far(&mut errors);
         self.check_candidates(&mut errors);
-        match self.compile(Some(ctx)) {
+        match self.compile(ctx) {
             Ok(compiled) => {
                 self.check_margins(&compiled, &mut errors);
                 if errors.is_empty() {
-                    let _ = self.compiled.set(compiled);
+                    self.compiled = compiled;
                 }
             }
             Err(es) => errors.extend(es),

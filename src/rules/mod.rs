@@ -39,7 +39,7 @@ struct RawRuleSet {
     title: String,
     clusters: ClusterTable,
     #[serde(default)]
-    admission: Option<toml::Spanned<admission::AdmissionRules>>,
+    admission: Option<toml::Spanned<admission::RawAdmission>>,
     #[serde(default)]
     ranking: Option<toml::Spanned<ranking::RankingRules>>,
     #[serde(default)]
@@ -137,10 +137,11 @@ pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems>
     }
     let ctx = CheckContext { path, text };
     let (admission, admission_at) = section(raw.admission);
+    let (admission, admission_errors) = admission::AdmissionRules::from_raw(admission, &ctx);
     let (ranking, ranking_at) = section(raw.ranking);
     let (allocation, allocation_at) = section(raw.allocation);
     let checks = [
-        (admission.check(&ctx), admission_at),
+        (admission_errors, admission_at),
         (ranking.check(&ctx), ranking_at),
         (allocation.check(&ctx), allocation_at),
     ];
@@ -193,7 +194,7 @@ impl RuleSet {
     /// Commands that screen refuse a rule set without admission criteria: it would admit every
     /// applicant.
     pub fn require_admission_criteria(&self) -> Result<(), InputError> {
-        if self.admission.criteria.is_empty() {
+        if self.admission.criteria().is_empty() {
             return Err(InputError::file(
                 &self.source,
                 "the rule set has no [admission] criteria ([[admission.criterion]] tables), so it would admit every applicant; see rules/lingkun.toml",

@@ -97,7 +97,7 @@ pub(super) fn screen_one(
     let mut reject = false;
     let mut conditional = false;
     let mut score = adm.level_points(e.hightech_level);
-    for ((c, cc), margin) in adm.criteria.iter().zip(adm.compiled()).zip(margins) {
+    for ((c, cc), margin) in adm.criteria().iter().zip(adm.compiled()).zip(margins) {
         let (res, first) = if margin.is_some() {
             let mut rec = FirstAtom(None);
             let r = run_criterion(cc, &row, date, &mut rec);
@@ -137,7 +137,7 @@ pub(super) fn screen_one(
 /// (weight, cap) of each criterion's margin, in criterion order.
 pub(super) fn margins(rules: &RuleSet) -> Vec<Option<(f64, f64)>> {
     let adm = &rules.admission;
-    adm.criteria
+    adm.criteria()
         .iter()
         .map(|c| {
             adm.priority

@@ -146,7 +146,7 @@ impl ScreenReport {
     ) -> impl Iterator<Item = &'a str> + 'a {
         self.outcomes(i)
             .iter()
-            .zip(&rules.admission.criteria)
+            .zip(rules.admission.criteria())
             .filter(|(o, c)| o.status.is_failure() && c.severity != Severity::Preferred)
             .map(|(_, c)| c.id.as_str())
     }
@@ -186,7 +186,7 @@ impl ScreenReport {
 /// assert_eq!(t.criteria[2].remedy.as_deref(), Some("R&D expense +38.5 (10k yuan) to reach 5.0% of revenue"));
 /// ```
 pub fn screen(enterprises: &[Enterprise], rules: &RuleSet, date: NaiveDate) -> ScreenReport {
-    let n = rules.admission.criteria.len();
+    let n = rules.admission.criteria().len();
     let margins = margins(rules);
     let parts: Vec<(Vec<Screened>, Vec<Outcome>)> = enterprises
         .par_chunks(4096)
@@ -218,7 +218,7 @@ pub fn screen(enterprises: &[Enterprise], rules: &RuleSet, date: NaiveDate) -> S
         date,
         criteria: rules
             .admission
-            .criteria
+            .criteria()
             .iter()
             .map(|c| c.id.clone())
             .collect(),

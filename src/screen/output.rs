@@ -36,7 +36,7 @@ const CSV_HEADER: &[u8] = b"id,name,decision,score,failed,rules_version,rules_sh
 /// `;`-separated ids of the required and conditional criteria not passed.
 fn failed_text(outs: &[Outcome], rules: &RuleSet) -> String {
     let mut s = String::new();
-    for (o, c) in outs.iter().zip(&rules.admission.criteria) {
+    for (o, c) in outs.iter().zip(rules.admission.criteria()) {
         if o.status.is_failure() && c.severity != Severity::Preferred {
             if !s.is_empty() {
                 s.push(';');
@@ -130,7 +130,7 @@ pub fn screen_csv_text(
     date: NaiveDate,
 ) -> Option<StreamedCsv> {
     let margins = margins(rules);
-    let n = rules.admission.criteria.len();
+    let n = rules.admission.criteria().len();
     let (parts, warnings) = crate::io::enterprises::for_each_chunk(path, text, |ents| {
         let mut out = csv_buffer(ents.len());
         let mut outs = Vec::with_capacity(n);
@@ -239,7 +239,7 @@ fn json_head(report: &ScreenReport, rules: &RuleSet) -> std::io::Result<String> 
         },
         criteria: rules
             .admission
-            .criteria
+            .criteria()
             .iter()
             .map(|c| Def {
                 id: &c.id,

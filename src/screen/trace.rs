@@ -79,7 +79,7 @@ pub fn trace(e: &Enterprise, rules: &RuleSet, date: NaiveDate) -> Trace {
     let row = EntRow { e, rules };
     let mut criteria = Vec::new();
     let mut failed = Vec::new();
-    for ((c, cc), o) in adm.criteria.iter().zip(adm.compiled()).zip(&outs) {
+    for ((c, cc), o) in adm.criteria().iter().zip(adm.compiled()).zip(&outs) {
         if o.status.is_failure() && c.severity != Severity::Preferred {
             failed.push(c.id.clone());
         }
