@@ -274,3 +274,28 @@ pub struct Candidate {
     /// Current site (lon, lat) of an urban enterprise.
     pub site: Option<(f64, f64)>,
 }
+
+impl Candidate {
+    /// An enterprise as a candidate of `kind`: its identity, industry and site as given, in
+    /// `cluster`, allocated under `pollution_class` with this request and priority.
+    pub fn from_enterprise(
+        e: &Enterprise,
+        cluster: &str,
+        kind: CandidateKind,
+        pollution_class: PollutionClass,
+        requested_mu: Option<f64>,
+        priority: f64,
+    ) -> Candidate {
+        Candidate {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            industry_code: e.industry_code.clone(),
+            cluster: cluster.to_string(),
+            pollution_class,
+            requested_mu,
+            priority,
+            kind,
+            site: e.site(),
+        }
+    }
+}

@@ -100,18 +100,12 @@ fn urban_candidate(
     kind: CandidateKind,
 ) -> Candidate {
     let conv = &rules.ranking.conversion;
-    Candidate {
-        id: e.id.clone(),
-        name: e.name.clone(),
-        industry_code: e.industry_code.clone(),
-        cluster: rules
-            .clusters
-            .cluster_for(e.industry_code.as_ref())
-            .to_string(),
-        pollution_class,
-        requested_mu: e.requested_mu.or(e.land_mu),
-        priority: conv.priority_base.value + conv.priority_per_point.value * score,
+    Candidate::from_enterprise(
+        e,
+        rules.clusters.cluster_for(e.industry_code.as_ref()),
         kind,
-        site: e.site(),
-    }
+        pollution_class,
+        e.requested_mu.or(e.land_mu),
+        conv.priority_base.value + conv.priority_per_point.value * score,
+    )
 }

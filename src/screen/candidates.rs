@@ -50,20 +50,14 @@ pub fn candidates_checked(
             });
             continue;
         };
-        out.push(Candidate {
-            id: e.id.clone(),
-            name: e.name.clone(),
-            industry_code: e.industry_code.clone(),
-            cluster: rules
-                .clusters
-                .cluster_for(e.industry_code.as_ref())
-                .to_string(),
-            pollution_class,
-            requested_mu: e.requested_mu,
-            priority: r.score.unwrap_or(0.0),
+        out.push(Candidate::from_enterprise(
+            e,
+            rules.clusters.cluster_for(e.industry_code.as_ref()),
             kind,
-            site: e.site(),
-        });
+            pollution_class,
+            e.requested_mu,
+            r.score.unwrap_or(0.0),
+        ));
     }
     (out, excluded)
 }

@@ -62,8 +62,8 @@ pub(super) fn eval<'a, R: Row + ?Sized, T: Recorder<'a>>(
             rec.atom(*atom, l, r, res);
             res
         }
-        Node::And(a, b) => and(a, b, row, today, rec),
-        Node::Or(a, b) => or(a, b, row, today, rec),
+        Node::And(a, b) => kleene(a, b, false, row, today, rec),
+        Node::Or(a, b) => kleene(a, b, true, row, today, rec),
         Node::In(a, items, negated, atom) => membership(a, items, *negated, *atom, row, today, rec),
         Node::StartsWith(a, items, atom) => starts_with(a, items, *atom, row, today, rec),
         Node::Reported(e) => Bool(!matches!(eval(e, row, today, rec), Missing(_))),
@@ -99,47 +99,26 @@ fn arith<'a>(op: Arith, l: Value<'a>, r: Value<'a>, at: u32) -> Value<'a> {
     }
 }
 
-/// Kleene `and`: `false` wins over missing; `b` is not evaluated when `a` is false.
+/// Kleene `and` (`dominant` false) and `or` (`dominant` true): the dominant value wins over
+/// missing, and `b` is not evaluated when `a` already has it.
 #[inline]
-fn and<'a, R: Row + ?Sized, T: Recorder<'a>>(
+fn kleene<'a, R: Row + ?Sized, T: Recorder<'a>>(
     a: &'a Node,
     b: &'a Node,
+    dominant: bool,
     row: &'a R,
     today: NaiveDate,
     rec: &mut T,
 ) -> Value<'a> {
     use Value::*;
     let l = eval(a, row, today, rec);
-    if l == Bool(false) {
+    if l == Bool(dominant) {
         return l;
     }
-    let r = eval(b, row, today, rec);
-    match (l, r) {
-        (_, Bool(false)) => Bool(false),
+    match (l, eval(b, row, today, rec)) {
+        (_, Bool(x)) if x == dominant => Bool(dominant),
         (m @ Missing(_), _) | (_, m @ Missing(_)) => m,
-        _ => Bool(true),
-    }
-}
-
-/// Kleene `or`: `true` wins over missing; `b` is not evaluated when `a` is true.
-#[inline]
-fn or<'a, R: Row + ?Sized, T: Recorder<'a>>(
-    a: &'a Node,
-    b: &'a Node,
-    row: &'a R,
-    today: NaiveDate,
-    rec: &mut T,
-) -> Value<'a> {
-    use Value::*;
-    let l = eval(a, row, today, rec);
-    if l == Bool(true) {
-        return l;
-    }
-    let r = eval(b, row, today, rec);
-    match (l, r) {
-        (_, Bool(true)) => Bool(true),
-        (m @ Missing(_), _) | (_, m @ Missing(_)) => m,
-        _ => Bool(false),
+        _ => Bool(!dominant),
     }
 }
 
