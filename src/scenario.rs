@@ -197,6 +197,83 @@ pub struct Overlap {
 }
 
 impl Summary {
+    /// The summary as `validate` prints it: rule set, parcels, areas by land class and by
+    /// cluster, sensitive areas, enterprise files (warnings and overlaps apart).
+    pub fn text(&self) -> String {
+        use std::fmt::Write as _;
+        let s = self;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "rules     {} (sha256 {})",
+            s.rules_version,
+            &s.rules_hash[..12]
+        );
+        let status: Vec<String> = s
+            .parcels_by_status
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "parcels   {} ({}), {:.1} mu in all",
+            s.parcels,
+            status.join(", "),
+            s.area_mu
+        );
+        // One column for the names, wide enough for the longest cluster (pharma_equipment).
+        let width = s
+            .area_mu_by_cluster
+            .keys()
+            .map(|k| k.chars().count() + "cluster ".len())
+            .max()
+            .unwrap_or(0)
+            .max(23);
+        for (k, v) in &s.area_mu_by_land_use {
+            let label = format!("land {k}");
+            let _ = writeln!(out, "  {label:<width$} {v:>10.1} mu");
+        }
+        for (k, v) in &s.area_mu_by_cluster {
+            let avail = s.available_mu_by_cluster.get(k).copied().unwrap_or(0.0);
+            let label = format!("cluster {k}");
+            let _ = writeln!(out, "  {label:<width$} {v:>10.1} mu ({avail:.1} available)");
+        }
+        let kinds: Vec<String> = s
+            .sensitive_by_kind
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "sensitive {}",
+            if kinds.is_empty() {
+                "none".into()
+            } else {
+                kinds.join(", ")
+            }
+        );
+        for (path, n) in &s.enterprises {
+            let _ = writeln!(out, "enterprises {n} in {path}");
+        }
+        out
+    }
+
+    /// The overlapping parcels as `validate` prints them, or `overlaps  none`.
+    pub fn overlaps_text(&self) -> String {
+        if self.overlaps.is_empty() {
+            return "overlaps  none\n".to_string();
+        }
+        self.overlaps
+            .iter()
+            .map(|o| {
+                format!(
+                    "overlap   parcels {} and {} share {:.1} m2\n",
+                    o.a, o.b, o.area_m2
+                )
+            })
+            .collect()
+    }
+
     /// Overlapping parcels are bad input: a parcel cannot be given to two enterprises, and the
     /// park's land would be counted twice. One problem per pair, on the parcels file.
     pub fn refuse_overlaps(&self, parcels: &std::path::Path) -> Result<(), Problems> {

@@ -62,6 +62,33 @@ pub fn print_load_warnings(s: &parkplan::scenario::Scenario) {
     }
 }
 
+/// Loading warnings (inconsistent rows, unknown columns) go to stderr.
+pub fn print_warnings(warnings: &[parkplan::Warning]) {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+}
+
+/// Write to `out` atomically, or to standard output when it is `None` (a closed pipe, as in
+/// `| head`, is not a failure).
+pub fn emit(
+    out: &Option<std::path::PathBuf>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), parkplan::Error> {
+    use std::io::Write;
+    match out {
+        Some(path) => parkplan::io::write_atomic(path, write),
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            match write(&mut lock).and_then(|_| lock.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.map_err(|e| parkplan::Error::io("<stdout>", e)),
+            }
+        }
+    }
+}
+
 /// An evaluation date as `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")

@@ -18,7 +18,7 @@ mod scoring;
 pub use candidates::{conversion_candidates, relocation_probes};
 pub use classes::{Action, ActionReason, Boundaries, Class, Driver, TOLERANCE};
 pub use land::{Land, LandFreed};
-pub use output::{fmt_num, write_csv, write_json};
+pub use output::{fmt_num, summary_lines, write_csv, write_json};
 pub use scoring::{IndicatorScore, Intensity, intensity};
 
 use crate::model::Enterprise;

@@ -386,6 +386,44 @@ fn relocation_item(ev: &Evaluation) -> std::io::Result<serde_json::Value> {
     Ok(v)
 }
 
+/// The two lines `rank` prints on stderr: the classes and actions, and the land freed.
+pub fn summary_lines(ranking: &Ranking, rules: &crate::rules::RuleSet) -> [String; 2] {
+    use super::Class;
+    let counts: Vec<String> = Class::ALL
+        .iter()
+        .map(|c| format!("{} {c}", ranking.class_counts.get(c).copied().unwrap_or(0)))
+        .collect();
+    let actions: Vec<String> = ranking
+        .action_counts
+        .iter()
+        .map(|(a, n)| format!("{n} {a}"))
+        .collect();
+    let freed = &ranking.land_freed.total;
+    [
+        format!(
+            "ranked {} enterprises with rules {} (sha256 {}): {}; {} not rated; actions: {}",
+            ranking.boundaries.rated,
+            rules.version,
+            rules.short_hash(),
+            counts.join(", "),
+            ranking.not_rated,
+            if actions.is_empty() {
+                "none".to_string()
+            } else {
+                actions.join(", ")
+            }
+        ),
+        format!(
+            "land freed by relocate and convert: {} mu from {} enterprises, earning {} (10k yuan) tax per mu today",
+            fmt_num((freed.mu * 10.0).round() / 10.0),
+            freed.enterprises,
+            freed
+                .tax_per_mu()
+                .map_or("-".to_string(), |t| format!("{t:.2}"))
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -203,6 +203,17 @@ impl RuleSet {
         Ok(())
     }
 
+    /// `rank` refuses a rule set without ranking indicators: it would rate nobody.
+    pub fn require_ranking_indicators(&self) -> Result<(), InputError> {
+        if !self.ranking.is_configured() {
+            return Err(InputError::file(
+                &self.source,
+                "the rule set has no [ranking] indicators ([[ranking.indicators]] tables); see rules/lingkun.toml",
+            ));
+        }
+        Ok(())
+    }
+
     /// First 12 hex digits of the hash, for titles and tables.
     pub fn short_hash(&self) -> &str {
         &self.hash[..self.hash.len().min(12)]

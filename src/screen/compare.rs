@@ -64,3 +64,73 @@ pub fn compare(
         })
         .collect()
 }
+
+/// `version@hash12` of a screening's rule set, as the comparison table names it.
+fn rules_tag(r: &ScreenReport) -> String {
+    format!(
+        "{}@{}",
+        r.rules_version,
+        &r.rules_hash[..r.rules_hash.len().min(12)]
+    )
+}
+
+/// The changes as CSV: `id,name,before,after,why,rules_before,rules_after`.
+pub fn write_changes_csv(
+    w: &mut dyn std::io::Write,
+    a: &ScreenReport,
+    b: &ScreenReport,
+    changes: &[Change],
+) -> std::io::Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record([
+        "id",
+        "name",
+        "before",
+        "after",
+        "why",
+        "rules_before",
+        "rules_after",
+    ])?;
+    let (ra, rb) = (rules_tag(a), rules_tag(b));
+    for c in changes {
+        out.write_record([
+            c.id.as_str(),
+            &c.name,
+            c.before.name(),
+            c.after.name(),
+            &c.why.join("; "),
+            &ra,
+            &rb,
+        ])?;
+    }
+    out.flush()
+}
+
+/// The changes as JSON, with both rule sets' version and hash and the date.
+pub fn write_changes_json(
+    w: &mut dyn std::io::Write,
+    a: &ScreenReport,
+    b: &ScreenReport,
+    changes: &[Change],
+) -> std::io::Result<()> {
+    let v = serde_json::json!({
+        "before": { "rules_version": a.rules_version, "rules_sha256": a.rules_hash },
+        "after": { "rules_version": b.rules_version, "rules_sha256": b.rules_hash },
+        "date": a.date.to_string(),
+        "changes": changes,
+    });
+    serde_json::to_writer_pretty(&mut *w, &v).map_err(std::io::Error::other)?;
+    writeln!(w)
+}
+
+/// "3 of 80 enterprises change decision from rules A (sha256 …) to B (sha256 …)".
+pub fn changes_line(changes: &[Change], n: usize, a: &RuleSet, b: &RuleSet) -> String {
+    format!(
+        "{} of {n} enterprises change decision from rules {} (sha256 {}) to {} (sha256 {})",
+        changes.len(),
+        a.version,
+        a.short_hash(),
+        b.version,
+        b.short_hash()
+    )
+}

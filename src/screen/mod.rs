@@ -18,9 +18,12 @@ mod row;
 mod trace;
 
 pub use candidates::{Excluded, candidates, candidates_checked};
-pub use compare::{Change, compare};
+pub use compare::{Change, changes_line, compare, write_changes_csv, write_changes_json};
 pub use format::fmt_num;
-pub use output::{StreamedCsv, screen_csv_text, write_csv, write_explain, write_json};
+pub use output::{
+    StreamedCsv, screen_csv_text, screened_line, write_csv, write_explain, write_json,
+    write_trace_json,
+};
 pub use trace::{Check, CriterionTrace, Trace, trace};
 
 use crate::model::Enterprise;

@@ -367,6 +367,24 @@ fn explain_heading(w: &mut dyn Write, t: &Trace, report: &ScreenReport) -> std::
     writeln!(w)
 }
 
+/// One enterprise's trace as pretty JSON (`screen --explain ID --format json`).
+pub fn write_trace_json(w: &mut dyn Write, t: &Trace) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, t).map_err(std::io::Error::other)?;
+    writeln!(w)
+}
+
+/// "screened 80 enterprises on 2026-11-26 with rules V (sha256 H): 34 admit, 12 conditional,
+/// 34 reject", from the counts (admit, conditional, reject).
+pub fn screened_line(counts: (usize, usize, usize), date: NaiveDate, rules: &RuleSet) -> String {
+    let (a, c, r) = counts;
+    format!(
+        "screened {} enterprises on {date} with rules {} (sha256 {}): {a} admit, {c} conditional, {r} reject",
+        a + c + r,
+        rules.version,
+        rules.short_hash()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
