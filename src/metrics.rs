@@ -5,7 +5,7 @@
 //! is obtained: read from a column (with the header aliases registries use) or derived from other
 //! metrics. The enterprise loader and writer, the rule language's schema, the screening trace and
 //! its remedies, the ranking indicators and the missing-input checks all read this table, so a
-//! new column is one line in [`catalogue!`]'s list below (and its field in [`Enterprise`]).
+//! new column is one line in the `catalogue!` list below (and its field in [`Enterprise`]).
 //!
 //! ```
 //! use parkplan::metrics::{self, m};
@@ -177,19 +177,6 @@ impl Cell<'_> {
         match self {
             Cell::Number(v) => v,
             _ => None,
-        }
-    }
-    /// Whether the cell holds a value (text always does).
-    pub fn is_reported(self) -> bool {
-        match self {
-            Cell::Text(_) => true,
-            Cell::Number(v) => v.is_some(),
-            Cell::IndustryCode(v) => v.is_some(),
-            Cell::HightechLevel(v) => v.is_some(),
-            Cell::Date(v) => v.is_some(),
-            Cell::PollutionClass(v) => v.is_some(),
-            Cell::Flag(v) => v.is_some(),
-            Cell::Derived => false,
         }
     }
     /// The value as written in an enterprise CSV; empty when not reported.

@@ -20,7 +20,7 @@ pub const WEIGHT_SCALE: f64 = 1e6;
 
 /// Relative tolerance for inclusive bounds (area fit, buffers, FAR): a value equal to its bound
 /// in decimal must pass even after binary rounding.
-pub const TOLERANCE: f64 = 1e-9;
+pub(crate) const TOLERANCE: f64 = 1e-9;
 
 /// A constraint that can remove a parcel from an enterprise's choices, in the order applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -95,7 +95,7 @@ pub struct Context<'a> {
 }
 
 /// The area window `[lo, hi]` in mu a request of `r` mu accepts, tolerance included.
-pub fn area_window(params: &Params, blocks: bool, r: f64) -> (f64, f64) {
+pub(crate) fn area_window(params: &Params, blocks: bool, r: f64) -> (f64, f64) {
     if blocks {
         (r * (1.0 - TOLERANCE), f64::INFINITY)
     } else {
@@ -108,7 +108,7 @@ pub fn area_window(params: &Params, blocks: bool, r: f64) -> (f64, f64) {
 
 /// Weight of placing `c` on `p`: priority x fit, as a real number (see the rule file's `fit`).
 /// In block mode an enterprise uses exactly its request, so the area term is at its maximum.
-pub fn weight(params: &Params, blocks: bool, c: &Candidate, p: &Parcel) -> f64 {
+pub(crate) fn weight(params: &Params, blocks: bool, c: &Candidate, p: &Parcel) -> f64 {
     let matching = p.cluster != GENERAL_CLUSTER && p.cluster == c.cluster;
     weight_of(params, blocks, c, p.area_mu, matching)
 }
@@ -138,7 +138,7 @@ fn weight_of(params: &Params, blocks: bool, c: &Candidate, area_mu: f64, matchin
 }
 
 /// The weight in exact integer units.
-pub fn weight_units(w: f64) -> i64 {
+pub(crate) fn weight_units(w: f64) -> i64 {
     (w * WEIGHT_SCALE).round() as i64
 }
 
@@ -238,7 +238,7 @@ fn check_rest(
 ///
 /// Available parcels are laid out once in area order as flat arrays (land class, interned
 /// cluster, nearest distance per kind), so each candidate's window is a sequential scan.
-pub fn feasible_pairs(
+pub(crate) fn feasible_pairs(
     ctx: &Context,
     kinds: &[String],
     candidates: &[Candidate],

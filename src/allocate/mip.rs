@@ -11,13 +11,13 @@ use good_lp::{
 
 /// What the MIP solver returned.
 #[derive(Debug, Clone)]
-pub struct MipOutcome {
+pub(super) struct MipOutcome {
     /// Chosen variables (indexes into the model's vars).
-    pub chosen: Vec<usize>,
+    pub(super) chosen: Vec<usize>,
     /// Best proven bound on the objective (weight units / scale), when the solver has one.
-    pub bound: Option<f64>,
+    pub(super) bound: Option<f64>,
     /// `optimal`, `time_limit`, `greedy` (the solver found nothing better in time), ...
-    pub status: SolveStatus,
+    pub(super) status: SolveStatus,
 }
 
 /// A feasible start: locked variables first, then enterprises by their best weight; each takes
@@ -26,7 +26,7 @@ pub struct MipOutcome {
 /// takes a parcel by moving one holder to another parcel with room, when that adds weight.
 /// `None` if a `>=` row ends up violated.
 /// With `guide` (e.g. an LP relaxation's values), variables rank by guide value first.
-pub fn greedy(m: &LinearModel, guide: Option<&[f64]>) -> Option<Vec<usize>> {
+pub(super) fn greedy(m: &LinearModel, guide: Option<&[f64]>) -> Option<Vec<usize>> {
     let score = |k: usize| {
         (
             guide.map_or(0, |g| (g[k] * 1000.0).round() as i64),
@@ -172,7 +172,11 @@ fn relaxation(m: &LinearModel, time_limit_s: f64) -> Option<Vec<f64>> {
 
 /// Solve the model with microlp within `time_limit_s` seconds.
 /// The solver may stop once within `mip_gap` (relative) of its bound.
-pub fn solve(m: &LinearModel, time_limit_s: f64, mip_gap: f64) -> Result<MipOutcome, SolverError> {
+pub(super) fn solve(
+    m: &LinearModel,
+    time_limit_s: f64,
+    mip_gap: f64,
+) -> Result<MipOutcome, SolverError> {
     let objective_of = |s: &Vec<usize>| s.iter().map(|&k| m.obj_units[k]).sum::<i64>();
     let mut start = greedy(m, None);
     // A second start rounded from the LP relaxation; keep the better one.

@@ -4,7 +4,7 @@
 //! Pipeline: project and index the park ([`crate::spatial`]) -> feasible pairs with weights and
 //! per-enterprise losses ([`feasibility`]) -> solve: plot mode without coupling side constraints
 //! is a maximum-weight bipartite matching solved exactly ([`matching`], dual certificate, gap 0);
-//! block mode and side constraints are a MIP ([`mip`], microlp with a time limit, best bound and
+//! block mode and side constraints are a MIP (`mip`, microlp with a time limit, best bound and
 //! gap) -> reasons and options.
 //!
 //! Files: this one holds the problem, the result types and the driver; `params.rs` the resolved
@@ -36,14 +36,15 @@ pub mod input;
 mod locks;
 mod lp;
 pub mod matching;
-pub mod mip;
-pub mod model;
+mod mip;
+mod model;
 mod options;
 pub mod output;
 mod params;
 mod solve;
 mod status;
 
+pub use model::LinearModel;
 pub use params::{MAX_WEIGHT, Params};
 pub use status::{SolveStatus, SolverError, UnplacedCause};
 
@@ -80,7 +81,7 @@ pub struct Problem<'a> {
     pub park: &'a Park,
     pub candidates: &'a [Candidate],
     /// Enterprises that are not placed but whose feasible parcels are listed as relocation
-    /// options (urban enterprises to relocate, [`CandidateKind::Relocating`]): they never enter
+    /// options (urban enterprises to relocate, [`crate::model::CandidateKind::Relocating`]): they never enter
     /// the matching, the MIP or the objective.
     pub probes: &'a [Candidate],
     pub rules: &'a RuleSet,

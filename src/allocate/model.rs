@@ -9,30 +9,30 @@ use std::collections::{BTreeMap, HashSet};
 
 /// `<=`, `>=` or `=`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Sense {
+pub(super) enum Sense {
     Le,
     Ge,
 }
 
 #[derive(Debug, Clone)]
-pub struct Row {
-    pub name: String,
-    pub terms: Vec<(usize, f64)>,
-    pub sense: Sense,
-    pub rhs: f64,
+pub(super) struct Row {
+    pub(super) name: String,
+    pub(super) terms: Vec<(usize, f64)>,
+    pub(super) sense: Sense,
+    pub(super) rhs: f64,
 }
 
 /// A 0-1 linear program: maximise `sum(obj * x)` subject to `rows`, `x` binary, locked `x` = 1.
 #[derive(Debug, Clone, Default)]
 pub struct LinearModel {
     /// Variable `k` is the pair `(candidate, parcel)`.
-    pub vars: Vec<(usize, u32)>,
-    pub names: Vec<String>,
+    pub(super) vars: Vec<(usize, u32)>,
+    pub(super) names: Vec<String>,
     /// Objective coefficients in weight units / `WEIGHT_SCALE` (exact in decimal to 6 places).
-    pub obj: Vec<f64>,
-    pub obj_units: Vec<i64>,
-    pub locked: Vec<bool>,
-    pub rows: Vec<Row>,
+    pub(super) obj: Vec<f64>,
+    pub(super) obj_units: Vec<i64>,
+    pub(super) locked: Vec<bool>,
+    pub(super) rows: Vec<Row>,
 }
 
 /// A name an LP reader accepts: letters, digits and `_` only, never starting with a digit.
@@ -58,7 +58,7 @@ fn land(blocks: bool, c: &Candidate, p: &Parcel) -> f64 {
 
 /// Build the model: feasible pairs (plus locked pairs, which may not be in `feasible`), one
 /// assignment row per enterprise, a capacity row per parcel, and the side constraints.
-pub fn build(
+pub(super) fn build(
     params: &Params,
     blocks: bool,
     candidates: &[Candidate],

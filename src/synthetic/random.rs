@@ -6,13 +6,13 @@ use rand_chacha::ChaCha8Rng;
 
 /// Independent random streams, so changing one part of a scenario leaves the others alone.
 pub(super) mod stream {
-    pub const GRID: u64 = 1;
-    pub const BLOCKS: u64 = 2;
-    pub const SENSITIVE: u64 = 3;
-    pub const APPLICANTS: u64 = 4;
-    pub const URBAN: u64 = 5;
+    pub(in crate::synthetic) const GRID: u64 = 1;
+    pub(in crate::synthetic) const BLOCKS: u64 = 2;
+    pub(in crate::synthetic) const SENSITIVE: u64 = 3;
+    pub(in crate::synthetic) const APPLICANTS: u64 = 4;
+    pub(in crate::synthetic) const URBAN: u64 = 5;
     /// Chunks of large registries use streams from here up (one per chunk).
-    pub const CHUNKS: u64 = 1 << 32;
+    pub(in crate::synthetic) const CHUNKS: u64 = 1 << 32;
 }
 
 /// The ChaCha8 generator for one independent stream of `seed`.

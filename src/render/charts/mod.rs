@@ -196,10 +196,3 @@ pub fn write_charts(dir: &Path, charts: &[Chart]) -> Result<Vec<PathBuf>, Error>
     }
     Ok(written)
 }
-
-/// Draw the three ranking charts and write them into `dir` ([`write_charts`]).
-pub fn write_ranking_charts(ranking: &Ranking, dir: &Path) -> Result<Vec<Chart>, Error> {
-    let charts = draw_ranking_charts(ranking)?;
-    write_charts(dir, &charts)?;
-    Ok(charts)
-}

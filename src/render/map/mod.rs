@@ -278,23 +278,6 @@ pub fn relocation_map_png(map: &RelocationMap) -> Result<Vec<u8>, RenderError> {
     to_png(relocation_map_page(map), |a| draw_relocation_map(a, map))
 }
 
-/// Draw `draw`'s SVG and PNG to `<dir>/<stem>.svg` and `.png`, atomically; returns the SVG text
-/// (for the report).
-pub fn write_svg_and_png(
-    dir: &std::path::Path,
-    stem: &str,
-    svg: impl FnOnce() -> Result<String, RenderError>,
-    png: impl FnOnce() -> Result<Vec<u8>, RenderError>,
-) -> Result<String, crate::Error> {
-    let text = svg()?;
-    crate::io::write_atomic(&dir.join(format!("{stem}.svg")), |w| {
-        w.write_all(text.as_bytes())
-    })?;
-    let bytes = png()?;
-    crate::io::write_atomic(&dir.join(format!("{stem}.png")), |w| w.write_all(&bytes))?;
-    Ok(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
