@@ -190,7 +190,7 @@ impl Error {
 }
 
 /// 1-based line and column of a byte offset in `src`, for span-carrying errors (TOML, JSON, rules).
-pub fn line_column(src: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(src: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(src.len());
     let before = &src[..src.floor_char_boundary(offset)];
     let line = before.matches('\n').count() + 1;
@@ -199,7 +199,7 @@ pub fn line_column(src: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The source line at 1-based `line` with a caret under `column`, for rule-file errors.
-pub fn caret_snippet(src: &str, line: usize, column: usize) -> String {
+pub(crate) fn caret_snippet(src: &str, line: usize, column: usize) -> String {
     let text = src.lines().nth(line.saturating_sub(1)).unwrap_or("");
     // Pad with what precedes the caret: tabs stay tabs and wide (CJK) characters become an
     // ideographic space, so the caret lines up under Chinese descriptions too.

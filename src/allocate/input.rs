@@ -11,7 +11,7 @@ use crate::rules::RuleSet;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-pub const COLUMNS: [&str; 11] = [
+pub(crate) const COLUMNS: [&str; 11] = [
     "id",
     "name",
     "industry_code",

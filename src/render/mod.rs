@@ -11,10 +11,10 @@ mod pixel;
 use std::sync::Once;
 
 /// The bundled CJK font, compiled into the binary.
-pub static FONT: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei.ttc");
+pub(crate) static FONT: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei.ttc");
 
 /// The family name to use in plotters text styles.
-pub const FAMILY: &str = "sans-serif";
+pub(crate) const FAMILY: &str = "sans-serif";
 
 /// Register the bundled font with plotters; call before drawing any text (SVG included).
 pub fn register_fonts() {

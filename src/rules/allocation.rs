@@ -118,7 +118,7 @@ impl AllocationRules {
     }
 
     /// Semantic checks after parsing; each error is located by a span in the file.
-    pub fn check(&self, _ctx: &CheckContext) -> Vec<SpanError> {
+    pub(crate) fn check(&self, _ctx: &CheckContext) -> Vec<SpanError> {
         let mut errors = Vec::new();
         let mut err = |key: String, message: String| {
             errors.push(SpanError {

@@ -88,14 +88,14 @@ impl ClusterTable {
 }
 
 /// A problem found after parsing, located by the span of the section or key it concerns.
-pub struct SpanError {
+pub(crate) struct SpanError {
     pub span: std::ops::Range<usize>,
     pub key: String,
     pub message: String,
 }
 
 /// Turn a byte span in a rule file into a located error with the offending line shown.
-pub fn located(
+pub(crate) fn located(
     path: &Path,
     src: &str,
     span_start: usize,
@@ -135,7 +135,7 @@ pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems>
             )));
         }
     }
-    let ctx = CheckContext { path, text };
+    let ctx = CheckContext { text };
     let (admission, admission_at) = section(raw.admission);
     let (admission, admission_errors) = admission::AdmissionRules::from_raw(admission, &ctx);
     let (ranking, ranking_at) = section(raw.ranking);
@@ -181,8 +181,7 @@ fn section<T: Default>(s: Option<toml::Spanned<T>>) -> (T, usize) {
 }
 
 /// What a section's `check` may need to locate its errors.
-pub struct CheckContext<'a> {
-    pub path: &'a Path,
+pub(crate) struct CheckContext<'a> {
     pub text: &'a str,
 }
 

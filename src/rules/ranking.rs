@@ -237,7 +237,7 @@ impl RankingRules {
     }
 
     /// Semantic checks after parsing; each error is located by a span in the file.
-    pub fn check(&self, _ctx: &CheckContext) -> Vec<SpanError> {
+    pub(crate) fn check(&self, _ctx: &CheckContext) -> Vec<SpanError> {
         let mut errors = Vec::new();
         if !self.is_configured() {
             return errors;

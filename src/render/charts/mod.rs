@@ -38,7 +38,7 @@ type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::Er
 type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Fill colour of a class: A green, B blue, C orange, D red.
-pub fn class_colour(c: Class) -> RGBColor {
+pub(crate) fn class_colour(c: Class) -> RGBColor {
     match c {
         Class::A => RGBColor(46, 139, 87),
         Class::B => RGBColor(66, 120, 190),

@@ -25,7 +25,6 @@ mod style;
 pub use page::{MAX_PAGE_WIDTH, MIN_PAGE_WIDTH, PAGE_HEIGHT};
 pub use park::{draw_park_map, park_map_page};
 pub use relocation::{draw_relocation_map, relocation_map_page};
-pub use style::cluster_colour;
 
 use crate::model::{Parcel, SensitiveArea};
 use crate::rank::{Action, Class};
@@ -217,7 +216,7 @@ pub fn short_name(name: &str) -> String {
 // Files
 
 /// Draw into an SVG document held in memory.
-pub fn to_svg(
+pub(crate) fn to_svg(
     size: (u32, u32),
     draw: impl FnOnce(&Area<SVGBackend>) -> Result<(), RenderError>,
 ) -> Result<String, RenderError> {
@@ -231,7 +230,7 @@ pub fn to_svg(
 }
 
 /// Draw into a PNG file image held in memory (RGB, `size` pixels).
-pub fn to_png(
+pub(crate) fn to_png(
     size: (u32, u32),
     draw: impl FnOnce(&Area<BitMapBackend>) -> Result<(), RenderError>,
 ) -> Result<Vec<u8>, RenderError> {

@@ -14,7 +14,7 @@ pub(super) const MAP_BG: RGBColor = RGBColor(247, 248, 246);
 pub(super) const PARK_GREY: RGBColor = RGBColor(200, 200, 200);
 
 /// Colour of a park cluster; the four key clusters and `general` have fixed colours.
-pub fn cluster_colour(cluster: &str) -> RGBColor {
+pub(super) fn cluster_colour(cluster: &str) -> RGBColor {
     match cluster {
         "electronics" => RGBColor(78, 121, 167),
         "biomedicine" => RGBColor(89, 161, 79),
