@@ -1,29 +1,28 @@
 //! Edge cases of the command line found by an adversarial sweep: each test reproduces a case
 //! that once went wrong (a silent default, a wrong exit code, a half-written file).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use common::{bundled, parkplan, read, stderr, stdout};
+use std::path::Path;
+use std::process::Output;
 
-fn bundled(rel: &str) -> PathBuf {
-    Path::new(ROOT).join(rel)
-}
-
-fn parkplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_parkplan"))
-        .args(args)
-        .output()
-        .expect("run parkplan")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+/// `parkplan screen` of the enterprise file `f` on 2026-06-01, then `extra` arguments.
+fn screen(f: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "screen",
+        "--date",
+        "2026-06-01",
+        "--enterprises",
+        f.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    parkplan(&args)
 }
 
 /// The bundled rule file without the lines of one `[section]` (up to the next top-level one).
 fn rules_without(section: &str) -> String {
-    let text = std::fs::read_to_string(bundled("rules/lingkun.toml")).unwrap();
+    let text = read(bundled("rules/lingkun.toml"));
     let mut out = String::new();
     let mut skipping = false;
     for line in text.lines() {
@@ -120,17 +119,15 @@ fn output_paths_that_cannot_be_written_are_bad_input() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(expect), "{args:?}: {err}");
     }
-    assert_eq!(
-        std::fs::read_to_string(&file).unwrap(),
-        "x",
-        "the file in the way is untouched"
-    );
+    assert_eq!(read(&file), "x", "the file in the way is untouched");
 }
 
+/// A FeatureCollection of one feature, id `T1` and the other properties `props`.
 fn feature_collection(geometry: &str, props: &str) -> String {
-    format!(
-        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"id":"T1"{props}}},"geometry":{geometry}}}]}}"#
-    )
+    common::collection(&[common::feature(
+        &format!(r#"{{"id":"T1"{props}}}"#),
+        geometry,
+    )])
 }
 
 /// A parcel or sensitive area that encloses nothing is refused, not loaded as 0 mu.
@@ -221,13 +218,7 @@ fn csv_rows_and_lines_are_told_apart() {
         let run = |extra: &str| {
             let text = rows.join(eol) + eol + extra;
             std::fs::write(&f, text).unwrap();
-            parkplan(&[
-                "screen",
-                "--date",
-                "2026-06-01",
-                "--enterprises",
-                f.to_str().unwrap(),
-            ])
+            screen(&f, &[])
         };
         let o = run("");
         let err = stderr(&o);
@@ -260,7 +251,7 @@ fn csv_rows_and_lines_are_told_apart() {
 #[test]
 fn map_ranking_values_are_checked() {
     let dir = tempfile::tempdir().unwrap();
-    let urban = std::fs::read_to_string(bundled("registries/urban.csv")).unwrap();
+    let urban = read(bundled("registries/urban.csv"));
     let id = urban
         .lines()
         .nth(1)
@@ -347,13 +338,7 @@ fn number_cells_thousands_separator_and_negative_zero() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("e.csv");
     std::fs::write(&f, "id,name,revenue\nE1,甲,\"1,234\"\n").unwrap();
-    let o = parkplan(&[
-        "screen",
-        "--date",
-        "2026-06-01",
-        "--enterprises",
-        f.to_str().unwrap(),
-    ]);
+    let o = screen(&f, &[]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
@@ -361,13 +346,7 @@ fn number_cells_thousands_separator_and_negative_zero() {
         "{err}"
     );
     std::fs::write(&f, "id,name,revenue,hightech_revenue\nE1,甲,-0,5\n").unwrap();
-    let o = parkplan(&[
-        "screen",
-        "--date",
-        "2026-06-01",
-        "--enterprises",
-        f.to_str().unwrap(),
-    ]);
+    let o = screen(&f, &[]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("5 is above revenue 0;"), "{err}");
@@ -400,26 +379,12 @@ fn an_overflowing_ratio_never_passes() {
          E1,甲,C3911,national,2029-01-01,1e-300,1e300,1e-300,100,10,5,light,0\n",
     )
     .unwrap();
-    let o = parkplan(&[
-        "screen",
-        "--date",
-        "2026-06-01",
-        "--enterprises",
-        f.to_str().unwrap(),
-    ]);
+    let o = screen(&f, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = String::from_utf8(o.stdout).unwrap();
     let row = out.lines().nth(1).unwrap();
     assert!(row.starts_with("E1,甲,reject,,rd_intensity"), "{out}");
-    let o = parkplan(&[
-        "screen",
-        "--date",
-        "2026-06-01",
-        "--enterprises",
-        f.to_str().unwrap(),
-        "--explain",
-        "E1",
-    ]);
+    let o = screen(&f, &["--explain", "E1"]);
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(
         out.contains("rd_ratio not computable: too large for a number"),
@@ -442,7 +407,7 @@ fn an_unknown_parcel_cluster_is_warned_about() {
     .unwrap();
     let o = parkplan(&["validate", "--parcels", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &stderr(&o);
+    let out = stdout(&o) + &stderr(&o);
     assert!(
         out.contains("p.geojson: feature 0 (id \"T1\"): cluster: \"electronic\" is no cluster of the rule set's [clusters] table"),
         "{out}"
@@ -455,13 +420,7 @@ fn empty_header_cells_are_named_by_position() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("e.csv");
     std::fs::write(&f, "id,name,revenue,,\nE1,甲,1,,\n").unwrap();
-    let o = parkplan(&[
-        "screen",
-        "--date",
-        "2026-06-01",
-        "--enterprises",
-        f.to_str().unwrap(),
-    ]);
+    let o = screen(&f, &[]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(
@@ -495,15 +454,7 @@ fn an_output_never_replaces_an_input() {
     std::fs::copy(bundled("registries/applicants.csv"), &ents).unwrap();
     let before = std::fs::read(&ents).unwrap();
     let e = ents.to_str().unwrap();
-    let o = parkplan(&[
-        "screen",
-        "--date",
-        "2026-06-01",
-        "--enterprises",
-        e,
-        "--out",
-        e,
-    ]);
+    let o = screen(&ents, &["--out", e]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("is also an input of this run"),
@@ -657,14 +608,13 @@ fn plan_runs_block_mode_and_says_so() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary = common::read_json(out.join("summary.json"));
     assert_eq!(summary["mode"], "blocks");
     assert!(
         summary["gap"].as_f64().unwrap() <= 1e-4,
         "within the rule file's mip_gap"
     );
-    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let report = read(out.join("report.html"));
     assert!(report.contains("Mode blocks"));
 }
 
@@ -673,7 +623,7 @@ fn relocation_map_without_a_ranking_says_no_ranking_was_given() {
     let dir = tempfile::tempdir().unwrap();
     let o = parkplan(&["map", "--out", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let svg = std::fs::read_to_string(dir.path().join("relocation-map.svg")).unwrap();
+    let svg = read(dir.path().join("relocation-map.svg"));
     assert!(
         svg.contains("no ranking given (150)"),
         "legend should not call unranked sites 'not rated'"
