@@ -1,12 +1,13 @@
 //! Admission screening: the SPEC's boundary cases, traces, remedies, rule-file errors, CLI.
 
+mod common;
+
 use chrono::NaiveDate;
+use common::{assert_ok, bin, read, rules};
 use parkplan::io::enterprises::read_enterprises;
 use parkplan::model::{CandidateKind, Enterprise, PollutionClass};
 use parkplan::screen::{Decision, Status, Trace, candidates, screen, trace};
-use parkplan::{RuleSet, rules};
 use std::path::Path;
-use std::process::Command;
 
 const HEADER: &str = "id,name,industry_code,hightech_level,cert_expiry,catalogue_products,revenue,rd_expense,hightech_revenue,staff,rd_staff,ip_count,pollution_class,violations,requested_mu,planned_investment,planned_far";
 
@@ -35,10 +36,6 @@ fn date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()
 }
 
-fn rules() -> RuleSet {
-    rules::load(&parkplan::io::bundled::rules()).expect("bundled rules load")
-}
-
 /// One row per case: the good applicant with some fields changed.
 fn registry(cases: &[&[(&str, &str)]]) -> Vec<Enterprise> {
     let mut csv = format!("{HEADER}\n");
@@ -60,6 +57,12 @@ fn registry(cases: &[&[(&str, &str)]]) -> Vec<Enterprise> {
     read_enterprises(Path::new("test.csv"), &csv)
         .expect("test rows load")
         .enterprises
+}
+
+/// [`registry`] of cases held in vectors.
+fn registry_of(cases: &[Vec<(&str, &str)>]) -> Vec<Enterprise> {
+    let refs: Vec<&[(&str, &str)]> = cases.iter().map(Vec::as_slice).collect();
+    registry(&refs)
 }
 
 fn one(changes: &[(&str, &str)]) -> Trace {
@@ -323,8 +326,7 @@ fn screening_is_deterministic_and_matches_the_trace() {
         vec![("planned_far", "")],
         vec![("revenue", "0")],
     ];
-    let refs: Vec<&[(&str, &str)]> = cases.iter().map(Vec::as_slice).collect();
-    let ents = registry(&refs);
+    let ents = registry_of(&cases);
     let a = screen(&ents, &rules, date());
     for (i, e) in ents.iter().enumerate() {
         let t = trace(e, &rules, date());
@@ -346,10 +348,6 @@ fn screening_is_deterministic_and_matches_the_trace() {
 }
 
 // ---- the command line -------------------------------------------------------------------------
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_parkplan"))
-}
 
 fn write_csv(dir: &Path, cases: &[&[(&str, &str)]]) -> std::path::PathBuf {
     let ents = registry(cases);
@@ -376,7 +374,7 @@ fn cli_writes_csv_with_rules_version_and_hash() {
         .status()
         .unwrap();
     assert!(st.success());
-    let text = std::fs::read_to_string(&out).unwrap();
+    let text = read(&out);
     let rules = rules();
     let mut lines = text.lines();
     assert_eq!(
@@ -482,7 +480,7 @@ fn cli_explain_shows_value_threshold_and_remedy() {
 fn cli_refuses_bad_rule_files_with_rule_id_and_position() {
     let dir = tempfile::tempdir().unwrap();
     let csv = write_csv(dir.path(), &[&[]]);
-    let base = std::fs::read_to_string(parkplan::io::bundled::rules()).unwrap();
+    let base = read(parkplan::io::bundled::rules());
     let cases = [
         (
             "expr = 'ip_count >= 1'",
@@ -550,7 +548,7 @@ fn cli_compare_names_the_criteria_that_moved() {
         dir.path(),
         &[&[], &[("revenue", "4000"), ("rd_expense", "180")]],
     );
-    let base = std::fs::read_to_string(parkplan::io::bundled::rules()).unwrap();
+    let base = read(parkplan::io::bundled::rules());
     let lax = dir.path().join("lax.toml");
     std::fs::write(
         &lax,
@@ -587,8 +585,7 @@ fn streamed_csv_is_byte_identical_to_screen_then_write() {
         vec![("revenue", "0")],
         vec![("name", "\"甲, 乙\"")],
     ];
-    let refs: Vec<&[(&str, &str)]> = cases.iter().map(Vec::as_slice).collect();
-    let ents = registry(&refs);
+    let ents = registry_of(&cases);
     let mut text = Vec::new();
     parkplan::io::enterprises::write_enterprises(&mut text, &ents).unwrap();
     let text = String::from_utf8(text).unwrap();
@@ -636,7 +633,7 @@ fn cli_screens_the_bundled_applicants() {
         .args(["screen", "--date", "2026-05-01"])
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_ok(&o);
     let text = String::from_utf8(o.stdout).unwrap();
     let rows: Vec<&str> = text.lines().skip(1).collect();
     assert_eq!(rows.len(), 80);
