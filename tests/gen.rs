@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_ok, assert_same_files, bin, stderr};
+use common::{assert_contains, assert_ok, assert_same_files, bin, stderr, temp_file};
 use geo::{Distance, Euclidean, Geometry};
 use parkplan::frame::LocalFrame;
 use parkplan::io::{self, enterprises, geojson};
@@ -163,9 +163,7 @@ fn zero_parcels_is_a_clear_error_with_exit_2() {
 
 #[test]
 fn unwritable_output_names_the_path() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("a-file");
-    std::fs::write(&file, "x").unwrap();
+    let (_dir, file) = temp_file("a-file", "x");
     let out = bin()
         .args(["gen", "--parcels", "5", "--out"])
         .arg(file.join("sub"))
@@ -174,7 +172,7 @@ fn unwritable_output_names_the_path() {
     // An output path under a file is the user's argument problem: bad input, exit 2.
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("a-file/sub"), "{err}");
+    assert_contains(&err, "a-file/sub");
     assert!(out.stdout.is_empty());
 }
 

@@ -3,7 +3,10 @@
 
 mod common;
 
-use common::{ROOT, bin, bin_in, bundled, collection, feature, point, polygon, read, rules_error};
+use common::{
+    ROOT, assert_contains, bin, bin_in, bundled, collection, feature, point, polygon, read,
+    rules_error,
+};
 use parkplan::io::enterprises::read_enterprises;
 use parkplan::io::geojson::{read_parcels, read_sensitive};
 use std::collections::BTreeSet;
@@ -67,11 +70,9 @@ fn good_parcel_loads_with_ellipsoidal_area_either_winding() {
 fn unclosed_ring_names_feature_and_positions() {
     let ring = "[[120.87,27.96],[120.871,27.96],[120.871,27.961],[120.87,27.961]]";
     let msg = parcel_error(&collection(&[parcel("P7", "", ring)]));
-    assert!(
-        msg.contains(
-            "p.geojson: feature 0 (id \"P7\"): geometry: coordinates[0]: ring is not closed"
-        ),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "p.geojson: feature 0 (id \"P7\"): geometry: coordinates[0]: ring is not closed",
     );
 }
 
@@ -79,7 +80,7 @@ fn unclosed_ring_names_feature_and_positions() {
 fn bow_tie_is_a_self_intersection() {
     let ring = "[[120.87,27.96],[120.871,27.961],[120.871,27.96],[120.87,27.961],[120.87,27.96]]";
     let msg = parcel_error(&collection(&[parcel("P1", "", ring)]));
-    assert!(msg.contains("intersects itself"), "{msg}");
+    assert_contains(&msg, "intersects itself");
 }
 
 #[test]
@@ -87,8 +88,8 @@ fn projected_coordinates_are_named_as_such() {
     let ring =
         "[[587000,3093000],[587100,3093000],[587100,3093100],[587000,3093100],[587000,3093000]]";
     let msg = parcel_error(&collection(&[parcel("P1", "", ring)]));
-    assert!(msg.contains("projected coordinates in metres"), "{msg}");
-    assert!(msg.contains("EPSG:4326"), "{msg}");
+    assert_contains(&msg, "projected coordinates in metres");
+    assert_contains(&msg, "EPSG:4326");
 }
 
 #[test]
@@ -108,9 +109,9 @@ fn linestring_parcel_is_refused() {
         r#"{"type":"LineString","coordinates":[[120.87,27.96],[120.871,27.96]]}"#,
     );
     let msg = parcel_error(&collection(&[f]));
-    assert!(
-        msg.contains("geometry: expected a Polygon or MultiPolygon, got a LineString"),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "geometry: expected a Polygon or MultiPolygon, got a LineString",
     );
 }
 
@@ -120,9 +121,9 @@ fn duplicate_parcel_id_names_both_features() {
         parcel("P1", "", SQUARE),
         parcel("P1", "", SQUARE),
     ]));
-    assert!(
-        msg.contains("feature 1 (id \"P1\"): id: duplicate id \"P1\": also used by feature 0"),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "feature 1 (id \"P1\"): id: duplicate id \"P1\": also used by feature 0",
     );
 }
 
@@ -131,13 +132,10 @@ fn bad_land_use_lists_the_allowed_values_and_all_problems_are_reported() {
     let a = parcel("P1", "", SQUARE).replace("\"M1\"", "\"M4\"");
     let b = parcel("P2", "", SQUARE).replace("\"available\"", "\"vacant\"");
     let msg = parcel_error(&collection(&[a, b]));
-    assert!(
-        msg.contains("land_use: expected one of M1, M2, M3, got \"M4\""),
-        "{msg}"
-    );
-    assert!(
-        msg.contains("status: expected one of available, occupied, reserved, got \"vacant\""),
-        "{msg}"
+    assert_contains(&msg, "land_use: expected one of M1, M2, M3, got \"M4\"");
+    assert_contains(
+        &msg,
+        "status: expected one of available, occupied, reserved, got \"vacant\"",
     );
 }
 
@@ -159,7 +157,10 @@ fn sensitive_kind_without_a_buffer_rule_is_refused() {
     let err = read_sensitive(Path::new("s.geojson"), &f, &kinds())
         .unwrap_err()
         .to_string();
-    assert!(err.contains("kind: \"temple\" has no buffer rule in the rule set: expected one of hospital, residential"), "{err}");
+    assert_contains(
+        &err,
+        "kind: \"temple\" has no buffer rule in the rule set: expected one of hospital, residential",
+    );
     // Points are valid sensitive geometries and kinds are case-insensitive.
     let ok = collection(&[feature(r#"{"kind":" School "}"#, &point("[120.87,27.96]"))]);
     let (areas, _) = read_sensitive(Path::new("s.geojson"), &ok, &kinds()).unwrap();
@@ -209,51 +210,41 @@ fn bad_date_and_negative_money_and_nan_are_refused() {
     let msg = enterprise_error(&format!(
         "{HEADER}\nE1,A,C3911,national,2027/01/01,-5,NaN,5,light,false\n"
     ));
-    assert!(
-        msg.contains("cert_expiry: expected a date as YYYY-MM-DD, got \"2027/01/01\""),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "cert_expiry: expected a date as YYYY-MM-DD, got \"2027/01/01\"",
     );
-    assert!(
-        msg.contains("revenue: expected a number >= 0, got \"-5\""),
-        "{msg}"
-    );
-    assert!(
-        msg.contains("rd_expense: expected a finite number, got \"NaN\""),
-        "{msg}"
-    );
+    assert_contains(&msg, "revenue: expected a number >= 0, got \"-5\"");
+    assert_contains(&msg, "rd_expense: expected a finite number, got \"NaN\"");
 }
 
 #[test]
 fn duplicate_enterprise_id_names_both_lines() {
     let msg = enterprise_error(&format!("{HEADER}\nE1,A,C3911,,,,,,,\nE1,B,C3911,,,,,,,\n"));
-    assert!(
-        msg.contains("row 3 (line 3): id: duplicate id \"E1\": also on line 2"),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "row 3 (line 3): id: duplicate id \"E1\": also on line 2",
     );
 }
 
 #[test]
 fn industry_code_without_letter_and_unknown_category_are_refused() {
     let msg = enterprise_error(&format!("{HEADER}\nE1,A,3911,Natl,,,,,very heavy,maybe\n"));
-    assert!(
-        msg.contains(
-            "industry_code: expected a GB/T 4754 code with its section letter (e.g. C3911)"
-        ),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "industry_code: expected a GB/T 4754 code with its section letter (e.g. C3911)",
     );
-    assert!(
-        msg.contains(
-            "hightech_level: expected one of none, municipal, provincial, national, got \"Natl\""
-        ),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "hightech_level: expected one of none, municipal, provincial, national, got \"Natl\"",
     );
-    assert!(
-        msg.contains("pollution_class: expected one of light, moderate, heavy, got \"very heavy\""),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "pollution_class: expected one of light, moderate, heavy, got \"very heavy\"",
     );
-    assert!(
-        msg.contains("willing_to_convert: expected true or false, got \"maybe\""),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "willing_to_convert: expected true or false, got \"maybe\"",
     );
 }
 
@@ -369,23 +360,26 @@ impl Scenario {
     }
 }
 
-#[test]
-fn cli_validate_summarises_a_good_scenario() {
-    let s = Scenario::new();
-    let out = s.validate(&[]);
-    let stdout = common::stdout(&out);
+/// The stdout of a `validate` run that must exit 0 (its stdout and stderr are shown if not).
+#[track_caller]
+fn validated(out: &std::process::Output) -> String {
+    let stdout = common::stdout(out);
     assert_eq!(
         out.status.code(),
         Some(0),
         "{stdout}\n{}",
-        common::stderr(&out)
+        common::stderr(out)
     );
-    assert!(
-        stdout.contains("parcels   2 (2 available), 32.7 mu in all"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("sensitive 1 residential"), "{stdout}");
-    assert!(stdout.contains("overlaps  none"), "{stdout}");
+    stdout
+}
+
+#[test]
+fn cli_validate_summarises_a_good_scenario() {
+    let s = Scenario::new();
+    let stdout = validated(&s.validate(&[]));
+    assert_contains(&stdout, "parcels   2 (2 available), 32.7 mu in all");
+    assert_contains(&stdout, "sensitive 1 residential");
+    assert_contains(&stdout, "overlaps  none");
 }
 
 #[test]
@@ -402,10 +396,7 @@ fn cli_validate_reports_overlapping_parcels_with_both_ids() {
     let out = s.validate(&[("--parcels", &p)]);
     assert_eq!(out.status.code(), Some(2));
     let stdout = common::stdout(&out);
-    assert!(
-        stdout.contains("overlap   parcels A1 and B2 share"),
-        "{stdout}"
-    );
+    assert_contains(&stdout, "overlap   parcels A1 and B2 share");
 }
 
 #[test]
@@ -426,10 +417,7 @@ fn cli_reports_problems_of_every_file_at_once_with_exit_2() {
             && stderr.contains("intersects itself"),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("bad.csv: row 2 (line 2): cert_expiry"),
-        "{stderr}"
-    );
+    assert_contains(&stderr, "bad.csv: row 2 (line 2): cert_expiry");
 }
 
 /// Every invalid GeoJSON fixture, as parcels and as sensitive areas: exit 2, a message naming the
@@ -475,20 +463,10 @@ fn cli_refuses_every_invalid_geojson_fixture() {
 
 #[test]
 fn cli_validate_with_no_arguments_checks_the_bundled_lingkun_scenario() {
-    let out = bin_in(Path::new(ROOT)).arg("validate").output().unwrap();
-    let stdout = common::stdout(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        common::stderr(&out)
-    );
-    assert!(stdout.contains("rules     lingkun-2026.1"), "{stdout}");
-    assert!(stdout.contains("overlaps  none"), "{stdout}");
-    assert!(
-        stdout.contains("enterprises 80 in registries/applicants.csv"),
-        "{stdout}"
-    );
+    let stdout = validated(&bin_in(Path::new(ROOT)).arg("validate").output().unwrap());
+    assert_contains(&stdout, "rules     lingkun-2026.1");
+    assert_contains(&stdout, "overlaps  none");
+    assert_contains(&stdout, "enterprises 80 in registries/applicants.csv");
 }
 
 #[test]

@@ -4,13 +4,15 @@
 mod common;
 
 use common::{
-    LINGKUN, RULES, assert_ok, bin_in, collection, feature, point, polygon, read, stderr,
+    LINGKUN, RULES, assert_contains, assert_ok, bin_in, collection, feature, point, polygon, read,
+    stderr,
 };
 use parkplan::rank::{Action, Class};
 use parkplan::render::map::{self, Label, Link, ParkMap, RelocationMap, Site, SiteClass};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
+use tempfile::TempDir;
 
 /// A rectangle `w` x `h` metres with its south-west corner `(x, y)` metres from 120.87 E,
 /// 27.96 N, 7 decimals.
@@ -472,20 +474,29 @@ fn scenario_cmd(dir: &Path, command: &str) -> Command {
     c
 }
 
-#[test]
-fn map_command_draws_both_maps_with_assignments() {
+/// `parkplan map` into `maps/` of a new folder holding a `bx` x `by` [`write_scenario`] and the
+/// assignments `csv`, written as `name`.
+fn map_with_assignments(bx: usize, by: usize, name: &str, csv: &str) -> (TempDir, Output) {
     let tmp = tempfile::tempdir().unwrap();
-    let d = tmp.path();
-    write_scenario(d, 3, 2);
-    std::fs::write(
-        d.join("assignments.csv"),
-        "enterprise_id,parcel_id\nE000,LK-00-0\nE001,LK-01-1\nU001,LK-10-0\n",
-    )
-    .unwrap();
-    let out = scenario_cmd(d, "map")
-        .args(["--assignments", "assignments.csv", "--out", "maps"])
+    let dir = tmp.path();
+    write_scenario(dir, bx, by);
+    std::fs::write(dir.join(name), csv).unwrap();
+    let out = scenario_cmd(dir, "map")
+        .args(["--assignments", name, "--out", "maps"])
         .output()
         .unwrap();
+    (tmp, out)
+}
+
+#[test]
+fn map_command_draws_both_maps_with_assignments() {
+    let (tmp, out) = map_with_assignments(
+        3,
+        2,
+        "assignments.csv",
+        "enterprise_id,parcel_id\nE000,LK-00-0\nE001,LK-01-1\nU001,LK-10-0\n",
+    );
+    let d = tmp.path();
     assert_ok(&out);
     for f in [
         "park-map.svg",
@@ -506,18 +517,13 @@ fn map_command_draws_both_maps_with_assignments() {
 
 #[test]
 fn map_command_names_a_bad_assignment() {
-    let tmp = tempfile::tempdir().unwrap();
-    let d = tmp.path();
-    write_scenario(d, 1, 1);
-    std::fs::write(
-        d.join("a.csv"),
+    let (tmp, out) = map_with_assignments(
+        1,
+        1,
+        "a.csv",
         "enterprise_id,parcel_id\nE000,NO-SUCH\nE001,LK-00-0\nE001,LK-00-1\n",
-    )
-    .unwrap();
-    let out = scenario_cmd(d, "map")
-        .args(["--assignments", "a.csv", "--out", "maps"])
-        .output()
-        .unwrap();
+    );
+    let d = tmp.path();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -610,14 +616,8 @@ fn plan_runs_on_the_bundled_scenario() {
         );
     }
     // The applicants are screened and the urban registry ranked (told apart by their sites).
-    assert!(
-        err.contains("plan: screen    80 applicants on 2026-06-30"),
-        "{err}"
-    );
-    assert!(
-        err.contains("plan: rank      150 urban enterprises"),
-        "{err}"
-    );
+    assert_contains(&err, "plan: screen    80 applicants on 2026-06-30");
+    assert_contains(&err, "plan: rank      150 urban enterprises");
     let html = read(tmp.path().join("out/report.html"));
     check_well_formed(&html);
     for part in [

@@ -3,10 +3,14 @@
 
 mod common;
 
-use common::{assert_ok, bin, read, read_json, rules, rules_error, stderr};
+use common::{
+    assert_contains, assert_ok, bin, read, read_json, rules, rules_error, stderr, temp_file,
+};
 use parkplan::io::enterprises::read_enterprises;
 use parkplan::model::{CandidateKind, Enterprise, PollutionClass};
-use parkplan::rank::{Action, Class, Outcome, conversion_candidates, rank};
+use parkplan::rank::{
+    Action, Class, Evaluation, Outcome, Ranking, Rated, conversion_candidates, rank,
+};
 use parkplan::rules::ranking::Metric;
 use parkplan::rules::{RuleSet, parse};
 use std::path::Path;
@@ -50,7 +54,17 @@ fn registry(rows: &[String]) -> Vec<Enterprise> {
         .enterprises
 }
 
-fn class_of(r: &parkplan::rank::Ranking, id: &str) -> Option<Class> {
+/// The evaluation of enterprise `id`.
+fn evaluation<'a>(r: &'a Ranking, id: &str) -> &'a Evaluation {
+    r.evaluations.iter().find(|e| e.id == id).unwrap()
+}
+
+/// The rating of enterprise `id`, which must be rated.
+fn rated<'a>(r: &'a Ranking, id: &str) -> &'a Rated {
+    evaluation(r, id).rated().unwrap()
+}
+
+fn class_of(r: &Ranking, id: &str) -> Option<Class> {
     r.evaluations
         .iter()
         .find(|e| e.id == id)
@@ -75,13 +89,7 @@ fn classes_follow_the_rank_shares() {
     assert_eq!(class_of(&r, "E04"), Some(Class::C)); // 17th
     assert_eq!(class_of(&r, "E02"), Some(Class::C)); // 19th
     assert_eq!(class_of(&r, "E01"), Some(Class::D)); // 20th
-    let e = r
-        .evaluations
-        .iter()
-        .find(|e| e.id == "E07")
-        .unwrap()
-        .rated()
-        .unwrap();
+    let e = rated(&r, "E07");
     assert!((e.score - 70.0).abs() < 1e-9, "{}", e.score);
     assert_eq!(e.rank, 14);
 
@@ -141,13 +149,7 @@ fn the_weed_out_line_overrides_a_good_score() {
     rows.push(row("W1", 9.9));
     rows.push(row("W2", 10.0));
     let r = rank(&registry(&rows), &rules);
-    let w1 = r
-        .evaluations
-        .iter()
-        .find(|e| e.id == "W1")
-        .unwrap()
-        .rated()
-        .unwrap();
+    let w1 = rated(&r, "W1");
     assert!(w1.weed_out);
     assert_eq!(w1.class, Class::D);
     assert!(w1.score > 70.0, "a good score otherwise: {}", w1.score);
@@ -164,13 +166,7 @@ fn the_weed_out_line_overrides_a_good_score() {
         Class::D,
         "meeting the tax benchmark lifts it out of D"
     );
-    let w2 = r
-        .evaluations
-        .iter()
-        .find(|e| e.id == "W2")
-        .unwrap()
-        .rated()
-        .unwrap();
+    let w2 = rated(&r, "W2");
     assert!(!w2.weed_out);
 }
 
@@ -252,14 +248,7 @@ fn a_willing_c_enterprise_converts_and_becomes_a_candidate() {
     assert_eq!(class_of(&r, "C1"), Some(Class::C));
     assert_eq!(class_of(&r, "C2"), Some(Class::C));
     assert_eq!(class_of(&r, "D1"), Some(Class::D));
-    let action = |id: &str| {
-        r.evaluations
-            .iter()
-            .find(|e| e.id == id)
-            .unwrap()
-            .action()
-            .unwrap()
-    };
+    let action = |id: &str| evaluation(&r, id).action().unwrap();
     assert_eq!(action("C1"), Action::Convert);
     assert_eq!(action("C2"), Action::Rectify);
     assert_eq!(action("D1"), Action::Convert);
@@ -313,7 +302,7 @@ fn burden_orders_relocation_and_zero_value_added_is_worst() {
     let r = rank(&registry(&rows), &rules);
     let order: Vec<&str> = r.relocation_order().map(|e| e.id.as_str()).collect();
     assert_eq!(order, ["Q3", "Q2", "Q1", "Q4"]);
-    let q2 = r.evaluations.iter().find(|e| e.id == "Q2").unwrap();
+    let q2 = evaluation(&r, "Q2");
     assert!(
         (q2.intensity.burden.unwrap() - 4.0).abs() < 1e-9,
         "3 for energy + 1 for emissions"
@@ -410,13 +399,10 @@ fn cli_writes_csv_json_and_charts_deterministically() {
 
 #[test]
 fn cli_bad_input_exits_2_with_a_located_message() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("urban.csv");
-    std::fs::write(
-        &csv,
+    let (_dir, csv) = temp_file(
+        "urban.csv",
         csv_text(&[row("U1", 10.0).replace(",1362,", ",lots,")]),
-    )
-    .unwrap();
+    );
     let out = bin()
         .args(["rank", "--enterprises"])
         .arg(&csv)
@@ -459,7 +445,7 @@ fn cli_ranks_the_bundled_urban_registry() {
         assert!(expected.contains(&&r[4]), "{r:?}");
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("land freed"), "{stderr}");
+    assert_contains(&stderr, "land freed");
 }
 
 #[test]

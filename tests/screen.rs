@@ -3,11 +3,12 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::{assert_ok, bin, read, rules};
+use common::{assert_contains, assert_ok, bin, read, rules, temp_file};
 use parkplan::io::enterprises::read_enterprises;
 use parkplan::model::{CandidateKind, Enterprise, PollutionClass};
 use parkplan::screen::{Decision, Status, Trace, candidates, screen, trace};
 use std::path::Path;
+use std::process::Command;
 
 const HEADER: &str = "id,name,industry_code,hightech_level,cert_expiry,catalogue_products,revenue,rd_expense,hightech_revenue,staff,rd_staff,ip_count,pollution_class,violations,requested_mu,planned_investment,planned_far";
 
@@ -57,6 +58,17 @@ fn registry(cases: &[&[(&str, &str)]]) -> Vec<Enterprise> {
     read_enterprises(Path::new("test.csv"), &csv)
         .expect("test rows load")
         .enterprises
+}
+
+/// Four applicants: admitted, rejected (violations), conditional (no floor-area ratio) and
+/// rejected (no revenue).
+fn four_outcomes() -> Vec<Vec<(&'static str, &'static str)>> {
+    vec![
+        vec![],
+        vec![("violations", "2")],
+        vec![("planned_far", "")],
+        vec![("revenue", "0")],
+    ]
 }
 
 /// [`registry`] of cases held in vectors.
@@ -320,13 +332,7 @@ fn catalogue_and_certification_level_set_the_priority() {
 #[test]
 fn screening_is_deterministic_and_matches_the_trace() {
     let rules = rules();
-    let cases: Vec<Vec<(&str, &str)>> = vec![
-        vec![],
-        vec![("violations", "2")],
-        vec![("planned_far", "")],
-        vec![("revenue", "0")],
-    ];
-    let ents = registry_of(&cases);
+    let ents = registry_of(&four_outcomes());
     let a = screen(&ents, &rules, date());
     for (i, e) in ents.iter().enumerate() {
         let t = trace(e, &rules, date());
@@ -349,26 +355,30 @@ fn screening_is_deterministic_and_matches_the_trace() {
 
 // ---- the command line -------------------------------------------------------------------------
 
-fn write_csv(dir: &Path, cases: &[&[(&str, &str)]]) -> std::path::PathBuf {
+/// `parkplan screen` with `args`, then `--enterprises csv`.
+fn screen_of(csv: &Path, args: &[&str]) -> Command {
+    let mut c = bin();
+    c.arg("screen").args(args).arg("--enterprises").arg(csv);
+    c
+}
+
+/// A new folder holding `applicants.csv`, the [`registry`] of `cases`; the folder and the file's
+/// path.
+fn write_csv(cases: &[&[(&str, &str)]]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
     let ents = registry(cases);
-    let path = dir.join("applicants.csv");
+    let path = dir.path().join("applicants.csv");
     let mut buf = Vec::new();
     parkplan::io::enterprises::write_enterprises(&mut buf, &ents).unwrap();
     std::fs::write(&path, buf).unwrap();
-    path
+    (dir, path)
 }
 
 #[test]
 fn cli_writes_csv_with_rules_version_and_hash() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = write_csv(
-        dir.path(),
-        &[&[], &[("cert_expiry", "2026-04-30"), ("rd_staff", "")]],
-    );
+    let (dir, csv) = write_csv(&[&[], &[("cert_expiry", "2026-04-30"), ("rd_staff", "")]]);
     let out = dir.path().join("out.csv");
-    let st = bin()
-        .args(["screen", "--date", "2026-05-01", "--enterprises"])
-        .arg(&csv)
+    let st = screen_of(&csv, &["--date", "2026-05-01"])
         .arg("--out")
         .arg(&out)
         .status()
@@ -397,16 +407,7 @@ fn cli_writes_csv_with_rules_version_and_hash() {
     );
     // JSON carries the full trace, and the same run gives the same bytes.
     let json = |p: &str| {
-        let o = bin()
-            .args([
-                "screen",
-                "--date",
-                "2026-05-01",
-                "--format",
-                "json",
-                "--enterprises",
-            ])
-            .arg(&csv)
+        let o = screen_of(&csv, &["--date", "2026-05-01", "--format", "json"])
             .arg("--out")
             .arg(dir.path().join(p))
             .status()
@@ -426,30 +427,17 @@ fn cli_writes_csv_with_rules_version_and_hash() {
 
 #[test]
 fn cli_explain_shows_value_threshold_and_remedy() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = write_csv(
-        dir.path(),
-        &[&[
-            ("revenue", "3333.3"),
-            ("rd_expense", "128.2"),
-            ("hightech_revenue", "3000"),
-        ]],
-    );
-    let o = bin()
-        .args([
-            "screen",
-            "--date",
-            "2026-05-01",
-            "--explain",
-            "E0",
-            "--enterprises",
-        ])
-        .arg(&csv)
+    let (_dir, csv) = write_csv(&[&[
+        ("revenue", "3333.3"),
+        ("rd_expense", "128.2"),
+        ("hightech_revenue", "3000"),
+    ]]);
+    let o = screen_of(&csv, &["--date", "2026-05-01", "--explain", "E0"])
         .output()
         .unwrap();
     assert!(o.status.success());
     let text = String::from_utf8(o.stdout).unwrap();
-    assert!(text.contains("决定 Decision     不予准入 reject"), "{text}");
+    assert_contains(&text, "决定 Decision     不予准入 reject");
     let row = text
         .lines()
         .find(|l| l.starts_with("rd_intensity"))
@@ -458,28 +446,18 @@ fn cli_explain_shows_value_threshold_and_remedy() {
         row.contains("不通过 fail") && row.contains("3.85%") && row.contains(">= 5.0%"),
         "{row}"
     );
-    assert!(
-        text.contains("档次 tier: revenue <= 5,000 (10k yuan)"),
-        "{text}"
+    assert_contains(&text, "档次 tier: revenue <= 5,000 (10k yuan)");
+    assert_contains(
+        &text,
+        "整改 what it would take: R&D expense +38.5 (10k yuan) to reach 5.0% of revenue",
     );
-    assert!(
-        text.contains(
-            "整改 what it would take: R&D expense +38.5 (10k yuan) to reach 5.0% of revenue"
-        ),
-        "{text}"
-    );
-    let o = bin()
-        .args(["screen", "--explain", "NOPE", "--enterprises"])
-        .arg(&csv)
-        .output()
-        .unwrap();
+    let o = screen_of(&csv, &["--explain", "NOPE"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
 fn cli_refuses_bad_rule_files_with_rule_id_and_position() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = write_csv(dir.path(), &[&[]]);
+    let (dir, csv) = write_csv(&[&[]]);
     let base = read(parkplan::io::bundled::rules());
     let cases = [
         (
@@ -516,9 +494,7 @@ fn cli_refuses_bad_rule_files_with_rule_id_and_position() {
         let path = dir.path().join(format!("{id}.toml"));
         std::fs::write(&path, base.replace(from, to)).unwrap();
         let line = base.lines().position(|l| l == from).unwrap() + 1;
-        let o = bin()
-            .args(["screen", "--enterprises"])
-            .arg(&csv)
+        let o = screen_of(&csv, &[])
             .arg("--rules")
             .arg(&path)
             .output()
@@ -543,11 +519,7 @@ fn cli_refuses_bad_rule_files_with_rule_id_and_position() {
 
 #[test]
 fn cli_compare_names_the_criteria_that_moved() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = write_csv(
-        dir.path(),
-        &[&[], &[("revenue", "4000"), ("rd_expense", "180")]],
-    );
+    let (dir, csv) = write_csv(&[&[], &[("revenue", "4000"), ("rd_expense", "180")]]);
     let base = read(parkplan::io::bundled::rules());
     let lax = dir.path().join("lax.toml");
     std::fs::write(
@@ -556,9 +528,7 @@ fn cli_compare_names_the_criteria_that_moved() {
             .replace("lingkun-2026.1", "lax"),
     )
     .unwrap();
-    let o = bin()
-        .args(["screen", "--date", "2026-05-01", "--enterprises"])
-        .arg(&csv)
+    let o = screen_of(&csv, &["--date", "2026-05-01"])
         .arg("--compare")
         .arg(&lax)
         .output()
@@ -578,13 +548,8 @@ fn cli_compare_names_the_criteria_that_moved() {
 #[test]
 fn streamed_csv_is_byte_identical_to_screen_then_write() {
     let rules = rules();
-    let cases: Vec<Vec<(&str, &str)>> = vec![
-        vec![],
-        vec![("violations", "2")],
-        vec![("planned_far", "")],
-        vec![("revenue", "0")],
-        vec![("name", "\"甲, 乙\"")],
-    ];
+    let mut cases = four_outcomes();
+    cases.push(vec![("name", "\"甲, 乙\"")]);
     let ents = registry_of(&cases);
     let mut text = Vec::new();
     parkplan::io::enterprises::write_enterprises(&mut text, &ents).unwrap();
@@ -603,26 +568,21 @@ fn streamed_csv_is_byte_identical_to_screen_then_write() {
 
 #[test]
 fn cli_refuses_a_bad_cell_with_its_line_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("bad.csv");
-    std::fs::write(
-        &csv,
+    let (dir, csv) = temp_file(
+        "bad.csv",
         format!("{HEADER}\nE1,甲,C3911,municipal,2027-01-01,0,n/a,1,1,1,1,1,light,0,1,1,1\n"),
-    )
-    .unwrap();
+    );
     let out = dir.path().join("out.csv");
-    let o = bin()
-        .args(["screen", "--enterprises"])
-        .arg(&csv)
+    let o = screen_of(&csv, &[])
         .arg("--out")
         .arg(&out)
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8(o.stderr).unwrap();
-    assert!(
-        err.contains("bad.csv: row 2 (line 2): revenue: expected a number, got \"n/a\""),
-        "{err}"
+    assert_contains(
+        &err,
+        "bad.csv: row 2 (line 2): revenue: expected a number, got \"n/a\"",
     );
     assert!(!out.exists());
 }

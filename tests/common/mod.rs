@@ -57,6 +57,12 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Asserts that `text` (an output, a message) contains `part`, showing `text` if not.
+#[track_caller]
+pub fn assert_contains(text: &str, part: &str) {
+    assert!(text.contains(part), "{text}");
+}
+
 /// Asserts a run exited 0, showing its stderr if it did not.
 #[track_caller]
 pub fn assert_ok(o: &Output) {
@@ -75,6 +81,16 @@ pub fn read(path: impl AsRef<Path>) -> String {
 #[track_caller]
 pub fn read_json(path: impl AsRef<Path>) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// A new temporary folder holding the file `name` with `contents`: the folder (removed when it
+/// is dropped) and the file's path.
+#[track_caller]
+pub fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    (dir, path)
 }
 
 /// Writes each `(name, contents)` into `dir`: the files of a test scenario.
