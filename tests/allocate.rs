@@ -1,6 +1,12 @@
 //! The allocation stage: exactness against exhaustive search, every constraint re-checked with an
 //! independent distance computation, inclusive boundaries, reasons, determinism, exit codes.
 
+mod common;
+
+use common::{
+    LAT0, LON0, assert_contains, assert_ok, assert_same_files, bin, bin_in, read, read_json, rect,
+    rules, stderr, stdout,
+};
 use parkplan::allocate::feasibility::{Constraint, Context, check_pair};
 use parkplan::allocate::{Mode, Params, Problem, SolveStatus, UnplacedCause, allocate};
 use parkplan::frame::LocalFrame;
@@ -12,30 +18,6 @@ use parkplan::spatial::Nearest;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
-
-const LON0: f64 = 120.90;
-const LAT0: f64 = 27.95;
-// Degrees per metre near the park (approximate: geometry is placed, not measured, with these).
-const DLAT: f64 = 1.0 / 110_800.0;
-const DLON: f64 = 1.0 / 98_400.0;
-
-fn rules() -> RuleSet {
-    parkplan::rules::load(&parkplan::io::bundled::rules()).expect("bundled rules load")
-}
-
-/// A rectangle `w` x `h` metres with its south-west corner `(x, y)` metres from the origin.
-fn rect(x: f64, y: f64, w: f64, h: f64) -> String {
-    let c = |x: f64, y: f64| format!("[{:.9},{:.9}]", LON0 + x * DLON, LAT0 + y * DLAT);
-    format!(
-        "[[{},{},{},{},{}]]",
-        c(x, y),
-        c(x + w, y),
-        c(x + w, y + h),
-        c(x, y + h),
-        c(x, y)
-    )
-}
 
 #[derive(Debug, Clone)]
 struct PlotSpec {
@@ -48,41 +30,53 @@ struct PlotSpec {
     status: &'static str,
 }
 
+/// An available parcel of land class `land_use` in no cluster: `w` x `h` metres with its
+/// south-west corner `(x, y)` metres from the origin.
+fn plot(x: f64, y: f64, w: f64, h: f64, land_use: &'static str) -> PlotSpec {
+    PlotSpec {
+        x,
+        y,
+        w,
+        h,
+        land_use,
+        cluster: None,
+        status: "available",
+    }
+}
+
 fn parcels_geojson(plots: &[PlotSpec]) -> String {
-    let feats: Vec<String> = plots
+    let feats: Vec<(String, String)> = plots
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let cluster = p.cluster.map(|c| format!(r#","cluster":"{c}""#)).unwrap_or_default();
-            format!(
-                r#"{{"type":"Feature","properties":{{"id":"P{i:02}","land_use":"{}","status":"{}"{cluster}}},"geometry":{{"type":"Polygon","coordinates":{}}}}}"#,
-                p.land_use,
-                p.status,
-                rect(p.x, p.y, p.w, p.h)
+            let cluster = p
+                .cluster
+                .map(|c| format!(r#","cluster":"{c}""#))
+                .unwrap_or_default();
+            (
+                format!(
+                    r#"{{"id":"P{i:02}","land_use":"{}","status":"{}"{cluster}}}"#,
+                    p.land_use, p.status
+                ),
+                rect(p.x, p.y, p.w, p.h),
             )
         })
         .collect();
-    format!(
-        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-        feats.join(",")
-    )
+    common::polygons(&feats)
 }
 
 fn sensitive_geojson(areas: &[(&str, &str, f64, f64, f64, f64)]) -> String {
-    let feats: Vec<String> = areas
+    let feats: Vec<(String, String)> = areas
         .iter()
         .enumerate()
         .map(|(i, (kind, name, x, y, w, h))| {
-            format!(
-                r#"{{"type":"Feature","properties":{{"id":"S{i}","kind":"{kind}","name":"{name}"}},"geometry":{{"type":"Polygon","coordinates":{}}}}}"#,
-                rect(*x, *y, *w, *h)
+            (
+                format!(r#"{{"id":"S{i}","kind":"{kind}","name":"{name}"}}"#),
+                rect(*x, *y, *w, *h),
             )
         })
         .collect();
-    format!(
-        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-        feats.join(",")
-    )
+    common::polygons(&feats)
 }
 
 fn park(plots: &[PlotSpec], areas: &[(&str, &str, f64, f64, f64, f64)], rules: &RuleSet) -> Park {
@@ -95,6 +89,14 @@ fn park(plots: &[PlotSpec], areas: &[(&str, &str, f64, f64, f64, f64)], rules: &
         sensitive,
         warnings: vec![],
     }
+}
+
+/// The ids of the enterprises an allocation placed, in its order.
+fn placed(a: &parkplan::allocate::Allocation) -> Vec<&str> {
+    a.assignments
+        .iter()
+        .map(|x| x.enterprise_id.as_str())
+        .collect()
 }
 
 fn candidate(id: &str, cluster: &str, class: PollutionClass, mu: f64, priority: f64) -> Candidate {
@@ -348,15 +350,7 @@ proptest! {
 fn area_fit_and_buffers_are_inclusive() {
     let rules = rules();
     let params = Params::from_rules(&rules).unwrap();
-    let plots = vec![PlotSpec {
-        x: 0.0,
-        y: 0.0,
-        w: 100.0,
-        h: 100.0,
-        land_use: "M2",
-        cluster: None,
-        status: "available",
-    }];
+    let plots = vec![plot(0.0, 0.0, 100.0, 100.0, "M2")];
     let mut park = park(&plots, &[], &rules);
     let kinds = vec!["residential".to_string()];
     let far = BTreeMap::new();
@@ -393,33 +387,12 @@ fn the_unplaced_get_reasons_a_planner_can_act_on() {
     let rules = rules();
     let plots = vec![
         // Two parcels of about 15 mu (100 m x 100 m), 120 m east of the village.
-        PlotSpec {
-            x: 120.0,
-            y: 0.0,
-            w: 100.0,
-            h: 100.0,
-            land_use: "M2",
-            cluster: None,
-            status: "available",
-        },
-        PlotSpec {
-            x: 230.0,
-            y: 0.0,
-            w: 100.0,
-            h: 100.0,
-            land_use: "M2",
-            cluster: None,
-            status: "available",
-        },
+        plot(120.0, 0.0, 100.0, 100.0, "M2"),
+        plot(230.0, 0.0, 100.0, 100.0, "M2"),
         // One far away that only a light enterprise of the right size takes.
         PlotSpec {
-            x: 3000.0,
-            y: 0.0,
-            w: 100.0,
-            h: 100.0,
-            land_use: "M1",
             cluster: Some("electronics"),
-            status: "available",
+            ..plot(3000.0, 0.0, 100.0, 100.0, "M1")
         },
     ];
     let park = park(
@@ -435,31 +408,25 @@ fn the_unplaced_get_reasons_a_planner_can_act_on() {
         candidate("L4", "electronics", PollutionClass::Light, 15.0, 0.5),
     ];
     let a = allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots)).unwrap();
-    let m = a
-        .unplaced
-        .iter()
-        .find(|u| u.enterprise_id == "M")
-        .expect("the moderate one is unplaced");
+    let unplaced = |id: &str, why: &str| {
+        a.unplaced
+            .iter()
+            .find(|u| u.enterprise_id == id)
+            .expect(why)
+    };
+    let m = unplaced("M", "the moderate one is unplaced");
     assert_eq!(m.cause, UnplacedCause::NoFeasibleParcel);
-    assert!(
-        m.message
-            .contains("all 2 of the 2 left: 2 within 300 m of 灵昆村 (residential)"),
-        "{}",
-        m.message
+    assert_contains(
+        &m.message,
+        "all 2 of the 2 left: 2 within 300 m of 灵昆村 (residential)",
     );
-    assert!(
-        m.message
-            .contains("1 of a land class moderate enterprises may not use"),
-        "{}",
-        m.message
+    assert_contains(
+        &m.message,
+        "1 of a land class moderate enterprises may not use",
     );
-    let l4 = a
-        .unplaced
-        .iter()
-        .find(|u| u.enterprise_id == "L4")
-        .expect("the lowest priority is out-competed");
+    let l4 = unplaced("L4", "the lowest priority is out-competed");
     assert_eq!(l4.cause, UnplacedCause::OutCompeted);
-    assert!(l4.message.contains("went to L"), "{}", l4.message);
+    assert_contains(&l4.message, "went to L");
     assert_eq!(a.assignments.len(), 3);
     assert_eq!(a.gap, 0.0);
 }
@@ -469,15 +436,7 @@ fn the_unplaced_get_reasons_a_planner_can_act_on() {
 #[test]
 fn block_mode_shares_parcels_and_side_constraints_bind() {
     let mut rules = rules();
-    let plots = vec![PlotSpec {
-        x: 0.0,
-        y: 0.0,
-        w: 200.0,
-        h: 100.0,
-        land_use: "M2",
-        cluster: None,
-        status: "available",
-    }]; // ~30 mu
+    let plots = vec![plot(0.0, 0.0, 200.0, 100.0, "M2")]; // ~30 mu
     let park = park(&plots, &[], &rules);
     let candidates = vec![
         candidate("A", "general", PollutionClass::Light, 12.0, 2.0),
@@ -485,11 +444,7 @@ fn block_mode_shares_parcels_and_side_constraints_bind() {
         candidate("C", "general", PollutionClass::Light, 12.0, 1.0),
     ];
     let a = allocate(&Problem::new(&park, &candidates, &rules, Mode::Blocks)).unwrap();
-    let ids: Vec<&str> = a
-        .assignments
-        .iter()
-        .map(|x| x.enterprise_id.as_str())
-        .collect();
+    let ids = placed(&a);
     assert_eq!(
         ids,
         ["A", "B"],
@@ -498,11 +453,7 @@ fn block_mode_shares_parcels_and_side_constraints_bind() {
     assert_eq!(a.status, SolveStatus::Optimal);
     rules.allocation.side.max_moderate = Some(0);
     let a = allocate(&Problem::new(&park, &candidates, &rules, Mode::Blocks)).unwrap();
-    let ids: Vec<&str> = a
-        .assignments
-        .iter()
-        .map(|x| x.enterprise_id.as_str())
-        .collect();
+    let ids = placed(&a);
     assert_eq!(ids, ["A", "C"], "no moderate-pollution enterprise allowed");
     // In plot mode the side constraint makes it a MIP, still proved optimal.
     let a = allocate(&Problem::new(&park, &candidates[..2], &rules, Mode::Plots)).unwrap();
@@ -516,7 +467,6 @@ fn block_mode_shares_parcels_and_side_constraints_bind() {
 // ---- the command --------------------------------------------------------------------------------
 
 fn write_scenario(dir: &Path) {
-    let rules = rules();
     let plots: Vec<PlotSpec> = (0..12)
         .map(|i| PlotSpec {
             x: 130.0 * (i % 4) as f64,
@@ -532,13 +482,6 @@ fn write_scenario(dir: &Path) {
             status: if i == 5 { "reserved" } else { "available" },
         })
         .collect();
-    let _ = rules;
-    std::fs::write(dir.join("parcels.geojson"), parcels_geojson(&plots)).unwrap();
-    std::fs::write(
-        dir.join("sensitive.geojson"),
-        sensitive_geojson(&[("school", "灵昆小学", -150.0, 0.0, 100.0, 100.0)]),
-    )
-    .unwrap();
     let mut csv = String::from(
         "id,name,industry_code,cluster,pollution_class,requested_mu,priority,kind,lon,lat,planned_far\n",
     );
@@ -556,11 +499,22 @@ fn write_scenario(dir: &Path) {
             1.0 + (i % 5) as f64 * 0.7
         ));
     }
-    std::fs::write(dir.join("candidates.csv"), csv).unwrap();
+    common::write_files(
+        dir,
+        &[
+            ("parcels.geojson", &parcels_geojson(&plots)),
+            (
+                "sensitive.geojson",
+                &sensitive_geojson(&[("school", "灵昆小学", -150.0, 0.0, 100.0, 100.0)]),
+            ),
+            ("candidates.csv", &csv),
+        ],
+    );
 }
 
+/// `parkplan allocate` on the scenario [`write_scenario`] wrote in `dir`, writing to `out`.
 fn run(dir: &Path, out: &str, extra: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_parkplan"))
+    bin_in(dir)
         .arg("allocate")
         .args([
             "--parcels",
@@ -573,7 +527,6 @@ fn run(dir: &Path, out: &str, extra: &[&str]) -> std::process::Output {
             out,
         ])
         .args(extra)
-        .current_dir(dir)
         .output()
         .unwrap()
 }
@@ -587,38 +540,36 @@ fn cli_outputs_are_complete_and_byte_identical_on_rerun() {
         "a",
         &["--no-timings", "--write-lp", "a/model.lp"],
     );
-    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert_ok(&a);
     let b = run(
         dir.path(),
         "b",
         &["--no-timings", "--write-lp", "b/model.lp"],
     );
-    assert!(b.status.success());
-    for f in [
-        "parcels.geojson",
-        "assignments.csv",
-        "options.csv",
-        "summary.json",
-        "model.lp",
-    ] {
-        let x = std::fs::read(dir.path().join("a").join(f)).unwrap();
-        let y = std::fs::read(dir.path().join("b").join(f)).unwrap();
-        assert!(x == y, "{f} differs between runs");
-    }
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("a/summary.json")).unwrap()).unwrap();
+    assert_ok(&b);
+    assert_same_files(
+        &dir.path().join("a"),
+        &dir.path().join("b"),
+        &[
+            "parcels.geojson",
+            "assignments.csv",
+            "options.csv",
+            "summary.json",
+            "model.lp",
+        ],
+        "differs between runs",
+    );
+    let summary = read_json(dir.path().join("a/summary.json"));
     assert_eq!(summary["gap"], 0.0);
     assert_eq!(summary["status"], "optimal");
     assert_eq!(summary["objective"], summary["bound"]);
     assert_eq!(summary["rules"]["hash"].as_str().unwrap().len(), 64);
-    let assignments = std::fs::read_to_string(dir.path().join("a/assignments.csv")).unwrap();
+    let assignments = read(dir.path().join("a/assignments.csv"));
     assert!(assignments.starts_with("enterprise_id,parcel_id,weight\n"));
     let n = assignments.lines().count() - 1;
     assert_eq!(summary["counts"]["assigned"], n);
     assert_eq!(n + summary["unassigned"].as_array().unwrap().len(), 10);
-    let geo: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("a/parcels.geojson")).unwrap())
-            .unwrap();
+    let geo = read_json(dir.path().join("a/parcels.geojson"));
     let feats = geo["features"].as_array().unwrap();
     assert_eq!(feats.len(), 12);
     assert_eq!(
@@ -628,7 +579,7 @@ fn cli_outputs_are_complete_and_byte_identical_on_rerun() {
             .count(),
         n
     );
-    let options = std::fs::read_to_string(dir.path().join("a/options.csv")).unwrap();
+    let options = read(dir.path().join("a/options.csv"));
     assert!(
         options.lines().skip(1).all(|l| l.starts_with("E00,")
             || l.starts_with("E03,")
@@ -637,29 +588,28 @@ fn cli_outputs_are_complete_and_byte_identical_on_rerun() {
         "{options}"
     );
     // The printed summary says the same.
-    assert!(String::from_utf8_lossy(&a.stdout).contains("gap 0.000000"));
+    assert!(stdout(&a).contains("gap 0.000000"));
 }
 
 #[test]
 fn bad_input_exits_2_and_names_the_place() {
     let dir = tempfile::tempdir().unwrap();
     write_scenario(dir.path());
-    let csv = std::fs::read_to_string(dir.path().join("candidates.csv"))
-        .unwrap()
-        .replacen(",1.7,admitted", ",high,admitted", 1);
+    let csv =
+        read(dir.path().join("candidates.csv")).replacen(",1.7,admitted", ",high,admitted", 1);
     std::fs::write(dir.path().join("candidates.csv"), csv).unwrap();
     let r = run(dir.path(), "out", &[]);
     assert_eq!(r.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&r.stderr);
-    assert!(
-        err.contains("candidates.csv: row 3 (line 3): priority: expected a number from 0 to 1000000, got \"high\""),
-        "{err}"
+    let err = stderr(&r);
+    assert_contains(
+        &err,
+        "candidates.csv: row 3 (line 3): priority: expected a number from 0 to 1000000, got \"high\"",
     );
     assert!(
         !dir.path().join("out/summary.json").exists(),
         "nothing written on bad input"
     );
-    let r = Command::new(env!("CARGO_BIN_EXE_parkplan"))
+    let r = bin_in(dir.path())
         .args([
             "allocate",
             "--parcels",
@@ -669,43 +619,21 @@ fn bad_input_exits_2_and_names_the_place() {
             "--candidates",
             "candidates.csv",
         ])
-        .current_dir(dir.path())
         .output()
         .unwrap();
     assert_eq!(r.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&r.stderr).contains("missing.geojson"));
+    assert!(stderr(&r).contains("missing.geojson"));
 }
 
 #[test]
 fn locks_fix_a_pair_and_an_unknown_parcel_is_a_rule_error() {
     let mut rules = rules();
     let plots = vec![
+        plot(0.0, 0.0, 100.0, 100.0, "M1"),
+        plot(200.0, 0.0, 100.0, 120.0, "M1"),
         PlotSpec {
-            x: 0.0,
-            y: 0.0,
-            w: 100.0,
-            h: 100.0,
-            land_use: "M1",
-            cluster: None,
-            status: "available",
-        },
-        PlotSpec {
-            x: 200.0,
-            y: 0.0,
-            w: 100.0,
-            h: 120.0,
-            land_use: "M1",
-            cluster: None,
-            status: "available",
-        },
-        PlotSpec {
-            x: 400.0,
-            y: 0.0,
-            w: 100.0,
-            h: 100.0,
-            land_use: "M1",
-            cluster: None,
             status: "occupied",
+            ..plot(400.0, 0.0, 100.0, 100.0, "M1")
         },
     ];
     let mut park = park(&plots, &[], &rules);
@@ -752,15 +680,7 @@ fn probe(id: &str, class: PollutionClass, mu: f64) -> Candidate {
 fn relocating_enterprises_get_options_but_are_never_placed() {
     let rules = rules();
     let plots: Vec<PlotSpec> = (0..3)
-        .map(|i| PlotSpec {
-            x: 200.0 * i as f64,
-            y: 0.0,
-            w: 100.0,
-            h: 100.0 + 5.0 * i as f64,
-            land_use: "M2",
-            cluster: None,
-            status: "available",
-        })
+        .map(|i| plot(200.0 * i as f64, 0.0, 100.0, 100.0 + 5.0 * i as f64, "M2"))
         .collect();
     let park = park(&plots, &[], &rules);
     let candidates = vec![
@@ -870,20 +790,21 @@ fn relocating_enterprises_get_options_but_are_never_placed() {
 fn cli_lists_relocation_options_and_says_why_a_relocating_firm_has_none() {
     let dir = tempfile::tempdir().unwrap();
     write_scenario(dir.path());
-    let mut csv = std::fs::read_to_string(dir.path().join("candidates.csv")).unwrap();
+    let mut csv = read(dir.path().join("candidates.csv"));
     csv.push_str("R1,迁出一,C3901,,light,14,0.3,relocating,120.70,28.01,\n");
     csv.push_str("R2,迁出二,C3902,,heavy,14,0.3,relocating,120.70,28.01,\n");
     std::fs::write(dir.path().join("candidates.csv"), csv).unwrap();
     let a = run(dir.path(), "a", &["--no-timings"]);
-    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert_ok(&a);
     let b = run(dir.path(), "b", &["--no-timings"]);
-    assert!(b.status.success());
-    for f in ["options.csv", "summary.json", "assignments.csv"] {
-        let x = std::fs::read(dir.path().join("a").join(f)).unwrap();
-        let y = std::fs::read(dir.path().join("b").join(f)).unwrap();
-        assert!(x == y, "{f} differs between runs");
-    }
-    let options = std::fs::read_to_string(dir.path().join("a/options.csv")).unwrap();
+    assert_ok(&b);
+    assert_same_files(
+        &dir.path().join("a"),
+        &dir.path().join("b"),
+        &["options.csv", "summary.json", "assignments.csv"],
+        "differs between runs",
+    );
+    let options = read(dir.path().join("a/options.csv"));
     assert!(
         options.starts_with(
             "enterprise_id,action,rank,parcel_id,weight,area_mu,distance_km,assigned\n"
@@ -896,10 +817,9 @@ fn cli_lists_relocation_options_and_says_why_a_relocating_firm_has_none() {
             .all(|l| l.starts_with("R1,relocate,") && l.ends_with(",false"))
     );
     assert!(options.lines().all(|l| !l.starts_with("R2,")));
-    let assignments = std::fs::read_to_string(dir.path().join("a/assignments.csv")).unwrap();
+    let assignments = read(dir.path().join("a/assignments.csv"));
     assert!(!assignments.contains("R1,") && !assignments.contains("R2,"));
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("a/summary.json")).unwrap()).unwrap();
+    let summary = read_json(dir.path().join("a/summary.json"));
     assert_eq!(summary["counts"]["candidates"], 10);
     assert_eq!(summary["counts"]["relocating"], 2);
     let without = summary["relocation_without_options"].as_array().unwrap();
@@ -907,18 +827,13 @@ fn cli_lists_relocation_options_and_says_why_a_relocating_firm_has_none() {
     assert_eq!(without[0]["enterprise_id"], "R2");
     assert_eq!(without[0]["action"], "relocate");
     let message = without[0]["message"].as_str().unwrap();
-    assert!(
-        message.contains("heavy enterprises may not use (allowed: none)"),
-        "{message}"
+    assert_contains(message, "heavy enterprises may not use (allowed: none)");
+    let err = stderr(&a);
+    assert_contains(
+        &err,
+        "no relocation option: R2 迁出二 (relocate): no parcel passes every constraint",
     );
-    let err = String::from_utf8_lossy(&a.stderr);
-    assert!(
-        err.contains(
-            "no relocation option: R2 迁出二 (relocate): no parcel passes every constraint"
-        ),
-        "{err}"
-    );
-    assert!(String::from_utf8_lossy(&a.stdout).starts_with("mode       plots ("));
+    assert!(stdout(&a).starts_with("mode       plots ("));
 }
 
 #[test]
@@ -955,20 +870,20 @@ fn bundled_scenario_lists_options_for_every_relocating_enterprise() {
 
     // The command on the bundled files: options.csv has relocate rows, never assigned.
     let dir = tempfile::tempdir().unwrap();
-    let r = Command::new(env!("CARGO_BIN_EXE_parkplan"))
+    let r = bin()
         .args(["allocate", "--date", "2026-11-26", "--no-timings", "--out"])
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    let options = std::fs::read_to_string(dir.path().join("options.csv")).unwrap();
+    assert_ok(&r);
+    let options = read(dir.path().join("options.csv"));
     let relocate_rows: Vec<&str> = options
         .lines()
         .filter(|l| l.contains(",relocate,"))
         .collect();
     assert!(!relocate_rows.is_empty(), "{options}");
     assert!(relocate_rows.iter().all(|l| l.ends_with(",false")));
-    let assignments = std::fs::read_to_string(dir.path().join("assignments.csv")).unwrap();
+    let assignments = read(dir.path().join("assignments.csv"));
     for l in &relocate_rows {
         let id = l.split(',').next().unwrap();
         assert!(probes.contains(&id));
@@ -979,8 +894,7 @@ fn bundled_scenario_lists_options_for_every_relocating_enterprise() {
         );
     }
     // Every probe has options or a reason in summary.json.
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    let summary = read_json(dir.path().join("summary.json"));
     let without: Vec<&str> = summary["relocation_without_options"]
         .as_array()
         .unwrap()

@@ -1,29 +1,36 @@
 //! Edge cases of the command line found by an adversarial sweep: each test reproduces a case
 //! that once went wrong (a silent default, a wrong exit code, a half-written file).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use common::{assert_contains, bundled, parkplan, read, stderr, stdout, temp_file};
+use std::path::Path;
+use std::process::Output;
 
-fn bundled(rel: &str) -> PathBuf {
-    Path::new(ROOT).join(rel)
+/// The stderr of a run that must exit with `code` (the stderr is shown if it did not).
+#[track_caller]
+fn stderr_of(o: &Output, code: i32) -> String {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(code), "{err}");
+    err
 }
 
-fn parkplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_parkplan"))
-        .args(args)
-        .output()
-        .expect("run parkplan")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+/// `parkplan screen` of the enterprise file `f` on 2026-06-01, then `extra` arguments.
+fn screen(f: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "screen",
+        "--date",
+        "2026-06-01",
+        "--enterprises",
+        f.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    parkplan(&args)
 }
 
 /// The bundled rule file without the lines of one `[section]` (up to the next top-level one).
 fn rules_without(section: &str) -> String {
-    let text = std::fs::read_to_string(bundled("rules/lingkun.toml")).unwrap();
+    let text = read(bundled("rules/lingkun.toml"));
     let mut out = String::new();
     let mut skipping = false;
     for line in text.lines() {
@@ -44,9 +51,7 @@ fn rules_without(section: &str) -> String {
 /// every applicant) and writes nothing.
 #[test]
 fn screening_commands_refuse_a_rule_set_without_admission_criteria() {
-    let dir = tempfile::tempdir().unwrap();
-    let rules = dir.path().join("r.toml");
-    std::fs::write(&rules, rules_without("admission")).unwrap();
+    let (dir, rules) = temp_file("r.toml", rules_without("admission"));
     let r = rules.to_str().unwrap();
     for (cmd, out, written) in [
         ("screen", "screen.csv", "screen.csv"),
@@ -81,9 +86,7 @@ fn screening_commands_refuse_a_rule_set_without_admission_criteria() {
 
 #[test]
 fn output_paths_that_cannot_be_written_are_bad_input() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("afile");
-    std::fs::write(&file, "x").unwrap();
+    let (dir, file) = temp_file("afile", "x");
     let f = file.to_str().unwrap();
     let under = file.join("x.csv");
     let cases: Vec<(Vec<&str>, &str)> = vec![
@@ -120,32 +123,27 @@ fn output_paths_that_cannot_be_written_are_bad_input() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(expect), "{args:?}: {err}");
     }
-    assert_eq!(
-        std::fs::read_to_string(&file).unwrap(),
-        "x",
-        "the file in the way is untouched"
-    );
+    assert_eq!(read(&file), "x", "the file in the way is untouched");
 }
 
+/// A FeatureCollection of one feature, id `T1` and the other properties `props`.
 fn feature_collection(geometry: &str, props: &str) -> String {
-    format!(
-        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"id":"T1"{props}}},"geometry":{geometry}}}]}}"#
-    )
+    common::collection(&[common::feature(
+        &format!(r#"{{"id":"T1"{props}}}"#),
+        geometry,
+    )])
 }
 
 /// A parcel or sensitive area that encloses nothing is refused, not loaded as 0 mu.
 #[test]
 fn empty_or_degenerate_geometries_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let good_parcels = dir.path().join("good.geojson");
-    std::fs::write(
-        &good_parcels,
+    let (dir, good_parcels) = temp_file(
+        "good.geojson",
         feature_collection(
             r#"{"type":"Polygon","coordinates":[[[120.87,27.96],[120.871,27.96],[120.871,27.961],[120.87,27.961],[120.87,27.96]]]}"#,
             r#","land_use":"M1","status":"available""#,
         ),
-    )
-    .unwrap();
+    );
     let parcel = r#","land_use":"M1","status":"available""#;
     let site = r#","kind":"school""#;
     let cases = [
@@ -221,24 +219,16 @@ fn csv_rows_and_lines_are_told_apart() {
         let run = |extra: &str| {
             let text = rows.join(eol) + eol + extra;
             std::fs::write(&f, text).unwrap();
-            parkplan(&[
-                "screen",
-                "--date",
-                "2026-06-01",
-                "--enterprises",
-                f.to_str().unwrap(),
-            ])
+            screen(&f, &[])
         };
         let o = run("");
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(0), "{err}");
+        let err = stderr_of(&o, 0);
         assert!(
             err.contains("e.csv: row 3 (line 4): hightech_revenue: 300 is above revenue 100"),
             "{eol:?}: {err}"
         );
         let o = run(&format!("E3,丙,abc,1{eol}"));
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{err}");
+        let err = stderr_of(&o, 2);
         assert!(
             err.contains("e.csv: row 4 (line 5): revenue: expected a number, got \"abc\""),
             "{eol:?}: {err}"
@@ -247,11 +237,10 @@ fn csv_rows_and_lines_are_told_apart() {
     let f = dir.path().join("wide.csv");
     std::fs::write(&f, format!("{head}\nE1,甲,100,50,7\n")).unwrap();
     let o = parkplan(&["rank", "--enterprises", f.to_str().unwrap()]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("wide.csv: row 2 (line 2): has 5 fields where the header has 4"),
-        "{err}"
+    let err = stderr_of(&o, 2);
+    assert_contains(
+        &err,
+        "wide.csv: row 2 (line 2): has 5 fields where the header has 4",
     );
 }
 
@@ -260,7 +249,7 @@ fn csv_rows_and_lines_are_told_apart() {
 #[test]
 fn map_ranking_values_are_checked() {
     let dir = tempfile::tempdir().unwrap();
-    let urban = std::fs::read_to_string(bundled("registries/urban.csv")).unwrap();
+    let urban = read(bundled("registries/urban.csv"));
     let id = urban
         .lines()
         .nth(1)
@@ -316,8 +305,7 @@ fn enterprise_ids_are_unique_across_files() {
     std::fs::write(&b, format!("{head}\nE3,丙,C3911\nE2,丁,C3911\n")).unwrap();
     let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
     let o = parkplan(&["validate", "--enterprises", a, "--enterprises", b]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    let err = stderr_of(&o, 2);
     assert!(
         err.contains("b.csv: row 3 (line 3): id: duplicate id \"E2\": also in")
             && err.contains("a.csv on line 3"),
@@ -335,49 +323,30 @@ fn enterprise_ids_are_unique_across_files() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("given twice with --enterprises"), "{err}");
+    let err = stderr_of(&o, 2);
+    assert_contains(&err, "given twice with --enterprises");
     assert!(!out.exists());
 }
 
 /// "1,234" is refused with the reason (a thousands separator), and "-0" reads as 0.
 #[test]
 fn number_cells_thousands_separator_and_negative_zero() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("e.csv");
-    std::fs::write(&f, "id,name,revenue\nE1,甲,\"1,234\"\n").unwrap();
-    let o = parkplan(&[
-        "screen",
-        "--date",
-        "2026-06-01",
-        "--enterprises",
-        f.to_str().unwrap(),
-    ]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("row 2 (line 2): revenue: expected a number without thousands separators (e.g. 1234.5), got \"1,234\""),
-        "{err}"
+    let (_dir, f) = temp_file("e.csv", "id,name,revenue\nE1,甲,\"1,234\"\n");
+    let o = screen(&f, &[]);
+    let err = stderr_of(&o, 2);
+    assert_contains(
+        &err,
+        "row 2 (line 2): revenue: expected a number without thousands separators (e.g. 1234.5), got \"1,234\"",
     );
     std::fs::write(&f, "id,name,revenue,hightech_revenue\nE1,甲,-0,5\n").unwrap();
-    let o = parkplan(&[
-        "screen",
-        "--date",
-        "2026-06-01",
-        "--enterprises",
-        f.to_str().unwrap(),
-    ]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(err.contains("5 is above revenue 0;"), "{err}");
+    let o = screen(&f, &[]);
+    let err = stderr_of(&o, 0);
+    assert_contains(&err, "5 is above revenue 0;");
 }
 
 #[test]
 fn an_empty_enterprise_file_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("e.csv");
-    std::fs::write(&f, "\r\n").unwrap();
+    let (_dir, f) = temp_file("e.csv", "\r\n");
     for cmd in ["screen", "rank", "validate"] {
         let o = parkplan(&[cmd, "--enterprises", f.to_str().unwrap()]);
         let err = stderr(&o);
@@ -392,81 +361,49 @@ fn an_empty_enterprise_file_says_so() {
 /// A ratio that overflows to infinity is not computable and fails, never passes.
 #[test]
 fn an_overflowing_ratio_never_passes() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("e.csv");
-    std::fs::write(
-        &f,
+    let (_dir, f) = temp_file(
+        "e.csv",
         "id,name,industry_code,hightech_level,cert_expiry,revenue,rd_expense,hightech_revenue,staff,rd_staff,ip_count,pollution_class,violations\n\
          E1,甲,C3911,national,2029-01-01,1e-300,1e300,1e-300,100,10,5,light,0\n",
-    )
-    .unwrap();
-    let o = parkplan(&[
-        "screen",
-        "--date",
-        "2026-06-01",
-        "--enterprises",
-        f.to_str().unwrap(),
-    ]);
+    );
+    let o = screen(&f, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = String::from_utf8(o.stdout).unwrap();
     let row = out.lines().nth(1).unwrap();
     assert!(row.starts_with("E1,甲,reject,,rd_intensity"), "{out}");
-    let o = parkplan(&[
-        "screen",
-        "--date",
-        "2026-06-01",
-        "--enterprises",
-        f.to_str().unwrap(),
-        "--explain",
-        "E1",
-    ]);
+    let o = screen(&f, &["--explain", "E1"]);
     let out = String::from_utf8(o.stdout).unwrap();
-    assert!(
-        out.contains("rd_ratio not computable: too large for a number"),
-        "{out}"
-    );
+    assert_contains(&out, "rd_ratio not computable: too large for a number");
 }
 
 /// A parcel cluster that no industry maps to (a typo such as "electronic") is named.
 #[test]
 fn an_unknown_parcel_cluster_is_warned_about() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("p.geojson");
-    std::fs::write(
-        &p,
+    let (_dir, p) = temp_file(
+        "p.geojson",
         feature_collection(
             r#"{"type":"Polygon","coordinates":[[[120.87,27.96],[120.871,27.96],[120.871,27.961],[120.87,27.961],[120.87,27.96]]]}"#,
             r#","land_use":"M1","status":"available","cluster":"electronic""#,
         ),
-    )
-    .unwrap();
+    );
     let o = parkplan(&["validate", "--parcels", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &stderr(&o);
-    assert!(
-        out.contains("p.geojson: feature 0 (id \"T1\"): cluster: \"electronic\" is no cluster of the rule set's [clusters] table"),
-        "{out}"
+    let out = stdout(&o) + &stderr(&o);
+    assert_contains(
+        &out,
+        "p.geojson: feature 0 (id \"T1\"): cluster: \"electronic\" is no cluster of the rule set's [clusters] table",
     );
 }
 
 /// Excel's trailing empty header cells are named by position, not as a blank field.
 #[test]
 fn empty_header_cells_are_named_by_position() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("e.csv");
-    std::fs::write(&f, "id,name,revenue,,\nE1,甲,1,,\n").unwrap();
-    let o = parkplan(&[
-        "screen",
-        "--date",
-        "2026-06-01",
-        "--enterprises",
-        f.to_str().unwrap(),
-    ]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(
-        err.contains("e.csv: row 1 (line 1): column 4 has no header, ignored"),
-        "{err}"
+    let (_dir, f) = temp_file("e.csv", "id,name,revenue,,\nE1,甲,1,,\n");
+    let o = screen(&f, &[]);
+    let err = stderr_of(&o, 0);
+    assert_contains(
+        &err,
+        "e.csv: row 1 (line 1): column 4 has no header, ignored",
     );
     assert!(!err.contains(": : unknown column"), "{err}");
 }
@@ -495,15 +432,7 @@ fn an_output_never_replaces_an_input() {
     std::fs::copy(bundled("registries/applicants.csv"), &ents).unwrap();
     let before = std::fs::read(&ents).unwrap();
     let e = ents.to_str().unwrap();
-    let o = parkplan(&[
-        "screen",
-        "--date",
-        "2026-06-01",
-        "--enterprises",
-        e,
-        "--out",
-        e,
-    ]);
+    let o = screen(&ents, &["--out", e]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("is also an input of this run"),
@@ -549,17 +478,12 @@ fn validate_area_table_is_aligned() {
 /// A rule file without buffers says so instead of "expected one of " and nothing.
 #[test]
 fn sensitive_kinds_without_any_buffer_rule_say_why() {
-    let dir = tempfile::tempdir().unwrap();
-    let rules = dir.path().join("r.toml");
-    std::fs::write(&rules, rules_without("allocation")).unwrap();
+    let (_dir, rules) = temp_file("r.toml", rules_without("allocation"));
     let o = parkplan(&["validate", "--rules", rules.to_str().unwrap()]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains(
-            "has no buffer rule in the rule set: the rule set has no [allocation.buffers_m] table"
-        ),
-        "{err}"
+    let err = stderr_of(&o, 2);
+    assert_contains(
+        &err,
+        "has no buffer rule in the rule set: the rule set has no [allocation.buffers_m] table",
     );
 }
 
@@ -592,9 +516,7 @@ fn allocate_refuses_to_overwrite_its_own_input() {
 
 #[test]
 fn allocate_with_an_unwritable_lp_path_writes_no_outputs() {
-    let dir = tempfile::tempdir().unwrap();
-    let blocker = dir.path().join("afile");
-    std::fs::write(&blocker, "x").unwrap();
+    let (dir, blocker) = temp_file("afile", "x");
     let out_dir = dir.path().join("out");
     let o = parkplan(&[
         "allocate",
@@ -614,13 +536,10 @@ fn allocate_with_an_unwritable_lp_path_writes_no_outputs() {
 
 #[test]
 fn candidates_csv_refuses_negative_requests_and_absurd_priorities_with_their_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let c = dir.path().join("c.csv");
-    std::fs::write(
-        &c,
+    let (dir, c) = temp_file(
+        "c.csv",
         "id,name,industry_code,pollution_class,requested_mu,priority,kind\nX1,a,C3911,light,-5,1,admitted\nX2,b,C3911,light,20,1e300,admitted\n",
-    )
-    .unwrap();
+    );
     let out = dir.path().join("o");
     let o = parkplan(&[
         "allocate",
@@ -629,8 +548,7 @@ fn candidates_csv_refuses_negative_requests_and_absurd_priorities_with_their_row
         "--out",
         out.to_str().unwrap(),
     ]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    let err = stderr_of(&o, 2);
     assert!(
         err.contains("c.csv: row 2")
             && err.contains("requested_mu: expected a number >= 0, got \"-5\""),
@@ -657,14 +575,13 @@ fn plan_runs_block_mode_and_says_so() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary = common::read_json(out.join("summary.json"));
     assert_eq!(summary["mode"], "blocks");
     assert!(
         summary["gap"].as_f64().unwrap() <= 1e-4,
         "within the rule file's mip_gap"
     );
-    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let report = read(out.join("report.html"));
     assert!(report.contains("Mode blocks"));
 }
 
@@ -673,7 +590,7 @@ fn relocation_map_without_a_ranking_says_no_ranking_was_given() {
     let dir = tempfile::tempdir().unwrap();
     let o = parkplan(&["map", "--out", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let svg = std::fs::read_to_string(dir.path().join("relocation-map.svg")).unwrap();
+    let svg = read(dir.path().join("relocation-map.svg"));
     assert!(
         svg.contains("no ranking given (150)"),
         "legend should not call unranked sites 'not rated'"

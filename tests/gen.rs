@@ -1,6 +1,9 @@
 //! The synthetic scenario generator: determinism, loadability, the bundled scenario's
 //! reproducibility and the properties the later stages rely on (buffers that bite, edge cases).
 
+mod common;
+
+use common::{assert_contains, assert_ok, assert_same_files, bin, stderr, temp_file};
 use geo::{Distance, Euclidean, Geometry};
 use parkplan::frame::LocalFrame;
 use parkplan::io::{self, enterprises, geojson};
@@ -8,17 +11,10 @@ use parkplan::model::{ParcelStatus, Park};
 use parkplan::synthetic::{self, LINGKUN_SEED, RowKind, Size};
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_parkplan"))
-}
-
+/// The sensitive-area kinds the bundled rules have buffers for.
 fn kinds() -> BTreeSet<String> {
-    parkplan::rules::load(&io::bundled::rules())
-        .expect("bundled rules load")
-        .allocation
-        .sensitive_kinds()
+    common::rules().allocation.sensitive_kinds()
 }
 
 /// The three files of a small generated scenario, as bytes.
@@ -158,7 +154,7 @@ fn zero_parcels_is_a_clear_error_with_exit_2() {
         !target.exists(),
         "a refused run must not create its output folder"
     );
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(
         err.contains("--parcels") && err.contains("at least 1"),
         "{err}"
@@ -167,9 +163,7 @@ fn zero_parcels_is_a_clear_error_with_exit_2() {
 
 #[test]
 fn unwritable_output_names_the_path() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("a-file");
-    std::fs::write(&file, "x").unwrap();
+    let (_dir, file) = temp_file("a-file", "x");
     let out = bin()
         .args(["gen", "--parcels", "5", "--out"])
         .arg(file.join("sub"))
@@ -177,8 +171,8 @@ fn unwritable_output_names_the_path() {
         .unwrap();
     // An output path under a file is the user's argument problem: bad input, exit 2.
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("a-file/sub"), "{err}");
+    let err = stderr(&out);
+    assert_contains(&err, "a-file/sub");
     assert!(out.stdout.is_empty());
 }
 
@@ -204,27 +198,24 @@ fn cli_writes_the_three_files_and_one_summary_line() {
             .arg(dir.path().join(sub))
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_ok(&out);
         String::from_utf8(out.stdout).unwrap()
     };
     let stdout = run("a");
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(stdout.starts_with("wrote 120 parcels"), "{stdout}");
     run("b");
-    for f in [
-        "parcels.geojson",
-        "sensitive.geojson",
-        "enterprises.csv",
-        "urban.csv",
-    ] {
-        let a = std::fs::read(dir.path().join("a").join(f)).unwrap();
-        let b = std::fs::read(dir.path().join("b").join(f)).unwrap();
-        assert!(a == b, "{f} differs between two runs with the same seed");
-    }
+    assert_same_files(
+        &dir.path().join("a"),
+        &dir.path().join("b"),
+        &[
+            "parcels.geojson",
+            "sensitive.geojson",
+            "enterprises.csv",
+            "urban.csv",
+        ],
+        "differs between two runs with the same seed",
+    );
 }
 
 #[test]
@@ -235,11 +226,7 @@ fn bundled_scenario_is_what_the_generator_makes() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     for (rel, bundled) in [
         ("parcels/lingkun.geojson", io::bundled::parcels()),
         (

@@ -1,25 +1,25 @@
 //! Loading and validating inputs: each bad input is refused with a message that names the file,
 //! the row or feature, the field and what was expected; the CLI exits 2 and never panics.
 
+mod common;
+
+use common::{
+    ROOT, assert_contains, bin, bin_in, bundled, collection, feature, point, polygon, read,
+    rules_error,
+};
 use parkplan::io::enterprises::read_enterprises;
 use parkplan::io::geojson::{read_parcels, read_sensitive};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const SQUARE: &str =
     "[[120.87,27.96],[120.871,27.96],[120.871,27.961],[120.87,27.961],[120.87,27.96]]";
 
-fn parcel_fc(features: &[String]) -> String {
-    format!(
-        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-        features.join(",")
-    )
-}
-
+/// An available M1 parcel `id` with the other properties `props`, one ring.
 fn parcel(id: &str, props: &str, ring: &str) -> String {
-    format!(
-        r#"{{"type":"Feature","properties":{{"id":"{id}","land_use":"M1","status":"available"{props}}},"geometry":{{"type":"Polygon","coordinates":[{ring}]}}}}"#
+    feature(
+        &format!(r#"{{"id":"{id}","land_use":"M1","status":"available"{props}}}"#),
+        &polygon(&format!("[{ring}]")),
     )
 }
 
@@ -56,7 +56,7 @@ fn good_parcel_loads_with_ellipsoidal_area_either_winding() {
         r#","cluster":"Electronics""#,
         "[[120.88,27.96],[120.88,27.961],[120.881,27.961],[120.881,27.96],[120.88,27.96]]",
     );
-    let (parcels, _) = read_parcels(Path::new("p.geojson"), &parcel_fc(&[ccw, cw])).unwrap();
+    let (parcels, _) = read_parcels(Path::new("p.geojson"), &collection(&[ccw, cw])).unwrap();
     // 0.001 deg lon x 0.001 deg lat at 27.96 N: 98.4 m x 110.8 m = 10,905 m2 = 16.36 mu.
     for p in &parcels {
         assert!((p.area_m2 - 10_905.0).abs() < 15.0, "{}", p.area_m2);
@@ -69,35 +69,33 @@ fn good_parcel_loads_with_ellipsoidal_area_either_winding() {
 #[test]
 fn unclosed_ring_names_feature_and_positions() {
     let ring = "[[120.87,27.96],[120.871,27.96],[120.871,27.961],[120.87,27.961]]";
-    let msg = parcel_error(&parcel_fc(&[parcel("P7", "", ring)]));
-    assert!(
-        msg.contains(
-            "p.geojson: feature 0 (id \"P7\"): geometry: coordinates[0]: ring is not closed"
-        ),
-        "{msg}"
+    let msg = parcel_error(&collection(&[parcel("P7", "", ring)]));
+    assert_contains(
+        &msg,
+        "p.geojson: feature 0 (id \"P7\"): geometry: coordinates[0]: ring is not closed",
     );
 }
 
 #[test]
 fn bow_tie_is_a_self_intersection() {
     let ring = "[[120.87,27.96],[120.871,27.961],[120.871,27.96],[120.87,27.961],[120.87,27.96]]";
-    let msg = parcel_error(&parcel_fc(&[parcel("P1", "", ring)]));
-    assert!(msg.contains("intersects itself"), "{msg}");
+    let msg = parcel_error(&collection(&[parcel("P1", "", ring)]));
+    assert_contains(&msg, "intersects itself");
 }
 
 #[test]
 fn projected_coordinates_are_named_as_such() {
     let ring =
         "[[587000,3093000],[587100,3093000],[587100,3093100],[587000,3093100],[587000,3093000]]";
-    let msg = parcel_error(&parcel_fc(&[parcel("P1", "", ring)]));
-    assert!(msg.contains("projected coordinates in metres"), "{msg}");
-    assert!(msg.contains("EPSG:4326"), "{msg}");
+    let msg = parcel_error(&collection(&[parcel("P1", "", ring)]));
+    assert_contains(&msg, "projected coordinates in metres");
+    assert_contains(&msg, "EPSG:4326");
 }
 
 #[test]
 fn swapped_lat_lon_is_out_of_range() {
     let ring = "[[27.96,120.87],[27.961,120.87],[27.961,120.871],[27.96,120.871],[27.96,120.87]]";
-    let msg = parcel_error(&parcel_fc(&[parcel("P1", "", ring)]));
+    let msg = parcel_error(&collection(&[parcel("P1", "", ring)]));
     assert!(
         msg.contains("outside lon [-180, 180] / lat [-90, 90]") && msg.contains("longitude first"),
         "{msg}"
@@ -106,23 +104,26 @@ fn swapped_lat_lon_is_out_of_range() {
 
 #[test]
 fn linestring_parcel_is_refused() {
-    let f = r#"{"type":"Feature","properties":{"id":"L1","land_use":"M1","status":"available"},"geometry":{"type":"LineString","coordinates":[[120.87,27.96],[120.871,27.96]]}}"#;
-    let msg = parcel_error(&parcel_fc(&[f.to_string()]));
-    assert!(
-        msg.contains("geometry: expected a Polygon or MultiPolygon, got a LineString"),
-        "{msg}"
+    let f = feature(
+        r#"{"id":"L1","land_use":"M1","status":"available"}"#,
+        r#"{"type":"LineString","coordinates":[[120.87,27.96],[120.871,27.96]]}"#,
+    );
+    let msg = parcel_error(&collection(&[f]));
+    assert_contains(
+        &msg,
+        "geometry: expected a Polygon or MultiPolygon, got a LineString",
     );
 }
 
 #[test]
 fn duplicate_parcel_id_names_both_features() {
-    let msg = parcel_error(&parcel_fc(&[
+    let msg = parcel_error(&collection(&[
         parcel("P1", "", SQUARE),
         parcel("P1", "", SQUARE),
     ]));
-    assert!(
-        msg.contains("feature 1 (id \"P1\"): id: duplicate id \"P1\": also used by feature 0"),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "feature 1 (id \"P1\"): id: duplicate id \"P1\": also used by feature 0",
     );
 }
 
@@ -130,14 +131,11 @@ fn duplicate_parcel_id_names_both_features() {
 fn bad_land_use_lists_the_allowed_values_and_all_problems_are_reported() {
     let a = parcel("P1", "", SQUARE).replace("\"M1\"", "\"M4\"");
     let b = parcel("P2", "", SQUARE).replace("\"available\"", "\"vacant\"");
-    let msg = parcel_error(&parcel_fc(&[a, b]));
-    assert!(
-        msg.contains("land_use: expected one of M1, M2, M3, got \"M4\""),
-        "{msg}"
-    );
-    assert!(
-        msg.contains("status: expected one of available, occupied, reserved, got \"vacant\""),
-        "{msg}"
+    let msg = parcel_error(&collection(&[a, b]));
+    assert_contains(&msg, "land_use: expected one of M1, M2, M3, got \"M4\"");
+    assert_contains(
+        &msg,
+        "status: expected one of available, occupied, reserved, got \"vacant\"",
     );
 }
 
@@ -152,16 +150,20 @@ fn empty_parcels_file_is_an_error_but_empty_sensitive_file_a_warning() {
 
 #[test]
 fn sensitive_kind_without_a_buffer_rule_is_refused() {
-    let f = format!(
-        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"kind":"Temple"}},"geometry":{{"type":"Polygon","coordinates":[{SQUARE}]}}}}]}}"#
-    );
+    let f = collection(&[feature(
+        r#"{"kind":"Temple"}"#,
+        &polygon(&format!("[{SQUARE}]")),
+    )]);
     let err = read_sensitive(Path::new("s.geojson"), &f, &kinds())
         .unwrap_err()
         .to_string();
-    assert!(err.contains("kind: \"temple\" has no buffer rule in the rule set: expected one of hospital, residential"), "{err}");
+    assert_contains(
+        &err,
+        "kind: \"temple\" has no buffer rule in the rule set: expected one of hospital, residential",
+    );
     // Points are valid sensitive geometries and kinds are case-insensitive.
-    let ok = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kind":" School "},"geometry":{"type":"Point","coordinates":[120.87,27.96]}}]}"#;
-    let (areas, _) = read_sensitive(Path::new("s.geojson"), ok, &kinds()).unwrap();
+    let ok = collection(&[feature(r#"{"kind":" School "}"#, &point("[120.87,27.96]"))]);
+    let (areas, _) = read_sensitive(Path::new("s.geojson"), &ok, &kinds()).unwrap();
     assert_eq!(areas[0].kind, "school");
 }
 
@@ -208,51 +210,41 @@ fn bad_date_and_negative_money_and_nan_are_refused() {
     let msg = enterprise_error(&format!(
         "{HEADER}\nE1,A,C3911,national,2027/01/01,-5,NaN,5,light,false\n"
     ));
-    assert!(
-        msg.contains("cert_expiry: expected a date as YYYY-MM-DD, got \"2027/01/01\""),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "cert_expiry: expected a date as YYYY-MM-DD, got \"2027/01/01\"",
     );
-    assert!(
-        msg.contains("revenue: expected a number >= 0, got \"-5\""),
-        "{msg}"
-    );
-    assert!(
-        msg.contains("rd_expense: expected a finite number, got \"NaN\""),
-        "{msg}"
-    );
+    assert_contains(&msg, "revenue: expected a number >= 0, got \"-5\"");
+    assert_contains(&msg, "rd_expense: expected a finite number, got \"NaN\"");
 }
 
 #[test]
 fn duplicate_enterprise_id_names_both_lines() {
     let msg = enterprise_error(&format!("{HEADER}\nE1,A,C3911,,,,,,,\nE1,B,C3911,,,,,,,\n"));
-    assert!(
-        msg.contains("row 3 (line 3): id: duplicate id \"E1\": also on line 2"),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "row 3 (line 3): id: duplicate id \"E1\": also on line 2",
     );
 }
 
 #[test]
 fn industry_code_without_letter_and_unknown_category_are_refused() {
     let msg = enterprise_error(&format!("{HEADER}\nE1,A,3911,Natl,,,,,very heavy,maybe\n"));
-    assert!(
-        msg.contains(
-            "industry_code: expected a GB/T 4754 code with its section letter (e.g. C3911)"
-        ),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "industry_code: expected a GB/T 4754 code with its section letter (e.g. C3911)",
     );
-    assert!(
-        msg.contains(
-            "hightech_level: expected one of none, municipal, provincial, national, got \"Natl\""
-        ),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "hightech_level: expected one of none, municipal, provincial, national, got \"Natl\"",
     );
-    assert!(
-        msg.contains("pollution_class: expected one of light, moderate, heavy, got \"very heavy\""),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "pollution_class: expected one of light, moderate, heavy, got \"very heavy\"",
     );
-    assert!(
-        msg.contains("willing_to_convert: expected true or false, got \"maybe\""),
-        "{msg}"
+    assert_contains(
+        &msg,
+        "willing_to_convert: expected true or false, got \"maybe\"",
     );
 }
 
@@ -301,17 +293,9 @@ fn gbk_file_is_refused_with_a_conversion_hint() {
     );
 }
 
-fn rules_error(text: &str) -> String {
-    parkplan::rules::parse(Path::new("r.toml"), text, String::new())
-        .unwrap_err()
-        .to_string()
-}
-
 #[test]
 fn rule_file_unknown_key_and_syntax_error_are_located() {
-    let good =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/lingkun.toml"))
-            .unwrap();
+    let good = read(bundled("rules/lingkun.toml"));
     assert!(parkplan::rules::parse(Path::new("r.toml"), &good, String::new()).is_ok());
     let typo = good.replacen("[clusters]\ndefault", "[clusters]\ndefualt", 1);
     let msg = rules_error(&typo);
@@ -338,10 +322,13 @@ impl Scenario {
             "[[120.872,27.96],[120.873,27.96],[120.873,27.961],[120.872,27.961],[120.872,27.96]]";
         std::fs::write(
             dir.path().join("p.geojson"),
-            parcel_fc(&[parcel("P1", "", SQUARE), parcel("P2", "", east)]),
+            collection(&[parcel("P1", "", SQUARE), parcel("P2", "", east)]),
         )
         .unwrap();
-        let village = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"V1","name":"灵昆村","kind":"residential"},"geometry":{"type":"Polygon","coordinates":[[[120.86,27.96],[120.865,27.96],[120.865,27.965],[120.86,27.96]]]}}]}"#;
+        let village = collection(&[feature(
+            r#"{"id":"V1","name":"灵昆村","kind":"residential"}"#,
+            &polygon("[[[120.86,27.96],[120.865,27.96],[120.865,27.965],[120.86,27.96]]]"),
+        )]);
         std::fs::write(dir.path().join("s.geojson"), village).unwrap();
         std::fs::write(
             dir.path().join("e.csv"),
@@ -364,7 +351,7 @@ impl Scenario {
                 .filter(|(f, _)| f == flag)
                 .for_each(|(_, v)| *v = p.to_path_buf());
         }
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_parkplan"));
+        let mut cmd = bin();
         cmd.arg("validate");
         for (f, p) in args {
             cmd.arg(f).arg(p);
@@ -373,23 +360,26 @@ impl Scenario {
     }
 }
 
-#[test]
-fn cli_validate_summarises_a_good_scenario() {
-    let s = Scenario::new();
-    let out = s.validate(&[]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+/// The stdout of a `validate` run that must exit 0 (its stdout and stderr are shown if not).
+#[track_caller]
+fn validated(out: &std::process::Output) -> String {
+    let stdout = common::stdout(out);
     assert_eq!(
         out.status.code(),
         Some(0),
         "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        common::stderr(out)
     );
-    assert!(
-        stdout.contains("parcels   2 (2 available), 32.7 mu in all"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("sensitive 1 residential"), "{stdout}");
-    assert!(stdout.contains("overlaps  none"), "{stdout}");
+    stdout
+}
+
+#[test]
+fn cli_validate_summarises_a_good_scenario() {
+    let s = Scenario::new();
+    let stdout = validated(&s.validate(&[]));
+    assert_contains(&stdout, "parcels   2 (2 available), 32.7 mu in all");
+    assert_contains(&stdout, "sensitive 1 residential");
+    assert_contains(&stdout, "overlaps  none");
 }
 
 #[test]
@@ -400,16 +390,13 @@ fn cli_validate_reports_overlapping_parcels_with_both_ids() {
     let p = s.path("overlap.geojson");
     std::fs::write(
         &p,
-        parcel_fc(&[parcel("A1", "", SQUARE), parcel("B2", "", shifted)]),
+        collection(&[parcel("A1", "", SQUARE), parcel("B2", "", shifted)]),
     )
     .unwrap();
     let out = s.validate(&[("--parcels", &p)]);
     assert_eq!(out.status.code(), Some(2));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        stdout.contains("overlap   parcels A1 and B2 share"),
-        "{stdout}"
-    );
+    let stdout = common::stdout(&out);
+    assert_contains(&stdout, "overlap   parcels A1 and B2 share");
 }
 
 #[test]
@@ -421,20 +408,16 @@ fn cli_reports_problems_of_every_file_at_once_with_exit_2() {
         format!("{HEADER}\nE1,A,C3911,national,2027-13-01,1,1,1,light,false\n"),
     )
     .unwrap();
-    let bad_geo =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad-geojson/bow-tie.geojson");
+    let bad_geo = bundled("tests/data/bad-geojson/bow-tie.geojson");
     let out = s.validate(&[("--enterprises", &bad_csv), ("--parcels", &bad_geo)]);
     assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = common::stderr(&out);
     assert!(
         stderr.contains("bow-tie.geojson: feature 0 (id \"P1\"): geometry")
             && stderr.contains("intersects itself"),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("bad.csv: row 2 (line 2): cert_expiry"),
-        "{stderr}"
-    );
+    assert_contains(&stderr, "bad.csv: row 2 (line 2): cert_expiry");
 }
 
 /// Every invalid GeoJSON fixture, as parcels and as sensitive areas: exit 2, a message naming the
@@ -442,7 +425,7 @@ fn cli_reports_problems_of_every_file_at_once_with_exit_2() {
 #[test]
 fn cli_refuses_every_invalid_geojson_fixture() {
     let s = Scenario::new();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(ROOT);
     let mut files: Vec<PathBuf> = Vec::new();
     for dir in [
         root.join("tests/data/bad-geojson"),
@@ -461,7 +444,7 @@ fn cli_refuses_every_invalid_geojson_fixture() {
     for f in &files {
         for flag in ["--parcels", "--sensitive"] {
             let out = s.validate(&[(flag, f)]);
-            let stderr = String::from_utf8_lossy(&out.stderr);
+            let stderr = common::stderr(&out);
             assert_eq!(
                 out.status.code(),
                 Some(2),
@@ -480,31 +463,16 @@ fn cli_refuses_every_invalid_geojson_fixture() {
 
 #[test]
 fn cli_validate_with_no_arguments_checks_the_bundled_lingkun_scenario() {
-    let out = Command::new(env!("CARGO_BIN_EXE_parkplan"))
-        .arg("validate")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(stdout.contains("rules     lingkun-2026.1"), "{stdout}");
-    assert!(stdout.contains("overlaps  none"), "{stdout}");
-    assert!(
-        stdout.contains("enterprises 80 in registries/applicants.csv"),
-        "{stdout}"
-    );
+    let stdout = validated(&bin_in(Path::new(ROOT)).arg("validate").output().unwrap());
+    assert_contains(&stdout, "rules     lingkun-2026.1");
+    assert_contains(&stdout, "overlaps  none");
+    assert_contains(&stdout, "enterprises 80 in registries/applicants.csv");
 }
 
 #[test]
 fn cli_validate_json_summary_parses_with_areas_and_overlaps() {
-    let out = Command::new(env!("CARGO_BIN_EXE_parkplan"))
+    let out = bin_in(Path::new(ROOT))
         .args(["validate", "--format", "json"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));

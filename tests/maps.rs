@@ -1,24 +1,23 @@
 //! Maps and the plan: the park and relocation maps, the HTML report and the `map` / `plan`
 //! commands, on small inline scenarios near Lingkun (120.87 E, 27.96 N).
 
+mod common;
+
+use common::{
+    LINGKUN, RULES, assert_contains, assert_ok, bin_in, collection, feature, point, polygon, read,
+    stderr,
+};
 use parkplan::rank::{Action, Class};
 use parkplan::render::map::{self, Label, Link, ParkMap, RelocationMap, Site, SiteClass};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Output};
+use tempfile::TempDir;
 
-const RULES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/lingkun.toml");
-
-/// Degrees per metre near 27.96 N (enough for test geometry; areas come from the ellipsoid).
-const DLON: f64 = 1.0 / 98_400.0;
-const DLAT: f64 = 1.0 / 110_800.0;
-
+/// A rectangle `w` x `h` metres with its south-west corner `(x, y)` metres from 120.87 E,
+/// 27.96 N, 7 decimals.
 fn rect(x: f64, y: f64, w: f64, h: f64) -> String {
-    let (lon, lat) = (120.87 + x * DLON, 27.96 + y * DLAT);
-    let (lon2, lat2) = (lon + w * DLON, lat + h * DLAT);
-    format!(
-        "[[[{lon:.7},{lat:.7}],[{lon2:.7},{lat:.7}],[{lon2:.7},{lat2:.7}],[{lon:.7},{lat2:.7}],[{lon:.7},{lat:.7}]]]"
-    )
+    LINGKUN.rect(x, y, w, h)
 }
 
 /// A generated park: `bx` x `by` blocks of 2 x 2 parcels (about 27 mu each) on a road grid,
@@ -32,7 +31,7 @@ fn scenario(bx: usize, by: usize) -> (String, String) {
         "pharma_equipment",
         "general",
     ];
-    let mut feats = Vec::new();
+    let mut feats: Vec<(String, String)> = Vec::new();
     for j in 0..by {
         for i in 0..bx {
             for (k, (dx, dy)) in [(0.0, 0.0), (160.0, 0.0), (0.0, 125.0), (160.0, 125.0)]
@@ -51,39 +50,55 @@ fn scenario(bx: usize, by: usize) -> (String, String) {
                     ""
                 };
                 let land = if (i + j) % 3 == 0 { "M2" } else { "M1" };
-                feats.push(format!(
-                    r#"{{"type":"Feature","properties":{{"id":"LK-{j}{i}-{k}","land_use":"{land}","cluster":"{}","status":"{status}"{occupant}}},"geometry":{{"type":"Polygon","coordinates":{}}}}}"#,
-                    clusters[i % clusters.len()],
-                    rect(i as f64 * 360.0 + dx, j as f64 * 290.0 + dy, 150.0, 115.0)
+                feats.push((
+                    format!(
+                        r#"{{"id":"LK-{j}{i}-{k}","land_use":"{land}","cluster":"{}","status":"{status}"{occupant}}}"#,
+                        clusters[i % clusters.len()]
+                    ),
+                    rect(i as f64 * 360.0 + dx, j as f64 * 290.0 + dy, 150.0, 115.0),
                 ));
             }
         }
     }
-    let parcels = format!(
-        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-        feats.join(",")
-    );
+    let parcels = common::polygons(&feats);
     let w = bx as f64 * 360.0;
     let h = by as f64 * 290.0;
-    let sensitive = format!(
-        r#"{{"type":"FeatureCollection","features":[
-        {{"type":"Feature","properties":{{"id":"V1","name":"灵昆村","kind":"residential"}},"geometry":{{"type":"Polygon","coordinates":{}}}}},
-        {{"type":"Feature","properties":{{"id":"S1","name":"灵昆中学","kind":"school"}},"geometry":{{"type":"Point","coordinates":[{:.7},{:.7}]}}}},
-        {{"type":"Feature","properties":{{"id":"W1","name":"瓯江口湿地","kind":"wetland"}},"geometry":{{"type":"Polygon","coordinates":{}}}}},
-        {{"type":"Feature","properties":{{"id":"WS1","name":"水源保护区","kind":"water_source"}},"geometry":{{"type":"Polygon","coordinates":{}}}}}
-        ]}}"#,
-        rect(-700.0, 100.0, 400.0, 300.0),
-        120.87 - 250.0 * DLON,
-        27.96 + (h * 0.7) * DLAT,
-        rect(-200.0, h + 250.0, w + 400.0, 200.0),
-        rect(w + 300.0, -400.0, 250.0, 250.0),
-    );
+    let area = |id: &str, name: &str, kind: &str, geometry: String| {
+        let props = format!(r#"{{"id":"{id}","name":"{name}","kind":"{kind}"}}"#);
+        feature(&props, &geometry)
+    };
+    let sensitive = collection(&[
+        area(
+            "V1",
+            "灵昆村",
+            "residential",
+            polygon(&rect(-700.0, 100.0, 400.0, 300.0)),
+        ),
+        area(
+            "S1",
+            "灵昆中学",
+            "school",
+            point(&LINGKUN.position(-250.0, h * 0.7)),
+        ),
+        area(
+            "W1",
+            "瓯江口湿地",
+            "wetland",
+            polygon(&rect(-200.0, h + 250.0, w + 400.0, 200.0)),
+        ),
+        area(
+            "WS1",
+            "水源保护区",
+            "water_source",
+            polygon(&rect(w + 300.0, -400.0, 250.0, 250.0)),
+        ),
+    ]);
     (parcels, sensitive)
 }
 
 fn load(bx: usize, by: usize) -> parkplan::Park {
     let (p, s) = scenario(bx, by);
-    let rules = parkplan::rules::load(Path::new(RULES)).unwrap();
+    let rules = common::rules();
     let (parcels, _) = parkplan::io::geojson::read_parcels(Path::new("p.geojson"), &p).unwrap();
     let (sensitive, _) = parkplan::io::geojson::read_sensitive(
         Path::new("s.geojson"),
@@ -99,7 +114,7 @@ fn load(bx: usize, by: usize) -> parkplan::Park {
 }
 
 fn park_map<'a>(park: &'a parkplan::Park, assigned: BTreeMap<String, Vec<Label>>) -> ParkMap<'a> {
-    let rules = parkplan::rules::load(Path::new(RULES)).unwrap();
+    let rules = common::rules();
     ParkMap {
         title: "灵昆高新园区 地块布局 park layout".into(),
         subtitle: format!(
@@ -422,61 +437,67 @@ fn report_is_one_well_formed_page_that_links_nothing_outside() {
     }
 }
 
+/// The scenario of [`scenario`] and three enterprises, written into `dir`.
 fn write_scenario(dir: &Path, bx: usize, by: usize) {
     let (p, s) = scenario(bx, by);
-    std::fs::write(dir.join("parcels.geojson"), p).unwrap();
-    std::fs::write(dir.join("sensitive.geojson"), s).unwrap();
-    std::fs::write(
-        dir.join("enterprises.csv"),
-        "id,name,lon,lat,industry_code,hightech_level,revenue,requested_mu\n\
-         E000,温州瓯华电子科技有限公司,,,C3911,provincial,5000,25\n\
-         E001,浙江灵昆生物医药股份有限公司,,,C2710,national,8000,30\n\
-         U001,温州市龙湾精密机械有限公司,120.71,27.94,C3411,none,3000,\n",
-    )
-    .unwrap();
+    common::write_files(
+        dir,
+        &[
+            ("parcels.geojson", &p),
+            ("sensitive.geojson", &s),
+            (
+                "enterprises.csv",
+                "id,name,lon,lat,industry_code,hightech_level,revenue,requested_mu\n\
+                 E000,温州瓯华电子科技有限公司,,,C3911,provincial,5000,25\n\
+                 E001,浙江灵昆生物医药股份有限公司,,,C2710,national,8000,30\n\
+                 U001,温州市龙湾精密机械有限公司,120.71,27.94,C3411,none,3000,\n",
+            ),
+        ],
+    );
 }
 
-fn parkplan_cmd(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_parkplan"));
-    c.current_dir(dir);
+/// `parkplan <command>` in `dir` on the files [`write_scenario`] wrote there and the bundled
+/// rules.
+fn scenario_cmd(dir: &Path, command: &str) -> Command {
+    let mut c = bin_in(dir);
+    c.args([
+        command,
+        "--parcels",
+        "parcels.geojson",
+        "--sensitive",
+        "sensitive.geojson",
+        "--enterprises",
+        "enterprises.csv",
+        "--rules",
+        RULES,
+    ]);
     c
+}
+
+/// `parkplan map` into `maps/` of a new folder holding a `bx` x `by` [`write_scenario`] and the
+/// assignments `csv`, written as `name`.
+fn map_with_assignments(bx: usize, by: usize, name: &str, csv: &str) -> (TempDir, Output) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_scenario(dir, bx, by);
+    std::fs::write(dir.join(name), csv).unwrap();
+    let out = scenario_cmd(dir, "map")
+        .args(["--assignments", name, "--out", "maps"])
+        .output()
+        .unwrap();
+    (tmp, out)
 }
 
 #[test]
 fn map_command_draws_both_maps_with_assignments() {
-    let tmp = tempfile::tempdir().unwrap();
-    let d = tmp.path();
-    write_scenario(d, 3, 2);
-    std::fs::write(
-        d.join("assignments.csv"),
+    let (tmp, out) = map_with_assignments(
+        3,
+        2,
+        "assignments.csv",
         "enterprise_id,parcel_id\nE000,LK-00-0\nE001,LK-01-1\nU001,LK-10-0\n",
-    )
-    .unwrap();
-    let out = parkplan_cmd(d)
-        .args([
-            "map",
-            "--parcels",
-            "parcels.geojson",
-            "--sensitive",
-            "sensitive.geojson",
-            "--enterprises",
-            "enterprises.csv",
-        ])
-        .args([
-            "--rules",
-            RULES,
-            "--assignments",
-            "assignments.csv",
-            "--out",
-            "maps",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
+    let d = tmp.path();
+    assert_ok(&out);
     for f in [
         "park-map.svg",
         "park-map.png",
@@ -488,7 +509,7 @@ fn map_command_draws_both_maps_with_assignments() {
             "{f}"
         );
     }
-    let svg = std::fs::read_to_string(d.join("maps/park-map.svg")).unwrap();
+    let svg = read(d.join("maps/park-map.svg"));
     for label in ["瓯华电子科技", "灵昆生物医药", "精密机械"] {
         assert!(svg.contains(label), "park map lacks {label}");
     }
@@ -496,29 +517,15 @@ fn map_command_draws_both_maps_with_assignments() {
 
 #[test]
 fn map_command_names_a_bad_assignment() {
-    let tmp = tempfile::tempdir().unwrap();
-    let d = tmp.path();
-    write_scenario(d, 1, 1);
-    std::fs::write(
-        d.join("a.csv"),
+    let (tmp, out) = map_with_assignments(
+        1,
+        1,
+        "a.csv",
         "enterprise_id,parcel_id\nE000,NO-SUCH\nE001,LK-00-0\nE001,LK-00-1\n",
-    )
-    .unwrap();
-    let out = parkplan_cmd(d)
-        .args([
-            "map",
-            "--parcels",
-            "parcels.geojson",
-            "--sensitive",
-            "sensitive.geojson",
-            "--enterprises",
-            "enterprises.csv",
-        ])
-        .args(["--rules", RULES, "--assignments", "a.csv", "--out", "maps"])
-        .output()
-        .unwrap();
+    );
+    let d = tmp.path();
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(
         err.contains("a.csv") && err.contains("line 2") && err.contains("NO-SUCH"),
         "{err}"
@@ -539,20 +546,11 @@ fn plan_writes_the_folder_with_progress_per_stage() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     write_scenario(d, 4, 3);
-    let out = parkplan_cmd(d)
-        .args([
-            "plan",
-            "--parcels",
-            "parcels.geojson",
-            "--sensitive",
-            "sensitive.geojson",
-            "--enterprises",
-            "enterprises.csv",
-        ])
-        .args(["--rules", RULES, "--out", "result", "--date", "2026-06-30"])
+    let out = scenario_cmd(d, "plan")
+        .args(["--out", "result", "--date", "2026-06-30"])
         .output()
         .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     for stage in ["validate", "screen", "rank", "allocate", "maps", "report"] {
         assert!(
@@ -570,45 +568,37 @@ fn plan_writes_the_folder_with_progress_per_stage() {
     ] {
         assert!(d.join("result").join(f).exists(), "{f}");
     }
-    let html = std::fs::read_to_string(d.join("result/report.html")).unwrap();
+    let html = read(d.join("result/report.html"));
     check_well_formed(&html);
     assert!(html.contains("lingkun-2026.1"));
     // Same input, same bytes.
-    let again = parkplan_cmd(d)
-        .args([
-            "plan",
-            "--parcels",
-            "parcels.geojson",
-            "--sensitive",
-            "sensitive.geojson",
-            "--enterprises",
-            "enterprises.csv",
-        ])
-        .args(["--rules", RULES, "--out", "again", "--date", "2026-06-30"])
+    let again = scenario_cmd(d, "plan")
+        .args(["--out", "again", "--date", "2026-06-30"])
         .output()
         .unwrap();
-    assert!(again.status.success());
-    for f in [
-        "park-map.svg",
-        "park-map.png",
-        "relocation-map.png",
-        "report.html",
-    ] {
-        let a = std::fs::read(d.join("result").join(f)).unwrap();
-        let b = std::fs::read(d.join("again").join(f)).unwrap();
-        assert!(a == b, "{f} differs between two runs");
-    }
+    assert_ok(&again);
+    common::assert_same_files(
+        &d.join("result"),
+        &d.join("again"),
+        &[
+            "park-map.svg",
+            "park-map.png",
+            "relocation-map.png",
+            "report.html",
+        ],
+        "differs between two runs",
+    );
 }
 
 /// The README's main command on the bundled Lingkun scenario.
 #[test]
 fn plan_runs_on_the_bundled_scenario() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = parkplan_cmd(tmp.path())
+    let out = bin_in(tmp.path())
         .args(["plan", "--out", "out", "--date", "2026-06-30"])
         .output()
         .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     for f in [
         "park-map.svg",
@@ -626,15 +616,9 @@ fn plan_runs_on_the_bundled_scenario() {
         );
     }
     // The applicants are screened and the urban registry ranked (told apart by their sites).
-    assert!(
-        err.contains("plan: screen    80 applicants on 2026-06-30"),
-        "{err}"
-    );
-    assert!(
-        err.contains("plan: rank      150 urban enterprises"),
-        "{err}"
-    );
-    let html = std::fs::read_to_string(tmp.path().join("out/report.html")).unwrap();
+    assert_contains(&err, "plan: screen    80 applicants on 2026-06-30");
+    assert_contains(&err, "plan: rank      150 urban enterprises");
+    let html = read(tmp.path().join("out/report.html"));
     check_well_formed(&html);
     for part in [
         "Rejected",
@@ -648,16 +632,14 @@ fn plan_runs_on_the_bundled_scenario() {
     let names: BTreeMap<String, String> = ["registries/applicants.csv", "registries/urban.csv"]
         .iter()
         .flat_map(|f| {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(f);
-            parkplan::io::enterprises::load_enterprises(&path)
+            parkplan::io::enterprises::load_enterprises(&common::bundled(f))
                 .unwrap()
                 .enterprises
         })
         .map(|e| (e.id, e.name))
         .collect();
-    let assignments = std::fs::read_to_string(tmp.path().join("out/assignments.csv")).unwrap();
-    let park_texts =
-        svg_texts(&std::fs::read_to_string(tmp.path().join("out/park-map.svg")).unwrap());
+    let assignments = read(tmp.path().join("out/assignments.csv"));
+    let park_texts = svg_texts(&read(tmp.path().join("out/park-map.svg")));
     let mut placed = 0;
     for line in assignments.lines().skip(1) {
         let id = line.split(',').next().unwrap();
@@ -670,8 +652,8 @@ fn plan_runs_on_the_bundled_scenario() {
     }
     assert!(placed > 20, "only {placed} placed");
     // Every urban enterprise the ranking sends to relocate or convert is named on the map.
-    let svg = std::fs::read_to_string(tmp.path().join("out/relocation-map.svg")).unwrap();
-    let rank = std::fs::read_to_string(tmp.path().join("out/rank.csv")).unwrap();
+    let svg = read(tmp.path().join("out/relocation-map.svg"));
+    let rank = read(tmp.path().join("out/rank.csv"));
     let movers = rank
         .lines()
         .filter(|l| l.contains(",relocate,") || l.contains(",convert,"))
@@ -693,21 +675,12 @@ fn plan_rejects_a_bad_scenario_with_status_2() {
         r#"{"type":"FeatureCollection","features":[]}"#,
     )
     .unwrap();
-    let out = parkplan_cmd(d)
-        .args([
-            "plan",
-            "--parcels",
-            "parcels.geojson",
-            "--sensitive",
-            "sensitive.geojson",
-            "--enterprises",
-            "enterprises.csv",
-        ])
-        .args(["--rules", RULES, "--out", "result"])
+    let out = scenario_cmd(d, "plan")
+        .args(["--out", "result"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("parcels.geojson"));
+    assert!(stderr(&out).contains("parcels.geojson"));
     assert!(!d.join("result/report.html").exists());
 }
 
@@ -716,7 +689,7 @@ fn plan_rejects_a_bad_scenario_with_status_2() {
 fn plan_draws_a_generated_scenario() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    let generated = parkplan_cmd(d)
+    let generated = bin_in(d)
         .args([
             "gen",
             "--parcels",
@@ -734,12 +707,8 @@ fn plan_draws_a_generated_scenario() {
         ])
         .output()
         .unwrap();
-    assert!(
-        generated.status.success(),
-        "{}",
-        String::from_utf8_lossy(&generated.stderr)
-    );
-    let out = parkplan_cmd(d)
+    assert_ok(&generated);
+    let out = bin_in(d)
         .args([
             "plan",
             "--parcels",
@@ -757,12 +726,8 @@ fn plan_draws_a_generated_scenario() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let svg = std::fs::read_to_string(d.join("o/relocation-map.svg")).unwrap();
+    assert_ok(&out);
+    let svg = read(d.join("o/relocation-map.svg"));
     assert!(
         svg.contains("(20 sites") || svg_texts(&svg).iter().any(|t| t.starts_with("20 sites")),
         "all 20 urban sites drawn"

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{bin_in, polygons, rect, stderr};
+use common::{assert_contains, bin_in, polygons, rect, stderr};
 use parkplan::plan::{Plan, Silent, write_folder};
 use parkplan::scenario::{ScenarioFiles, load_scenario};
 use std::path::Path;
@@ -133,9 +133,6 @@ fn allocate_refuses_overlapping_parcels_exactly_as_plan_does() {
             .collect()
     };
     assert_eq!(errors(&plan_err), errors(&alloc_err));
-    assert!(
-        plan_err.contains("parcels P1 and P2 overlap by"),
-        "{plan_err}"
-    );
+    assert_contains(&plan_err, "parcels P1 and P2 overlap by");
     assert!(!d.join("out-plan").exists() && !d.join("out-allocate").exists());
 }

@@ -1,25 +1,26 @@
 //! The ranking stage and `parkplan rank`: class shares, ties, the weed-out line, caps, missing
 //! values, conversion into park candidates, outputs and exit codes.
 
+mod common;
+
+use common::{
+    assert_contains, assert_ok, bin, read, read_json, rules, rules_error, stderr, temp_file,
+};
 use parkplan::io::enterprises::read_enterprises;
 use parkplan::model::{CandidateKind, Enterprise, PollutionClass};
-use parkplan::rank::{Action, Class, Outcome, conversion_candidates, rank};
+use parkplan::rank::{
+    Action, Class, Evaluation, Outcome, Ranking, Rated, conversion_candidates, rank,
+};
 use parkplan::rules::ranking::Metric;
 use parkplan::rules::{RuleSet, parse};
 use std::path::Path;
-use std::process::Command;
 
 const HEADER: &str = "id,name,industry_code,tax,land_mu,value_added,energy_tce,cod_t,nh3n_t,so2_t,nox_t,staff,rd_expense,revenue,violations,willing_to_convert,requested_mu,lon,lat";
-
-/// The bundled rule set.
-fn lingkun() -> RuleSet {
-    parkplan::rules::load(&parkplan::io::bundled::rules()).expect("bundled rules load")
-}
 
 /// The bundled rule set with the `[ranking]` indicators replaced by one: tax per mu, weight
 /// 100, benchmark 100, so an enterprise's score is its tax per mu (up to the cap of 200).
 fn tax_only() -> RuleSet {
-    let text = std::fs::read_to_string(parkplan::io::bundled::rules()).unwrap();
+    let text = read(parkplan::io::bundled::rules());
     let start = text.find("[[ranking.indicators]]").unwrap();
     let end = text.find("[allocation]").unwrap();
     let text = format!(
@@ -42,14 +43,28 @@ fn row(id: &str, tax: f64) -> String {
     )
 }
 
+/// An urban registry file of these rows.
+fn csv_text(rows: &[String]) -> String {
+    format!("{HEADER}\n{}\n", rows.join("\n"))
+}
+
 fn registry(rows: &[String]) -> Vec<Enterprise> {
-    let text = format!("{HEADER}\n{}\n", rows.join("\n"));
-    read_enterprises(Path::new("urban.csv"), &text)
+    read_enterprises(Path::new("urban.csv"), &csv_text(rows))
         .unwrap_or_else(|e| panic!("{e}"))
         .enterprises
 }
 
-fn class_of(r: &parkplan::rank::Ranking, id: &str) -> Option<Class> {
+/// The evaluation of enterprise `id`.
+fn evaluation<'a>(r: &'a Ranking, id: &str) -> &'a Evaluation {
+    r.evaluations.iter().find(|e| e.id == id).unwrap()
+}
+
+/// The rating of enterprise `id`, which must be rated.
+fn rated<'a>(r: &'a Ranking, id: &str) -> &'a Rated {
+    evaluation(r, id).rated().unwrap()
+}
+
+fn class_of(r: &Ranking, id: &str) -> Option<Class> {
     r.evaluations
         .iter()
         .find(|e| e.id == id)
@@ -74,13 +89,7 @@ fn classes_follow_the_rank_shares() {
     assert_eq!(class_of(&r, "E04"), Some(Class::C)); // 17th
     assert_eq!(class_of(&r, "E02"), Some(Class::C)); // 19th
     assert_eq!(class_of(&r, "E01"), Some(Class::D)); // 20th
-    let e = r
-        .evaluations
-        .iter()
-        .find(|e| e.id == "E07")
-        .unwrap()
-        .rated()
-        .unwrap();
+    let e = rated(&r, "E07");
     assert!((e.score - 70.0).abs() < 1e-9, "{}", e.score);
     assert_eq!(e.rank, 14);
 
@@ -127,7 +136,7 @@ fn ties_at_a_boundary_join_the_better_class() {
 
 #[test]
 fn the_weed_out_line_overrides_a_good_score() {
-    let rules = lingkun();
+    let rules = rules();
     // W1 meets every other benchmark but pays 9.9 tax on 10 mu (0.99 per mu): D, driven by tax
     // per mu. W2 pays exactly 1 per mu: the line is not crossed. Eight good and ten poor
     // enterprises (half the value added) put W1 mid-table by score.
@@ -140,13 +149,7 @@ fn the_weed_out_line_overrides_a_good_score() {
     rows.push(row("W1", 9.9));
     rows.push(row("W2", 10.0));
     let r = rank(&registry(&rows), &rules);
-    let w1 = r
-        .evaluations
-        .iter()
-        .find(|e| e.id == "W1")
-        .unwrap()
-        .rated()
-        .unwrap();
+    let w1 = rated(&r, "W1");
     assert!(w1.weed_out);
     assert_eq!(w1.class, Class::D);
     assert!(w1.score > 70.0, "a good score otherwise: {}", w1.score);
@@ -163,19 +166,13 @@ fn the_weed_out_line_overrides_a_good_score() {
         Class::D,
         "meeting the tax benchmark lifts it out of D"
     );
-    let w2 = r
-        .evaluations
-        .iter()
-        .find(|e| e.id == "W2")
-        .unwrap()
-        .rated()
-        .unwrap();
+    let w2 = rated(&r, "W2");
     assert!(!w2.weed_out);
 }
 
 #[test]
 fn zero_energy_or_emissions_earn_the_cap() {
-    let rules = lingkun();
+    let rules = rules();
     let mut z = row("Z1", 241.0);
     // energy 0 and all four pollutants 0
     let cols: Vec<&str> = z.split(',').collect();
@@ -211,7 +208,7 @@ fn zero_energy_or_emissions_earn_the_cap() {
 
 #[test]
 fn missing_or_zero_inputs_are_not_rated_and_take_no_share() {
-    let rules = lingkun();
+    let rules = rules();
     let mut rows: Vec<String> = (1..=5)
         .map(|i| row(&format!("E{i}"), i as f64 * 100.0))
         .collect();
@@ -238,7 +235,7 @@ fn missing_or_zero_inputs_are_not_rated_and_take_no_share() {
 
 #[test]
 fn a_willing_c_enterprise_converts_and_becomes_a_candidate() {
-    let rules = lingkun();
+    let rules = rules();
     // N = 20: positions 17-19 are C. C1 is willing with no violations, C2 willing with one.
     let mut rows: Vec<String> = (1..=17)
         .map(|i| row(&format!("E{i:02}"), 100.0 + i as f64 * 10.0))
@@ -251,14 +248,7 @@ fn a_willing_c_enterprise_converts_and_becomes_a_candidate() {
     assert_eq!(class_of(&r, "C1"), Some(Class::C));
     assert_eq!(class_of(&r, "C2"), Some(Class::C));
     assert_eq!(class_of(&r, "D1"), Some(Class::D));
-    let action = |id: &str| {
-        r.evaluations
-            .iter()
-            .find(|e| e.id == id)
-            .unwrap()
-            .action()
-            .unwrap()
-    };
+    let action = |id: &str| evaluation(&r, id).action().unwrap();
     assert_eq!(action("C1"), Action::Convert);
     assert_eq!(action("C2"), Action::Rectify);
     assert_eq!(action("D1"), Action::Convert);
@@ -291,7 +281,7 @@ fn a_willing_c_enterprise_converts_and_becomes_a_candidate() {
 
 #[test]
 fn burden_orders_relocation_and_zero_value_added_is_worst() {
-    let rules = lingkun();
+    let rules = rules();
     let mut rows: Vec<String> = (1..=16)
         .map(|i| row(&format!("E{i:02}"), 200.0 + i as f64))
         .collect();
@@ -312,7 +302,7 @@ fn burden_orders_relocation_and_zero_value_added_is_worst() {
     let r = rank(&registry(&rows), &rules);
     let order: Vec<&str> = r.relocation_order().map(|e| e.id.as_str()).collect();
     assert_eq!(order, ["Q3", "Q2", "Q1", "Q4"]);
-    let q2 = r.evaluations.iter().find(|e| e.id == "Q2").unwrap();
+    let q2 = evaluation(&r, "Q2");
     assert!(
         (q2.intensity.burden.unwrap() - 4.0).abs() < 1e-9,
         "3 for energy + 1 for emissions"
@@ -321,36 +311,26 @@ fn burden_orders_relocation_and_zero_value_added_is_worst() {
 
 #[test]
 fn rule_file_checks_name_the_key() {
-    let text = std::fs::read_to_string(parkplan::io::bundled::rules()).unwrap();
+    let text = read(parkplan::io::bundled::rules());
     let bad = text.replace("priority_per_point = 0.0025", "priority_per_point = 0.01");
-    let err = parse(Path::new("r.toml"), &bad, "h".into())
-        .expect_err("refused")
-        .to_string();
+    let err = rules_error(&bad);
     assert!(
         err.contains("ranking.conversion.priority_per_point")
             && err.contains("below certified applicants"),
         "{err}"
     );
     let bad = text.replace("weed_out_tax_per_mu = 1.0\n", "");
-    let err = parse(Path::new("r.toml"), &bad, "h".into())
-        .expect_err("refused")
-        .to_string();
+    let err = rules_error(&bad);
     assert!(
         err.contains("ranking.weed_out_tax_per_mu") && err.contains("missing"),
         "{err}"
     );
     let bad = text.replace("metric = \"rd_ratio\"", "metric = \"rd_share\"");
-    let err = parse(Path::new("r.toml"), &bad, "h".into())
-        .expect_err("refused")
-        .to_string();
+    let err = rules_error(&bad);
     assert!(
         err.contains("rd_share") && err.contains("rd_ratio"),
         "{err}"
     );
-}
-
-fn parkplan() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_parkplan"))
 }
 
 #[test]
@@ -360,20 +340,16 @@ fn cli_writes_csv_json_and_charts_deterministically() {
     let rows: Vec<String> = (1..=12)
         .map(|i| row(&format!("U{i:02}"), i as f64 * 30.0))
         .collect();
-    std::fs::write(&csv, format!("{HEADER}\n{}\n", rows.join("\n"))).unwrap();
+    std::fs::write(&csv, csv_text(&rows)).unwrap();
     let run = |extra: &[&str]| {
-        let out = parkplan()
+        let out = bin()
             .arg("rank")
             .arg("--enterprises")
             .arg(&csv)
             .args(extra)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_ok(&out);
         out.stdout
     };
     let a = run(&[]);
@@ -398,8 +374,7 @@ fn cli_writes_csv_json_and_charts_deterministically() {
         "--charts",
         charts.to_str().unwrap(),
     ]);
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let doc = read_json(&json_path);
     assert_eq!(doc["rules"]["version"], "lingkun-2026.1");
     assert_eq!(doc["enterprises"].as_array().unwrap().len(), 12);
     for name in ["rank-scores", "rank-intensity", "rank-relocation"] {
@@ -424,23 +399,17 @@ fn cli_writes_csv_json_and_charts_deterministically() {
 
 #[test]
 fn cli_bad_input_exits_2_with_a_located_message() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("urban.csv");
-    std::fs::write(
-        &csv,
-        format!(
-            "{HEADER}\n{}\n",
-            row("U1", 10.0).replace(",1362,", ",lots,")
-        ),
-    )
-    .unwrap();
-    let out = parkplan()
+    let (_dir, csv) = temp_file(
+        "urban.csv",
+        csv_text(&[row("U1", 10.0).replace(",1362,", ",lots,")]),
+    );
+    let out = bin()
         .args(["rank", "--enterprises"])
         .arg(&csv)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(
         err.contains("urban.csv") && err.contains("value_added") && err.contains("\"lots\""),
         "{err}"
@@ -450,14 +419,10 @@ fn cli_bad_input_exits_2_with_a_located_message() {
 
 #[test]
 fn cli_ranks_the_bundled_urban_registry() {
-    let out = parkplan().arg("rank").output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = bin().arg("rank").output().unwrap();
+    assert_ok(&out);
     let text = String::from_utf8(out.stdout).unwrap();
-    let registry = std::fs::read_to_string(parkplan::io::bundled::urban()).unwrap();
+    let registry = read(parkplan::io::bundled::urban());
     assert_eq!(
         text.lines().count(),
         registry.lines().count(),
@@ -480,12 +445,12 @@ fn cli_ranks_the_bundled_urban_registry() {
         assert!(expected.contains(&&r[4]), "{r:?}");
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("land freed"), "{stderr}");
+    assert_contains(&stderr, "land freed");
 }
 
 #[test]
 fn csv_output_quotes_names_with_commas_and_quotes() {
-    let rules = lingkun();
+    let rules = rules();
     let rows = vec![
         row("Q1", 100.0).replacen("企业Q1", "\"温州甲,\"\"乙\"\"厂\"", 1),
         row("Q2", 50.0),

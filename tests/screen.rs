@@ -1,10 +1,12 @@
 //! Admission screening: the SPEC's boundary cases, traces, remedies, rule-file errors, CLI.
 
+mod common;
+
 use chrono::NaiveDate;
+use common::{assert_contains, assert_ok, bin, read, rules, temp_file};
 use parkplan::io::enterprises::read_enterprises;
 use parkplan::model::{CandidateKind, Enterprise, PollutionClass};
 use parkplan::screen::{Decision, Status, Trace, candidates, screen, trace};
-use parkplan::{RuleSet, rules};
 use std::path::Path;
 use std::process::Command;
 
@@ -35,10 +37,6 @@ fn date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()
 }
 
-fn rules() -> RuleSet {
-    rules::load(&parkplan::io::bundled::rules()).expect("bundled rules load")
-}
-
 /// One row per case: the good applicant with some fields changed.
 fn registry(cases: &[&[(&str, &str)]]) -> Vec<Enterprise> {
     let mut csv = format!("{HEADER}\n");
@@ -60,6 +58,23 @@ fn registry(cases: &[&[(&str, &str)]]) -> Vec<Enterprise> {
     read_enterprises(Path::new("test.csv"), &csv)
         .expect("test rows load")
         .enterprises
+}
+
+/// Four applicants: admitted, rejected (violations), conditional (no floor-area ratio) and
+/// rejected (no revenue).
+fn four_outcomes() -> Vec<Vec<(&'static str, &'static str)>> {
+    vec![
+        vec![],
+        vec![("violations", "2")],
+        vec![("planned_far", "")],
+        vec![("revenue", "0")],
+    ]
+}
+
+/// [`registry`] of cases held in vectors.
+fn registry_of(cases: &[Vec<(&str, &str)>]) -> Vec<Enterprise> {
+    let refs: Vec<&[(&str, &str)]> = cases.iter().map(Vec::as_slice).collect();
+    registry(&refs)
 }
 
 fn one(changes: &[(&str, &str)]) -> Trace {
@@ -317,14 +332,7 @@ fn catalogue_and_certification_level_set_the_priority() {
 #[test]
 fn screening_is_deterministic_and_matches_the_trace() {
     let rules = rules();
-    let cases: Vec<Vec<(&str, &str)>> = vec![
-        vec![],
-        vec![("violations", "2")],
-        vec![("planned_far", "")],
-        vec![("revenue", "0")],
-    ];
-    let refs: Vec<&[(&str, &str)]> = cases.iter().map(Vec::as_slice).collect();
-    let ents = registry(&refs);
+    let ents = registry_of(&four_outcomes());
     let a = screen(&ents, &rules, date());
     for (i, e) in ents.iter().enumerate() {
         let t = trace(e, &rules, date());
@@ -347,36 +355,36 @@ fn screening_is_deterministic_and_matches_the_trace() {
 
 // ---- the command line -------------------------------------------------------------------------
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_parkplan"))
+/// `parkplan screen` with `args`, then `--enterprises csv`.
+fn screen_of(csv: &Path, args: &[&str]) -> Command {
+    let mut c = bin();
+    c.arg("screen").args(args).arg("--enterprises").arg(csv);
+    c
 }
 
-fn write_csv(dir: &Path, cases: &[&[(&str, &str)]]) -> std::path::PathBuf {
+/// A new folder holding `applicants.csv`, the [`registry`] of `cases`; the folder and the file's
+/// path.
+fn write_csv(cases: &[&[(&str, &str)]]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
     let ents = registry(cases);
-    let path = dir.join("applicants.csv");
+    let path = dir.path().join("applicants.csv");
     let mut buf = Vec::new();
     parkplan::io::enterprises::write_enterprises(&mut buf, &ents).unwrap();
     std::fs::write(&path, buf).unwrap();
-    path
+    (dir, path)
 }
 
 #[test]
 fn cli_writes_csv_with_rules_version_and_hash() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = write_csv(
-        dir.path(),
-        &[&[], &[("cert_expiry", "2026-04-30"), ("rd_staff", "")]],
-    );
+    let (dir, csv) = write_csv(&[&[], &[("cert_expiry", "2026-04-30"), ("rd_staff", "")]]);
     let out = dir.path().join("out.csv");
-    let st = bin()
-        .args(["screen", "--date", "2026-05-01", "--enterprises"])
-        .arg(&csv)
+    let st = screen_of(&csv, &["--date", "2026-05-01"])
         .arg("--out")
         .arg(&out)
         .status()
         .unwrap();
     assert!(st.success());
-    let text = std::fs::read_to_string(&out).unwrap();
+    let text = read(&out);
     let rules = rules();
     let mut lines = text.lines();
     assert_eq!(
@@ -399,16 +407,7 @@ fn cli_writes_csv_with_rules_version_and_hash() {
     );
     // JSON carries the full trace, and the same run gives the same bytes.
     let json = |p: &str| {
-        let o = bin()
-            .args([
-                "screen",
-                "--date",
-                "2026-05-01",
-                "--format",
-                "json",
-                "--enterprises",
-            ])
-            .arg(&csv)
+        let o = screen_of(&csv, &["--date", "2026-05-01", "--format", "json"])
             .arg("--out")
             .arg(dir.path().join(p))
             .status()
@@ -428,30 +427,17 @@ fn cli_writes_csv_with_rules_version_and_hash() {
 
 #[test]
 fn cli_explain_shows_value_threshold_and_remedy() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = write_csv(
-        dir.path(),
-        &[&[
-            ("revenue", "3333.3"),
-            ("rd_expense", "128.2"),
-            ("hightech_revenue", "3000"),
-        ]],
-    );
-    let o = bin()
-        .args([
-            "screen",
-            "--date",
-            "2026-05-01",
-            "--explain",
-            "E0",
-            "--enterprises",
-        ])
-        .arg(&csv)
+    let (_dir, csv) = write_csv(&[&[
+        ("revenue", "3333.3"),
+        ("rd_expense", "128.2"),
+        ("hightech_revenue", "3000"),
+    ]]);
+    let o = screen_of(&csv, &["--date", "2026-05-01", "--explain", "E0"])
         .output()
         .unwrap();
     assert!(o.status.success());
     let text = String::from_utf8(o.stdout).unwrap();
-    assert!(text.contains("决定 Decision     不予准入 reject"), "{text}");
+    assert_contains(&text, "决定 Decision     不予准入 reject");
     let row = text
         .lines()
         .find(|l| l.starts_with("rd_intensity"))
@@ -460,29 +446,19 @@ fn cli_explain_shows_value_threshold_and_remedy() {
         row.contains("不通过 fail") && row.contains("3.85%") && row.contains(">= 5.0%"),
         "{row}"
     );
-    assert!(
-        text.contains("档次 tier: revenue <= 5,000 (10k yuan)"),
-        "{text}"
+    assert_contains(&text, "档次 tier: revenue <= 5,000 (10k yuan)");
+    assert_contains(
+        &text,
+        "整改 what it would take: R&D expense +38.5 (10k yuan) to reach 5.0% of revenue",
     );
-    assert!(
-        text.contains(
-            "整改 what it would take: R&D expense +38.5 (10k yuan) to reach 5.0% of revenue"
-        ),
-        "{text}"
-    );
-    let o = bin()
-        .args(["screen", "--explain", "NOPE", "--enterprises"])
-        .arg(&csv)
-        .output()
-        .unwrap();
+    let o = screen_of(&csv, &["--explain", "NOPE"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
 fn cli_refuses_bad_rule_files_with_rule_id_and_position() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = write_csv(dir.path(), &[&[]]);
-    let base = std::fs::read_to_string(parkplan::io::bundled::rules()).unwrap();
+    let (dir, csv) = write_csv(&[&[]]);
+    let base = read(parkplan::io::bundled::rules());
     let cases = [
         (
             "expr = 'ip_count >= 1'",
@@ -518,9 +494,7 @@ fn cli_refuses_bad_rule_files_with_rule_id_and_position() {
         let path = dir.path().join(format!("{id}.toml"));
         std::fs::write(&path, base.replace(from, to)).unwrap();
         let line = base.lines().position(|l| l == from).unwrap() + 1;
-        let o = bin()
-            .args(["screen", "--enterprises"])
-            .arg(&csv)
+        let o = screen_of(&csv, &[])
             .arg("--rules")
             .arg(&path)
             .output()
@@ -545,12 +519,8 @@ fn cli_refuses_bad_rule_files_with_rule_id_and_position() {
 
 #[test]
 fn cli_compare_names_the_criteria_that_moved() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = write_csv(
-        dir.path(),
-        &[&[], &[("revenue", "4000"), ("rd_expense", "180")]],
-    );
-    let base = std::fs::read_to_string(parkplan::io::bundled::rules()).unwrap();
+    let (dir, csv) = write_csv(&[&[], &[("revenue", "4000"), ("rd_expense", "180")]]);
+    let base = read(parkplan::io::bundled::rules());
     let lax = dir.path().join("lax.toml");
     std::fs::write(
         &lax,
@@ -558,9 +528,7 @@ fn cli_compare_names_the_criteria_that_moved() {
             .replace("lingkun-2026.1", "lax"),
     )
     .unwrap();
-    let o = bin()
-        .args(["screen", "--date", "2026-05-01", "--enterprises"])
-        .arg(&csv)
+    let o = screen_of(&csv, &["--date", "2026-05-01"])
         .arg("--compare")
         .arg(&lax)
         .output()
@@ -580,15 +548,9 @@ fn cli_compare_names_the_criteria_that_moved() {
 #[test]
 fn streamed_csv_is_byte_identical_to_screen_then_write() {
     let rules = rules();
-    let cases: Vec<Vec<(&str, &str)>> = vec![
-        vec![],
-        vec![("violations", "2")],
-        vec![("planned_far", "")],
-        vec![("revenue", "0")],
-        vec![("name", "\"甲, 乙\"")],
-    ];
-    let refs: Vec<&[(&str, &str)]> = cases.iter().map(Vec::as_slice).collect();
-    let ents = registry(&refs);
+    let mut cases = four_outcomes();
+    cases.push(vec![("name", "\"甲, 乙\"")]);
+    let ents = registry_of(&cases);
     let mut text = Vec::new();
     parkplan::io::enterprises::write_enterprises(&mut text, &ents).unwrap();
     let text = String::from_utf8(text).unwrap();
@@ -606,26 +568,21 @@ fn streamed_csv_is_byte_identical_to_screen_then_write() {
 
 #[test]
 fn cli_refuses_a_bad_cell_with_its_line_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("bad.csv");
-    std::fs::write(
-        &csv,
+    let (dir, csv) = temp_file(
+        "bad.csv",
         format!("{HEADER}\nE1,甲,C3911,municipal,2027-01-01,0,n/a,1,1,1,1,1,light,0,1,1,1\n"),
-    )
-    .unwrap();
+    );
     let out = dir.path().join("out.csv");
-    let o = bin()
-        .args(["screen", "--enterprises"])
-        .arg(&csv)
+    let o = screen_of(&csv, &[])
         .arg("--out")
         .arg(&out)
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8(o.stderr).unwrap();
-    assert!(
-        err.contains("bad.csv: row 2 (line 2): revenue: expected a number, got \"n/a\""),
-        "{err}"
+    assert_contains(
+        &err,
+        "bad.csv: row 2 (line 2): revenue: expected a number, got \"n/a\"",
     );
     assert!(!out.exists());
 }
@@ -636,7 +593,7 @@ fn cli_screens_the_bundled_applicants() {
         .args(["screen", "--date", "2026-05-01"])
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_ok(&o);
     let text = String::from_utf8(o.stdout).unwrap();
     let rows: Vec<&str> = text.lines().skip(1).collect();
     assert_eq!(rows.len(), 80);

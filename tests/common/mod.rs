@@ -1,11 +1,17 @@
-//! Helpers the integration tests share: running the binary, the bundled files, test geometry.
+//! Helpers the integration tests share: running the binary, the bundled files, reading and
+//! writing test files, test geometry and GeoJSON.
 #![allow(dead_code)] // each test crate uses a different part
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+// ---- the bundled scenario and rules -----------------------------------------------------------
+
 /// The crate folder, where the bundled scenario lives.
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The bundled rule file, as a command-line argument.
+pub const RULES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/lingkun.toml");
 
 /// A file of the bundled scenario, e.g. `bundled("rules/lingkun.toml")`.
 pub fn bundled(rel: &str) -> PathBuf {
@@ -16,6 +22,15 @@ pub fn bundled(rel: &str) -> PathBuf {
 pub fn rules() -> parkplan::RuleSet {
     parkplan::rules::load(&parkplan::io::bundled::rules()).expect("bundled rules load")
 }
+
+/// The one error message of a rule text (read as `r.toml`) that must be refused.
+pub fn rules_error(text: &str) -> String {
+    parkplan::rules::parse(Path::new("r.toml"), text, String::new())
+        .expect_err("refused")
+        .to_string()
+}
+
+// ---- running the binary -------------------------------------------------------------------------
 
 /// The `parkplan` binary, ready for arguments.
 pub fn bin() -> Command {
@@ -42,6 +57,63 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Asserts that `text` (an output, a message) contains `part`, showing `text` if not.
+#[track_caller]
+pub fn assert_contains(text: &str, part: &str) {
+    assert!(text.contains(part), "{text}");
+}
+
+/// Asserts a run exited 0, showing its stderr if it did not.
+#[track_caller]
+pub fn assert_ok(o: &Output) {
+    assert!(o.status.success(), "{}", stderr(o));
+}
+
+// ---- test files -------------------------------------------------------------------------------
+
+/// A text file's contents.
+#[track_caller]
+pub fn read(path: impl AsRef<Path>) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// A JSON file, parsed.
+#[track_caller]
+pub fn read_json(path: impl AsRef<Path>) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// A new temporary folder holding the file `name` with `contents`: the folder (removed when it
+/// is dropped) and the file's path.
+#[track_caller]
+pub fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    (dir, path)
+}
+
+/// Writes each `(name, contents)` into `dir`: the files of a test scenario.
+#[track_caller]
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (name, contents) in files {
+        std::fs::write(dir.join(name), contents).unwrap();
+    }
+}
+
+/// Asserts that each of `files` has the same bytes in folders `a` and `b`; a difference is
+/// reported as "`{file} {why}`".
+#[track_caller]
+pub fn assert_same_files(a: &Path, b: &Path, files: &[&str], why: &str) {
+    for f in files {
+        let x = std::fs::read(a.join(f)).unwrap();
+        let y = std::fs::read(b.join(f)).unwrap();
+        assert!(x == y, "{f} {why}");
+    }
+}
+
+// ---- test geometry ----------------------------------------------------------------------------
+
 /// Origin of test geometry, near Lingkun.
 pub const LON0: f64 = 120.90;
 pub const LAT0: f64 = 27.95;
@@ -50,37 +122,85 @@ pub const LAT0: f64 = 27.95;
 pub const DLAT: f64 = 1.0 / 110_800.0;
 pub const DLON: f64 = 1.0 / 98_400.0;
 
-/// A GeoJSON polygon's coordinates: a rectangle `w` x `h` metres with its south-west corner
-/// `(x, y)` metres from (`lon0`, `lat0`), 9 decimals.
-pub fn rect_at(lon0: f64, lat0: f64, x: f64, y: f64, w: f64, h: f64) -> String {
-    let c = |x: f64, y: f64| format!("[{:.9},{:.9}]", lon0 + x * DLON, lat0 + y * DLAT);
-    format!(
-        "[[{},{},{},{},{}]]",
-        c(x, y),
-        c(x + w, y),
-        c(x + w, y + h),
-        c(x, y + h),
-        c(x, y)
-    )
+/// Where test geometry is placed (metres east and north of `lon`, `lat`) and how many decimals
+/// its coordinates are printed with.
+pub struct Origin {
+    pub lon: f64,
+    pub lat: f64,
+    pub decimals: usize,
 }
 
-/// [`rect_at`] from the default origin ([`LON0`], [`LAT0`]).
+/// The default origin ([`LON0`], [`LAT0`]), 9 decimals.
+pub const PARK: Origin = Origin {
+    lon: LON0,
+    lat: LAT0,
+    decimals: 9,
+};
+
+/// The park's centre (120.87 E, 27.96 N), 7 decimals: the maps' scenario.
+pub const LINGKUN: Origin = Origin {
+    lon: 120.87,
+    lat: 27.96,
+    decimals: 7,
+};
+
+impl Origin {
+    /// A GeoJSON position `(x, y)` metres from the origin.
+    pub fn position(&self, x: f64, y: f64) -> String {
+        let d = self.decimals;
+        format!("[{:.d$},{:.d$}]", self.lon + x * DLON, self.lat + y * DLAT)
+    }
+
+    /// A GeoJSON polygon's coordinates: a rectangle `w` x `h` metres with its south-west corner
+    /// `(x, y)` metres from the origin.
+    pub fn rect(&self, x: f64, y: f64, w: f64, h: f64) -> String {
+        let c = |x: f64, y: f64| self.position(x, y);
+        format!(
+            "[[{},{},{},{},{}]]",
+            c(x, y),
+            c(x + w, y),
+            c(x + w, y + h),
+            c(x, y + h),
+            c(x, y)
+        )
+    }
+}
+
+/// [`Origin::rect`] from the default origin ([`PARK`]).
 pub fn rect(x: f64, y: f64, w: f64, h: f64) -> String {
-    rect_at(LON0, LAT0, x, y, w, h)
+    PARK.rect(x, y, w, h)
+}
+
+// ---- GeoJSON ----------------------------------------------------------------------------------
+
+/// A GeoJSON Feature: `props` and `geometry` are JSON objects.
+pub fn feature(props: &str, geometry: &str) -> String {
+    format!(r#"{{"type":"Feature","properties":{props},"geometry":{geometry}}}"#)
+}
+
+/// A Polygon geometry with these coordinates.
+pub fn polygon(coords: &str) -> String {
+    format!(r#"{{"type":"Polygon","coordinates":{coords}}}"#)
+}
+
+/// A Point geometry at this position.
+pub fn point(position: &str) -> String {
+    format!(r#"{{"type":"Point","coordinates":{position}}}"#)
+}
+
+/// A FeatureCollection of these features.
+pub fn collection(features: &[String]) -> String {
+    format!(
+        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+        features.join(",")
+    )
 }
 
 /// A FeatureCollection of polygon features, each `(properties JSON, coordinates JSON)`.
 pub fn polygons(features: &[(String, String)]) -> String {
     let f: Vec<String> = features
         .iter()
-        .map(|(props, coords)| {
-            format!(
-                r#"{{"type":"Feature","properties":{props},"geometry":{{"type":"Polygon","coordinates":{coords}}}}}"#
-            )
-        })
+        .map(|(props, coords)| feature(props, &polygon(coords)))
         .collect();
-    format!(
-        r#"{{"type":"FeatureCollection","features":[{}]}}"#,
-        f.join(",")
-    )
+    collection(&f)
 }
