@@ -65,17 +65,25 @@ impl<'a, DB: DrawingBackend> Legend<'a, DB> {
     }
 }
 
+/// The swatch box drawn in `style` (a fill or an edge).
+fn swatch_box<DB: DrawingBackend>(
+    a: &Area<DB>,
+    b: Bx,
+    style: plotters::style::ShapeStyle,
+) -> Result<(), RenderError> {
+    let (x0, y0, x1, y1) = b;
+    a.draw(&Rectangle::new([(x0, y0), (x1, y1)], style))
+        .map_err(err("legend"))
+}
+
 /// A filled box with an edge: a parcel or sensitive-area fill.
 pub(super) fn swatch_fill<DB: DrawingBackend>(
     fill: RGBColor,
     edge: RGBColor,
 ) -> impl FnOnce(&Area<DB>, Bx) -> Result<(), RenderError> {
-    move |a, (x0, y0, x1, y1)| {
-        a.draw(&Rectangle::new([(x0, y0), (x1, y1)], fill.filled()))
-            .map_err(err("legend"))?;
-        a.draw(&Rectangle::new([(x0, y0), (x1, y1)], edge.stroke_width(2)))
-            .map_err(err("legend"))?;
-        Ok(())
+    move |a, b| {
+        swatch_box(a, b, fill.filled())?;
+        swatch_box(a, b, edge.stroke_width(2))
     }
 }
 
@@ -83,9 +91,9 @@ pub(super) fn swatch_fill<DB: DrawingBackend>(
 pub(super) fn swatch_hatched<DB: DrawingBackend>(
     edge: RGBColor,
 ) -> impl FnOnce(&Area<DB>, Bx) -> Result<(), RenderError> {
-    move |a, (x0, y0, x1, y1)| {
-        a.draw(&Rectangle::new([(x0, y0), (x1, y1)], PAPER.filled()))
-            .map_err(err("legend"))?;
+    move |a, b| {
+        let (x0, y0, x1, y1) = b;
+        swatch_box(a, b, PAPER.filled())?;
         for k in (0..(x1 - x0 + y1 - y0)).step_by(9) {
             // Diagonals clipped to the swatch by hand.
             let (ax, ay) = (x0 + k.min(x1 - x0), y1 - (k - (x1 - x0)).max(0));
@@ -96,9 +104,7 @@ pub(super) fn swatch_hatched<DB: DrawingBackend>(
             ))
             .map_err(err("legend"))?;
         }
-        a.draw(&Rectangle::new([(x0, y0), (x1, y1)], edge.stroke_width(3)))
-            .map_err(err("legend"))?;
-        Ok(())
+        swatch_box(a, b, edge.stroke_width(3))
     }
 }
 
@@ -141,9 +147,9 @@ pub(super) fn swatch_dashed_box<DB: DrawingBackend>(
     fill: RGBColor,
     edge: RGBColor,
 ) -> impl FnOnce(&Area<DB>, Bx) -> Result<(), RenderError> {
-    move |a, (x0, y0, x1, y1)| {
-        a.draw(&Rectangle::new([(x0, y0), (x1, y1)], fill.filled()))
-            .map_err(err("legend"))?;
+    move |a, b| {
+        let (x0, y0, x1, y1) = b;
+        swatch_box(a, b, fill.filled())?;
         a.draw(&DashedPathElement::new(
             vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)],
             10,
