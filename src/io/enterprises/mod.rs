@@ -3,7 +3,7 @@
 
 mod parallel;
 
-pub use parallel::for_each_chunk;
+pub(crate) use parallel::for_each_chunk;
 use parallel::{PARALLEL_BYTES, read_parallel};
 
 use crate::error::{InputError, Place, Problems, Warning};

@@ -35,7 +35,7 @@ pub(super) fn read_parallel(path: &Path, text: &str) -> Option<Registry> {
 /// warnings in file order, exactly as the sequential reader gives them.
 ///
 /// [`read_enterprises`]: super::read_enterprises
-pub fn for_each_chunk<R: Send>(
+pub(crate) fn for_each_chunk<R: Send>(
     path: &Path,
     text: &str,
     each: impl Fn(Vec<Enterprise>) -> R + Sync,

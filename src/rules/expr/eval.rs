@@ -64,8 +64,18 @@ pub(super) fn eval<'a, R: Row + ?Sized, T: Recorder<'a>>(
         }
         Node::And(a, b) => kleene(a, b, false, row, today, rec),
         Node::Or(a, b) => kleene(a, b, true, row, today, rec),
-        Node::In(a, items, negated, atom) => membership(a, items, *negated, *atom, row, today, rec),
-        Node::StartsWith(a, items, atom) => starts_with(a, items, *atom, row, today, rec),
+        Node::In(a, items, negated, atom) => {
+            let l = eval(a, row, today, rec);
+            let res = membership(l, items, *negated, row, today, rec);
+            rec.atom(*atom, l, LIST_SIDE, res);
+            res
+        }
+        Node::StartsWith(a, items, atom) => {
+            let l = eval(a, row, today, rec);
+            let res = starts_with(l, items, row, today, rec);
+            rec.atom(*atom, l, LIST_SIDE, res);
+            res
+        }
         Node::Reported(e) => Bool(!matches!(eval(e, row, today, rec), Missing(_))),
     }
 }
@@ -122,73 +132,48 @@ fn kleene<'a, R: Row + ?Sized, T: Recorder<'a>>(
     }
 }
 
-/// `a in items` (or `not in`, `negated`): true on the first equal item; missing when no item
-/// is equal and some comparison was missing. Recorded as atom `atom`.
+/// `l in items` (or `not in`, `negated`): true on the first equal item; missing when no item
+/// is equal and some comparison was missing.
 #[inline]
 fn membership<'a, R: Row + ?Sized, T: Recorder<'a>>(
-    a: &'a Node,
+    l: Value<'a>,
     items: &'a [Node],
     negated: bool,
-    atom: usize,
     row: &'a R,
     today: NaiveDate,
     rec: &mut T,
 ) -> Value<'a> {
     use Value::*;
-    let l = eval(a, row, today, rec);
-    let res = match l {
-        Missing(_) => l,
-        _ => {
-            let mut found = false;
-            let mut missing = None;
-            for it in items {
-                match compare(AtomOp::Eq, l, eval(it, row, today, rec)) {
-                    Bool(true) => {
-                        found = true;
-                        break;
-                    }
-                    m @ Missing(_) => missing = missing.or(Some(m)),
-                    _ => {}
-                }
-            }
-            match (found, missing) {
-                (true, _) => Bool(!negated),
-                (false, Some(m)) => m,
-                (false, None) => Bool(negated),
-            }
+    if let Missing(_) = l {
+        return l;
+    }
+    let mut missing = None;
+    for it in items {
+        match compare(AtomOp::Eq, l, eval(it, row, today, rec)) {
+            Bool(true) => return Bool(!negated),
+            m @ Missing(_) => missing = missing.or(Some(m)),
+            _ => {}
         }
-    };
-    rec.atom(atom, l, LIST_SIDE, res);
-    res
+    }
+    missing.unwrap_or(Bool(negated))
 }
 
-/// `a starts_with items`: whether any item is a prefix of `a`, ignoring ASCII case. Recorded as
-/// atom `atom`.
+/// `l starts_with items`: whether any item is a prefix of `l`, ignoring ASCII case.
 #[inline]
 fn starts_with<'a, R: Row + ?Sized, T: Recorder<'a>>(
-    a: &'a Node,
+    l: Value<'a>,
     items: &'a [Node],
-    atom: usize,
     row: &'a R,
     today: NaiveDate,
     rec: &mut T,
 ) -> Value<'a> {
-    use Value::*;
-    let l = eval(a, row, today, rec);
-    let res = match l {
-        Str(s) => {
-            let hit = items.iter().any(|it| match eval(it, row, today, rec) {
-                Str(p) => {
-                    s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
-                }
-                _ => false,
-            });
-            Bool(hit)
+    let Value::Str(s) = l else { return l };
+    Value::Bool(items.iter().any(|it| match eval(it, row, today, rec) {
+        Value::Str(p) => {
+            s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
         }
-        other => other,
-    };
-    rec.atom(atom, l, LIST_SIDE, res);
-    res
+        _ => false,
+    }))
 }
 
 /// The result of comparison `op` of two evaluated operands; missing if either is.
