@@ -35,6 +35,32 @@ pub struct ScenarioArgs {
     pub rules: Option<std::path::PathBuf>,
 }
 
+/// One enterprise file and the rule set, for the commands that read a registry alone
+/// (`screen`, `rank`); either may replace the bundled one.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct RegistryArgs {
+    /// Enterprise CSV (default: the bundled registries/applicants.csv for `screen`,
+    /// registries/urban.csv for `rank`).
+    #[arg(long)]
+    pub enterprises: Option<std::path::PathBuf>,
+    /// Rule set TOML (default: the bundled rules/lingkun.toml).
+    #[arg(long)]
+    pub rules: Option<std::path::PathBuf>,
+}
+
+impl RegistryArgs {
+    /// The enterprise file (or `default`) and the rule file (or the bundled one).
+    pub fn paths(
+        self,
+        default: fn() -> std::path::PathBuf,
+    ) -> (std::path::PathBuf, std::path::PathBuf) {
+        (
+            self.enterprises.unwrap_or_else(default),
+            self.rules.unwrap_or_else(parkplan::io::bundled::rules),
+        )
+    }
+}
+
 impl ScenarioArgs {
     /// The bundled scenario's files with the given ones in their place.
     pub fn files(self) -> parkplan::scenario::ScenarioFiles {

@@ -8,12 +8,8 @@ use std::path::PathBuf;
 /// Arguments of `parkplan rank`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Urban enterprise CSV (default: the bundled registries/urban.csv).
-    #[arg(long)]
-    enterprises: Option<PathBuf>,
-    /// Rule set TOML (default: rules/lingkun.toml).
-    #[arg(long)]
-    rules: Option<PathBuf>,
+    #[command(flatten)]
+    files: super::RegistryArgs,
     /// Write the ranking here instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -26,8 +22,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
-    let rules_path = args.rules.unwrap_or_else(bundled::rules);
-    let enterprises_path = args.enterprises.unwrap_or_else(bundled::urban);
+    let (enterprises_path, rules_path) = args.files.paths(bundled::urban);
     if let Some(out) = &args.out {
         parkplan::io::check_not_input(out, &[&enterprises_path, &rules_path])?;
     }

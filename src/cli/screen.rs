@@ -9,12 +9,8 @@ use std::path::PathBuf;
 /// Arguments of `parkplan screen`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Applicants CSV (default: the bundled registries/applicants.csv).
-    #[arg(long)]
-    enterprises: Option<PathBuf>,
-    /// Rule set TOML (default: the bundled rules/lingkun.toml).
-    #[arg(long)]
-    rules: Option<PathBuf>,
+    #[command(flatten)]
+    files: super::RegistryArgs,
     /// Evaluation date, YYYY-MM-DD (default: today): certificates must be valid on it.
     #[arg(long, value_parser = super::parse_date)]
     date: Option<chrono::NaiveDate>,
@@ -33,8 +29,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
-    let rules_path = args.rules.unwrap_or_else(bundled::rules);
-    let ent_path = args.enterprises.unwrap_or_else(bundled::applicants);
+    let (ent_path, rules_path) = args.files.paths(bundled::applicants);
     if let Some(out) = &args.out {
         let mut inputs = vec![ent_path.as_path(), rules_path.as_path()];
         inputs.extend(args.compare.as_deref());
