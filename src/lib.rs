@@ -36,6 +36,7 @@
 #![warn(unreachable_pub)]
 
 pub mod allocate;
+pub mod crs;
 pub mod error;
 pub mod frame;
 pub mod io;
