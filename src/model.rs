@@ -299,3 +299,27 @@ impl Candidate {
         }
     }
 }
+
+categorical!(
+    /// What a context feature shows, for drawing it under the maps.
+    ContextKind { Boundary => "boundary", Road => "road", Water => "water", Coastline => "coastline", Urban => "urban", Other => "other" }
+);
+
+/// One feature of a context layer: a boundary, road, water body, coastline or urban district
+/// drawn under the maps for orientation; never part of the plan.
+#[derive(Debug, Clone)]
+pub struct ContextFeature {
+    pub kind: ContextKind,
+    /// The `name` property, drawn on areas where there is room.
+    pub name: Option<String>,
+    /// WGS84; polygons, lines or points.
+    pub geometry: Geometry<f64>,
+}
+
+/// A context file (`--context`), loaded: its features in file order.
+#[derive(Debug, Clone, Default)]
+pub struct ContextLayer {
+    /// The file, as shown in outputs.
+    pub source: String,
+    pub features: Vec<ContextFeature>,
+}

@@ -4,8 +4,14 @@
 //! parsing and validation, so tests and callers with data in memory skip the disk.
 
 pub mod enterprises;
+pub mod fields;
 pub mod geojson;
+pub mod gpkg;
+pub mod shapefile;
+pub mod source;
 pub mod tables;
+
+pub use source::{Format, MapOptions, format_of};
 
 use crate::error::{Error, InputError};
 use std::io::Write;
@@ -168,4 +174,48 @@ pub mod bundled {
     pub fn rules() -> PathBuf {
         at("rules/lingkun.toml")
     }
+}
+
+/// Parcels from a map file of any supported format (GeoJSON, Shapefile, GeoPackage), in WGS84,
+/// with the CRS the file was in (`None`: none declared or given, taken as WGS84).
+pub fn load_parcels(
+    path: &Path,
+    opts: &MapOptions,
+) -> Result<
+    (
+        Vec<crate::model::Parcel>,
+        Vec<crate::Warning>,
+        Option<crate::crs::Crs>,
+    ),
+    crate::Problems,
+> {
+    let (features, crs, mut warnings) = source::read_wgs84(path, opts, source::Want::Polygons)?;
+    let (parcels, w) = geojson::parcels::parcels_from(path, features, Default::default())?;
+    warnings.extend(w);
+    Ok((parcels, warnings, crs))
+}
+
+/// Sensitive areas from a map file of any supported format, in WGS84; `kinds` are the kinds
+/// the rule set has buffers for.
+pub fn load_sensitive(
+    path: &Path,
+    kinds: &std::collections::BTreeSet<String>,
+    opts: &MapOptions,
+) -> Result<(Vec<crate::model::SensitiveArea>, Vec<crate::Warning>), crate::Problems> {
+    let (features, _, mut warnings) = source::read_wgs84(path, opts, source::Want::Areas)?;
+    let (areas, w) = geojson::sensitive::sensitive_from(path, features, Default::default(), kinds)?;
+    warnings.extend(w);
+    Ok((areas, warnings))
+}
+
+/// A context layer from a map file of any supported format (a GeoPackage: every layer, unless
+/// one is chosen), in WGS84.
+pub fn load_context(
+    path: &Path,
+    opts: &MapOptions,
+) -> Result<(crate::model::ContextLayer, Vec<crate::Warning>), crate::Problems> {
+    let (features, _, mut warnings) = source::read_wgs84(path, opts, source::Want::All)?;
+    let (layer, w) = geojson::context::context_from(path, features, Default::default())?;
+    warnings.extend(w);
+    Ok((layer, warnings))
 }
