@@ -322,4 +322,6 @@ pub struct ContextLayer {
     /// The file, as shown in outputs.
     pub source: String,
     pub features: Vec<ContextFeature>,
+    /// Every feature says `synthetic: true` (the bundled layer): the map legend says so.
+    pub synthetic: bool,
 }

@@ -233,6 +233,7 @@ fn bundled_scenario_is_what_the_generator_makes() {
             "parcels/lingkun-sensitive.geojson",
             io::bundled::sensitive(),
         ),
+        ("parcels/lingkun-context.geojson", io::bundled::context()),
         ("registries/applicants.csv", io::bundled::applicants()),
         ("registries/urban.csv", io::bundled::urban()),
     ] {

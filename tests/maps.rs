@@ -126,6 +126,7 @@ fn park_map<'a>(park: &'a parkplan::Park, assigned: BTreeMap<String, Vec<Label>>
         sensitive: &park.sensitive,
         buffers: map::buffers_from_rules(&rules.allocation),
         assigned,
+        context: &[],
     }
 }
 
@@ -324,6 +325,7 @@ fn relocation_map_draws_sites_lines_and_park() {
         sites,
         links,
         parcels: &park.parcels,
+        context: &[],
     };
     let svg = map::relocation_map_svg(&m).unwrap();
     assert!(svg.contains("灵昆高新园区 park"));

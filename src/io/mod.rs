@@ -165,6 +165,10 @@ pub mod bundled {
     pub fn sensitive() -> PathBuf {
         at("parcels/lingkun-sensitive.geojson")
     }
+    /// The synthetic context layer of the bundled scenario (island outline, estuary, districts).
+    pub fn context() -> PathBuf {
+        at("parcels/lingkun-context.geojson")
+    }
     pub fn applicants() -> PathBuf {
         at("registries/applicants.csv")
     }

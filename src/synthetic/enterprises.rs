@@ -135,7 +135,7 @@ const URBAN_CODES: &[(&str, Trade, f64, [f64; 3])] = &[
 ];
 
 /// Old industrial areas of Longwan on the mainland south of the Oujiang (lon, lat, spread).
-const URBAN_AREAS: &[(&str, f64, f64, f64)] = &[
+pub(super) const URBAN_AREAS: &[(&str, f64, f64, f64)] = &[
     ("状元", 120.765, 27.968, 0.010),
     ("蒲州", 120.752, 27.985, 0.006),
     ("瑶溪", 120.780, 27.950, 0.008),

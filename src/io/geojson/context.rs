@@ -17,6 +17,10 @@ pub(crate) fn context_from(
     features: Vec<RawFeature>,
     problems: Problems,
 ) -> Result<(ContextLayer, Vec<Warning>), Problems> {
+    let synthetic = !features.is_empty()
+        && features
+            .iter()
+            .all(|f| f.properties.get("synthetic") == Some(&serde_json::Value::Bool(true)));
     let (features, warnings) = read_collection(
         path,
         features,
@@ -28,6 +32,7 @@ pub(crate) fn context_from(
         ContextLayer {
             source: crate::io::shown_path(path),
             features,
+            synthetic,
         },
         warnings,
     ))
