@@ -30,13 +30,15 @@
 
 pub mod admission;
 mod files;
+pub mod gis;
 pub mod maps;
 pub mod report;
 pub mod text;
 
 pub use admission::{Admission, Given, Roles};
 pub use files::{
-    Listed, allocation_files, check_outputs, plan_files, write_allocation, write_folder,
+    GPKG, Listed, allocation_files, check_outputs, plan_files, write_allocation, write_folder,
+    write_gpkg,
 };
 
 use crate::allocate::{self, Allocation, Mode, Problem};

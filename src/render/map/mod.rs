@@ -21,7 +21,7 @@ mod page;
 mod park;
 mod relocation;
 mod shapes;
-mod style;
+pub(crate) mod style;
 
 pub use page::{MAX_PAGE_WIDTH, MIN_PAGE_WIDTH, PAGE_HEIGHT};
 pub use park::{draw_park_map, park_map_page};
