@@ -307,6 +307,32 @@ pub(crate) fn to_wgs84(path: &Path, src: &mut Source, crs: Option<&Crs>) -> Resu
     if matches!(crs, Crs::Geographic(_)) {
         return Ok(());
     }
+    if !crs.is_geographic() {
+        // Degrees under a metre grid would land a few metres off the grid's origin, silently.
+        let first = src.features.iter().find_map(|f| {
+            let mut at = None;
+            if let Some(g) = &f.geometry {
+                let mut g = g.value.clone();
+                for_each_position(&mut g, &mut |p| {
+                    if at.is_none() && p.as_slice().len() >= 2 {
+                        at = Some((p.as_slice()[0], p.as_slice()[1]));
+                    }
+                });
+            }
+            at
+        });
+        if let Some((x, y)) = first.filter(|(x, y)| x.abs() <= 180.0 && y.abs() <= 90.0) {
+            return Err(InputError::new(
+                path,
+                Place::File,
+                Some("crs"),
+                format!(
+                    "{} says {crs}, in metres, but coordinates such as [{x}, {y}] are longitude/latitude degrees; correct the declaration (e.g. EPSG:4326 or EPSG:4490) or leave it out",
+                    src.declared_in
+                ),
+            ));
+        }
+    }
     for f in &mut src.features {
         if let Some(g) = &mut f.geometry {
             for_each_position(&mut g.value, &mut |p| {
