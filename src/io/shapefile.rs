@@ -216,17 +216,34 @@ fn read_dbf(
         .map(|f| f.name().to_string())
         .collect();
     let mut out = Vec::new();
-    for record in reader.iter_records() {
-        let mut record = record?;
-        let mut props = Properties::new();
-        for name in &names {
-            if let Some(v) = record.remove(name) {
-                props.insert(name.clone(), value(v));
-            }
-        }
-        out.push(props);
+    for row in reader.iter_records_as::<Row>() {
+        let row = row?;
+        out.push(
+            names
+                .iter()
+                .cloned()
+                .zip(row.0.into_iter().map(value))
+                .collect(),
+        );
     }
     Ok(out)
+}
+
+/// A record's values in field order (no map per record).
+struct Row(Vec<FieldValue>);
+
+impl dbase::ReadableRecord for Row {
+    fn read_using<S, M>(it: &mut dbase::FieldIterator<S, M>) -> Result<Self, dbase::FieldError>
+    where
+        S: std::io::Read + std::io::Seek,
+        M: std::io::Read + std::io::Seek,
+    {
+        let mut v = Vec::new();
+        for r in it {
+            v.push(r?.value);
+        }
+        Ok(Row(v))
+    }
 }
 
 /// A DBF value as JSON: whole numbers as integers, dates as `YYYY-MM-DD`.
