@@ -266,3 +266,43 @@ fn remedies_stay_readable_for_absurd_figures() {
         );
     }
 }
+
+/// An urban registry with one row missing its site is refused, naming the file and the line,
+/// instead of being screened silently as an applicants file.
+#[test]
+fn a_registry_with_some_sites_missing_is_refused() {
+    let text = common::read(bundled("registries/urban.csv"));
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let (lon, lat) = (
+        header.iter().position(|h| *h == "lon").unwrap(),
+        header.iter().position(|h| *h == "lat").unwrap(),
+    );
+    // Row 5 (line 6) loses its site; names in the bundled file have no commas.
+    let mut cells: Vec<String> = lines[5].split(',').map(String::from).collect();
+    cells[lon].clear();
+    cells[lat].clear();
+    lines[5] = cells.join(",");
+    let tmp = tempfile::tempdir().unwrap();
+    let urban = tmp.path().join("urban.csv");
+    std::fs::write(&urban, lines.join("\n") + "\n").unwrap();
+    for cmd in ["plan", "allocate"] {
+        let out = bin()
+            .args([cmd, "--date", "2026-11-26", "--enterprises"])
+            .arg(bundled("registries/applicants.csv"))
+            .arg("--enterprises")
+            .arg(&urban)
+            .arg("--out")
+            .arg(tmp.path().join(cmd))
+            .current_dir(ROOT)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_contains(
+            &err,
+            "urban.csv: row 6 (line 6): lon: 1 of 150 rows have no current site",
+        );
+        assert!(!tmp.path().join(cmd).exists());
+    }
+}
