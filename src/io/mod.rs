@@ -247,19 +247,16 @@ pub mod bundled {
     }
 }
 
+/// Parcels, the warnings of loading them, and the CRS their file was in.
+pub type LoadedParcels = (
+    Vec<crate::model::Parcel>,
+    Vec<crate::Warning>,
+    Option<crate::crs::Crs>,
+);
+
 /// Parcels from a map file of any supported format (GeoJSON, Shapefile, GeoPackage), in WGS84,
 /// with the CRS the file was in (`None`: none declared or given, taken as WGS84).
-pub fn load_parcels(
-    path: &Path,
-    opts: &MapOptions,
-) -> Result<
-    (
-        Vec<crate::model::Parcel>,
-        Vec<crate::Warning>,
-        Option<crate::crs::Crs>,
-    ),
-    crate::Problems,
-> {
+pub fn load_parcels(path: &Path, opts: &MapOptions) -> Result<LoadedParcels, crate::Problems> {
     let (features, crs, mut warnings) = source::read_wgs84(path, opts, source::Want::Polygons)?;
     let (parcels, w) = geojson::parcels::parcels_from(path, features, Default::default())?;
     warnings.extend(w);
