@@ -175,7 +175,12 @@ fn criteria_table(o: &Outcome) -> Table {
     let adm = &o.scenario.rules.admission;
     table(
         "Criteria and sources 准入条件及依据",
-        &["criterion", "severity 类别", "criterion 条件", "source 依据"],
+        &[
+            "criterion",
+            "severity 类别",
+            "criterion 条件",
+            "source 依据",
+        ],
         adm.criteria()
             .iter()
             .map(|c| {
@@ -194,11 +199,11 @@ fn criteria_table(o: &Outcome) -> Table {
 fn screening(o: &Outcome) -> Part {
     let (a, c, r) = o.admission.screen.counts();
     let mut tables = vec![
+        criteria_table(o),
         decision_list(o, Decision::Admit, "Admitted"),
         decision_list(o, Decision::Conditional, "Conditional"),
         decision_list(o, Decision::Reject, "Rejected"),
     ];
-    tables.push(criteria_table(o));
     let excluded = &o.admission.excluded;
     if !excluded.is_empty() {
         tables.push(table(
@@ -309,7 +314,12 @@ fn ranking(o: &Outcome, charts: &[(String, String)]) -> Part {
             .map(|c| vec![c.to_string(), count(*c).to_string()])
             .collect(),
     );
-    let mut tables = vec![tracks_table(r), indicators_table(r), classes, relocation_table(r)];
+    let mut tables = vec![
+        tracks_table(r),
+        indicators_table(r),
+        classes,
+        relocation_table(r),
+    ];
     tables.push(apart("listed_apart", "Listed apart 单列（不参评）"));
     tables.push(apart("exempt", "Exempt 免评"));
     tables.push(apart("not_rated", "Not rated 未评价"));
@@ -368,11 +378,19 @@ fn tracks_table(r: &rank::Ranking) -> Table {
                 let mut row = vec![
                     t.id.clone(),
                     t.name.clone(),
-                    t.when.clone().unwrap_or_else(|| "every enterprise left".into()),
+                    t.when
+                        .clone()
+                        .unwrap_or_else(|| "every enterprise left".into()),
                     t.enterprises.to_string(),
                 ];
                 if t.listed_apart {
-                    row.extend(["listed apart 单列".into(), "-".into(), "-".into(), "-".into(), "-".into()]);
+                    row.extend([
+                        "listed apart 单列".into(),
+                        "-".into(),
+                        "-".into(),
+                        "-".into(),
+                        "-".into(),
+                    ]);
                 } else {
                     row.push(t.boundaries.rated.to_string());
                     row.extend(Class::ALL.map(n));
@@ -408,8 +426,7 @@ fn indicators_table(r: &rank::Ranking) -> Table {
                         i.missing.as_str().to_string(),
                         i.source
                             .clone()
-                            .or_else(|| t.source.clone())
-                            .unwrap_or_else(|| "-".into()),
+                            .unwrap_or_else(|| "as the track's 同分组依据".into()),
                     ]
                 })
             })

@@ -65,11 +65,17 @@ pub struct Rated {
 pub enum Outcome {
     Rated(Rated),
     /// An input missing (or zero where it divides), or no track's condition holds.
-    NotRated { reason: String },
+    NotRated {
+        reason: String,
+    },
     /// On a track that is `listed_apart` (e.g. very little land): not rated, no share.
-    ListedApart { reason: String },
+    ListedApart {
+        reason: String,
+    },
     /// `rating_exempt` gives a reason (a new enterprise, one relocated by policy).
-    Exempt { reason: String },
+    Exempt {
+        reason: String,
+    },
 }
 
 impl Outcome {
@@ -442,7 +448,8 @@ fn fill_averages(rr: &RankingRules, evaluations: &mut [Evaluation], pre: &mut [O
             }
             for (ev, p) in evaluations.iter_mut().zip(pre.iter_mut()) {
                 let open = ev.track == Some(t)
-                    && p.as_ref().is_some_and(|p| p.indicators[k].imputed.is_some());
+                    && p.as_ref()
+                        .is_some_and(|p| p.indicators[k].imputed.is_some());
                 if !open {
                     continue;
                 }
@@ -451,7 +458,13 @@ fn fill_averages(rr: &RankingRules, evaluations: &mut [Evaluation], pre: &mut [O
                     ev.outcome = Outcome::NotRated {
                         reason: format!(
                             "not reported: {} (no enterprise on track {} reports it, so there is no average to give)",
-                            ind.metric.value.inputs().iter().map(|&id| crate::metrics::metric(id).name).collect::<Vec<_>>().join(", "),
+                            ind.metric
+                                .value
+                                .inputs()
+                                .iter()
+                                .map(|&id| crate::metrics::metric(id).name)
+                                .collect::<Vec<_>>()
+                                .join(", "),
                             track.id()
                         ),
                     };

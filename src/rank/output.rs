@@ -181,7 +181,10 @@ fn csv_record(out: &mut Vec<u8>, ranking: &Ranking, ev: &Evaluation) {
         .map(|r| {
             r.indicators
                 .iter()
-                .filter_map(|i| i.imputed.map(|how| format!("{}={}", i.metric, how.as_str())))
+                .filter_map(|i| {
+                    i.imputed
+                        .map(|how| format!("{}={}", i.metric, how.as_str()))
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -199,7 +199,12 @@ pub struct Branch {
 
 /// Byte offset in the file of the character at `offset` inside a TOML string value spanning
 /// `span` (quotes included); exact unless the string has escapes, then its start.
-pub(super) fn file_offset(text: &str, span: &std::ops::Range<usize>, value: &str, offset: usize) -> usize {
+pub(super) fn file_offset(
+    text: &str,
+    span: &std::ops::Range<usize>,
+    value: &str,
+    offset: usize,
+) -> usize {
     let raw = text.get(span.clone()).unwrap_or("");
     let open = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
         3

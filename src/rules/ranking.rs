@@ -450,7 +450,12 @@ impl RankingRules {
             }
         }
         if self.conversion.target_pollution_class.is_none() {
-            errors.push(span_error(&(0..0), "conversion.target_pollution_class", "required in a [ranking] section that has tracks, but missing (e.g. \"light\")".into()));
+            errors.push(span_error(
+                &(0..0),
+                "conversion.target_pollution_class",
+                "required in a [ranking] section that has tracks, but missing (e.g. \"light\")"
+                    .into(),
+            ));
             missing = true;
         }
         missing
@@ -557,7 +562,8 @@ fn check_rating_track(t: &Track, errors: &mut Vec<SpanError>) {
             ));
         }
     }
-    if !missing && !(s.a.value <= s.b.value && s.b.value <= s.c.value) {
+    let ordered = s.a.value <= s.b.value && s.b.value <= s.c.value;
+    if !missing && !ordered {
         errors.push(span_error(
             &s.a.span,
             &key("class_shares"),
@@ -573,7 +579,10 @@ fn check_rating_track(t: &Track, errors: &mut Vec<SpanError>) {
             errors.push(span_error(
                 &ind.metric.span,
                 &key(&format!("indicators[{i}].metric")),
-                format!("metric {} is listed twice in track {id:?}", ind.metric.value),
+                format!(
+                    "metric {} is listed twice in track {id:?}",
+                    ind.metric.value
+                ),
             ));
         }
         seen.push(ind.metric.value);
@@ -631,7 +640,10 @@ fn find_word(text: &str, word: &str) -> Option<usize> {
     let ident = |c: char| c.is_alphanumeric() || c == '_';
     text.match_indices(word).map(|(i, _)| i).find(|&i| {
         let before = text[..i].chars().next_back().is_none_or(|c| !ident(c));
-        let after = text[i + word.len()..].chars().next().is_none_or(|c| !ident(c));
+        let after = text[i + word.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !ident(c));
         before && after
     })
 }

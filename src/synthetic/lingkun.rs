@@ -3,9 +3,7 @@
 //! their deliberate edge cases (`parkplan gen --lingkun`, committed under parcels/ and
 //! registries/).
 
-use super::enterprises::{
-    applicant, applicant_commitments, date, money, urban, urban_electricity,
-};
+use super::enterprises::{applicant, applicant_commitments, date, money, urban, urban_electricity};
 use super::layout::{
     Axis, Placement, Rect, Zone, area, blob, block_target_mu, emit_block, rect_pts,
 };
@@ -470,7 +468,8 @@ pub fn lingkun_urban(seed: u64) -> Vec<Enterprise> {
     out[104].land_mu = Some(2.5);
     out[49].revenue_10k_yuan = Some(2000.0);
     out[69].electricity_10k_kwh = None;
-    out[44].rating_exempt = "新建企业，投产未满一年 new enterprise, in production under a year".into();
+    out[44].rating_exempt =
+        "新建企业，投产未满一年 new enterprise, in production under a year".into();
     out[89].rating_exempt =
         "政策性搬迁（瓯江口新区征迁） relocated by policy (Oujiangkou new area clearance)".into();
     out

@@ -70,7 +70,10 @@ fn draw_panel<DB: DrawingBackend>(
         .count()
         .max(1) as u32;
     let mut chart = ChartBuilder::on(area)
-        .caption(title(ranking, &what), font(if panels > 1 { 24 } else { 30 }))
+        .caption(
+            title(ranking, &what),
+            font(if panels > 1 { 24 } else { 30 }),
+        )
         .margin(24)
         .x_label_area_size(60)
         .y_label_area_size(90)
@@ -88,7 +91,11 @@ fn draw_panel<DB: DrawingBackend>(
         .draw()?;
     for class in Class::ALL {
         let n = track.map_or(0, |t| {
-            ranking.tracks[t].class_counts.get(&class).copied().unwrap_or(0)
+            ranking.tracks[t]
+                .class_counts
+                .get(&class)
+                .copied()
+                .unwrap_or(0)
         });
         let colour = class_colour(class);
         chart
