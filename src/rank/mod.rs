@@ -16,23 +16,24 @@ mod classes;
 mod land;
 mod output;
 mod scoring;
+mod tracks;
 
 pub use candidates::{conversion_candidates, relocation_probes};
 pub use classes::{Action, ActionReason, Boundaries, Class, Driver, TOLERANCE};
 pub use land::{Land, LandFreed};
 pub use output::{fmt_num, summary_lines, write_csv, write_json};
 pub use scoring::{IndicatorScore, Intensity, intensity};
+pub use tracks::{TrackIndicator, TrackResult};
 
 use crate::model::Enterprise;
 use crate::rules::RuleSet;
-use crate::rules::expr::{Missing, NoTrace, Value};
-use crate::rules::ranking::{Metric, MissingInput, RankingRules, Track};
-use crate::screen::row::EntRow;
+use crate::rules::ranking::{Metric, RankingRules, Track};
 use classes::{action_for, at_least, close, cut, driver};
 use rayon::prelude::*;
 use scoring::indicators;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use tracks::{Placed, fill_averages, place};
 
 /// The outcome for a rated enterprise.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -133,37 +134,6 @@ impl Evaluation {
     }
 }
 
-/// One track of a ranking: how many enterprises took it, where its classes split, how many
-/// of each class it has.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TrackResult {
-    pub id: String,
-    pub name: String,
-    pub source: Option<String>,
-    /// The condition as written; `None` takes every enterprise that reaches the track.
-    pub when: Option<String>,
-    /// Lists its enterprises apart, unrated.
-    pub listed_apart: bool,
-    /// Its indicators, in the rule file's order.
-    pub indicators: Vec<TrackIndicator>,
-    /// Enterprises that took this track, rated or not.
-    pub enterprises: usize,
-    pub boundaries: Boundaries,
-    pub class_counts: BTreeMap<Class, usize>,
-}
-
-/// An indicator of a track as the ranking applied it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TrackIndicator {
-    pub metric: Metric,
-    pub name: String,
-    pub weight: f64,
-    pub benchmark: f64,
-    pub missing: MissingInput,
-    /// Its own source (else the track's).
-    pub source: Option<String>,
-}
-
 /// The result of the ranking stage.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ranking {
@@ -254,28 +224,12 @@ pub fn rank(enterprises: &[Enterprise], rules: &RuleSet) -> Ranking {
                 *class_counts.entry(c).or_default() += 1;
             }
         }
-        tracks.push(TrackResult {
-            id: track.id().to_string(),
-            name: track.label().to_string(),
-            source: track.source.clone(),
-            when: track.when_text().map(String::from),
-            listed_apart: track.listed_apart,
-            indicators: track
-                .indicators
-                .iter()
-                .map(|i| TrackIndicator {
-                    metric: i.metric.value,
-                    name: i.label().to_string(),
-                    weight: i.weight.value,
-                    benchmark: i.benchmark.value,
-                    missing: i.missing,
-                    source: i.source.clone(),
-                })
-                .collect(),
-            enterprises: members.len(),
+        tracks.push(TrackResult::new(
+            track,
+            members.len(),
             boundaries,
             class_counts,
-        });
+        ));
         order.extend(rated);
     }
     let rated = order.len();
@@ -312,60 +266,10 @@ pub fn rank(enterprises: &[Enterprise], rules: &RuleSet) -> Ranking {
 }
 
 /// A rateable enterprise's indicators and score, held until the classes are known.
-struct Pre {
-    indicators: Vec<IndicatorScore>,
-    raw: f64,
-    score: f64,
-}
-
-/// Where an enterprise stands before scoring: exempt, without a track, or on track `t`.
-enum Placed {
-    Exempt(String),
-    NoTrack(String),
-    On(usize),
-}
-
-/// The exemption, or the first track whose condition holds. A condition that cannot be
-/// decided (an input not reported) does not hold; if no track takes the enterprise, the
-/// reason names what was missing.
-fn place(e: &Enterprise, rules: &RuleSet) -> Placed {
-    let exempt = e.rating_exempt.trim();
-    if !exempt.is_empty() {
-        return Placed::Exempt(exempt.to_string());
-    }
-    let row = EntRow { e, rules };
-    let mut undecided: Vec<String> = Vec::new();
-    for (t, track) in rules.ranking.tracks.iter().enumerate() {
-        let Some(p) = track.condition() else {
-            return Placed::On(t);
-        };
-        match p.eval(&row, chrono::NaiveDate::default(), &mut NoTrace) {
-            Value::Bool(true) => return Placed::On(t),
-            Value::Missing(why) => {
-                let text = missing_text(why);
-                if !undecided.contains(&text) {
-                    undecided.push(text);
-                }
-            }
-            _ => {}
-        }
-    }
-    Placed::NoTrack(if undecided.is_empty() {
-        "no track applies: none of the tracks' conditions holds".to_string()
-    } else {
-        format!("no track applies: {}", undecided.join(", "))
-    })
-}
-
-/// Why a track's condition could not be decided, in words.
-fn missing_text(why: Missing) -> String {
-    match why {
-        Missing::NotReported(id) => format!("{} not reported", crate::metrics::metric(id).name),
-        Missing::NotComputable(id) | Missing::OutOfRange(id) => {
-            format!("{} not computable", crate::metrics::metric(id).name)
-        }
-        Missing::DivisionByZero(_) => "a division by zero".to_string(),
-    }
+pub(super) struct Pre {
+    pub(super) indicators: Vec<IndicatorScore>,
+    pub(super) raw: f64,
+    pub(super) score: f64,
 }
 
 /// Place and score each enterprise on its own, in parallel (the order of the results is the
@@ -425,63 +329,6 @@ fn score_each(enterprises: &[Enterprise], rules: &RuleSet) -> (Vec<Evaluation>, 
             (ev, p)
         })
         .unzip()
-}
-
-/// Give each `missing = "average"` indicator left open the average points of the track's
-/// rated enterprises that report it, then add up every score. With nobody to average over,
-/// the enterprise is not rated after all, and the reason says so.
-fn fill_averages(rr: &RankingRules, evaluations: &mut [Evaluation], pre: &mut [Option<Pre>]) {
-    for (t, track) in rr.tracks.iter().enumerate() {
-        for (k, ind) in track.indicators.iter().enumerate() {
-            if ind.missing != MissingInput::Average {
-                continue;
-            }
-            let (mut sum, mut n) = (0.0, 0usize);
-            for (ev, p) in evaluations.iter().zip(pre.iter()) {
-                if ev.track == Some(t)
-                    && let Some(p) = p
-                    && p.indicators[k].imputed.is_none()
-                {
-                    sum += p.indicators[k].points;
-                    n += 1;
-                }
-            }
-            for (ev, p) in evaluations.iter_mut().zip(pre.iter_mut()) {
-                let open = ev.track == Some(t)
-                    && p.as_ref()
-                        .is_some_and(|p| p.indicators[k].imputed.is_some());
-                if !open {
-                    continue;
-                }
-                if n == 0 {
-                    *p = None;
-                    ev.outcome = Outcome::NotRated {
-                        reason: format!(
-                            "not reported: {} (no enterprise on track {} reports it, so there is no average to give)",
-                            ind.metric
-                                .value
-                                .inputs()
-                                .iter()
-                                .map(|&id| crate::metrics::metric(id).name)
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            track.id()
-                        ),
-                    };
-                } else if let Some(p) = p {
-                    let s = &mut p.indicators[k];
-                    s.points = sum / n as f64;
-                    s.ratio = s.points / ind.weight.value;
-                }
-            }
-        }
-    }
-    for (ev, p) in evaluations.iter().zip(pre.iter_mut()) {
-        if let (Some(t), Some(p)) = (ev.track, p) {
-            p.raw = p.indicators.iter().map(|i| i.points).sum();
-            p.score = p.raw.max(rr.tracks[t].score_floor.value);
-        }
-    }
 }
 
 /// The score an enterprise's rank rests on (0 when it is not rated).

@@ -298,7 +298,7 @@ pub fn write_json(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Res
         "relocation",
         &ranking.relocation,
         ranking,
-        &relocation_item,
+        &|ev| relocation_item(ranking, ev),
         false,
     )?;
     json_array(
@@ -387,8 +387,9 @@ fn json_array(
     writeln!(w, "{close}]{}", if last { "" } else { "," })
 }
 
-/// One entry of the JSON relocation ranking: place, enterprise, class, action, burden, land.
-fn relocation_item(ev: &Evaluation) -> std::io::Result<serde_json::Value> {
+/// One entry of the JSON relocation ranking: place, enterprise, track, class, action, burden,
+/// land.
+fn relocation_item(ranking: &Ranking, ev: &Evaluation) -> std::io::Result<serde_json::Value> {
     let burden = ev.intensity.burden.map(|b| {
         if b.is_infinite() {
             serde_json::json!("inf")
@@ -400,6 +401,7 @@ fn relocation_item(ev: &Evaluation) -> std::io::Result<serde_json::Value> {
         "relocation_rank": ev.rated().and_then(|r| r.relocation_rank),
         "id": ev.id,
         "name": ev.name,
+        "track": ranking.track_id(ev),
         "class": ev.class(),
         "action": ev.action(),
         "burden": burden,
