@@ -38,6 +38,7 @@
 pub mod allocate;
 pub mod error;
 pub mod frame;
+pub mod i18n;
 pub mod io;
 pub mod metrics;
 pub mod model;

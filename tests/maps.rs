@@ -449,7 +449,13 @@ fn write_scenario(dir: &Path, bx: usize, by: usize) {
                 "enterprises.csv",
                 "id,name,lon,lat,industry_code,hightech_level,revenue,requested_mu\n\
                  E000,温州瓯华电子科技有限公司,,,C3911,provincial,5000,25\n\
-                 E001,浙江灵昆生物医药股份有限公司,,,C2710,national,8000,30\n\
+                 E001,浙江灵昆生物医药股份有限公司,,,C2710,national,8000,30\n",
+            ),
+            // An urban enterprise has a current site: its own registry (a file with a site on
+            // some rows only is refused).
+            (
+                "urban.csv",
+                "id,name,lon,lat,industry_code,hightech_level,revenue,requested_mu\n\
                  U001,温州市龙湾精密机械有限公司,120.71,27.94,C3411,none,3000,\n",
             ),
         ],
@@ -468,6 +474,8 @@ fn scenario_cmd(dir: &Path, command: &str) -> Command {
         "sensitive.geojson",
         "--enterprises",
         "enterprises.csv",
+        "--enterprises",
+        "urban.csv",
         "--rules",
         RULES,
     ]);

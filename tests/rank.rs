@@ -725,6 +725,10 @@ fn a_missing_input_follows_the_indicators_rule() {
     );
     assert_eq!(m.value, None);
     assert!((rated(&r, "M").score - (90.0 + avg)).abs() < 1e-9);
+    // The average does not depend on the order of the rows, to the bit.
+    let reversed: Vec<Enterprise> = reg.iter().rev().cloned().collect();
+    let again = rank(&reversed, &rules());
+    assert_eq!(emissions(&again, "M").points.to_bits(), m.points.to_bits());
     // The same rules with "zero" and "not_rated".
     let text = read(parkplan::io::bundled::rules());
     let variant = |how: &str| {

@@ -89,10 +89,13 @@ pub fn plan_files(ranked: bool) -> Vec<Listed> {
     v
 }
 
-/// Refuse any listed file in `dir` that is one of `inputs` (the rename would replace it).
+/// Refuse any listed file in `dir` that is one of `inputs` (the rename would replace it) or
+/// that exists as anything but a regular file (a folder, a link, a FIFO or a device).
 pub fn check_outputs(dir: &Path, listed: &[Listed], inputs: &[&Path]) -> Result<(), Error> {
     for name in listed.iter().flat_map(|l| &l.names) {
-        check_not_input(&dir.join(name), inputs)?;
+        let path = dir.join(name);
+        check_not_input(&path, inputs)?;
+        crate::io::check_output_file(&path)?;
     }
     Ok(())
 }

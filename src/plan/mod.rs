@@ -150,7 +150,7 @@ impl<'a> Plan<'a> {
         let t = Instant::now();
         let admission = match &self.given {
             Some(g) => admission::given(s, self.date, g.clone()),
-            None => admission::admit(s, self.date),
+            None => admission::admit(s, self.date)?,
         };
         if !admission.given {
             progress.stage(

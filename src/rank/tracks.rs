@@ -138,16 +138,17 @@ pub(super) fn fill_averages(
             if ind.missing != MissingInput::Average {
                 continue;
             }
-            let (mut sum, mut n) = (0.0, 0usize);
-            for (ev, p) in evaluations.iter().zip(pre.iter()) {
-                if ev.track == Some(t)
-                    && let Some(p) = p
-                    && p.indicators[k].imputed.is_none()
-                {
-                    sum += p.indicators[k].points;
-                    n += 1;
-                }
-            }
+            let mut points: Vec<f64> = evaluations
+                .iter()
+                .zip(pre.iter())
+                .filter(|(ev, _)| ev.track == Some(t))
+                .filter_map(|(_, p)| p.as_ref())
+                .filter(|p| p.indicators[k].imputed.is_none())
+                .map(|p| p.indicators[k].points)
+                .collect();
+            // Summed in sorted order, so the average does not depend on the order of the rows.
+            points.sort_by(f64::total_cmp);
+            let (sum, n): (f64, usize) = (points.iter().sum(), points.len());
             for (ev, p) in evaluations.iter_mut().zip(pre.iter_mut()) {
                 let open = ev.track == Some(t)
                     && p.as_ref()

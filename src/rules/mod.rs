@@ -143,10 +143,12 @@ pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems>
     let (admission, admission_errors) = admission::AdmissionRules::from_raw(admission, &ctx);
     let (mut ranking, ranking_at) = section(raw.ranking);
     let ranking_errors = ranking.check(&ctx);
-    let (allocation, allocation_at) = section(raw.allocation);
+    let (mut allocation, allocation_at) = section(raw.allocation);
+    let kind_errors = allocation.normalise_kinds();
     let checks = [
         (admission_errors, admission_at),
         (ranking_errors, ranking_at),
+        (kind_errors, allocation_at),
         (allocation.check(&ctx), allocation_at),
     ];
     for (errors, section_at) in checks {
