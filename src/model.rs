@@ -202,6 +202,16 @@ pub struct Enterprise {
     pub requested_mu: Option<f64>,
     pub planned_investment_10k_yuan: Option<f64>,
     pub planned_far: Option<f64>,
+    /// Electricity used last year, 10k kWh (万千瓦时).
+    pub electricity_10k_kwh: Option<f64>,
+    /// Why the enterprise is exempt from the per-mu evaluation (new, relocated by policy, ...);
+    /// empty when it is not.
+    pub rating_exempt: String,
+    /// What an applicant commits to at full production (standard land, 标准地): output, tax
+    /// (10k yuan a year) and building height (m).
+    pub planned_output_10k_yuan: Option<f64>,
+    pub planned_tax_10k_yuan: Option<f64>,
+    pub planned_height_m: Option<f64>,
 }
 
 impl Enterprise {

@@ -474,7 +474,7 @@ fn cli_refuses_every_invalid_geojson_fixture() {
 #[test]
 fn cli_validate_with_no_arguments_checks_the_bundled_lingkun_scenario() {
     let stdout = validated(&bin_in(Path::new(ROOT)).arg("validate").output().unwrap());
-    assert_contains(&stdout, "rules     lingkun-2026.1");
+    assert_contains(&stdout, "rules     lingkun-2026.2");
     assert_contains(&stdout, "overlaps  none");
     assert_contains(&stdout, "enterprises 80 in registries/applicants.csv");
 }

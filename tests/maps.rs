@@ -208,7 +208,7 @@ fn park_map_svg_labels_every_assigned_parcel() {
         "产业组团 Clusters",
         "比例尺 scale",
         "N 北",
-        "lingkun-2026.1",
+        "lingkun-2026.2",
         "防护 buffer 50 m / 300 m",
     ] {
         assert!(svg.contains(needle), "missing {needle:?}");
@@ -580,7 +580,7 @@ fn plan_writes_the_folder_with_progress_per_stage() {
     }
     let html = read(d.join("result/report.html"));
     check_well_formed(&html);
-    assert!(html.contains("lingkun-2026.1"));
+    assert!(html.contains("lingkun-2026.2"));
     // Same input, same bytes.
     let again = scenario_cmd(d, "plan")
         .args(["--out", "again", "--date", "2026-06-30"])
@@ -635,6 +635,33 @@ fn plan_runs_on_the_bundled_scenario() {
         "Relocation ranking",
         "rank-relocation.svg",
         "Maps",
+    ] {
+        assert!(html.contains(part), "report lacks {part}");
+    }
+    // Each criterion's and each track's source, and the tracks' apart lists, are in the report.
+    let rules = common::rules();
+    for c in rules.admission.criteria() {
+        let source = rules.admission.source_of(c).unwrap();
+        assert!(
+            html.contains(&parkplan::report::escape(source)),
+            "report lacks the source of {}",
+            c.id
+        );
+    }
+    for t in &rules.ranking.tracks {
+        let source = parkplan::report::escape(t.source.as_deref().unwrap());
+        assert!(
+            html.contains(&source),
+            "report lacks the source of track {}",
+            t.id()
+        );
+    }
+    for part in [
+        "Tracks 评价分组",
+        "Listed apart 单列",
+        "UR-041",
+        "Exempt 免评",
+        "UR-090",
     ] {
         assert!(html.contains(part), "report lacks {part}");
     }

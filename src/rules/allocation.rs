@@ -37,6 +37,9 @@ pub struct AllocationRules {
     /// Side constraints; any of them turns plot mode into a MIP.
     #[serde(default)]
     pub side: SideConstraints,
+    /// The document the values come from.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// `area_fit = { min = 0.9, max = 1.5 }`: a parcel fits a request of r mu when
