@@ -278,12 +278,21 @@ fn plan_gpkg_opens_in_gdal_with_every_layer_and_style() {
         .unwrap();
     assert_ok(&out);
     let gpkg = dir.path().join("plan.gpkg");
+    // The relocation lines are the maps' links: one per converting or relocating enterprise
+    // with a parcel or an option, as the plan decides them.
+    let scenario = parkplan::load_scenario(&parkplan::ScenarioFiles::bundled()).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let outcome = parkplan::Plan::new(&scenario).date(date).run().unwrap();
+    let lines = parkplan::plan::maps::MapInputs::from_outcome(&outcome)
+        .links
+        .len() as i64;
+    assert!(lines > 0);
     let layers = [
         ("parcels", 300),
         ("sensitive_areas", 11),
         ("buffer_rings", 10),
         ("urban_sites", 150),
-        ("relocation_lines", 10),
+        ("relocation_lines", lines),
     ];
     let db = rusqlite::Connection::open(&gpkg).unwrap();
     for (layer, n) in layers {
