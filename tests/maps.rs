@@ -8,7 +8,9 @@ use common::{
     stderr,
 };
 use parkplan::rank::{Action, Class};
-use parkplan::render::map::{self, Label, Link, ParkMap, RelocationMap, Site, SiteClass};
+use parkplan::i18n::Lang;
+use parkplan::render::Paper;
+use parkplan::render::map::{self, Label, Link, ParkMap, RelocationMap, Sheet, Site, SiteClass};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -115,18 +117,20 @@ fn load(bx: usize, by: usize) -> parkplan::Park {
 
 fn park_map<'a>(park: &'a parkplan::Park, assigned: BTreeMap<String, Vec<Label>>) -> ParkMap<'a> {
     let rules = common::rules();
+    let mut sheet = Sheet::new(Paper::A4, Lang::Zh, "灵昆高新园区 地块布局 park layout");
+    sheet.source = format!(
+        "test scenario · rules {} ({})",
+        rules.version,
+        rules.short_hash()
+    );
     ParkMap {
-        title: "灵昆高新园区 地块布局 park layout".into(),
-        subtitle: format!(
-            "test scenario · rules {} ({})",
-            rules.version,
-            rules.short_hash()
-        ),
+        sheet,
         parcels: &park.parcels,
         sensitive: &park.sensitive,
         buffers: map::buffers_from_rules(&rules.allocation),
         assigned,
         context: &[],
+        overview_above: map::OVERVIEW_ABOVE,
     }
 }
 
@@ -319,13 +323,15 @@ fn relocation_map_draws_sites_lines_and_park() {
             assigned: false,
         },
     ];
+    let mut sheet = Sheet::new(Paper::A4, Lang::Zh, "搬迁 relocation");
+    sheet.park = "灵昆高新园区".into();
     let m = RelocationMap {
-        title: "搬迁 relocation".into(),
-        subtitle: "test".into(),
+        sheet,
         sites,
         links,
         parcels: &park.parcels,
         context: &[],
+        options_known: true,
     };
     let svg = map::relocation_map_svg(&m).unwrap();
     assert!(svg.contains("灵昆高新园区 park"));
@@ -523,6 +529,83 @@ fn map_command_draws_both_maps_with_assignments() {
     for label in ["瓯华电子科技", "灵昆生物医药", "精密机械"] {
         assert!(svg.contains(label), "park map lacks {label}");
     }
+    // Not the bundled parcels: the title names the parcels file, not Lingkun (the bundled
+    // rule file's [map] park is only for the bundled scenario); A3 by default.
+    assert!(svg.contains("园区（parcels） 地块布局图"), "title of a non-bundled park");
+    assert!(!svg.contains("灵昆高新园区 地块布局图"));
+    assert!(svg.contains("width=\"420mm\" height=\"297mm\""), "A3 landscape in mm");
+    assert_eq!(png_size(&std::fs::read(d.join("maps/park-map.png")).unwrap()), (4961, 3508));
+}
+
+/// Width and height of a PNG.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    let r = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    (r.info().width, r.info().height)
+}
+
+/// `--paper`, `--park-name`, `--office`, `--date` and `--lang` reach the sheet; a bad paper is
+/// refused by name.
+#[test]
+fn map_command_prints_the_header_it_is_given_on_the_paper_asked_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write_scenario(d, 2, 1);
+    let out = scenario_cmd(d, "map")
+        .args([
+            "--out", "maps", "--paper", "a4", "--park-name", "试验园区", "--office",
+            "某市规划局", "--date", "2026-03-01",
+        ])
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    let svg = read(d.join("maps/park-map.svg"));
+    for part in ["试验园区 地块布局图", "编制单位：某市规划局", "日期：2026-03-01", "比例尺 1:"] {
+        assert!(svg.contains(part), "park map lacks {part:?}");
+    }
+    assert!(svg.contains("width=\"297mm\" height=\"210mm\""), "A4 landscape in mm");
+    let reloc = read(d.join("maps/relocation-map.svg"));
+    assert!(reloc.contains("试验园区 城区企业搬迁与转型图"));
+    assert_eq!(png_size(&std::fs::read(d.join("maps/park-map.png")).unwrap()), (3508, 2480));
+
+    let en = scenario_cmd(d, "map")
+        .args(["--out", "en", "--paper", "a4", "--lang", "en", "--date", "2026-03-01"])
+        .output()
+        .unwrap();
+    assert_ok(&en);
+    let svg = read(d.join("en/park-map.svg"));
+    assert!(svg.contains("park (parcels): parcel layout"), "English title");
+    assert!(!svg.contains("地块布局图"));
+
+    let bad = scenario_cmd(d, "map")
+        .args(["--out", "bad", "--paper", "a5"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert_contains(&stderr(&bad), "expected a4, a3 or a2");
+    assert!(!d.join("bad").exists());
+}
+
+/// Above `overview_above` parcels the park map is one raster (no path per parcel, no labels)
+/// and says so.
+#[test]
+fn a_park_above_the_overview_size_is_drawn_as_a_stated_raster() {
+    let park = load(4, 3);
+    let mut m = park_map(&park, assignments(&park));
+    let detailed = map::park_map_svg(&m).unwrap();
+    m.overview_above = 5;
+    let overview = map::park_map_svg(&m).unwrap();
+    assert!(overview.contains("<image"), "the parcels are an embedded raster");
+    assert!(overview.contains("概览图："), "the sheet states it is an overview");
+    assert!(
+        overview.matches("<polygon").count() * 4 < detailed.matches("<polygon").count(),
+        "{} polygons in the overview, {} in the detailed map",
+        overview.matches("<polygon").count(),
+        detailed.matches("<polygon").count()
+    );
+    assert!(!overview.contains("瓯华电子科技"), "no parcel labels on an overview");
+    assert!(map::park_map_png(&m).unwrap().starts_with(b"\x89PNG"));
 }
 
 #[test]

@@ -23,6 +23,12 @@ pub struct Args {
     /// plots: one enterprise per parcel, exact; blocks: enterprises share parcels up to their area (MIP).
     #[arg(long, value_enum, default_value = "plots")]
     mode: ModeArg,
+    /// How the maps are printed: --paper a4|a3|a2, --park-name, --office.
+    #[command(flatten)]
+    print: super::map::PrintArgs,
+    /// Language of the maps and charts: zh (default), en or both.
+    #[arg(long, value_parser = super::map::parse_lang, default_value = "zh")]
+    lang: parkplan::i18n::Lang,
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
@@ -32,7 +38,9 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     plan::check_outputs(&args.out, &plan::plan_files(true), &files.inputs())?;
     let scenario = load_scenario(&files)?;
     let mut progress = StderrProgress::stages("plan");
-    let mut p = Plan::new(&scenario).mode(args.mode.into());
+    let mut p = Plan::new(&scenario)
+        .mode(args.mode.into())
+        .maps(args.print.options(args.lang, None));
     if let Some(d) = args.date {
         p = p.date(d);
     }

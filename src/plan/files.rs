@@ -172,7 +172,7 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
     if o.has_ranking() {
         let ranking = &o.admission.ranking;
         write_atomic(&dir.join(RANK_CSV), |w| crate::rank::write_csv(w, ranking))?;
-        charts = crate::render::charts::draw_ranking_charts(ranking)?;
+        charts = crate::render::charts::draw_ranking_charts_in(ranking, o.maps.lang)?;
         crate::render::charts::write_charts(dir, &charts)?;
     }
     write_allocation(o, dir, false, None)?;
@@ -180,12 +180,13 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
 
     let t = Instant::now();
     let inputs = maps::MapInputs::from_outcome(o);
-    let drawn = maps::draw(s, &inputs)?;
+    let drawn = maps::draw(s, &inputs, &o.maps)?;
     maps::write(dir, &drawn)?;
     progress.stage(
         Stage::Maps,
         &format!(
-            "park-map and relocation-map, SVG and PNG, {} parcels labelled; {} ranking charts",
+            "park-map and relocation-map on {}, SVG and PNG, {} parcels assigned; {} ranking charts",
+            o.maps.paper.name(),
             inputs.assigned.len(),
             charts.len()
         ),

@@ -18,9 +18,11 @@ use crate::io::geojson::round_to;
 use crate::io::gpkg::{Category, ColumnType, Layer, LayerGeometry, Rgba, Style, Symbol};
 use crate::model::{Candidate, CandidateKind, Parcel, ParcelStatus, PollutionClass};
 use crate::render::map::SiteClass;
+use crate::i18n::Lang;
 use crate::render::map::style::{
-    GREY, INK, OCCUPIED, cluster_colour, cluster_name, kind_colour, kind_name, pale,
+    GREY, INK, OCCUPIED_INK, cluster_colour, cluster_name, kind_colour, kind_name, pale,
 };
+use crate::render::palette::AVAILABLE_TINT;
 use crate::spatial::ParkGeometry;
 use geo::{Buffer, Geometry, GeometryCollection, LineString, Point};
 use plotters::prelude::RGBColor;
@@ -233,15 +235,15 @@ fn parcels_layer(o: &Outcome, g: &ParkGeometry) -> Result<Layer, Error> {
         .map(|(mc, status, cluster)| {
             let c = cluster_colour(&cluster);
             let (label, symbol) = match status {
-                ParcelStatus::Occupied => ("已占用 occupied".to_string(), fill(OCCUPIED, c, false)),
+                ParcelStatus::Occupied => ("已占用 occupied".to_string(), fill(OCCUPIED_INK, c, false)),
                 ParcelStatus::Reserved => ("预留 reserved".to_string(), fill(GREY, c, true)),
                 ParcelStatus::Available if mc.ends_with("assigned") => (
-                    format!("{} · 已分配 assigned", cluster_name(&cluster)),
+                    format!("{} · 已分配 assigned", cluster_name(Lang::Both, &cluster)),
                     fill(c, INK, false),
                 ),
                 ParcelStatus::Available => (
-                    format!("{} · 可用 available", cluster_name(&cluster)),
-                    fill(pale(c, 0.62), INK, false),
+                    format!("{} · 可用 available", cluster_name(Lang::Both, &cluster)),
+                    fill(pale(c, AVAILABLE_TINT), INK, false),
                 ),
             };
             Category {
@@ -275,7 +277,7 @@ fn kind_categories(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .map(|k| Category {
-            label: kind_name(&k),
+            label: kind_name(Lang::Both, &k),
             symbol: symbol(kind_colour(&k)),
             value: k,
         })

@@ -2,17 +2,99 @@
 //!
 //! [`MapInputs`] holds the map-specific view of a plan: parcel labels, urban sites with their
 //! class and action, and relocation lines. `plan` builds it from its [`Outcome`]; `map` builds it
-//! from an assignments CSV and a ranking CSV ([`crate::io::tables`]). Both draw it with [`draw`].
+//! from an assignments CSV and a ranking CSV ([`crate::io::tables`]). Both draw it with [`draw`],
+//! printed as [`MapOptions`] ask: paper, language, and the header's park name, issuing office
+//! and date (flags, else the rule file's `[map]`, else the parcels file's name).
 
 use super::Outcome;
 use crate::error::Error;
+use crate::i18n::{Lang, fill, text};
 use crate::model::{CandidateKind, IndustryCode};
+use crate::render::Paper;
 use crate::render::map::{
-    self, Assigned, Label, Link, ParkMap, RelocationMap, RenderError, Site, SiteClass,
+    self, Assigned, Label, Link, ParkMap, RelocationMap, RenderError, Sheet, Site, SiteClass,
 };
 use crate::scenario::Scenario;
+use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::Path;
+
+/// How the maps are printed. Unset names come from the rule file's `[map]` section.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MapOptions {
+    /// A4, A3 (default) or A2, landscape at 300 dpi.
+    pub paper: Paper,
+    /// Chinese by default.
+    pub lang: Lang,
+    /// The park's name in the titles (`--park-name`).
+    pub park: Option<String>,
+    /// The issuing office in the subtitle (`--office`).
+    pub office: Option<String>,
+    /// The date in the subtitle (`plan`: the evaluation date).
+    pub date: Option<NaiveDate>,
+}
+
+/// The park's name in `o.lang`: the option, else the rule file's `[map] park` (the bundled rule
+/// file's only with the bundled parcels: it names Lingkun, and is the default rule set of any
+/// scenario), else the parcels file's name.
+pub fn park_name(s: &Scenario, o: &MapOptions) -> String {
+    if let Some(p) = &o.park {
+        return p.clone();
+    }
+    let bundled_rules = s.files.rules == crate::io::bundled::rules();
+    let bundled_parcels = s.files.parcels == crate::io::bundled::parcels();
+    let m = &s.rules.map;
+    match (&m.park, bundled_parcels || !bundled_rules) {
+        (Some(zh), true) => o.lang.pick(zh, m.park_en.as_deref().unwrap_or(zh)),
+        _ => {
+            let file = s
+                .files
+                .parcels
+                .file_stem()
+                .map_or_else(|| s.files.parcels.display().to_string(), |f| f.to_string_lossy().into_owned());
+            fill(o.lang, "map.park_fallback", &[("file", &file)])
+        }
+    }
+}
+
+/// The sheet of a map whose title is the catalogue's `title_key` (with `{park}`).
+pub fn sheet(s: &Scenario, o: &MapOptions, title_key: &str) -> Sheet {
+    let park = park_name(s, o);
+    let m = &s.rules.map;
+    let office = o.office.clone().or_else(|| {
+        m.office
+            .as_ref()
+            .map(|zh| o.lang.pick(zh, m.office_en.as_deref().unwrap_or(zh)))
+    });
+    let mut sub = Vec::new();
+    if let Some(office) = office {
+        sub.push(fill(o.lang, "map.issued_by", &[("office", &office)]));
+    }
+    if let Some(d) = o.date {
+        sub.push(fill(o.lang, "map.dated", &[("date", &d.format("%Y-%m-%d").to_string())]));
+    }
+    let scenario = if s.files.parcels == crate::io::bundled::parcels() {
+        text(o.lang, "map.bundled_scenario")
+    } else {
+        s.files.name()
+    };
+    Sheet {
+        paper: o.paper,
+        lang: o.lang,
+        title: fill(o.lang, title_key, &[("park", &park)]),
+        subtitle: sub.join(" · "),
+        source: fill(
+            o.lang,
+            "map.source",
+            &[
+                ("scenario", &scenario),
+                ("version", &s.rules.version),
+                ("hash", s.rules.short_hash()),
+            ],
+        ),
+        park,
+    }
+}
 
 /// Everything the maps draw beyond the scenario itself.
 #[derive(Debug, Clone, Default)]
@@ -23,6 +105,9 @@ pub struct MapInputs {
     pub sites: Vec<Site>,
     /// Converting and relocating enterprises to their parcel or best option.
     pub links: Vec<Link>,
+    /// `links` hold every mover's parcel or best option (a plan's), so a mover without one
+    /// has no park option (see [`RelocationMap::options_known`]).
+    pub options_known: bool,
 }
 
 /// A parcel label: the enterprise's short name, id and the cluster of its industry.
@@ -124,42 +209,33 @@ impl MapInputs {
             assigned,
             sites,
             links,
+            options_known: true,
         }
     }
 }
 
-/// Subtitle of every map: scenario and rule set.
-pub fn subtitle(s: &Scenario) -> String {
-    format!(
-        "{} · rules {} (sha256 {})",
-        s.files.name(),
-        s.rules.version,
-        s.rules.short_hash()
-    )
-}
-
 /// The park layout map of a scenario with these inputs.
-pub fn park_map<'s>(s: &'s Scenario, inputs: &MapInputs) -> ParkMap<'s> {
+pub fn park_map<'s>(s: &'s Scenario, inputs: &MapInputs, o: &MapOptions) -> ParkMap<'s> {
     ParkMap {
-        title: "灵昆高新园区 地块布局图 · Lingkun high-tech park layout".into(),
-        subtitle: subtitle(s),
+        sheet: sheet(s, o, "map.park_title"),
         parcels: &s.park.parcels,
         sensitive: &s.park.sensitive,
         buffers: map::buffers_from_rules(&s.rules.allocation),
         assigned: inputs.assigned.clone(),
         context: &s.context,
+        overview_above: map::OVERVIEW_ABOVE,
     }
 }
 
 /// The relocation map of a scenario with these inputs.
-pub fn relocation_map<'s>(s: &'s Scenario, inputs: &MapInputs) -> RelocationMap<'s> {
+pub fn relocation_map<'s>(s: &'s Scenario, inputs: &MapInputs, o: &MapOptions) -> RelocationMap<'s> {
     RelocationMap {
-        title: "城区企业搬迁与转型 · Relocation of urban enterprises".into(),
-        subtitle: subtitle(s),
+        sheet: sheet(s, o, "map.relocation_title"),
         sites: inputs.sites.clone(),
         links: inputs.links.clone(),
         parcels: &s.park.parcels,
         context: &s.context,
+        options_known: inputs.options_known,
     }
 }
 
@@ -182,9 +258,9 @@ pub const PARK_MAP: &str = "park-map";
 pub const RELOCATION_MAP: &str = "relocation-map";
 
 /// Draw both maps (on two threads: they are independent).
-pub fn draw(s: &Scenario, inputs: &MapInputs) -> Result<Maps, RenderError> {
-    let park = park_map(s, inputs);
-    let reloc = relocation_map(s, inputs);
+pub fn draw(s: &Scenario, inputs: &MapInputs, o: &MapOptions) -> Result<Maps, RenderError> {
+    let park = park_map(s, inputs, o);
+    let reloc = relocation_map(s, inputs, o);
     crate::render::register_fonts();
     let both = |svg: &dyn Fn() -> Result<String, RenderError>,
                 png: &dyn Fn() -> Result<Vec<u8>, RenderError>| {

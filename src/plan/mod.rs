@@ -94,6 +94,7 @@ pub struct Plan<'a> {
     date: NaiveDate,
     mode: Mode,
     given: Option<Given>,
+    maps: maps::MapOptions,
 }
 
 impl<'a> Plan<'a> {
@@ -105,6 +106,7 @@ impl<'a> Plan<'a> {
             date: chrono::Local::now().date_naive(),
             mode: Mode::Plots,
             given: None,
+            maps: maps::MapOptions::default(),
         }
     }
     /// The evaluation date: certificates must be valid on it.
@@ -115,6 +117,12 @@ impl<'a> Plan<'a> {
     /// Plots (one enterprise per parcel, exact) or blocks (enterprises share parcels).
     pub fn mode(mut self, mode: Mode) -> Self {
         self.mode = mode;
+        self
+    }
+    /// How the maps and charts are printed (paper, language, names in the header); the maps'
+    /// date is the evaluation date unless the options give one.
+    pub fn maps(mut self, options: maps::MapOptions) -> Self {
+        self.maps = options;
         self
     }
     /// Allocate these candidates instead of screening and ranking the registries.
@@ -184,6 +192,10 @@ impl<'a> Plan<'a> {
             summary,
             admission,
             allocation,
+            maps: maps::MapOptions {
+                date: self.maps.date.or(Some(self.date)),
+                ..self.maps.clone()
+            },
         };
         progress.stage(
             Stage::Allocate,
@@ -214,6 +226,8 @@ pub struct Outcome<'a> {
     pub admission: Admission,
     /// The allocation with its certificate, the unplaced with reasons, relocation options.
     pub allocation: Allocation,
+    /// How its maps and charts are printed.
+    pub maps: maps::MapOptions,
 }
 
 impl Outcome<'_> {

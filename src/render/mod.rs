@@ -3,10 +3,19 @@
 //! Text is drawn with the bundled WenQuanYi Micro Hei font (Apache-2.0, `assets/fonts/`), so
 //! Chinese enterprise names render on a machine with no fonts installed: plotters is built with
 //! `ab_glyph` and no system font libraries, and the font is registered before any drawing.
+//! PNG text is laid out by [`Typeset`] (plotters' own bitmap text drops glyph bearings and
+//! splits Chinese words with gaps); maps are drawn for a [`Paper`] sheet at 300 dpi, their
+//! colours ([`palette`]) chosen to stay apart on a greyscale copy.
 
 pub mod charts;
 pub mod map;
+pub mod palette;
+pub mod paper;
 mod pixel;
+pub(crate) mod text;
+
+pub use paper::Paper;
+pub use text::Typeset;
 
 use std::sync::Once;
 

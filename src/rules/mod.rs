@@ -7,6 +7,7 @@
 pub mod admission;
 pub mod allocation;
 pub mod expr;
+pub mod map;
 pub mod ranking;
 
 use crate::error::{InputError, Place, Problems, caret_snippet, line_column};
@@ -29,6 +30,8 @@ pub struct RuleSet {
     pub admission: admission::AdmissionRules,
     pub ranking: ranking::RankingRules,
     pub allocation: allocation::AllocationRules,
+    /// What the printed maps say about the park (`[map]`).
+    pub map: map::MapRules,
 }
 
 #[derive(Debug, Deserialize)]
@@ -44,6 +47,8 @@ struct RawRuleSet {
     ranking: Option<toml::Spanned<ranking::RankingRules>>,
     #[serde(default)]
     allocation: Option<toml::Spanned<allocation::AllocationRules>>,
+    #[serde(default)]
+    map: map::MapRules,
 }
 
 /// Industry code prefix -> cluster, matched by the longest prefix.
@@ -172,6 +177,7 @@ pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems>
         admission,
         ranking,
         allocation,
+        map: raw.map,
     })
 }
 

@@ -1,5 +1,8 @@
 //! Charts of the ranking stage: the score distribution by class, energy against emission
-//! intensity by class (the ten worst burdens named), and the relocation ranking as bars.
+//! intensity by class (the first ten of the relocation ranking numbered as in its chart, and
+//! the retained enterprises with as high a burden starred, with why they are retained), and
+//! the relocation ranking as bars. Names are the maps' short names ([`short_name`]); texts come
+//! from the message catalogue in the language asked for; the class colours are the maps'.
 //!
 //! Each `draw_*` function draws on any plotters drawing area the caller gives (SVG, PNG, a
 //! buffer); [`draw_ranking_charts`] draws all three as SVG and PNG in memory and
@@ -16,9 +19,12 @@ pub use relocation::draw_relocation_bars;
 pub use scores::draw_score_distribution;
 
 use crate::error::Error;
+use crate::i18n::{Lang, fill};
 use crate::rank::{Class, Ranking};
 use crate::render::FAMILY;
 use crate::render::RenderError;
+use crate::render::Typeset;
+use crate::render::map::short_name;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -26,6 +32,8 @@ use std::path::{Path, PathBuf};
 
 /// Pixel size of the charts (SVG and PNG alike).
 pub const SIZE: (u32, u32) = (1600, 1000);
+/// Enterprises numbered on the intensity chart: the first of the relocation ranking.
+pub const NUMBERED: usize = 10;
 /// Most bars in the relocation chart: the worst of the ranking.
 pub const MAX_BARS: usize = 30;
 /// Most points drawn in the scatter; larger populations are thinned evenly in rank order
@@ -37,14 +45,9 @@ type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::Er
 /// The chart every ranking chart draws into: numbers on both axes.
 type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// Fill colour of a class: A green, B blue, C orange, D red.
+/// Fill colour of a class, as on the relocation map (apart in grey too).
 pub(crate) fn class_colour(c: Class) -> RGBColor {
-    match c {
-        Class::A => RGBColor(46, 139, 87),
-        Class::B => RGBColor(66, 120, 190),
-        Class::C => RGBColor(235, 150, 30),
-        Class::D => RGBColor(205, 45, 45),
-    }
+    crate::render::palette::class_colour(Some(c))
 }
 
 /// Black text at `size` pixels.
@@ -53,23 +56,41 @@ fn font(size: u32) -> TextStyle<'static> {
 }
 
 /// A chart's caption: what it shows and the rule set's version and hash.
-fn title(ranking: &Ranking, what: &str) -> String {
-    format!(
-        "{what}  (rules {}, {})",
-        ranking.rules_version,
-        &ranking.rules_hash[..ranking.rules_hash.len().min(8)]
-    )
+fn title(ranking: &Ranking, what: &str, lang: Lang) -> String {
+    let rules = fill(
+        lang,
+        "chart.rules",
+        &[
+            ("version", &ranking.rules_version),
+            ("hash", &ranking.rules_hash[..ranking.rules_hash.len().min(8)]),
+        ],
+    );
+    format!("{what}  {rules}")
 }
 
-/// A name cut to `max` characters, for labels.
+/// An enterprise's name on a chart: the maps' short name, cut to `max` characters.
 fn short(name: &str, max: usize) -> String {
+    let name = short_name(name);
     if name.chars().count() <= max {
-        name.to_string()
+        name
     } else {
         let mut s: String = name.chars().take(max - 1).collect();
         s.push('…');
         s
     }
+}
+
+/// A track's name in `lang`: its Chinese or English half of "中文 / English".
+fn track_name(name: &str, lang: Lang) -> String {
+    match name.split_once(" / ") {
+        Some((zh, en)) => lang.pick(zh, en),
+        None => name.to_string(),
+    }
+}
+
+/// An action's name in `lang`.
+fn action_name(a: crate::rank::Action, lang: Lang) -> String {
+    crate::i18n::text(lang, &format!("chart.action_{}", a.as_str()))
 }
 
 /// The series legend (class swatches and counts) in one corner of the plot, alike on every chart.
@@ -116,11 +137,11 @@ fn chart_error<E: std::error::Error + Send + Sync>(
 /// Draw one chart as SVG text.
 fn svg_of(
     name: &'static str,
-    draw: impl for<'a> Fn(&DrawingArea<SVGBackend<'a>, Shift>) -> DrawResult<SVGBackend<'a>>,
+    draw: impl for<'a> Fn(&DrawingArea<Typeset<SVGBackend<'a>>, Shift>) -> DrawResult<Typeset<SVGBackend<'a>>>,
 ) -> Result<String, RenderError> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let root = Typeset::vector(SVGBackend::with_string(&mut svg, SIZE)).into_drawing_area();
         draw(&root).map_err(chart_error(name))?;
         root.present().map_err(chart_error(name))?;
     }
@@ -132,12 +153,12 @@ fn svg_of(
 /// whether the chart went to a file or to memory.
 fn png_of(
     name: &'static str,
-    draw: impl for<'a> Fn(&DrawingArea<BitMapBackend<'a>, Shift>) -> DrawResult<BitMapBackend<'a>>,
+    draw: impl for<'a> Fn(&DrawingArea<Typeset<BitMapBackend<'a>>, Shift>) -> DrawResult<Typeset<BitMapBackend<'a>>>,
 ) -> Result<Vec<u8>, RenderError> {
     let (w, h) = SIZE;
     let mut rgb = vec![0u8; (w * h * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+        let root = Typeset::raster(BitMapBackend::with_buffer(&mut rgb, SIZE)).into_drawing_area();
         draw(&root).map_err(chart_error(name))?;
         root.present().map_err(chart_error(name))?;
     }
@@ -158,24 +179,29 @@ fn png_of(
     Ok(out)
 }
 
-/// Draw the three ranking charts ([`NAMES`]) as SVG and PNG, in memory.
+/// Draw the three ranking charts ([`NAMES`]) as SVG and PNG, in memory, in Chinese.
 pub fn draw_ranking_charts(ranking: &Ranking) -> Result<Vec<Chart>, RenderError> {
+    draw_ranking_charts_in(ranking, Lang::default())
+}
+
+/// Draw the three ranking charts ([`NAMES`]) as SVG and PNG, in memory, in `lang`.
+pub fn draw_ranking_charts_in(ranking: &Ranking, lang: Lang) -> Result<Vec<Chart>, RenderError> {
     crate::render::register_fonts();
     let mut out = Vec::new();
     for name in NAMES {
         // The drawing functions are generic over the backend, so each is named twice.
         let (svg, png) = match name {
             "rank-scores" => (
-                svg_of(name, |a| draw_score_distribution(a, ranking))?,
-                png_of(name, |a| draw_score_distribution(a, ranking))?,
+                svg_of(name, |a| draw_score_distribution(a, ranking, lang))?,
+                png_of(name, |a| draw_score_distribution(a, ranking, lang))?,
             ),
             "rank-intensity" => (
-                svg_of(name, |a| draw_intensity_scatter(a, ranking))?,
-                png_of(name, |a| draw_intensity_scatter(a, ranking))?,
+                svg_of(name, |a| draw_intensity_scatter(a, ranking, lang))?,
+                png_of(name, |a| draw_intensity_scatter(a, ranking, lang))?,
             ),
             _ => (
-                svg_of(name, |a| draw_relocation_bars(a, ranking, MAX_BARS))?,
-                png_of(name, |a| draw_relocation_bars(a, ranking, MAX_BARS))?,
+                svg_of(name, |a| draw_relocation_bars(a, ranking, MAX_BARS, lang))?,
+                png_of(name, |a| draw_relocation_bars(a, ranking, MAX_BARS, lang))?,
             ),
         };
         out.push(Chart { name, svg, png });

@@ -1,7 +1,9 @@
 //! The relocation ranking chart: classes C and D by burden, worst first, as horizontal bars
-//! labelled with the enterprise, its burden and its action.
+//! labelled with the enterprise's place in the ranking (the numbers the intensity chart uses),
+//! its short name and id, its burden (an infinite one drawn to the axis's end) and its action.
 
-use super::{DrawResult, Plot, class_colour, font, series_legend, short, title};
+use super::{DrawResult, Plot, action_name, class_colour, font, series_legend, short, title, track_name};
+use crate::i18n::{Lang, fill, text};
 use crate::rank::{Class, Evaluation, Ranking};
 use crate::render::register_fonts;
 use plotters::coord::Shift;
@@ -13,6 +15,7 @@ pub fn draw_relocation_bars<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     ranking: &Ranking,
     max_bars: usize,
+    lang: Lang,
 ) -> DrawResult<DB> {
     register_fonts();
     root.fill(&WHITE)?;
@@ -34,7 +37,7 @@ pub fn draw_relocation_bars<DB: DrawingBackend>(
         label_w = label_w.max(root.estimate_text_size(l, &font(18))?.0 + 20);
     }
     let mut chart = ChartBuilder::on(root)
-        .caption(title(ranking, &heading(ranking, rows.len())), font(30))
+        .caption(title(ranking, &heading(ranking, rows.len(), lang), lang), font(30))
         .margin(30)
         .x_label_area_size(70)
         .y_label_area_size(label_w)
@@ -44,7 +47,7 @@ pub fn draw_relocation_bars<DB: DrawingBackend>(
         .disable_y_mesh()
         .y_labels(0)
         .light_line_style(WHITE)
-        .x_desc("能耗排放负担 burden (1 = benchmark intensity per term)")
+        .x_desc(text(lang, "chart.relocation_x"))
         .label_style(font(20))
         .axis_desc_style(font(22))
         .draw()?;
@@ -64,11 +67,11 @@ pub fn draw_relocation_bars<DB: DrawingBackend>(
             .label(format!("{class}"))
             .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 18, y + 8)], colour.filled()));
     }
-    draw_bar_texts(root, &chart, ranking, &rows, &labels, xmax)?;
+    draw_bar_texts(root, &chart, ranking, &rows, &labels, xmax, lang)?;
     if rows.is_empty() {
         let (w, h) = root.dim_in_pixel();
         root.draw(&Text::new(
-            "no enterprise in class C or D",
+            text(lang, "chart.no_cd"),
             (w as i32 / 2 - 150, h as i32 / 2),
             font(24),
         ))?;
@@ -84,7 +87,7 @@ fn bar_labels(rows: &[&Evaluation]) -> Vec<String> {
             format!(
                 "{}. {} ({})",
                 e.rated().and_then(|r| r.relocation_rank).unwrap_or(0),
-                short(&e.name, 14),
+                short(&e.name, 10),
                 e.id
             )
         })
@@ -92,15 +95,18 @@ fn bar_labels(rows: &[&Evaluation]) -> Vec<String> {
 }
 
 /// The chart's heading, saying when only the worst of a longer ranking are shown.
-fn heading(ranking: &Ranking, shown: usize) -> String {
+fn heading(ranking: &Ranking, shown: usize, lang: Lang) -> String {
     if ranking.relocation.len() > shown {
-        format!(
-            "搬迁排序 / relocation ranking, worst {} of {}",
-            shown,
-            ranking.relocation.len()
+        fill(
+            lang,
+            "chart.relocation_title_part",
+            &[
+                ("shown", &shown.to_string()),
+                ("n", &ranking.relocation.len().to_string()),
+            ],
         )
     } else {
-        "搬迁排序 / relocation ranking (classes C and D)".to_string()
+        text(lang, "chart.relocation_title")
     }
 }
 
@@ -113,6 +119,7 @@ fn draw_bar_texts<DB: DrawingBackend>(
     rows: &[&Evaluation],
     labels: &[String],
     xmax: f64,
+    lang: Lang,
 ) -> DrawResult<DB> {
     let n = rows.len().max(1);
     let label_font = font(18);
@@ -120,16 +127,14 @@ fn draw_bar_texts<DB: DrawingBackend>(
     for (i, e) in rows.iter().enumerate() {
         let y = (n - 1 - i) as f64 + 0.5;
         let (value, x) = match e.intensity.burden {
-            None => ("burden not computable 无法计算".to_string(), 0.0),
-            Some(b) if b.is_infinite() => ("∞ no value added".to_string(), xmax * 0.80),
+            None => (text(lang, "chart.burden_unknown"), 0.0),
+            Some(b) if b.is_infinite() => (text(lang, "chart.burden_infinite"), xmax * 0.80),
             Some(b) => (format!("{b:.2}"), b),
         };
-        let action = e.action().map_or("", |a| a.as_str());
-        // The Chinese half of the track's name ("规下企业 / below ..." -> "规下企业").
-        let track = e.track.map_or("", |t| {
-            let name = ranking.tracks[t].name.as_str();
-            name.split(" / ").next().unwrap_or(name)
-        });
+        let action = e.action().map_or(String::new(), |a| action_name(a, lang));
+        let track = e
+            .track
+            .map_or(String::new(), |t| track_name(&ranking.tracks[t].name, lang));
         let (bx, by) = chart.backend_coord(&(x, y));
         root.draw(&Text::new(
             format!("{value}  {action}  {track}"),

@@ -1,7 +1,8 @@
 //! The score distribution chart: a histogram of scores stacked by class, with the class
 //! boundary scores marked, one panel per evaluation track.
 
-use super::{DrawResult, Plot, class_colour, font, footnote, series_legend, title};
+use super::{DrawResult, Plot, class_colour, font, footnote, series_legend, title, track_name};
+use crate::i18n::{Lang, fill, text};
 use crate::rank::{Boundaries, Class, Ranking};
 use crate::render::register_fonts;
 use plotters::coord::Shift;
@@ -13,6 +14,7 @@ use plotters::prelude::*;
 pub fn draw_score_distribution<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     ranking: &Ranking,
+    lang: Lang,
 ) -> DrawResult<DB> {
     register_fonts();
     root.fill(&WHITE)?;
@@ -24,12 +26,12 @@ pub fn draw_score_distribution<DB: DrawingBackend>(
     let (plots, _) = root.split_vertically(h.saturating_sub(40));
     let panels = plots.split_evenly((tracks.len().max(1), 1));
     if tracks.is_empty() {
-        draw_panel(root, &panels[0], ranking, None)?;
+        draw_panel(root, &panels[0], ranking, None, lang)?;
     }
     for (panel, &t) in panels.iter().zip(&tracks) {
-        draw_panel(root, panel, ranking, Some(t))?;
+        draw_panel(root, panel, ranking, Some(t), lang)?;
     }
-    let notes = score_notes(ranking);
+    let notes = score_notes(ranking, lang);
     if !notes.is_empty() {
         footnote(root, notes.join("; "))?;
     }
@@ -42,6 +44,7 @@ fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     ranking: &Ranking,
     track: Option<usize>,
+    lang: Lang,
 ) -> DrawResult<DB> {
     let rated: Vec<(f64, Class)> = ranking
         .in_rank_order()
@@ -58,10 +61,11 @@ fn draw_panel<DB: DrawingBackend>(
         .max(1);
     let what = match track {
         Some(t) => format!(
-            "亩均效益得分分布 / score distribution by class: {}",
-            ranking.tracks[t].name
+            "{}：{}",
+            text(lang, "chart.scores_title"),
+            track_name(&ranking.tracks[t].name, lang)
         ),
-        None => "亩均效益得分分布 / score distribution by class".to_string(),
+        None => text(lang, "chart.scores_title"),
     };
     let panels = ranking
         .tracks
@@ -71,7 +75,7 @@ fn draw_panel<DB: DrawingBackend>(
         .max(1) as u32;
     let mut chart = ChartBuilder::on(area)
         .caption(
-            title(ranking, &what),
+            title(ranking, &what, lang),
             font(if panels > 1 { 24 } else { 30 }),
         )
         .margin(24)
@@ -81,8 +85,8 @@ fn draw_panel<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .x_desc("得分 score (points)")
-        .y_desc("企业数 enterprises")
+        .x_desc(text(lang, "chart.scores_x"))
+        .y_desc(text(lang, "chart.scores_y"))
         .label_style(font(18))
         .axis_desc_style(font(20))
         .light_line_style(WHITE)
@@ -165,27 +169,26 @@ fn draw_boundaries<DB: DrawingBackend>(
 }
 
 /// What the histogram leaves out or overrides: weed-out Ds and enterprises not rated.
-fn score_notes(ranking: &Ranking) -> Vec<String> {
+fn score_notes(ranking: &Ranking, lang: Lang) -> Vec<String> {
     let weeded = ranking
         .in_rank_order()
         .filter(|e| e.rated().is_some_and(|r| r.weed_out))
         .count();
     let mut notes = Vec::new();
     if weeded > 0 {
-        notes.push(format!(
-            "{weeded} D by the weed-out line (tax per mu) whatever the score"
-        ));
+        notes.push(fill(lang, "chart.scores_weeded", &[("n", &weeded.to_string())]));
     }
     if ranking.not_rated > 0 {
-        notes.push(format!(
-            "{} not rated (missing or zero inputs) not shown",
-            ranking.not_rated
-        ));
+        notes.push(fill(lang, "chart.scores_not_rated", &[("n", &ranking.not_rated.to_string())]));
     }
     if ranking.listed_apart + ranking.exempt > 0 {
-        notes.push(format!(
-            "{} listed apart and {} exempt not shown",
-            ranking.listed_apart, ranking.exempt
+        notes.push(fill(
+            lang,
+            "chart.scores_apart",
+            &[
+                ("apart", &ranking.listed_apart.to_string()),
+                ("exempt", &ranking.exempt.to_string()),
+            ],
         ));
     }
     notes

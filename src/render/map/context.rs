@@ -2,12 +2,13 @@
 //! boundaries (dashed) and roads as lines, other features thin grey; area names in small grey
 //! text. Drawn first, clipped to the map box, so the plan's own layers lie on top.
 
-use super::labels::{boxed_text, label_point};
+use super::labels::{Block, Line, Taken, label_point};
 use super::legend::{Legend, swatch_fill, swatch_line};
 use super::page::View;
 use super::shapes::{as_multipolygon, fill_polygon, outline};
-use super::style::{GREY, MAP_BG, font};
+use super::style::{GREY, MAP_BG, Sizes};
 use super::{Area, RenderError, err};
+use crate::i18n::{Lang, text};
 use crate::frame::LocalFrame;
 use crate::model::{ContextKind, ContextLayer};
 use geo::{BooleanOps, Geometry, LineString, MultiLineString};
@@ -18,9 +19,24 @@ use std::collections::BTreeSet;
 
 /// A context feature in the map's metres.
 pub(super) struct Projected {
-    kind: ContextKind,
+    pub(super) kind: ContextKind,
     name: Option<String>,
     geometry: Geometry<f64>,
+}
+
+impl Projected {
+    pub(super) fn bounding_rect(&self) -> Option<geo::Rect<f64>> {
+        use geo::BoundingRect;
+        self.geometry.bounding_rect()
+    }
+    pub(super) fn geometry(&self) -> &Geometry<f64> {
+        &self.geometry
+    }
+}
+
+/// The lines of a geometry (polygon rings included), for stroking.
+pub(super) fn lines_of(g: &Geometry<f64>) -> MultiLineString<f64> {
+    lines(g)
 }
 
 /// Every context feature, projected into `frame`.
@@ -36,26 +52,39 @@ pub(super) fn project(frame: &LocalFrame, layers: &[ContextLayer]) -> Vec<Projec
         .collect()
 }
 
-/// (fill of areas, line colour, line width, dashed) of a kind.
+/// (fill of areas, line colour, line width in pixels at 300 dpi, dashed) of a kind.
 fn look(kind: ContextKind) -> (Option<RGBColor>, RGBColor, u32, bool) {
     match kind {
         ContextKind::Water => (
             Some(RGBColor(214, 230, 242)),
             RGBColor(150, 185, 215),
-            1,
+            2,
             false,
         ),
         ContextKind::Urban => (
             Some(RGBColor(240, 233, 220)),
             RGBColor(205, 190, 165),
-            1,
+            2,
             false,
         ),
-        ContextKind::Coastline => (None, RGBColor(110, 150, 190), 2, false),
-        ContextKind::Boundary => (None, RGBColor(110, 110, 110), 2, true),
-        ContextKind::Road => (None, RGBColor(185, 185, 185), 3, false),
-        ContextKind::Other => (None, RGBColor(160, 160, 160), 1, false),
+        ContextKind::Coastline => (None, RGBColor(110, 150, 190), 4, false),
+        ContextKind::Boundary => (None, RGBColor(110, 110, 110), 4, true),
+        ContextKind::Road => (None, RGBColor(185, 185, 185), 6, false),
+        ContextKind::Other => (None, RGBColor(160, 160, 160), 2, false),
     }
+}
+
+/// A context kind's legend name.
+fn kind_text(lang: Lang, k: ContextKind) -> String {
+    let key = match k {
+        ContextKind::Water => "map.context_water",
+        ContextKind::Urban => "map.context_urban",
+        ContextKind::Coastline => "map.context_coastline",
+        ContextKind::Boundary => "map.context_boundary",
+        ContextKind::Road => "map.context_road",
+        ContextKind::Other => "map.context_other",
+    };
+    text(lang, key)
 }
 
 /// The lines of a geometry (polygon rings included), for stroking.
@@ -76,12 +105,14 @@ fn lines(g: &Geometry<f64>) -> MultiLineString<f64> {
     MultiLineString(out)
 }
 
-/// Draw the context under the map; returns the kinds in view, for the legend.
+/// Draw the context under the map; returns the kinds in view, for the legend. With `names`
+/// (the main map, not the inset), area names are drawn too, each where it clears `taken`.
 pub(super) fn draw_context<DB: DrawingBackend>(
     area: &Area<DB>,
     view: &View,
     visible: &geo::Polygon<f64>,
     features: &[Projected],
+    names: Option<&mut Taken>,
 ) -> Result<BTreeSet<ContextKind>, RenderError> {
     let mut shown = BTreeSet::new();
     // Areas first (water, districts), then every line on top, then the names of areas.
@@ -109,7 +140,7 @@ pub(super) fn draw_context<DB: DrawingBackend>(
             shown.insert(f.kind);
             let style = colour.stroke_width(width);
             if dashed {
-                area.draw(&DashedPathElement::new(r, 12, 8, style))
+                area.draw(&DashedPathElement::new(r, 24, 14, style))
                     .map_err(err("context"))?;
             } else {
                 area.draw(&PathElement::new(r, style))
@@ -117,6 +148,9 @@ pub(super) fn draw_context<DB: DrawingBackend>(
             }
         }
     }
+    let Some(taken) = names else {
+        return Ok(shown);
+    };
     for f in features
         .iter()
         .filter(|f| f.kind == ContextKind::Urban || f.kind == ContextKind::Water)
@@ -126,7 +160,12 @@ pub(super) fn draw_context<DB: DrawingBackend>(
         };
         if let Some(at) = label_point(&mp) {
             let text = name.split(" (").next().unwrap_or(name);
-            boxed_text(area, text, view.px(at), &font(16.0).color(&GREY), 0.0)?;
+            let block = Block::new(vec![Line::new(text, Sizes::AREA_NAME, false, GREY)]);
+            let b = block.at(view.px(at));
+            if crate::render::pixel::within(b, view.bx) && taken.clear(b) {
+                block.draw(area, b, 0.0)?;
+                taken.add(b);
+            }
         }
     }
     Ok(shown)
@@ -135,30 +174,28 @@ pub(super) fn draw_context<DB: DrawingBackend>(
 /// The legend rows of the context kinds in view, with a note when a layer is synthetic.
 pub(super) fn legend<DB: DrawingBackend>(
     lg: &mut Legend<DB>,
+    lang: Lang,
     shown: &BTreeSet<ContextKind>,
     synthetic: bool,
 ) -> Result<(), RenderError> {
     if shown.is_empty() {
         return Ok(());
     }
-    lg.heading(if synthetic {
-        "背景 Context (合成 synthetic)"
-    } else {
-        "背景 Context"
-    })?;
+    lg.heading(&text(
+        lang,
+        if synthetic {
+            "map.context_synthetic"
+        } else {
+            "map.context"
+        },
+    ))?;
     for k in shown {
-        let (fill, colour, _, _) = look(*k);
-        let text = match k {
-            ContextKind::Water => "水域 water",
-            ContextKind::Urban => "城区 urban area",
-            ContextKind::Coastline => "岸线 coastline",
-            ContextKind::Boundary => "边界 boundary",
-            ContextKind::Road => "道路 road",
-            ContextKind::Other => "其他 other",
-        };
-        match fill {
-            Some(f) => lg.row(text, swatch_fill(f, colour))?,
-            None => lg.row(text, swatch_line(colour))?,
+        let (fill, colour, width, dashed) = look(*k);
+        let name = kind_text(lang, *k);
+        match (fill, dashed) {
+            (Some(f), _) => lg.row(&name, swatch_fill(f, colour))?,
+            (None, true) => lg.row(&name, super::legend::swatch_dashed(colour, width, 24, 14))?,
+            (None, false) => lg.row(&name, swatch_line(colour, width))?,
         }
     }
     Ok(())

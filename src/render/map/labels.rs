@@ -1,37 +1,248 @@
-//! Map labels: where a label goes in a shape, how large it may be, how it wraps, and text on a
-//! white box so it reads over any fill.
+//! Map labels: blocks of text measured in points, placed inside a shape or beside it with a
+//! leader line, never over another label ([`Taken`]), on a white box so they read over any
+//! fill.
 
 use super::shapes::as_multipolygon;
-use super::style::{PAPER, bold};
+use super::style::{INK, PAPER};
 use super::{Area, RenderError, err};
-use crate::render::pixel::{Bx, Px};
-use geo::{BooleanOps, Centroid, Coord, Geometry, InteriorPoint, MultiPolygon};
-use plotters::prelude::{DrawingBackend, Rectangle, Text, TextStyle};
-use plotters::style::Color;
+use crate::render::paper::{font_pt, mm};
+use crate::render::pixel::{Bx, Px, overlap};
+use geo::{BooleanOps, Centroid, Contains, Coord, Geometry, InteriorPoint, MultiPolygon};
+use plotters::prelude::{DrawingBackend, IntoFont, PathElement, RGBColor, Rectangle, Text};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{Color, FontStyle};
+use std::collections::HashMap;
 
-/// Text with a white box behind it so it reads over any fill.
-pub(super) fn boxed_text<DB: DrawingBackend>(
+/// Label boxes already drawn, bucketed on a grid so an overlap test looks at a few.
+pub(super) struct Taken {
+    cell: i32,
+    buckets: HashMap<(i32, i32), Vec<Bx>>,
+}
+
+impl Taken {
+    pub(super) fn new() -> Self {
+        Taken {
+            cell: mm(12.0) as i32,
+            buckets: HashMap::new(),
+        }
+    }
+    fn cells(&self, b: Bx) -> impl Iterator<Item = (i32, i32)> {
+        let c = self.cell;
+        let (x0, y0, x1, y1) = (b.0.div_euclid(c), b.1.div_euclid(c), b.2.div_euclid(c), b.3.div_euclid(c));
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    }
+    /// `b` overlaps no box taken.
+    pub(super) fn clear(&self, b: Bx) -> bool {
+        self.cells(b).all(|k| {
+            self.buckets
+                .get(&k)
+                .is_none_or(|v| !v.iter().any(|t| overlap(*t, b)))
+        })
+    }
+    pub(super) fn add(&mut self, b: Bx) {
+        let cells: Vec<(i32, i32)> = self.cells(b).collect();
+        for k in cells {
+            self.buckets.entry(k).or_default().push(b);
+        }
+    }
+}
+
+/// One line of a label: its text, size in points, weight and colour.
+#[derive(Debug, Clone)]
+pub(super) struct Line {
+    pub(super) text: String,
+    pub(super) points: f64,
+    pub(super) bold: bool,
+    pub(super) colour: RGBColor,
+}
+
+impl Line {
+    pub(super) fn new(text: &str, points: f64, bold: bool, colour: RGBColor) -> Self {
+        Line {
+            text: text.to_string(),
+            points,
+            bold,
+            colour,
+        }
+    }
+    /// Width and height in pixels.
+    pub(super) fn size(&self) -> (i32, i32) {
+        let (w, h) = crate::render::text::measure(&self.text, font_pt(self.points));
+        (w as i32, h as i32)
+    }
+    fn style(&self) -> plotters::prelude::TextStyle<'static> {
+        let weight = if self.bold {
+            FontStyle::Bold
+        } else {
+            FontStyle::Normal
+        };
+        (crate::render::FAMILY, font_pt(self.points), weight)
+            .into_font()
+            .color(&self.colour)
+    }
+}
+
+/// Lines stacked and centred, with the white box behind them.
+#[derive(Debug, Clone)]
+pub(super) struct Block {
+    pub(super) lines: Vec<Line>,
+}
+
+/// Room around a block's text inside its white box, pixels.
+const PAD: i32 = 4;
+
+impl Block {
+    pub(super) fn new(lines: Vec<Line>) -> Self {
+        Block { lines }
+    }
+    /// Width and height of the block's box.
+    pub(super) fn size(&self) -> (i32, i32) {
+        let mut w = 0;
+        let mut h = 0;
+        for l in &self.lines {
+            let (lw, lh) = l.size();
+            w = w.max(lw);
+            h += line_height(lh);
+        }
+        (w + 2 * PAD, h + 2 * PAD)
+    }
+    /// The block's box centred on `c`.
+    pub(super) fn at(&self, c: Px) -> Bx {
+        let (w, h) = self.size();
+        (c.0 - w / 2, c.1 - h / 2, c.0 - w / 2 + w, c.1 - h / 2 + h)
+    }
+    /// Draw the block in box `b` (from [`Block::at`]) with a white box of opacity `alpha`.
+    pub(super) fn draw<DB: DrawingBackend>(
+        &self,
+        area: &Area<DB>,
+        b: Bx,
+        alpha: f64,
+    ) -> Result<(), RenderError> {
+        if alpha > 0.0 {
+            area.draw(&Rectangle::new(
+                [(b.0, b.1), (b.2, b.3)],
+                PAPER.mix(alpha).filled(),
+            ))
+            .map_err(err("map"))?;
+        }
+        let cx = (b.0 + b.2) / 2;
+        let mut y = b.1 + PAD;
+        for l in &self.lines {
+            let (_, lh) = l.size();
+            let step = line_height(lh);
+            area.draw(&Text::new(
+                l.text.clone(),
+                (cx, y + step / 2),
+                l.style().pos(Pos::new(HPos::Center, VPos::Center)),
+            ))
+            .map_err(err("map"))?;
+            y += step;
+        }
+        Ok(())
+    }
+}
+
+/// A line's advance: its em and a little leading.
+fn line_height(em: i32) -> i32 {
+    em + em / 6
+}
+
+/// A parcel's shape in pixels, for testing whether a label box lies inside it.
+pub(super) struct Shape {
+    poly: geo::Polygon<f64>,
+}
+
+impl Shape {
+    /// The largest polygon of `mp` projected by `px`.
+    pub(super) fn of(mp: &MultiPolygon<f64>, px: impl Fn(Coord<f64>) -> (f64, f64)) -> Option<Shape> {
+        use geo::Area;
+        let largest = mp
+            .0
+            .iter()
+            .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))?;
+        let ring = |ls: &geo::LineString<f64>| -> geo::LineString<f64> {
+            ls.0.iter()
+                .map(|c| {
+                    let (x, y) = px(*c);
+                    Coord { x, y }
+                })
+                .collect()
+        };
+        Some(Shape {
+            poly: geo::Polygon::new(
+                ring(largest.exterior()),
+                largest.interiors().iter().map(ring).collect(),
+            ),
+        })
+    }
+    /// Every corner and edge midpoint of `b` lies inside the shape.
+    pub(super) fn holds(&self, b: Bx) -> bool {
+        let (x0, y0, x1, y1) = (b.0 as f64, b.1 as f64, b.2 as f64, b.3 as f64);
+        let (xm, ym) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        [
+            (x0, y0),
+            (x1, y0),
+            (x0, y1),
+            (x1, y1),
+            (xm, y0),
+            (xm, y1),
+            (x0, ym),
+            (x1, ym),
+        ]
+        .iter()
+        .all(|&(x, y)| self.poly.contains(&Coord { x, y }))
+    }
+}
+
+/// Where a block goes inside `shape` near `anchor`: the anchor, or shifted up or down by up to
+/// half the block's height, the first that lies inside and clear of `taken`.
+pub(super) fn place_inside(block: &Block, anchor: Px, shape: &Shape, taken: &Taken) -> Option<Bx> {
+    let (_, h) = block.size();
+    [0, -h / 3, h / 3, -h / 2, h / 2]
+        .into_iter()
+        .map(|dy| block.at((anchor.0, anchor.1 + dy)))
+        .find(|b| shape.holds(*b) && taken.clear(*b))
+}
+
+/// Where a block goes beside `anchor` when it does not fit inside: around it at growing
+/// distances (3 to 12 mm on the sheet), in `within`, clear of `taken`.
+pub(super) fn place_beside(block: &Block, anchor: Px, within: Bx, taken: &Taken) -> Option<Bx> {
+    let (w, h) = block.size();
+    for dist_mm in [3.0, 5.0, 7.5, 10.0, 12.0] {
+        let d = mm(dist_mm) as i32;
+        for (dx, dy) in [
+            (1, -1),
+            (-1, -1),
+            (1, 1),
+            (-1, 1),
+            (0, -1),
+            (0, 1),
+            (1, 0),
+            (-1, 0),
+        ] {
+            let cx = anchor.0 + dx * (d + w / 2);
+            let cy = anchor.1 + dy * (d + h / 2);
+            let b = block.at((cx, cy));
+            if crate::render::pixel::within(b, within) && taken.clear(b) {
+                return Some(b);
+            }
+        }
+    }
+    None
+}
+
+/// A thin leader line from the edge of box `b` to `anchor`, ending in a dot.
+pub(super) fn leader<DB: DrawingBackend>(
     area: &Area<DB>,
-    text: &str,
-    at: Px,
-    style: &TextStyle,
-    box_alpha: f64,
-) -> Result<(u32, u32), RenderError> {
-    let (w, h) = area.estimate_text_size(text, style).map_err(err("map"))?;
-    let (w2, h2) = (w as i32 / 2 + 3, h as i32 / 2 + 2);
-    area.draw(&Rectangle::new(
-        [(at.0 - w2, at.1 - h2), (at.0 + w2, at.1 + h2)],
-        PAPER.mix(box_alpha).filled(),
-    ))
-    .map_err(err("map"))?;
-    area.draw(&Text::new(
-        text.to_string(),
-        at,
-        style.pos(Pos::new(HPos::Center, VPos::Center)),
-    ))
-    .map_err(err("map"))?;
-    Ok((w, h))
+    b: Bx,
+    anchor: Px,
+) -> Result<(), RenderError> {
+    let from = (anchor.0.clamp(b.0, b.2), anchor.1.clamp(b.1, b.3));
+    area.draw(&PathElement::new(vec![from, anchor], INK.stroke_width(2)))
+        .map_err(err("map"))?;
+    area.draw(&plotters::element::Circle::new(anchor, 4, INK.filled()))
+        .map_err(err("map"))?;
+    Ok(())
 }
 
 /// A point inside the largest polygon of a parcel, where its label goes.
@@ -41,7 +252,6 @@ pub(super) fn label_point(mp: &MultiPolygon<f64>) -> Option<Coord<f64>> {
         mp.0.iter()
             .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))?;
     let c = largest.centroid()?;
-    use geo::Contains;
     if largest.contains(&c) {
         Some(c.0)
     } else {
@@ -59,130 +269,4 @@ pub(super) fn sensitive_anchor(
         Geometry::MultiPoint(m) => m.0.first().map(|p| p.0),
         other => label_point(&as_multipolygon(other).intersection(visible)),
     }
-}
-
-/// The largest font size in [min, max] at which `text` is at most `width` pixels wide (min if none).
-pub(super) fn fit_size<DB: DrawingBackend>(
-    area: &Area<DB>,
-    text: &str,
-    width: f64,
-    min: f64,
-    max: f64,
-) -> Result<f64, RenderError> {
-    let (w, _) = area
-        .estimate_text_size(text, &bold(20.0))
-        .map_err(err("map"))?;
-    if w == 0 {
-        return Ok(max);
-    }
-    Ok((20.0 * width / w as f64).clamp(min, max).floor())
-}
-
-/// A label fitted to `width` pixels: one line if it fits at `min` size or larger, else broken
-/// into up to three lines (at spaces for Latin text, between any characters for Chinese).
-pub(super) fn wrap_label<DB: DrawingBackend>(
-    area: &Area<DB>,
-    text: &str,
-    width: f64,
-    min: f64,
-    max: f64,
-) -> Result<(f64, Vec<String>), RenderError> {
-    let (w_min, _) = area
-        .estimate_text_size(text, &bold(min))
-        .map_err(err("map"))?;
-    let chars: Vec<char> = text.chars().collect();
-    if (w_min as f64) <= width || chars.len() < 4 {
-        return Ok((
-            fit_size(area, text, width, min, max)?,
-            vec![text.to_string()],
-        ));
-    }
-    let n = ((w_min as f64 / width.max(1.0)).ceil() as usize).clamp(2, 3);
-    let lines = split_even(text, n);
-    let longest = lines
-        .iter()
-        .max_by_key(|l| l.chars().count())
-        .cloned()
-        .unwrap_or_default();
-    // Wrapped labels stay smaller, so their box leaves the parcel's fill in view.
-    Ok((fit_size(area, &longest, width, min, max.min(18.0))?, lines))
-}
-
-/// `text` in `n` lines of about equal length, breaking at spaces when it has them.
-fn split_even(text: &str, n: usize) -> Vec<String> {
-    let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
-    if words.len() >= n {
-        let total: usize = text.chars().count();
-        let mut lines = vec![String::new()];
-        for w in words {
-            let cur = lines.last().map_or(0, |l| l.chars().count());
-            if cur > 0 && cur + w.chars().count() / 2 >= total / n && lines.len() < n {
-                lines.push(String::new());
-            }
-            let l = lines.last_mut().expect("one line at least");
-            if !l.is_empty() {
-                l.push(' ');
-            }
-            l.push_str(w);
-        }
-        return lines;
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let per = chars.len().div_ceil(n);
-    chars.chunks(per).map(|c| c.iter().collect()).collect()
-}
-
-/// Width and height of a block of lines as [`boxed_lines`] draws it.
-pub(super) fn measure_lines<DB: DrawingBackend>(
-    area: &Area<DB>,
-    lines: &[String],
-    style: &TextStyle,
-) -> Result<(u32, u32), RenderError> {
-    let mut w = 0;
-    let mut line_h = 0;
-    for l in lines {
-        let (lw, lh) = area.estimate_text_size(l, style).map_err(err("map"))?;
-        w = w.max(lw);
-        line_h = line_h.max(lh);
-    }
-    Ok((w, (line_h + 2) * lines.len() as u32))
-}
-
-/// The box of a `w` x `h` block centred on `c`, with the margin the white box has.
-pub(super) fn centred_box(c: Px, w: u32, h: u32) -> Bx {
-    let (w2, h2) = (w as i32 / 2 + 3, h as i32 / 2 + 2);
-    (c.0 - w2, c.1 - h2, c.0 + w2, c.1 + h2)
-}
-
-/// Lines of text centred on `at` with one white box behind them; returns the block's height.
-pub(super) fn boxed_lines<DB: DrawingBackend>(
-    area: &Area<DB>,
-    lines: &[String],
-    at: Px,
-    style: &TextStyle,
-    box_alpha: f64,
-) -> Result<u32, RenderError> {
-    let mut sizes = Vec::with_capacity(lines.len());
-    for l in lines {
-        sizes.push(area.estimate_text_size(l, style).map_err(err("map"))?);
-    }
-    let line_h = sizes.iter().map(|s| s.1).max().unwrap_or(0) as i32 + 2;
-    let w = sizes.iter().map(|s| s.0).max().unwrap_or(0) as i32;
-    let h = line_h * lines.len() as i32;
-    let top = at.1 - h / 2;
-    area.draw(&Rectangle::new(
-        [(at.0 - w / 2 - 3, top - 2), (at.0 + w / 2 + 3, top + h + 2)],
-        PAPER.mix(box_alpha).filled(),
-    ))
-    .map_err(err("map"))?;
-    for (i, l) in lines.iter().enumerate() {
-        let y = top + line_h * i as i32 + line_h / 2;
-        area.draw(&Text::new(
-            l.clone(),
-            (at.0, y),
-            style.pos(Pos::new(HPos::Center, VPos::Center)),
-        ))
-        .map_err(err("map"))?;
-    }
-    Ok(h as u32)
 }

@@ -1,67 +1,87 @@
-//! The legend panel at the right of a map page: headings, rows of swatch and text, notes, and
-//! the swatches the two maps' legends use.
+//! The legend panel at the right of a map sheet: headings, rows of swatch and text (wrapped
+//! to the panel), notes, and the swatches the two maps' legends use.
 
-use super::page::panel_at;
-use super::style::{GREY, PAPER, bold, font};
+use super::style::{GREY, INK, PAPER, Sizes, bold, font};
 use super::{Area, RenderError, err};
+use crate::render::paper::{mm, pt};
 use crate::render::pixel::Bx;
 use plotters::element::DashedPathElement;
-use plotters::prelude::{Circle, DrawingBackend, PathElement, RGBColor, Rectangle, Text};
+use plotters::prelude::{DrawingBackend, PathElement, RGBColor, Rectangle, Text};
 use plotters::style::Color;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// The side panel: a column of legend rows, each a swatch drawer and a text.
+/// A swatch drawer: draws into the box it is given.
+pub(super) type Swatch<'s, DB> = Box<dyn FnOnce(&Area<DB>, Bx) -> Result<(), RenderError> + 's>;
+
+/// The side panel: a column of legend rows from the top of the panel box.
 pub(super) struct Legend<'a, DB: DrawingBackend> {
     area: &'a Area<DB>,
-    x: i32,
-    /// Top of the next row; a gap is left by adding to it.
+    pub(super) panel: Bx,
+    /// Top of the next row.
     pub(super) y: i32,
 }
 
+/// `text` in lines no wider than `width` pixels at `points` (see [`crate::render::text`]).
+pub(super) fn wrap(text: &str, points: f64, width: i32) -> Vec<String> {
+    crate::render::text::wrap(text, crate::render::paper::font_pt(points), width)
+}
+
 impl<'a, DB: DrawingBackend> Legend<'a, DB> {
-    /// An empty legend at the top of `area`'s panel.
-    pub(super) fn in_panel(area: &'a Area<DB>) -> Self {
-        let (lx, ly) = panel_at(area);
+    /// An empty legend at the top of the panel box.
+    pub(super) fn in_panel(area: &'a Area<DB>, panel: Bx) -> Self {
         Legend {
             area,
-            x: lx,
-            y: ly - 14,
+            panel,
+            y: panel.1,
         }
     }
+    fn width(&self) -> i32 {
+        self.panel.2 - self.panel.0
+    }
     pub(super) fn heading(&mut self, text: &str) -> Result<(), RenderError> {
-        self.y += 14;
-        self.area
-            .draw(&Text::new(text.to_string(), (self.x, self.y), bold(28.0)))
-            .map_err(err("legend"))?;
-        self.y += 44;
+        self.y += mm(1.5) as i32;
+        for line in wrap(text, Sizes::LEGEND_HEAD, self.width()) {
+            self.area
+                .draw(&Text::new(line, (self.panel.0, self.y), bold(Sizes::LEGEND_HEAD)))
+                .map_err(err("legend"))?;
+            self.y += (pt(Sizes::LEGEND_HEAD) * 1.35) as i32;
+        }
+        self.y += mm(0.8) as i32;
         Ok(())
     }
-    pub(super) fn row(
-        &mut self,
-        text: &str,
-        swatch: impl FnOnce(&Area<DB>, Bx) -> Result<(), RenderError>,
-    ) -> Result<(), RenderError> {
-        swatch(self.area, (self.x, self.y, self.x + 56, self.y + 30))?;
-        self.area
-            .draw(&Text::new(
-                text.to_string(),
-                (self.x + 72, self.y + 15),
-                font(24.0).pos(Pos::new(HPos::Left, VPos::Center)),
-            ))
-            .map_err(err("legend"))?;
-        self.y += 42;
+    pub(super) fn row(&mut self, text: &str, swatch: Swatch<'_, DB>) -> Result<(), RenderError> {
+        let (sw, sh) = (mm(9.0) as i32, mm(4.2) as i32);
+        let x_text = self.panel.0 + sw + mm(3.0) as i32;
+        let lines = wrap(text, Sizes::LEGEND, self.panel.2 - x_text);
+        let line_h = (pt(Sizes::LEGEND) * 1.3) as i32;
+        let h = (line_h * lines.len() as i32).max(sh);
+        swatch(
+            self.area,
+            (self.panel.0, self.y + (line_h - sh) / 2, self.panel.0 + sw, self.y + (line_h - sh) / 2 + sh),
+        )?;
+        for (i, l) in lines.into_iter().enumerate() {
+            self.area
+                .draw(&Text::new(
+                    l,
+                    (x_text, self.y + line_h * i as i32 + line_h / 2),
+                    font(Sizes::LEGEND).pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(err("legend"))?;
+        }
+        self.y += h + mm(1.6) as i32;
         Ok(())
     }
     pub(super) fn note(&mut self, text: &str) -> Result<(), RenderError> {
-        self.area
-            .draw(&Text::new(
-                text.to_string(),
-                (self.x, self.y),
-                font(20.0).color(&GREY),
-            ))
-            .map_err(err("legend"))?;
-        self.y += 30;
+        for line in wrap(text, Sizes::NOTE, self.width()) {
+            self.area
+                .draw(&Text::new(line, (self.panel.0, self.y), font(Sizes::NOTE).color(&GREY)))
+                .map_err(err("legend"))?;
+            self.y += (pt(Sizes::NOTE) * 1.35) as i32;
+        }
         Ok(())
+    }
+    pub(super) fn gap(&mut self, millimetres: f64) {
+        self.y += mm(millimetres) as i32;
     }
 }
 
@@ -77,103 +97,115 @@ fn swatch_box<DB: DrawingBackend>(
 }
 
 /// A filled box with an edge: a parcel or sensitive-area fill.
-pub(super) fn swatch_fill<DB: DrawingBackend>(
-    fill: RGBColor,
-    edge: RGBColor,
-) -> impl FnOnce(&Area<DB>, Bx) -> Result<(), RenderError> {
-    move |a, b| {
+pub(super) fn swatch_fill<'s, DB: DrawingBackend + 's>(fill: RGBColor, edge: RGBColor) -> Swatch<'s, DB> {
+    Box::new(move |a, b| {
         swatch_box(a, b, fill.filled())?;
-        swatch_box(a, b, edge.stroke_width(2))
-    }
+        swatch_box(a, b, edge.stroke_width(3))
+    })
 }
 
-/// A white box hatched grey with an edge: a reserved parcel.
-pub(super) fn swatch_hatched<DB: DrawingBackend>(
-    edge: RGBColor,
-) -> impl FnOnce(&Area<DB>, Bx) -> Result<(), RenderError> {
-    move |a, b| {
-        let (x0, y0, x1, y1) = b;
-        swatch_box(a, b, PAPER.filled())?;
-        for k in (0..(x1 - x0 + y1 - y0)).step_by(9) {
-            // Diagonals clipped to the swatch by hand.
-            let (ax, ay) = (x0 + k.min(x1 - x0), y1 - (k - (x1 - x0)).max(0));
-            let (bx, by) = (x0 + (k - (y1 - y0)).max(0), y1 - k.min(y1 - y0));
-            a.draw(&PathElement::new(
-                vec![(bx, by), (ax, ay)],
-                GREY.stroke_width(2),
-            ))
-            .map_err(err("legend"))?;
+/// Vertical stripes of `colours` with an edge: "any of these" (assigned parcels, in their
+/// cluster's colour).
+pub(super) fn swatch_stripes<'s, DB: DrawingBackend + 's>(colours: Vec<RGBColor>, edge: RGBColor) -> Swatch<'s, DB> {
+    Box::new(move |a, b| {
+        let n = colours.len().max(1) as i32;
+        for (i, c) in colours.iter().enumerate() {
+            let i = i as i32;
+            let (x0, x1) = (b.0 + (b.2 - b.0) * i / n, b.0 + (b.2 - b.0) * (i + 1) / n);
+            swatch_box(a, (x0, b.1, x1, b.3), c.filled())?;
         }
         swatch_box(a, b, edge.stroke_width(3))
-    }
+    })
 }
 
-/// A solid horizontal line across the swatch.
-pub(super) fn swatch_line<DB: DrawingBackend>(
-    colour: RGBColor,
-) -> impl FnOnce(&Area<DB>, Bx) -> Result<(), RenderError> {
-    move |a, (x0, y0, x1, y1)| {
-        let y = (y0 + y1) / 2;
-        a.draw(&PathElement::new(
-            vec![(x0, y), (x1, y)],
-            colour.stroke_width(3),
-        ))
-        .map_err(err("legend"))?;
-        Ok(())
+/// Diagonal lines across a swatch, `gap` pixels apart, clipped to it by hand.
+fn diagonals<DB: DrawingBackend>(a: &Area<DB>, b: Bx, gap: i32, colour: RGBColor, rising: bool) -> Result<(), RenderError> {
+    let (x0, y0, x1, y1) = b;
+    let (w, h) = (x1 - x0, y1 - y0);
+    for k in (0..(w + h)).step_by(gap.max(2) as usize) {
+        // The segment of the line x + y = k (in swatch coordinates from its lower left).
+        let (ax, ay) = (k.min(w), (k - w).max(0));
+        let (bx, by) = ((k - h).max(0), k.min(h));
+        let (p, q) = if rising {
+            ((x0 + ax, y1 - ay), (x0 + bx, y1 - by))
+        } else {
+            ((x1 - ax, y1 - ay), (x1 - bx, y1 - by))
+        };
+        a.draw(&PathElement::new(vec![p, q], colour.stroke_width(2)))
+            .map_err(err("legend"))?;
     }
+    Ok(())
+}
+
+/// A white box hatched with an edge: a reserved parcel (`cross`: cross-hatched, occupied).
+pub(super) fn swatch_hatched<'s, DB: DrawingBackend + 's>(
+    lines: RGBColor,
+    edge: RGBColor,
+    gap: i32,
+    cross: bool,
+) -> Swatch<'s, DB> {
+    Box::new(move |a, b| {
+        swatch_box(a, b, PAPER.filled())?;
+        diagonals(a, b, gap, lines, true)?;
+        if cross {
+            diagonals(a, b, gap, lines, false)?;
+        }
+        swatch_box(a, b, edge.stroke_width(3))
+    })
+}
+
+/// A solid horizontal line across the swatch, `width` pixels.
+pub(super) fn swatch_line<'s, DB: DrawingBackend + 's>(colour: RGBColor, width: u32) -> Swatch<'s, DB> {
+    Box::new(move |a, (x0, y0, x1, y1)| {
+        let y = (y0 + y1) / 2;
+        a.draw(&PathElement::new(vec![(x0, y), (x1, y)], colour.stroke_width(width)))
+            .map_err(err("legend"))?;
+        Ok(())
+    })
 }
 
 /// A dashed horizontal line across the swatch, `on` and `off` pixels.
-pub(super) fn swatch_dashed<DB: DrawingBackend>(
+pub(super) fn swatch_dashed<'s, DB: DrawingBackend + 's>(
     colour: RGBColor,
+    width: u32,
     on: i32,
     off: i32,
-) -> impl FnOnce(&Area<DB>, Bx) -> Result<(), RenderError> {
-    move |a, (x0, y0, x1, y1)| {
+) -> Swatch<'s, DB> {
+    Box::new(move |a, (x0, y0, x1, y1)| {
         let y = (y0 + y1) / 2;
         a.draw(&DashedPathElement::new(
             vec![(x0, y), (x1, y)],
             on,
             off,
-            colour.stroke_width(3),
+            colour.stroke_width(width),
         ))
         .map_err(err("legend"))?;
         Ok(())
-    }
+    })
 }
 
 /// A filled box with a dashed edge: an area drawn with a dashed outline.
-pub(super) fn swatch_dashed_box<DB: DrawingBackend>(
-    fill: RGBColor,
-    edge: RGBColor,
-) -> impl FnOnce(&Area<DB>, Bx) -> Result<(), RenderError> {
-    move |a, b| {
+pub(super) fn swatch_dashed_box<'s, DB: DrawingBackend + 's>(fill: RGBColor, edge: RGBColor, on: i32, off: i32) -> Swatch<'s, DB> {
+    Box::new(move |a, b| {
         let (x0, y0, x1, y1) = b;
         swatch_box(a, b, fill.filled())?;
         a.draw(&DashedPathElement::new(
             vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)],
-            10,
-            6,
-            edge.stroke_width(3),
+            on,
+            off,
+            edge.stroke_width(4),
         ))
         .map_err(err("legend"))?;
         Ok(())
-    }
+    })
 }
 
-/// A dot in the swatch's centre, optionally ringed: a site.
-pub(super) fn swatch_dot<DB: DrawingBackend>(
-    fill: RGBColor,
-    ring: Option<RGBColor>,
-) -> impl FnOnce(&Area<DB>, Bx) -> Result<(), RenderError> {
-    move |a, (x0, y0, x1, y1)| {
-        let at = ((x0 + x1) / 2, (y0 + y1) / 2);
-        a.draw(&Circle::new(at, 11, fill.filled()))
-            .map_err(err("legend"))?;
-        if let Some(ring) = ring {
-            a.draw(&Circle::new(at, 11, ring.stroke_width(3)))
-                .map_err(err("legend"))?;
-        }
-        Ok(())
-    }
+/// A swatch drawn by `mark` at the swatch's centre (a site marker).
+pub(super) fn swatch_mark<'s, DB: DrawingBackend + 's>(
+    mark: impl FnOnce(&Area<DB>, (i32, i32)) -> Result<(), RenderError> + 's,
+) -> Swatch<'s, DB> {
+    Box::new(move |a, (x0, y0, x1, y1)| mark(a, ((x0 + x1) / 2, (y0 + y1) / 2)))
 }
+
+/// Ink, for swatch edges.
+pub(super) const EDGE: RGBColor = INK;

@@ -1,123 +1,131 @@
 //! The park layout map: sensitive areas and their buffer rings, parcels by cluster and status,
-//! parcel ids and enterprise names, and a legend of what is shown. Drawn in that order, so
-//! labels lie on top of every fill.
+//! enterprise names and parcel ids, a legend, a key to the parcels too small to label and an
+//! inset locator. Drawn in that order, so labels lie on top of every fill.
+//!
+//! Every label is at least [`Sizes::MIN_LABEL`] points on the sheet and overlaps no other: an
+//! assigned parcel shows its enterprise's short name (one line, or two broken before the trade
+//! word) with the parcel id under it; a free parcel its id. A parcel where that does not fit
+//! gets a number (inside it, or beside it on a leader line) and a row in the key table; when
+//! the key is full the rest are counted on the sheet. Above [`ParkMap::overview_above`]
+//! parcels the map is an overview instead ([`super::overview`]).
 
-use super::labels::{
-    boxed_lines, boxed_text, centred_box, fit_size, label_point, measure_lines, sensitive_anchor,
-    wrap_label,
-};
-use super::legend::{Legend, swatch_dashed, swatch_fill, swatch_hatched};
-use super::page::{View, frame_map_box, lonlat_bounds, pad, page_for, start_page};
+use super::key::{self, KeyEntry};
+use super::labels::{Block, Line, Shape, Taken, label_point, leader, place_beside, place_inside, sensitive_anchor};
+use super::legend::{EDGE, Legend, swatch_dashed, swatch_fill, swatch_hatched, swatch_stripes};
+use super::page::{Page, View, frame_map_box, furniture, lonlat_bounds, pad, start_page};
 use super::shapes::{as_multipolygon, fill_polygon, hatch, outline};
 use super::style::{
-    GREY, INK, MAP_BG, OCCUPIED, PAPER, bold, cluster_colour, cluster_name, font, kind_colour,
-    kind_name, pale,
+    GREY, INK, MAP_BG, OCCUPIED_INK, PAPER, Sizes, cluster_colour, cluster_name, kind_colour,
+    kind_dash, kind_name, pale,
 };
-use super::{Area, Label, MIN_PAGE_WIDTH, PAGE_HEIGHT, ParkMap, RenderError, err};
+use super::{Area, Label, ParkMap, RenderError, err, split_name};
 use crate::frame::LocalFrame;
+use crate::i18n::{Lang, fill, text};
 use crate::model::ParcelStatus;
-use crate::render::pixel::{Bx, Px, clear, in_box};
-use geo::{
-    BooleanOps, BoundingRect, Buffer, Geometry, GeometryCollection, MultiLineString, MultiPolygon,
-    Point, Rect,
-};
+use crate::render::paper::mm;
+use crate::render::palette::{AVAILABLE_TINT, CLUSTERS};
+use crate::render::pixel::{in_box, within};
+use geo::{BooleanOps, BoundingRect, Buffer, Geometry, GeometryCollection, MultiLineString, MultiPolygon, Rect};
 use plotters::element::DashedPathElement;
 use plotters::prelude::{Circle, DrawingBackend};
 use plotters::style::Color;
 use std::collections::{BTreeMap, BTreeSet};
 
-struct ParkGeometry {
-    parcels: Vec<MultiPolygon<f64>>,
-    sensitive: Vec<Geometry<f64>>,
-    context: Vec<super::context::Projected>,
+/// Above this many parcels the park map is an overview (a raster of parcels, no labels):
+/// one SVG path per parcel stops being readable or quick well before it.
+pub const OVERVIEW_ABOVE: usize = 20_000;
+
+pub(super) struct ParkGeometry {
+    pub(super) parcels: Vec<MultiPolygon<f64>>,
+    pub(super) sensitive: Vec<Geometry<f64>>,
+    pub(super) context: Vec<super::context::Projected>,
 }
 
-/// What the map shows, for the legend: clusters, sensitive kinds, and ring distances per kind.
-struct Shown {
-    clusters: BTreeSet<String>,
-    kinds: BTreeSet<String>,
-    rings: BTreeMap<String, Vec<f64>>,
-    context: BTreeSet<crate::model::ContextKind>,
+/// What the map shows, for the legend.
+#[derive(Default)]
+pub(super) struct Shown {
+    pub(super) clusters: BTreeSet<String>,
+    pub(super) kinds: BTreeSet<String>,
+    pub(super) rings: BTreeMap<String, Vec<f64>>,
+    pub(super) context: BTreeSet<crate::model::ContextKind>,
+    pub(super) states: BTreeSet<ParcelStatus>,
 }
 
-/// The park map's frame, projected geometry and extent in metres (parcels plus a margin for
-/// nearby sensitive areas and their rings); `None` with nothing to draw.
-fn park_layout(map: &ParkMap) -> Option<(ParkGeometry, Rect<f64>)> {
-    let bounds = lonlat_bounds(
-        map.parcels
-            .iter()
-            .filter_map(|p| p.geometry.bounding_rect()),
-    )
-    .or_else(|| {
-        lonlat_bounds(
-            map.sensitive
-                .iter()
-                .filter_map(|s| s.geometry.bounding_rect()),
-        )
-    })?;
+/// The frame of a park map and its extent in metres (parcels, with a margin for nearby
+/// sensitive areas and their rings); `None` with nothing to draw. Only boxes are projected,
+/// so this costs little at any size.
+pub(super) fn park_frame(map: &ParkMap) -> Option<(LocalFrame, Rect<f64>)> {
+    let bounds = lonlat_bounds(map.parcels.iter().filter_map(|p| p.geometry.bounding_rect()))
+        .or_else(|| lonlat_bounds(map.sensitive.iter().filter_map(|s| s.geometry.bounding_rect())))?;
     let frame = LocalFrame::around(bounds);
-    let g = ParkGeometry {
-        parcels: map
-            .parcels
-            .iter()
-            .map(|p| frame.project_geometry(&p.geometry))
-            .collect(),
-        sensitive: map
-            .sensitive
-            .iter()
-            .map(|s| frame.project_geometry(&s.geometry))
-            .collect(),
-        context: super::context::project(&frame, map.context),
-    };
-    // The parcels, plus room for nearby sensitive areas' rings (at most a fifth of the park's size).
+    let ext = super::projected_extent(&frame, bounds)?;
     let max_buffer = map.buffers.iter().map(|(_, d)| *d).fold(0.0, f64::max);
-    let park_extent = crate::frame::extent(g.parcels.iter().filter_map(|p| p.bounding_rect()))
-        .or_else(|| crate::frame::extent(g.sensitive.iter().filter_map(|s| s.bounding_rect())))?;
-    let size = park_extent.width().max(park_extent.height());
+    let size = ext.width().max(ext.height());
     let margin = max_buffer.min(0.2 * size).max(0.06 * size).max(50.0);
-    Some((g, pad(park_extent, margin)))
+    Some((frame, pad(ext, margin)))
 }
 
-/// The page size of the park map (pixels): [`PAGE_HEIGHT`] high, wider for a wide park.
-pub fn park_map_page(map: &ParkMap) -> (u32, u32) {
-    park_layout(map).map_or((MIN_PAGE_WIDTH, PAGE_HEIGHT), |(_, e)| page_for(e))
-}
-
-/// Draw the park layout map on `area` (of the size [`park_map_page`] gives).
-pub fn draw_park_map<DB: DrawingBackend>(
-    area: &Area<DB>,
-    map: &ParkMap,
-) -> Result<(), RenderError> {
-    let layout = park_layout(map);
-    let Some((g, view)) = start_page(
-        area,
-        "park map",
-        &map.title,
-        &map.subtitle,
-        layout,
-        "no parcels",
-    )?
-    else {
+/// Draw the park layout map on `area`, of the sheet's size (`map.sheet.paper.pixels()`).
+pub fn draw_park_map<DB: DrawingBackend>(area: &Area<DB>, map: &ParkMap) -> Result<(), RenderError> {
+    let sheet = &map.sheet;
+    let empty = text(sheet.lang, "map.no_parcels");
+    let Some((frame, view)) = start_page(area, "park map", sheet, park_frame(map), &empty)? else {
         return Ok(());
     };
-    let visible = view.visible();
-    let context = super::context::draw_context(area, &view, &visible, &g.context)?;
-    let kinds = draw_sensitive_areas(area, &view, &visible, map, &g)?;
-    let rings = draw_buffer_rings(area, &view, &visible, map, &g)?;
-    let clusters = draw_parcels(area, &view, map, &g)?;
-    // Labels last, so no fill covers them. First the ids of parcels without an enterprise, then
-    // the enterprises' short names (with the parcel id below where there is room) on top.
-    draw_free_parcel_ids(area, &view, map, &g)?;
-    draw_enterprise_names(area, &view, map, &g)?;
-    draw_sensitive_names(area, &view, &visible, map, &g)?;
-    frame_map_box(area, &view, "park map")?;
-    let shown = Shown {
-        clusters,
-        kinds,
-        rings,
-        context,
+    let page = Page::of(sheet);
+    if map.parcels.len() > map.overview_above {
+        let shown = super::overview::draw_overview(area, &view, &frame, map)?;
+        frame_map_box(area, &view, sheet, "park map")?;
+        let mut lg = Legend::in_panel(area, page.panel());
+        draw_legend(&mut lg, map, &shown)?;
+        lg.gap(2.0);
+        let cell = format!("{:.0} m", 1.0 / view.scale);
+        lg.note(&fill(
+            sheet.lang,
+            "map.overview",
+            &[
+                ("n", &map.parcels.len().to_string()),
+                ("max", &map.overview_above.to_string()),
+                ("cell", &cell),
+            ],
+        ))?;
+        let context = super::context::project(&frame, map.context);
+        return super::inset::draw_inset(area, &page, &view, &frame, map.parcels, &context, sheet);
+    }
+    let g = ParkGeometry {
+        parcels: map.parcels.iter().map(|p| frame.project_geometry(&p.geometry)).collect(),
+        sensitive: map.sensitive.iter().map(|s| frame.project_geometry(&s.geometry)).collect(),
+        context: super::context::project(&frame, map.context),
     };
-    draw_legend(area, map, &shown)
+    let visible = view.visible();
+    let mut taken = Taken::new();
+    for b in furniture(&view) {
+        taken.add(b);
+    }
+    let mut shown = Shown {
+        context: super::context::draw_context(area, &view, &visible, &g.context, Some(&mut taken))?,
+        ..Shown::default()
+    };
+    shown.kinds = draw_sensitive_areas(area, &view, &visible, map, &g)?;
+    let rings = draw_buffer_rings(area, &view, &visible, map, &g)?;
+    draw_parcels(area, &view, map, &g, &mut shown)?;
+    // Labels last, so no fill covers them: sensitive names and ring distances, then parcels.
+    draw_sensitive_names(area, &view, &visible, map, &g, &mut taken)?;
+    for (kind, d, lines) in &rings {
+        label_ring(area, &view, lines, kind, *d, &mut taken)?;
+        shown.rings.entry(kind.clone()).or_default().push(*d);
+    }
+    // The legend first, so the key table knows the room it has.
+    let panel = page.panel();
+    let mut lg = Legend::in_panel(area, panel);
+    draw_legend(&mut lg, map, &shown)?;
+    let inset_top = super::inset::inset_box(&page).1;
+    let key_box = (panel.0, lg.y + mm(3.0) as i32, panel.2, inset_top - mm(3.0) as i32);
+    let capacity = key::capacity(key_box, &key_template(map));
+    let labelled = label_parcels(area, &view, map, &g, &mut taken, capacity)?;
+    key::draw_key(area, key_box, sheet.lang, &labelled.key, labelled.unlabelled)?;
+    frame_map_box(area, &view, sheet, "park map")?;
+    super::inset::draw_inset(area, &page, &view, &frame, map.parcels, &g.context, sheet)
 }
 
 /// Sensitive areas under everything, clipped to the map box: points as dots, areas filled pale
@@ -134,7 +142,7 @@ fn draw_sensitive_areas<DB: DrawingBackend>(
         let c = kind_colour(&s.kind);
         match geom {
             Geometry::Point(_) | Geometry::MultiPoint(_) => {
-                let pts: Vec<Point<f64>> = match geom {
+                let pts: Vec<geo::Point<f64>> = match geom {
                     Geometry::Point(p) => vec![*p],
                     Geometry::MultiPoint(m) => m.0.clone(),
                     _ => vec![],
@@ -143,9 +151,9 @@ fn draw_sensitive_areas<DB: DrawingBackend>(
                     let at = view.px(p.0);
                     if in_box(at, view.bx) {
                         kinds_shown.insert(s.kind.clone());
-                        area.draw(&Circle::new(at, 12, c.filled()))
-                            .map_err(err("park map"))?;
-                        area.draw(&Circle::new(at, 12, PAPER.stroke_width(3)))
+                        let r = mm(1.3) as i32;
+                        area.draw(&Circle::new(at, r, c.filled())).map_err(err("park map"))?;
+                        area.draw(&Circle::new(at, r, PAPER.stroke_width(4)))
                             .map_err(err("park map"))?;
                     }
                 }
@@ -154,8 +162,8 @@ fn draw_sensitive_areas<DB: DrawingBackend>(
                 let mp = as_multipolygon(other).intersection(visible);
                 if !mp.0.is_empty() {
                     kinds_shown.insert(s.kind.clone());
-                    fill_polygon(area, view, &mp, pale(c, 0.7).to_rgba(), MAP_BG.to_rgba())?;
-                    outline(area, view, &mp, c.stroke_width(2), None)?;
+                    fill_polygon(area, view, &mp, pale(c, 0.75).to_rgba(), MAP_BG.to_rgba())?;
+                    outline(area, view, &mp, c.stroke_width(4), None)?;
                 }
             }
         }
@@ -163,16 +171,19 @@ fn draw_sensitive_areas<DB: DrawingBackend>(
     Ok(kinds_shown)
 }
 
+/// A ring drawn: its kind, distance and visible lines.
+type Ring = (String, f64, MultiLineString<f64>);
+
 /// Buffer rings: one per (kind, distance), the union of that kind's areas grown by the
-/// distance, dashed and labelled with the distance. Returns the distances drawn per kind.
+/// distance, dashed in the kind's dash; returns the rings drawn, to label later.
 fn draw_buffer_rings<DB: DrawingBackend>(
     area: &Area<DB>,
     view: &View,
     visible: &geo::Polygon<f64>,
     map: &ParkMap,
     g: &ParkGeometry,
-) -> Result<BTreeMap<String, Vec<f64>>, RenderError> {
-    let mut rings_shown: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+) -> Result<Vec<Ring>, RenderError> {
+    let mut drawn = Vec::new();
     for (kind, d) in &map.buffers {
         let geoms: Vec<Geometry<f64>> = map
             .sensitive
@@ -191,320 +202,335 @@ fn draw_buffer_rings<DB: DrawingBackend>(
             grown
                 .0
                 .iter()
-                .flat_map(|p| {
-                    std::iter::once(p.exterior().clone()).chain(p.interiors().iter().cloned())
-                })
+                .flat_map(|p| std::iter::once(p.exterior().clone()).chain(p.interiors().iter().cloned()))
                 .collect(),
         );
         let clipped = visible.clip(&lines, false);
         if clipped.0.is_empty() {
             continue;
         }
-        draw_ring(area, view, &clipped, kind, *d)?;
-        rings_shown.entry(kind.clone()).or_default().push(*d);
+        let c = kind_colour(kind);
+        let (on, off) = kind_dash(kind);
+        for ls in &clipped.0 {
+            let r = view.ring(ls);
+            if r.len() >= 2 {
+                area.draw(&DashedPathElement::new(r, mm(on) as i32, mm(off) as i32, c.stroke_width(5)))
+                    .map_err(err("park map"))?;
+            }
+        }
+        drawn.push((kind.clone(), *d, clipped));
     }
-    Ok(rings_shown)
+    Ok(drawn)
 }
 
-/// One buffer ring's visible lines, dashed, with its distance at its northernmost point.
-fn draw_ring<DB: DrawingBackend>(
+/// A ring's distance at its northernmost visible point, else at its southernmost, eastern- or
+/// westernmost, wherever it clears the labels already placed.
+fn label_ring<DB: DrawingBackend>(
     area: &Area<DB>,
     view: &View,
-    clipped: &MultiLineString<f64>,
+    lines: &MultiLineString<f64>,
     kind: &str,
     d: f64,
+    taken: &mut Taken,
 ) -> Result<(), RenderError> {
-    let c = kind_colour(kind);
-    for ls in &clipped.0 {
-        let r = view.ring(ls);
-        if r.len() >= 2 {
-            area.draw(&DashedPathElement::new(r, 14, 8, c.stroke_width(3)))
-                .map_err(err("park map"))?;
-        }
-    }
-    // Label the ring's northernmost visible point with its distance.
-    if let Some(top) = clipped
-        .0
-        .iter()
-        .flat_map(|l| l.0.iter())
-        .max_by(|a, b| a.y.total_cmp(&b.y).then(b.x.total_cmp(&a.x)))
-    {
-        let at = view.px(*top);
-        if in_box((at.0, at.1 + 14), view.bx) {
-            boxed_text(
-                area,
-                &format!("{d} m"),
-                (at.0, at.1 + 14),
-                &font(18.0).color(&c),
-                0.8,
-            )?;
+    let pts: Vec<geo::Coord<f64>> = lines.0.iter().flat_map(|l| l.0.iter().copied()).collect();
+    let extreme = |key: &dyn Fn(&geo::Coord<f64>) -> f64| {
+        pts.iter().copied().max_by(|a, b| key(a).total_cmp(&key(b)))
+    };
+    let block = Block::new(vec![Line::new(&format!("{d} m"), Sizes::AREA_NAME, true, kind_colour(kind))]);
+    let candidates = [
+        extreme(&|c| c.y),
+        extreme(&|c| -c.y),
+        extreme(&|c| c.x),
+        extreme(&|c| -c.x),
+    ];
+    for c in candidates.into_iter().flatten() {
+        let b = block.at(view.px(c));
+        if within(b, view.bx) && taken.clear(b) {
+            block.draw(area, b, 0.85)?;
+            taken.add(b);
+            break;
         }
     }
     Ok(())
 }
 
-/// Parcels: cluster fill, full colour when assigned, pale when available, grey when occupied,
-/// hatched when reserved. Returns the clusters drawn.
+/// Parcels: full cluster colour when assigned, its pale tint when available, cross-hatched
+/// when occupied, hatched when reserved. Records the clusters and states drawn.
 fn draw_parcels<DB: DrawingBackend>(
     area: &Area<DB>,
     view: &View,
     map: &ParkMap,
     g: &ParkGeometry,
-) -> Result<BTreeSet<String>, RenderError> {
-    let mut clusters_shown = BTreeSet::new();
+    shown: &mut Shown,
+) -> Result<(), RenderError> {
+    let gap = mm(1.1) as i32;
     for (p, mp) in map.parcels.iter().zip(&g.parcels) {
         let c = cluster_colour(&p.cluster);
-        clusters_shown.insert(p.cluster.clone());
+        shown.clusters.insert(p.cluster.clone());
+        shown.states.insert(p.status);
         let assigned = map.assigned.contains_key(&p.id);
         match p.status {
             ParcelStatus::Occupied => {
-                fill_polygon(area, view, mp, OCCUPIED.to_rgba(), MAP_BG.to_rgba())?;
+                fill_polygon(area, view, mp, PAPER.to_rgba(), MAP_BG.to_rgba())?;
+                hatch(area, view, mp, gap, OCCUPIED_INK.stroke_width(2), true)?;
             }
             ParcelStatus::Reserved => {
                 fill_polygon(area, view, mp, PAPER.to_rgba(), MAP_BG.to_rgba())?;
-                hatch(area, view, mp, 9, GREY.stroke_width(2))?;
+                hatch(area, view, mp, gap, GREY.stroke_width(2), false)?;
             }
             ParcelStatus::Available => {
-                let fill = if assigned { c } else { pale(c, 0.62) };
+                let fill = if assigned { c } else { pale(c, AVAILABLE_TINT) };
                 fill_polygon(area, view, mp, fill.to_rgba(), MAP_BG.to_rgba())?;
             }
         }
+        // Occupied and reserved parcels keep their cluster in a thick edge.
         let edge = if p.status == ParcelStatus::Available {
-            INK.stroke_width(1)
+            INK.stroke_width(2)
         } else {
-            c.stroke_width(3)
+            c.stroke_width(6)
         };
         outline(area, view, mp, edge, None)?;
     }
-    Ok(clusters_shown)
+    Ok(())
 }
 
-/// A parcel's size on the page in pixels (width, height of its bounding box).
-fn extent_px(view: &View, mp: &MultiPolygon<f64>) -> (f64, f64) {
-    mp.bounding_rect().map_or((0.0, 0.0), |r| {
-        (r.width() * view.scale, r.height() * view.scale)
+/// The lines of an assigned parcel's name block at `points`: each enterprise's short name
+/// (block mode: one a line; one enterprise: whole, or `two` lines broken before its trade
+/// word), then the parcel id.
+fn name_block(labels: &[Label], id: &str, points: f64, two: bool) -> Option<Block> {
+    let mut lines = Vec::new();
+    if let [label] = labels {
+        if two {
+            let (a, b) = split_name(&label.short_name)?;
+            lines.push(Line::new(&a, points, true, INK));
+            lines.push(Line::new(&b, points, true, INK));
+        } else {
+            lines.push(Line::new(&label.short_name, points, true, INK));
+        }
+    } else {
+        if two {
+            return None;
+        }
+        lines.extend(labels.iter().map(|l| Line::new(&l.short_name, points, true, INK)));
+    }
+    lines.push(Line::new(id, Sizes::MIN_LABEL, false, GREY));
+    Some(Block::new(lines))
+}
+
+/// The text of an assigned parcel's key row: its enterprises' short names.
+fn names_of(labels: &[Label]) -> String {
+    labels.iter().map(|l| l.short_name.as_str()).collect::<Vec<_>>().join("、")
+}
+
+/// The widest key row any parcel could need, for sizing the key table's columns.
+fn key_template(map: &ParkMap) -> KeyEntry {
+    let parcel = map.parcels.iter().map(|p| &p.id).max_by_key(|id| crate::render::text::measure(id, 1.0).0).cloned().unwrap_or_default();
+    let names = map.assigned.values().map(|l| names_of(l)).max_by_key(|n| crate::render::text::measure(n, 1.0).0).unwrap_or_default();
+    KeyEntry { number: map.parcels.len(), parcel, names }
+}
+
+/// How the parcels were labelled: the key table's rows and how many got no label at all.
+struct Labelled {
+    key: Vec<KeyEntry>,
+    unlabelled: usize,
+}
+
+/// Label every parcel that can be: inside it when its block fits, else a number in the key
+/// (inside, or beside it on a leader line), assigned parcels first, at most `capacity` numbers.
+fn label_parcels<DB: DrawingBackend>(
+    area: &Area<DB>,
+    view: &View,
+    map: &ParkMap,
+    g: &ParkGeometry,
+    taken: &mut Taken,
+    capacity: usize,
+) -> Result<Labelled, RenderError> {
+    // Assigned parcels first, then the others; larger first within each, ties by id.
+    let mut order: Vec<usize> = (0..map.parcels.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&map.parcels[a], &map.parcels[b]);
+        (!map.assigned.contains_key(&pa.id))
+            .cmp(&!map.assigned.contains_key(&pb.id))
+            .then(pb.area_m2.total_cmp(&pa.area_m2))
+            .then(pa.id.cmp(&pb.id))
+    });
+    let mut pending: Vec<(usize, (i32, i32), Shape)> = Vec::new();
+    for i in order {
+        let (p, mp) = (&map.parcels[i], &g.parcels[i]);
+        let (Some(anchor), Some(shape)) = (label_point(mp), Shape::of(mp, |c| view.pxf(c))) else {
+            continue;
+        };
+        let at = view.px(anchor);
+        if !in_box(at, view.bx) {
+            continue;
+        }
+        let blocks: Vec<Block> = match map.assigned.get(&p.id).filter(|l| !l.is_empty()) {
+            Some(labels) => [false, true]
+                .iter()
+                .flat_map(|&two| {
+                    [Sizes::MAX_NAME, 8.5, 7.0, Sizes::MIN_LABEL]
+                        .into_iter()
+                        .filter_map(move |pts| name_block(labels, &p.id, pts, two))
+                })
+                .collect(),
+            None => vec![Block::new(vec![Line::new(&p.id, Sizes::MIN_LABEL, false, GREY)])],
+        };
+        let alpha = match (p.status, map.assigned.contains_key(&p.id)) {
+            (ParcelStatus::Available, false) => 0.0,
+            _ => 0.8,
+        };
+        let fitted = blocks.iter().find_map(|b| place_inside(b, at, &shape, taken).map(|bx| (b, bx)));
+        match fitted {
+            Some((block, bx)) => {
+                block.draw(area, bx, alpha)?;
+                taken.add(bx);
+            }
+            None => pending.push((i, at, shape)),
+        }
+    }
+    // The key: assigned parcels first, up to the table's capacity, numbered in reading order.
+    let unlabelled = pending.len().saturating_sub(capacity);
+    pending.truncate(capacity);
+    pending.sort_by_key(|(_, at, _)| (at.1 / mm(20.0) as i32, at.0));
+    let mut key = Vec::new();
+    let mut missed = 0;
+    for (i, at, shape) in pending {
+        let p = &map.parcels[i];
+        let number = key.len() + 1;
+        let block = Block::new(vec![Line::new(&number.to_string(), Sizes::KEY, true, INK)]);
+        if let Some(bx) = place_inside(&block, at, &shape, taken) {
+            block.draw(area, bx, 0.85)?;
+            taken.add(bx);
+        } else if let Some(bx) = place_beside(&block, at, view.bx, taken) {
+            leader(area, bx, at)?;
+            block.draw(area, bx, 0.95)?;
+            taken.add(bx);
+        } else {
+            missed += 1;
+            continue;
+        }
+        key.push(KeyEntry {
+            number,
+            parcel: p.id.clone(),
+            names: map.assigned.get(&p.id).map(|l| names_of(l)).unwrap_or_default(),
+        });
+    }
+    Ok(Labelled {
+        key,
+        unlabelled: unlabelled + missed,
     })
 }
 
-/// The ids of parcels without an enterprise, where the id fits inside the parcel.
-fn draw_free_parcel_ids<DB: DrawingBackend>(
-    area: &Area<DB>,
-    view: &View,
-    map: &ParkMap,
-    g: &ParkGeometry,
-) -> Result<(), RenderError> {
-    for (p, mp) in map.parcels.iter().zip(&g.parcels) {
-        if map.assigned.contains_key(&p.id) {
-            continue;
-        }
-        let Some(anchor) = label_point(mp) else {
-            continue;
-        };
-        let style = font(13.0).color(&GREY);
-        let (w, _) = area
-            .estimate_text_size(&p.id, &style)
-            .map_err(err("park map"))?;
-        if (w as f64) < extent_px(view, mp).0 * 0.95 {
-            // Grey and hatched fills get a box behind the id; pale fills read without one.
-            let alpha = if p.status == ParcelStatus::Available {
-                0.0
-            } else {
-                0.8
-            };
-            boxed_text(area, &p.id, view.px(anchor), &style, alpha)?;
-        }
-    }
-    Ok(())
-}
-
-/// The enterprises' short names on their parcels, with the parcel id below where there is
-/// room; a name moves up or down inside its parcel to clear names already placed.
-fn draw_enterprise_names<DB: DrawingBackend>(
-    area: &Area<DB>,
-    view: &View,
-    map: &ParkMap,
-    g: &ParkGeometry,
-) -> Result<(), RenderError> {
-    let mut taken: Vec<Bx> = Vec::new();
-    for (p, mp) in map.parcels.iter().zip(&g.parcels) {
-        let (Some(labels), Some(anchor)) = (map.assigned.get(&p.id), label_point(mp)) else {
-            continue;
-        };
-        if labels.is_empty() {
-            continue;
-        }
-        let at = view.px(anchor);
-        let (width_px, height_px) = extent_px(view, mp);
-        let (size, lines) = name_lines(area, labels, width_px, height_px)?;
-        let style = bold(size);
-        let (w, h) = measure_lines(area, &lines, &style)?;
-        let room = ((height_px as i32 - h as i32) / 2).max(0);
-        let boxed = |c: Px| centred_box(c, w, h);
-        let pick = [0, -room, room, -room / 2, room / 2]
-            .into_iter()
-            .map(|dy| (at.0, at.1 + dy))
-            .find(|c| clear(&taken, boxed(*c)))
-            .unwrap_or(at);
-        boxed_lines(area, &lines, pick, &style, 0.78)?;
-        taken.push(boxed(pick));
-        // The id below the name, if it stays in the parcel and clears every other label.
-        let id_style = font(13.0).color(&GREY);
-        let (iw, ih) = area
-            .estimate_text_size(&p.id, &id_style)
-            .map_err(err("park map"))?;
-        let id_at = (pick.0, pick.1 + (h + ih) as i32 / 2 + 5);
-        let id_box = centred_box(id_at, iw, ih);
-        let inside = (id_at.1 + ih as i32 / 2) as f64 <= at.1 as f64 + height_px * 0.47;
-        if inside && (iw as f64) <= width_px * 0.95 && clear(&taken, id_box) {
-            boxed_text(area, &p.id, id_at, &id_style, 0.6)?;
-            taken.push(id_box);
-        }
-    }
-    Ok(())
-}
-
-/// The lines of a parcel's name block and their font size, fitted to the parcel's pixel size:
-/// one enterprise's name wrapped, or several enterprises (block mode) one name a line.
-fn name_lines<DB: DrawingBackend>(
-    area: &Area<DB>,
-    labels: &[Label],
-    width_px: f64,
-    height_px: f64,
-) -> Result<(f64, Vec<String>), RenderError> {
-    if let [label] = labels {
-        return wrap_label(area, &label.short_name, width_px * 0.92, 13.0, 24.0);
-    }
-    let lines: Vec<String> = labels.iter().map(|l| l.short_name.clone()).collect();
-    let longest = lines
-        .iter()
-        .max_by_key(|l| l.chars().count())
-        .cloned()
-        .unwrap_or_default();
-    let by_height = height_px * 0.9 / (1.3 * lines.len() as f64);
-    let size =
-        fit_size(area, &longest, width_px * 0.92, 11.0, 18.0)?.min(by_height.max(11.0).floor());
-    Ok((size, lines))
-}
-
-/// Names of the sensitive areas in view, kept inside the map box.
+/// Names of the sensitive areas in view, inside the map box and clear of other labels (at a
+/// point area, below its dot).
 fn draw_sensitive_names<DB: DrawingBackend>(
     area: &Area<DB>,
     view: &View,
     visible: &geo::Polygon<f64>,
     map: &ParkMap,
     g: &ParkGeometry,
+    taken: &mut Taken,
 ) -> Result<(), RenderError> {
     for (s, geom) in map.sensitive.iter().zip(&g.sensitive) {
         let Some(c) = sensitive_anchor(geom, visible) else {
             continue;
         };
         let at = view.px(c);
-        let inner = (
-            view.bx.0 + 60,
-            view.bx.1 + 20,
-            view.bx.2 - 60,
-            view.bx.3 - 20,
-        );
-        if in_box(at, inner) {
-            let dy = if matches!(geom, Geometry::Point(_) | Geometry::MultiPoint(_)) {
-                28
-            } else {
-                0
-            };
-            // Kept inside the map box: shifted inward when the name is wider than the room left.
-            let colour = kind_colour(&s.kind);
-            let style = font(20.0).color(&colour);
-            let (w, _) = area
-                .estimate_text_size(s.label(), &style)
-                .map_err(err("park map"))?;
-            let half = w as i32 / 2 + 8;
-            let x =
-                at.0.clamp(view.bx.0 + half, (view.bx.2 - half).max(view.bx.0 + half));
-            boxed_text(area, s.label(), (x, at.1 + dy), &style, 0.7)?;
+        if !in_box(at, view.bx) {
+            continue;
+        }
+        let block = Block::new(vec![Line::new(s.label(), Sizes::AREA_NAME, true, kind_colour(&s.kind))]);
+        let point = matches!(geom, Geometry::Point(_) | Geometry::MultiPoint(_));
+        let first = if point {
+            block.at((at.0, at.1 + block.size().1 / 2 + mm(1.6) as i32))
+        } else {
+            block.at(at)
+        };
+        let b = if within(first, view.bx) && taken.clear(first) {
+            Some(first)
+        } else {
+            place_beside(&block, at, view.bx, taken)
+        };
+        if let Some(b) = b {
+            block.draw(area, b, 0.75)?;
+            taken.add(b);
         }
     }
     Ok(())
 }
 
-/// The legend panel: clusters, parcel states, sensitive kinds with their rings, and counts.
-fn draw_legend<DB: DrawingBackend>(
-    area: &Area<DB>,
+/// The legend: clusters, parcel states, sensitive kinds with their rings, context, counts.
+pub(super) fn draw_legend<DB: DrawingBackend>(
+    lg: &mut Legend<DB>,
     map: &ParkMap,
     shown: &Shown,
 ) -> Result<(), RenderError> {
-    let mut lg = Legend::in_panel(area);
-    lg.heading("产业组团 Clusters")?;
+    let lang = map.sheet.lang;
+    lg.heading(&text(lang, "map.clusters"))?;
     for cl in &shown.clusters {
-        lg.row(&cluster_name(cl), swatch_fill(cluster_colour(cl), INK))?;
+        lg.row(&cluster_name(lang, cl), swatch_fill(cluster_colour(cl), EDGE))?;
     }
-    legend_parcel_states(&mut lg, shown)?;
-    legend_sensitive(&mut lg, shown)?;
+    legend_parcel_states(lg, lang, shown)?;
+    legend_sensitive(lg, lang, shown)?;
     let synthetic = map.context.iter().any(|l| l.synthetic);
-    super::context::legend(&mut lg, &shown.context, synthetic)?;
-    lg.y += 16;
-    let n_avail = map
-        .parcels
-        .iter()
-        .filter(|p| p.status == ParcelStatus::Available)
-        .count();
-    let placed = map
-        .parcels
-        .iter()
-        .filter(|p| map.assigned.contains_key(&p.id))
-        .count();
-    lg.note(&format!(
-        "{} parcels, {} available, {} assigned",
-        map.parcels.len(),
-        n_avail,
-        placed
+    super::context::legend(lg, lang, &shown.context, synthetic)?;
+    lg.gap(1.5);
+    let n_avail = map.parcels.iter().filter(|p| p.status == ParcelStatus::Available).count();
+    let placed = map.parcels.iter().filter(|p| map.assigned.contains_key(&p.id)).count();
+    lg.note(&fill(
+        lang,
+        "map.park_counts",
+        &[
+            ("n", &map.parcels.len().to_string()),
+            ("available", &n_avail.to_string()),
+            ("assigned", &placed.to_string()),
+        ],
     ))?;
-    lg.note("Buffer rings: distance from the sensitive")?;
-    lg.note("area's edge, per pollution class (rules).")?;
-    lg.note("Local transverse Mercator, metres; WGS84.")?;
+    if !shown.rings.is_empty() {
+        lg.note(&text(lang, "map.buffer_note"))?;
+    }
+    lg.note(&text(lang, "map.projection_note"))?;
     Ok(())
 }
 
-/// Legend rows for the parcel states, shown in the first cluster's colour.
-fn legend_parcel_states<DB: DrawingBackend>(
-    lg: &mut Legend<DB>,
-    shown: &Shown,
-) -> Result<(), RenderError> {
-    lg.heading("地块状态 Parcels")?;
-    let first = shown
-        .clusters
-        .iter()
-        .next()
-        .map(|c| cluster_colour(c))
-        .unwrap_or(GREY);
-    lg.row("已分配 assigned (企业简称)", swatch_fill(first, INK))?;
-    lg.row("可用 available", swatch_fill(pale(first, 0.62), INK))?;
-    lg.row("已占用 occupied", swatch_fill(OCCUPIED, first))?;
-    lg.row("预留 reserved", swatch_hatched(first))?;
+/// Legend rows for the parcel states. "Assigned" and "available" are shown in every cluster's
+/// colour (stripes), not one cluster's, since the state is told by fullness, not hue.
+fn legend_parcel_states<DB: DrawingBackend>(lg: &mut Legend<DB>, lang: Lang, shown: &Shown) -> Result<(), RenderError> {
+    lg.heading(&text(lang, "map.parcels"))?;
+    let mut clusters: Vec<&str> = CLUSTERS.iter().copied().filter(|c| shown.clusters.contains(*c)).collect();
+    clusters.extend(shown.clusters.iter().map(String::as_str).filter(|c| !CLUSTERS.contains(c)));
+    let full: Vec<_> = clusters.iter().map(|c| cluster_colour(c)).collect();
+    let tints: Vec<_> = full.iter().map(|c| pale(*c, AVAILABLE_TINT)).collect();
+    let gap = mm(1.1) as i32;
+    lg.row(&text(lang, "map.assigned"), swatch_stripes(full, EDGE))?;
+    lg.row(&text(lang, "map.available"), swatch_stripes(tints, EDGE))?;
+    if shown.states.contains(&ParcelStatus::Occupied) {
+        lg.row(&text(lang, "map.occupied"), swatch_hatched(OCCUPIED_INK, EDGE, gap, true))?;
+    }
+    if shown.states.contains(&ParcelStatus::Reserved) {
+        lg.row(&text(lang, "map.reserved"), swatch_hatched(GREY, EDGE, gap, false))?;
+    }
     Ok(())
 }
 
 /// Legend rows for the sensitive kinds in view, each followed by its ring distances.
-fn legend_sensitive<DB: DrawingBackend>(
-    lg: &mut Legend<DB>,
-    shown: &Shown,
-) -> Result<(), RenderError> {
+fn legend_sensitive<DB: DrawingBackend>(lg: &mut Legend<DB>, lang: Lang, shown: &Shown) -> Result<(), RenderError> {
     if shown.kinds.is_empty() && shown.rings.is_empty() {
         return Ok(());
     }
-    lg.heading("敏感区与防护距离 Sensitive areas")?;
+    lg.heading(&text(lang, "map.sensitive"))?;
     let kinds: BTreeSet<&String> = shown.kinds.iter().chain(shown.rings.keys()).collect();
     for kind in kinds {
         let c = kind_colour(kind);
-        lg.row(&kind_name(kind), swatch_fill(pale(c, 0.7), c))?;
+        lg.row(&kind_name(lang, kind), swatch_fill(pale(c, 0.75), c))?;
         if let Some(ds) = shown.rings.get(kind.as_str()) {
-            let text = format!(
-                "  防护 buffer {}",
-                ds.iter()
-                    .map(|d| format!("{d} m"))
-                    .collect::<Vec<_>>()
-                    .join(" / ")
-            );
-            lg.row(&text, swatch_dashed(c, 14, 8))?;
+            let distances = ds.iter().map(|d| format!("{d} m")).collect::<Vec<_>>().join(" / ");
+            let (on, off) = kind_dash(kind);
+            lg.row(
+                &fill(lang, "map.buffer", &[("distances", &distances)]),
+                swatch_dashed(c, 5, mm(on) as i32, mm(off) as i32),
+            )?;
         }
     }
     Ok(())

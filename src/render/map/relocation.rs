@@ -1,18 +1,23 @@
-//! The relocation map: the park's parcels and outline, lines from urban enterprises' sites to
-//! the parcels they go to, the sites coloured by class, the movers' names, and a legend.
+//! The relocation map: the context layers, the park's parcels and outline, lines from urban
+//! enterprises' sites to the parcels they go to, the sites marked by class (colour and shape,
+//! so a copy in grey still tells them apart), the movers' names, those with no park option
+//! crossed and listed, a legend and an inset locator.
 
-use super::labels::{boxed_text, label_point};
-use super::legend::{Legend, swatch_dashed, swatch_dashed_box, swatch_dot, swatch_line};
-use super::page::{View, frame_map_box, lonlat_bounds, pad, page_for, start_page};
+use super::context::draw_context;
+use super::labels::{Block, Line, Taken, label_point, place_beside};
+use super::legend::{EDGE, Legend, swatch_dashed, swatch_dashed_box, swatch_line, swatch_mark};
+use super::page::{Page, View, frame_map_box, furniture, lonlat_bounds, pad, start_page};
 use super::shapes::{fill_polygon, outline};
-use super::style::{GREY, INK, MAP_BG, PAPER, PARK_GREY, bold, class_colour, font};
-use super::{Area, MIN_PAGE_WIDTH, PAGE_HEIGHT, RelocationMap, RenderError, Site, err, short_name};
+use super::style::{INK, MAP_BG, PAPER, PARK_GREY, Sizes, class_colour};
+use super::{Area, RelocationMap, RenderError, Site, err, short_name};
 use crate::frame::LocalFrame;
+use crate::i18n::{Lang, fill, text};
 use crate::rank::{Action, Class};
-use crate::render::pixel::{Bx, clear};
-use geo::{BoundingRect, ConvexHull, Coord, MultiPoint, MultiPolygon, Point, Rect};
+use crate::render::paper::mm;
+use crate::render::pixel::{Px, within};
+use geo::{BoundingRect, Coord, MultiPolygon, Rect};
 use plotters::element::DashedPathElement;
-use plotters::prelude::{Circle, DrawingBackend, PathElement};
+use plotters::prelude::{Circle, DrawingBackend, PathElement, RGBColor};
 use plotters::style::Color;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,98 +31,85 @@ fn relocation_layout(map: &RelocationMap) -> Option<(LocalFrame, Rect<f64>)> {
             .chain(map.sites.iter().map(site_rect)),
     )?;
     let frame = LocalFrame::around(bounds);
-    let ext = frame
-        .project_geometry(&bounds.to_polygon())
-        .bounding_rect()?;
-    Some((
-        frame,
-        pad(ext, 0.06 * ext.width().max(ext.height()).max(500.0)),
-    ))
+    let ext = super::projected_extent(&frame, bounds)?;
+    Some((frame, pad(ext, 0.06 * ext.width().max(ext.height()).max(500.0))))
 }
 
-/// The page size of the relocation map (pixels).
-pub fn relocation_map_page(map: &RelocationMap) -> (u32, u32) {
-    relocation_layout(map).map_or((MIN_PAGE_WIDTH, PAGE_HEIGHT), |(_, e)| page_for(e))
-}
-
-/// Draw the relocation map on `area` (of the size [`relocation_map_page`] gives).
-pub fn draw_relocation_map<DB: DrawingBackend>(
-    area: &Area<DB>,
-    map: &RelocationMap,
-) -> Result<(), RenderError> {
-    let layout = relocation_layout(map);
-    let Some((frame, view)) = start_page(
-        area,
-        "relocation map",
-        &map.title,
-        &map.subtitle,
-        layout,
-        "no parcels and no sites",
-    )?
-    else {
+/// Draw the relocation map on `area`, of the sheet's size (`map.sheet.paper.pixels()`).
+pub fn draw_relocation_map<DB: DrawingBackend>(area: &Area<DB>, map: &RelocationMap) -> Result<(), RenderError> {
+    let sheet = &map.sheet;
+    let empty = text(sheet.lang, "map.no_sites");
+    let Some((frame, view)) = start_page(area, "relocation map", sheet, relocation_layout(map), &empty)? else {
         return Ok(());
     };
-    let parcels: Vec<MultiPolygon<f64>> = map
-        .parcels
-        .iter()
-        .map(|p| frame.project_geometry(&p.geometry))
-        .collect();
+    let mut taken = Taken::new();
+    for b in furniture(&view) {
+        taken.add(b);
+    }
     let context = super::context::project(&frame, map.context);
-    let shown = super::context::draw_context(area, &view, &view.visible(), &context)?;
-    draw_park(area, &view, &parcels)?;
-    // Lines from sites to parcels, then the sites on top, then the movers' names.
+    let shown = draw_context(area, &view, &view.visible(), &context, Some(&mut taken))?;
+    draw_park(area, &view, &frame, map, &context, &mut taken)?;
     let site_at: BTreeMap<&str, Coord<f64>> = map
         .sites
         .iter()
         .map(|s| (s.id.as_str(), frame.project(Coord { x: s.lon, y: s.lat })))
         .collect();
-    let linked = draw_links(area, &view, map, &parcels, &site_at)?;
+    let linked = draw_links(area, &view, &frame, map, &site_at)?;
+    let no_option: BTreeSet<&str> = if map.options_known {
+        map.sites
+            .iter()
+            .filter(|s| moves(s.action) && !linked.contains(s.id.as_str()))
+            .map(|s| s.id.as_str())
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
     let mut order: Vec<&Site> = map.sites.iter().collect();
     // Retained sites first, so the ones that move are drawn on top.
     order.sort_by_key(|s| (moves(s.action), s.id.clone()));
-    let counts = draw_sites(area, &view, &order, &site_at)?;
-    draw_mover_names(area, &view, &order, &site_at, &linked)?;
-    frame_map_box(area, &view, "relocation map")?;
-    draw_legend(area, map, &counts, &shown)
+    let counts = draw_sites(area, &view, &order, &site_at, &no_option)?;
+    draw_mover_names(area, &view, &order, &site_at, &linked, &no_option, &mut taken)?;
+    frame_map_box(area, &view, sheet, "relocation map")?;
+    let page = Page::of(sheet);
+    let mut lg = Legend::in_panel(area, page.panel());
+    draw_legend(&mut lg, map, &counts, &shown, &no_option)?;
+    super::inset::draw_inset(area, &page, &view, &frame, map.parcels, &context, sheet)
 }
 
-/// The park: its parcels in light grey and its outline (convex hull of every parcel), named at
-/// its northernmost point.
+/// The park: its parcels in light grey (a raster above the overview size) and its outline
+/// (the hull of its parcels), named at its northernmost point.
 fn draw_park<DB: DrawingBackend>(
     area: &Area<DB>,
     view: &View,
-    parcels: &[MultiPolygon<f64>],
+    frame: &LocalFrame,
+    map: &RelocationMap,
+    context: &[super::context::Projected],
+    taken: &mut Taken,
 ) -> Result<(), RenderError> {
-    for mp in parcels {
-        fill_polygon(area, view, mp, PARK_GREY.to_rgba(), MAP_BG.to_rgba())?;
+    if map.parcels.len() > super::park::OVERVIEW_ABOVE {
+        super::overview::draw_plain(area, view, frame, map.parcels, context, PARK_GREY)?;
+    } else {
+        for p in map.parcels {
+            let mp = frame.project_geometry(&p.geometry);
+            fill_polygon(area, view, &mp, PARK_GREY.to_rgba(), MAP_BG.to_rgba())?;
+        }
     }
-    let all: MultiPoint<f64> = parcels
-        .iter()
-        .flat_map(|mp| {
-            mp.0.iter()
-                .flat_map(|p| p.exterior().0.iter().map(|c| Point(*c)))
-        })
-        .collect();
-    if all.0.is_empty() {
+    let Some(hull) = super::inset::park_outline(frame, map.parcels) else {
         return Ok(());
-    }
-    let hull = all.convex_hull();
+    };
     let hull = MultiPolygon(vec![hull]);
-    outline(area, view, &hull, INK.stroke_width(3), Some((18, 8)))?;
-    if let Some(top) = hull.0[0]
-        .exterior()
-        .0
-        .iter()
-        .max_by(|a, b| a.y.total_cmp(&b.y))
-    {
+    outline(area, view, &hull, INK.stroke_width(5), Some((mm(2.5) as i32, mm(1.0) as i32)))?;
+    if let Some(top) = hull.0[0].exterior().0.iter().max_by(|a, b| a.y.total_cmp(&b.y)) {
         let at = view.px(*top);
-        boxed_text(
-            area,
-            "灵昆高新园区 park",
-            (at.0, (at.1 - 26).max(view.bx.1 + 20)),
-            &bold(26.0),
-            0.8,
-        )?;
+        let block = Block::new(vec![Line::new(&map.sheet.park, Sizes::LEGEND_HEAD, true, INK)]);
+        let first = block.at((at.0, at.1 - block.size().1 / 2 - mm(1.5) as i32));
+        let b = Some(first)
+            .filter(|b| within(*b, view.bx) && taken.clear(*b))
+            .or_else(|| place_beside(&block, at, view.bx, taken));
+        if let Some(b) = b {
+            block.draw(area, b, 0.85)?;
+            taken.add(b);
+        }
     }
     Ok(())
 }
@@ -127,173 +119,228 @@ fn draw_park<DB: DrawingBackend>(
 fn draw_links<'m, DB: DrawingBackend>(
     area: &Area<DB>,
     view: &View,
+    frame: &LocalFrame,
     map: &'m RelocationMap,
-    parcels: &[MultiPolygon<f64>],
     site_at: &BTreeMap<&str, Coord<f64>>,
 ) -> Result<BTreeSet<&'m str>, RenderError> {
-    let centroid: BTreeMap<&str, Coord<f64>> = map
+    // Only the linked parcels' label points are needed.
+    let wanted: BTreeSet<&str> = map.links.iter().map(|l| l.parcel_id.as_str()).collect();
+    let target: BTreeMap<&str, Coord<f64>> = map
         .parcels
         .iter()
-        .zip(parcels)
-        .filter_map(|(p, mp)| Some((p.id.as_str(), label_point(mp)?)))
+        .filter(|p| wanted.contains(p.id.as_str()))
+        .filter_map(|p| Some((p.id.as_str(), label_point(&frame.project_geometry(&p.geometry))?)))
         .collect();
-    let class_of: BTreeMap<&str, Option<Class>> = map
-        .sites
-        .iter()
-        .map(|s| (s.id.as_str(), s.class.class()))
-        .collect();
+    let class_of: BTreeMap<&str, Option<Class>> =
+        map.sites.iter().map(|s| (s.id.as_str(), s.class.class())).collect();
     let mut linked = BTreeSet::new();
     for l in &map.links {
-        let (Some(a), Some(b)) = (
-            site_at.get(l.enterprise_id.as_str()),
-            centroid.get(l.parcel_id.as_str()),
-        ) else {
+        let (Some(a), Some(b)) = (site_at.get(l.enterprise_id.as_str()), target.get(l.parcel_id.as_str())) else {
             continue;
         };
         linked.insert(l.enterprise_id.as_str());
         let c = class_colour(class_of.get(l.enterprise_id.as_str()).copied().flatten());
         let pts = vec![view.px(*a), view.px(*b)];
+        let style = c.stroke_width(5);
         if l.assigned {
-            area.draw(&PathElement::new(pts.clone(), c.stroke_width(3)))
-                .map_err(err("relocation map"))?;
+            area.draw(&PathElement::new(pts.clone(), style)).map_err(err("relocation map"))?;
         } else {
-            area.draw(&DashedPathElement::new(
-                pts.clone(),
-                12,
-                10,
-                c.stroke_width(3),
-            ))
-            .map_err(err("relocation map"))?;
+            area.draw(&DashedPathElement::new(pts.clone(), mm(2.0) as i32, mm(1.5) as i32, style))
+                .map_err(err("relocation map"))?;
         }
-        area.draw(&Circle::new(pts[1], 6, c.filled()))
+        area.draw(&Circle::new(pts[1], mm(0.8) as u32, c.filled()))
             .map_err(err("relocation map"))?;
     }
     Ok(linked)
 }
 
-/// The sites in `order`, dots in their class colour, larger and ringed in ink for those that
-/// move. Returns the number of sites per class (`None` for the unclassed).
+/// A site's marker: its class colour in its class's shape (A circle, B square, C triangle, D
+/// diamond; a small circle without a class), radius `r`, ringed in ink when it moves, crossed
+/// when it has no park option.
+fn marker<DB: DrawingBackend>(
+    area: &Area<DB>,
+    at: Px,
+    class: Option<Class>,
+    r: i32,
+    moves: bool,
+    crossed: bool,
+) -> Result<(), RenderError> {
+    let c = class_colour(class);
+    let edge = if moves { INK.stroke_width(4) } else { PAPER.stroke_width(3) };
+    let (x, y) = at;
+    let poly = |pts: Vec<Px>, fill: RGBColor| -> Result<(), RenderError> {
+        area.draw(&plotters::element::Polygon::new(pts.clone(), fill.filled()))
+            .map_err(err("relocation map"))?;
+        let mut ring = pts;
+        ring.push(ring[0]);
+        area.draw(&PathElement::new(ring, edge)).map_err(err("relocation map"))
+    };
+    match class {
+        Some(Class::B) => {
+            let s = r * 8 / 10;
+            poly(vec![(x - s, y - s), (x + s, y - s), (x + s, y + s), (x - s, y + s)], c)?;
+        }
+        Some(Class::C) => {
+            poly(vec![(x, y - r - r / 5), (x + r, y + r * 7 / 10), (x - r, y + r * 7 / 10)], c)?;
+        }
+        Some(Class::D) => {
+            poly(vec![(x, y - r - r / 8), (x + r, y), (x, y + r + r / 8), (x - r, y)], c)?;
+        }
+        Some(Class::A) => {
+            area.draw(&Circle::new(at, r as u32, c.filled())).map_err(err("relocation map"))?;
+            area.draw(&Circle::new(at, r as u32, edge)).map_err(err("relocation map"))?;
+        }
+        None => {
+            let r = (r * 7 / 10) as u32;
+            area.draw(&Circle::new(at, r, c.filled())).map_err(err("relocation map"))?;
+            area.draw(&Circle::new(at, r, edge)).map_err(err("relocation map"))?;
+        }
+    }
+    if crossed {
+        let d = r + r / 2;
+        for (a, b) in [((x - d, y - d), (x + d, y + d)), ((x - d, y + d), (x + d, y - d))] {
+            area.draw(&PathElement::new(vec![a, b], INK.stroke_width(5)))
+                .map_err(err("relocation map"))?;
+        }
+    }
+    Ok(())
+}
+
+/// The sites in `order`, larger and ringed for those that move. Returns the number of sites
+/// per class (`None` for the unclassed).
 fn draw_sites<DB: DrawingBackend>(
     area: &Area<DB>,
     view: &View,
     order: &[&Site],
     site_at: &BTreeMap<&str, Coord<f64>>,
+    no_option: &BTreeSet<&str>,
 ) -> Result<BTreeMap<Option<Class>, usize>, RenderError> {
     let mut counts: BTreeMap<Option<Class>, usize> = BTreeMap::new();
     for s in order {
         let at = view.px(site_at[s.id.as_str()]);
         let class = s.class.class();
         *counts.entry(class).or_default() += 1;
-        let c = class_colour(class);
-        let r = if moves(s.action) { 11 } else { 8 };
-        area.draw(&Circle::new(at, r, c.filled()))
-            .map_err(err("relocation map"))?;
-        let edge = if moves(s.action) {
-            INK.stroke_width(3)
-        } else {
-            PAPER.stroke_width(2)
-        };
-        area.draw(&Circle::new(at, r, edge))
-            .map_err(err("relocation map"))?;
+        let r = if moves(s.action) { mm(1.6) } else { mm(1.0) } as i32;
+        marker(area, at, class, r, moves(s.action), no_option.contains(s.id.as_str()))?;
     }
     Ok(counts)
 }
 
-/// Names of the enterprises that move (or have a line), right of their dot, skipping any that
-/// would overlap one already drawn or leave the map box.
+/// Names of the enterprises that move (or have a line), right of their marker where that is
+/// clear, else beside it on a leader line; skipped where neither fits.
 fn draw_mover_names<DB: DrawingBackend>(
     area: &Area<DB>,
     view: &View,
     order: &[&Site],
     site_at: &BTreeMap<&str, Coord<f64>>,
     linked: &BTreeSet<&str>,
+    no_option: &BTreeSet<&str>,
+    taken: &mut Taken,
 ) -> Result<(), RenderError> {
-    let mut taken: Vec<Bx> = Vec::new();
-    for s in order
-        .iter()
-        .filter(|s| moves(s.action) || linked.contains(s.id.as_str()))
-    {
+    // Markers are taken first, so no name covers one.
+    for s in order.iter().filter(|s| moves(s.action)) {
         let at = view.px(site_at[s.id.as_str()]);
-        let text = short_name(&s.name);
-        let st = font(18.0);
-        let (w, h) = area
-            .estimate_text_size(&text, &st)
-            .map_err(err("relocation map"))?;
-        let b = (
-            at.0 + 14,
-            at.1 - h as i32 / 2 - 2,
-            at.0 + 14 + w as i32 + 6,
-            at.1 + h as i32 / 2 + 2,
-        );
-        if b.2 > view.bx.2 || !clear(&taken, b) {
-            continue;
+        let r = mm(1.8) as i32;
+        taken.add((at.0 - r, at.1 - r, at.0 + r, at.1 + r));
+    }
+    for s in order.iter().rev().filter(|s| moves(s.action) || linked.contains(s.id.as_str())) {
+        let at = view.px(site_at[s.id.as_str()]);
+        let colour = if no_option.contains(s.id.as_str()) { RGBColor(150, 20, 30) } else { INK };
+        let block = Block::new(vec![Line::new(&short_name(&s.name), Sizes::AREA_NAME, true, colour)]);
+        let (w, _) = block.size();
+        let right = block.at((at.0 + mm(2.2) as i32 + w / 2, at.1));
+        if within(right, view.bx) && taken.clear(right) {
+            block.draw(area, right, 0.8)?;
+            taken.add(right);
+        } else if let Some(b) = place_beside(&block, at, view.bx, taken) {
+            super::labels::leader(area, b, at)?;
+            block.draw(area, b, 0.85)?;
+            taken.add(b);
         }
-        taken.push(b);
-        boxed_text(area, &text, ((b.0 + b.2) / 2, at.1), &st, 0.75)?;
     }
     Ok(())
 }
 
-/// The legend panel: sites per class, what the marks and lines mean, and counts.
+/// The legend panel: sites per class, what the marks and lines mean, context, counts, and
+/// the enterprises with no park option.
 fn draw_legend<DB: DrawingBackend>(
-    area: &Area<DB>,
+    lg: &mut Legend<DB>,
     map: &RelocationMap,
     counts: &BTreeMap<Option<Class>, usize>,
     context: &BTreeSet<crate::model::ContextKind>,
+    no_option: &BTreeSet<&str>,
 ) -> Result<(), RenderError> {
-    let mut lg = Legend::in_panel(area);
-    legend_classes(&mut lg, counts)?;
-    lg.heading("去向 Where they go")?;
-    lg.row("转型/搬迁 convert or relocate", swatch_dot(GREY, Some(INK)))?;
-    lg.row("已分配地块 assigned parcel", swatch_line(INK))?;
-    lg.row(
-        "最佳备选 best option (unplaced)",
-        swatch_dashed(INK, 12, 10),
-    )?;
-    lg.row("园区范围 park outline", swatch_dashed_box(PARK_GREY, INK))?;
+    let lang = map.sheet.lang;
+    legend_classes(lg, lang, counts)?;
+    lg.heading(&text(lang, "map.where_they_go"))?;
+    let r = mm(1.6) as i32;
+    lg.row(&text(lang, "map.mover"), swatch_mark(move |a, at| marker(a, at, Some(Class::C), r, true, false)))?;
+    lg.row(&text(lang, "map.line_assigned"), swatch_line(INK, 5))?;
+    lg.row(&text(lang, "map.line_option"), swatch_dashed(INK, 5, mm(2.0) as i32, mm(1.5) as i32))?;
+    lg.note(&text(lang, "map.line_colour"))?;
+    lg.gap(1.0);
+    if map.options_known {
+        lg.row(&text(lang, "map.no_option"), swatch_mark(move |a, at| marker(a, at, Some(Class::D), r, true, true)))?;
+    }
+    lg.row(&text(lang, "map.park_outline"), swatch_dashed_box(PARK_GREY, EDGE, mm(2.5) as i32, mm(1.0) as i32))?;
     let synthetic = map.context.iter().any(|l| l.synthetic);
-    super::context::legend(&mut lg, context, synthetic)?;
-    lg.y += 16;
+    super::context::legend(lg, lang, context, synthetic)?;
+    lg.gap(1.5);
     let movers = map.sites.iter().filter(|s| moves(s.action)).count();
-    let placed: BTreeSet<&str> = map
-        .links
-        .iter()
-        .filter(|l| l.assigned)
-        .map(|l| l.enterprise_id.as_str())
-        .collect();
-    lg.note(&format!(
-        "{} sites, {} to convert or relocate,",
-        map.sites.len(),
-        movers
+    let placed: BTreeSet<&str> = map.links.iter().filter(|l| l.assigned).map(|l| l.enterprise_id.as_str()).collect();
+    lg.note(&fill(
+        lang,
+        "map.site_counts",
+        &[
+            ("n", &map.sites.len().to_string()),
+            ("movers", &movers.to_string()),
+            ("placed", &placed.len().to_string()),
+        ],
     ))?;
-    lg.note(&format!("{} of them placed in the park", placed.len()))?;
-    lg.note("Local transverse Mercator, metres; WGS84.")?;
+    lg.note(&text(lang, "map.projection_note"))?;
+    if !no_option.is_empty() {
+        lg.heading(&fill(lang, "map.no_option_list", &[("n", &no_option.len().to_string())]))?;
+        let names: Vec<String> = map
+            .sites
+            .iter()
+            .filter(|s| no_option.contains(s.id.as_str()))
+            .map(|s| format!("{} {}", s.id, short_name(&s.name)))
+            .collect();
+        const LISTED: usize = 12;
+        for n in names.iter().take(LISTED) {
+            lg.note(n)?;
+        }
+        if names.len() > LISTED {
+            lg.note(&fill(lang, "map.and_more", &[("n", &(names.len() - LISTED).to_string())]))?;
+        }
+    }
     Ok(())
 }
 
 /// Legend rows for the classes A..D and unclassed sites, with how many sites each has.
 fn legend_classes<DB: DrawingBackend>(
     lg: &mut Legend<DB>,
+    lang: Lang,
     counts: &BTreeMap<Option<Class>, usize>,
 ) -> Result<(), RenderError> {
-    lg.heading("亩均效益分类 Class")?;
+    lg.heading(&text(lang, "map.classes"))?;
     // With no site classed at all the map was drawn without a ranking: say so, not "not rated".
     let unranked = Class::ALL.iter().all(|c| !counts.contains_key(&Some(*c)));
-    let other = if unranked {
-        "未分类 no ranking given"
-    } else {
-        "未评价 not rated"
-    };
-    for (class, text) in [
-        (Some(Class::A), "A 优先支持 A"),
-        (Some(Class::B), "B 鼓励提升 B"),
-        (Some(Class::C), "C 整治提升 C"),
-        (Some(Class::D), "D 淘汰/搬迁 D"),
+    let other = if unranked { "map.no_ranking" } else { "map.not_rated" };
+    for (class, key) in [
+        (Some(Class::A), "map.class_a"),
+        (Some(Class::B), "map.class_b"),
+        (Some(Class::C), "map.class_c"),
+        (Some(Class::D), "map.class_d"),
         (None, other),
     ] {
         let n = counts.get(&class).copied().unwrap_or(0);
-        let c = class_colour(class);
-        lg.row(&format!("{text} ({n})"), swatch_dot(c, None))?;
+        let what = text(lang, key);
+        let r = mm(1.3) as i32;
+        lg.row(
+            &fill(lang, "map.counted", &[("what", &what), ("n", &n.to_string())]),
+            swatch_mark(move |a, at| marker(a, at, class, r, false, false)),
+        )?;
     }
     Ok(())
 }

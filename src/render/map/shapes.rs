@@ -59,13 +59,15 @@ pub(super) fn outline<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Diagonal hatching of a polygon, lines `gap` pixels apart, clipped to it in pixel space.
+/// Diagonal hatching of a polygon, lines `gap` pixels apart (rising to the right; `cross`: both
+/// diagonals), clipped to it in pixel space.
 pub(super) fn hatch<DB: DrawingBackend>(
     area: &Area<DB>,
     view: &View,
     mp: &MultiPolygon<f64>,
     gap: i32,
     style: ShapeStyle,
+    cross: bool,
 ) -> Result<(), RenderError> {
     let pix: MultiPolygon<f64> = MultiPolygon(
         mp.0.iter()
@@ -94,6 +96,9 @@ pub(super) fn hatch<DB: DrawingBackend>(
     let mut x = x0 - h;
     while x < x1 {
         lines.push(LineString::from(vec![(x, y1), (x + h, y0)]));
+        if cross {
+            lines.push(LineString::from(vec![(x, y0), (x + h, y1)]));
+        }
         x += gap as f64;
     }
     let clipped = pix.clip(&MultiLineString(lines), false);
