@@ -350,3 +350,24 @@ fn rule_errors_point_at_the_key_and_name_the_criterion() {
         assert_contains(&err, words);
     }
 }
+
+/// A cluster the rule set names but no parcel carries is warned about (a typo would otherwise
+/// silently cost those industries their cluster bonus).
+#[test]
+fn a_cluster_no_parcel_carries_is_warned_about() {
+    let text = rules_with("C39 = \"electronics\"", "C39 = \"electronix\"");
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("r.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = bin()
+        .args(["validate", "--rules"])
+        .arg(&path)
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    common::assert_ok(&out);
+    assert_contains(
+        &stderr(&out),
+        "clusters.prefix.C39: cluster \"electronix\" (industries C39) is on no parcel",
+    );
+}
