@@ -533,6 +533,7 @@ fn map_command_draws_both_maps_with_assignments() {
     // rule file's [map] park is only for the bundled scenario); A3 by default.
     assert!(svg.contains("园区（parcels） 地块布局图"), "title of a non-bundled park");
     assert!(!svg.contains("灵昆高新园区 地块布局图"));
+    assert!(!svg.contains("编制单位"), "nor the bundled rule file's office");
     assert!(svg.contains("width=\"420mm\" height=\"297mm\""), "A3 landscape in mm");
     assert_eq!(png_size(&std::fs::read(d.join("maps/park-map.png")).unwrap()), (4961, 3508));
 }

@@ -41,10 +41,8 @@ pub fn park_name(s: &Scenario, o: &MapOptions) -> String {
     if let Some(p) = &o.park {
         return p.clone();
     }
-    let bundled_rules = s.files.rules == crate::io::bundled::rules();
-    let bundled_parcels = s.files.parcels == crate::io::bundled::parcels();
     let m = &s.rules.map;
-    match (&m.park, bundled_parcels || !bundled_rules) {
+    match (&m.park, rules_name_this_park(s)) {
         (Some(zh), true) => o.lang.pick(zh, m.park_en.as_deref().unwrap_or(zh)),
         _ => {
             let file = s
@@ -57,6 +55,12 @@ pub fn park_name(s: &Scenario, o: &MapOptions) -> String {
     }
 }
 
+/// Whether the rule file's `[map]` names this scenario's park: any rule file but the bundled
+/// one, and the bundled one with the bundled parcels only.
+fn rules_name_this_park(s: &Scenario) -> bool {
+    s.files.parcels == crate::io::bundled::parcels() || s.files.rules != crate::io::bundled::rules()
+}
+
 /// The sheet of a map whose title is the catalogue's `title_key` (with `{park}`).
 pub fn sheet(s: &Scenario, o: &MapOptions, title_key: &str) -> Sheet {
     let park = park_name(s, o);
@@ -64,6 +68,7 @@ pub fn sheet(s: &Scenario, o: &MapOptions, title_key: &str) -> Sheet {
     let office = o.office.clone().or_else(|| {
         m.office
             .as_ref()
+            .filter(|_| rules_name_this_park(s))
             .map(|zh| o.lang.pick(zh, m.office_en.as_deref().unwrap_or(zh)))
     });
     let mut sub = Vec::new();
