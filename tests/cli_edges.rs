@@ -592,8 +592,8 @@ fn relocation_map_without_a_ranking_says_no_ranking_was_given() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let svg = read(dir.path().join("relocation-map.svg"));
     assert!(
-        svg.contains("no ranking given (150)"),
+        svg.contains("未分类（未给排序）（150）"),
         "legend should not call unranked sites 'not rated'"
     );
-    assert!(!svg.contains("not rated ("));
+    assert!(!svg.contains("未评价（"));
 }

@@ -7,8 +7,8 @@ use common::{
     LINGKUN, RULES, assert_contains, assert_ok, bin_in, collection, feature, point, polygon, read,
     stderr,
 };
-use parkplan::rank::{Action, Class};
 use parkplan::i18n::Lang;
+use parkplan::rank::{Action, Class};
 use parkplan::render::Paper;
 use parkplan::render::map::{self, Label, Link, ParkMap, RelocationMap, Sheet, Site, SiteClass};
 use std::collections::BTreeMap;
@@ -334,12 +334,15 @@ fn relocation_map_draws_sites_lines_and_park() {
         options_known: true,
     };
     let svg = map::relocation_map_svg(&m).unwrap();
-    assert!(svg.contains("灵昆高新园区 park"));
+    assert!(
+        svg.contains(">\n灵昆高新园区\n</text>"),
+        "the park named at its outline"
+    );
     assert!(
         svg.contains("\n精密机械\n</text>"),
         "the converting site U02 is named"
     );
-    assert!(svg.contains("D 淘汰/搬迁 D (2)"), "legend counts classes");
+    assert!(svg.contains("D类 淘汰/搬迁（2）"), "legend counts classes");
     let png = map::relocation_map_png(&m).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
 }
@@ -531,11 +534,23 @@ fn map_command_draws_both_maps_with_assignments() {
     }
     // Not the bundled parcels: the title names the parcels file, not Lingkun (the bundled
     // rule file's [map] park is only for the bundled scenario); A3 by default.
-    assert!(svg.contains("园区（parcels） 地块布局图"), "title of a non-bundled park");
+    assert!(
+        svg.contains("园区（parcels） 地块布局图"),
+        "title of a non-bundled park"
+    );
     assert!(!svg.contains("灵昆高新园区 地块布局图"));
-    assert!(!svg.contains("编制单位"), "nor the bundled rule file's office");
-    assert!(svg.contains("width=\"420mm\" height=\"297mm\""), "A3 landscape in mm");
-    assert_eq!(png_size(&std::fs::read(d.join("maps/park-map.png")).unwrap()), (4961, 3508));
+    assert!(
+        !svg.contains("编制单位"),
+        "nor the bundled rule file's office"
+    );
+    assert!(
+        svg.contains("width=\"420mm\" height=\"297mm\""),
+        "A3 landscape in mm"
+    );
+    assert_eq!(
+        png_size(&std::fs::read(d.join("maps/park-map.png")).unwrap()),
+        (4961, 3508)
+    );
 }
 
 /// Width and height of a PNG.
@@ -555,28 +570,59 @@ fn map_command_prints_the_header_it_is_given_on_the_paper_asked_for() {
     write_scenario(d, 2, 1);
     let out = scenario_cmd(d, "map")
         .args([
-            "--out", "maps", "--paper", "a4", "--park-name", "试验园区", "--office",
-            "某市规划局", "--date", "2026-03-01",
+            "--out",
+            "maps",
+            "--paper",
+            "a4",
+            "--park-name",
+            "试验园区",
+            "--office",
+            "某市规划局",
+            "--date",
+            "2026-03-01",
         ])
         .output()
         .unwrap();
     assert_ok(&out);
     let svg = read(d.join("maps/park-map.svg"));
-    for part in ["试验园区 地块布局图", "编制单位：某市规划局", "日期：2026-03-01", "比例尺 1:"] {
+    for part in [
+        "试验园区 地块布局图",
+        "编制单位：某市规划局",
+        "日期：2026-03-01",
+        "比例尺 1:",
+    ] {
         assert!(svg.contains(part), "park map lacks {part:?}");
     }
-    assert!(svg.contains("width=\"297mm\" height=\"210mm\""), "A4 landscape in mm");
+    assert!(
+        svg.contains("width=\"297mm\" height=\"210mm\""),
+        "A4 landscape in mm"
+    );
     let reloc = read(d.join("maps/relocation-map.svg"));
     assert!(reloc.contains("试验园区 城区企业搬迁与转型图"));
-    assert_eq!(png_size(&std::fs::read(d.join("maps/park-map.png")).unwrap()), (3508, 2480));
+    assert_eq!(
+        png_size(&std::fs::read(d.join("maps/park-map.png")).unwrap()),
+        (3508, 2480)
+    );
 
     let en = scenario_cmd(d, "map")
-        .args(["--out", "en", "--paper", "a4", "--lang", "en", "--date", "2026-03-01"])
+        .args([
+            "--out",
+            "en",
+            "--paper",
+            "a4",
+            "--lang",
+            "en",
+            "--date",
+            "2026-03-01",
+        ])
         .output()
         .unwrap();
     assert_ok(&en);
     let svg = read(d.join("en/park-map.svg"));
-    assert!(svg.contains("park (parcels): parcel layout"), "English title");
+    assert!(
+        svg.contains("park (parcels): parcel layout"),
+        "English title"
+    );
     assert!(!svg.contains("地块布局图"));
 
     let bad = scenario_cmd(d, "map")
@@ -597,15 +643,24 @@ fn a_park_above_the_overview_size_is_drawn_as_a_stated_raster() {
     let detailed = map::park_map_svg(&m).unwrap();
     m.overview_above = 5;
     let overview = map::park_map_svg(&m).unwrap();
-    assert!(overview.contains("<image"), "the parcels are an embedded raster");
-    assert!(overview.contains("概览图："), "the sheet states it is an overview");
+    assert!(
+        overview.contains("<image"),
+        "the parcels are an embedded raster"
+    );
+    assert!(
+        overview.contains("概览图："),
+        "the sheet states it is an overview"
+    );
     assert!(
         overview.matches("<polygon").count() * 4 < detailed.matches("<polygon").count(),
         "{} polygons in the overview, {} in the detailed map",
         overview.matches("<polygon").count(),
         detailed.matches("<polygon").count()
     );
-    assert!(!overview.contains("瓯华电子科技"), "no parcel labels on an overview");
+    assert!(
+        !overview.contains("瓯华电子科技"),
+        "no parcel labels on an overview"
+    );
     assert!(map::park_map_png(&m).unwrap().starts_with(b"\x89PNG"));
 }
 
@@ -781,7 +836,7 @@ fn plan_runs_on_the_bundled_scenario() {
         .count();
     assert!(movers > 0);
     assert!(
-        svg.contains(&format!("150 sites, {movers} to convert or relocate")),
+        svg.contains(&format!("共150个企业点，{movers}个转型或搬迁")),
         "legend counts movers"
     );
 }

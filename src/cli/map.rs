@@ -86,7 +86,9 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     if let Some(p) = &args.ranking {
         parkplan::io::tables::read_ranking(p, &scenario, &mut inputs)?;
     }
-    let date = args.date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let date = args
+        .date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
     let options = args.print.options(args.lang, Some(date));
     let drawn = maps::draw(&scenario, &inputs, &options)?;
     parkplan::io::create_output_dir(&args.out)?;

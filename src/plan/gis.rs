@@ -14,11 +14,11 @@ use super::maps::MapInputs;
 use crate::allocate::Params;
 use crate::allocate::feasibility::{Constraint, Context, check_pair};
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::io::geojson::round_to;
 use crate::io::gpkg::{Category, ColumnType, Layer, LayerGeometry, Rgba, Style, Symbol};
 use crate::model::{Candidate, CandidateKind, Parcel, ParcelStatus, PollutionClass};
 use crate::render::map::SiteClass;
-use crate::i18n::Lang;
 use crate::render::map::style::{
     GREY, INK, OCCUPIED_INK, cluster_colour, cluster_name, kind_colour, kind_name, pale,
 };
@@ -235,7 +235,9 @@ fn parcels_layer(o: &Outcome, g: &ParkGeometry) -> Result<Layer, Error> {
         .map(|(mc, status, cluster)| {
             let c = cluster_colour(&cluster);
             let (label, symbol) = match status {
-                ParcelStatus::Occupied => ("已占用 occupied".to_string(), fill(OCCUPIED_INK, c, false)),
+                ParcelStatus::Occupied => {
+                    ("已占用 occupied".to_string(), fill(OCCUPIED_INK, c, false))
+                }
                 ParcelStatus::Reserved => ("预留 reserved".to_string(), fill(GREY, c, true)),
                 ParcelStatus::Available if mc.ends_with("assigned") => (
                     format!("{} · 已分配 assigned", cluster_name(Lang::Both, &cluster)),

@@ -45,11 +45,10 @@ pub fn park_name(s: &Scenario, o: &MapOptions) -> String {
     match (&m.park, rules_name_this_park(s)) {
         (Some(zh), true) => o.lang.pick(zh, m.park_en.as_deref().unwrap_or(zh)),
         _ => {
-            let file = s
-                .files
-                .parcels
-                .file_stem()
-                .map_or_else(|| s.files.parcels.display().to_string(), |f| f.to_string_lossy().into_owned());
+            let file = s.files.parcels.file_stem().map_or_else(
+                || s.files.parcels.display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            );
             fill(o.lang, "map.park_fallback", &[("file", &file)])
         }
     }
@@ -76,7 +75,11 @@ pub fn sheet(s: &Scenario, o: &MapOptions, title_key: &str) -> Sheet {
         sub.push(fill(o.lang, "map.issued_by", &[("office", &office)]));
     }
     if let Some(d) = o.date {
-        sub.push(fill(o.lang, "map.dated", &[("date", &d.format("%Y-%m-%d").to_string())]));
+        sub.push(fill(
+            o.lang,
+            "map.dated",
+            &[("date", &d.format("%Y-%m-%d").to_string())],
+        ));
     }
     let scenario = if s.files.parcels == crate::io::bundled::parcels() {
         text(o.lang, "map.bundled_scenario")
@@ -233,7 +236,11 @@ pub fn park_map<'s>(s: &'s Scenario, inputs: &MapInputs, o: &MapOptions) -> Park
 }
 
 /// The relocation map of a scenario with these inputs.
-pub fn relocation_map<'s>(s: &'s Scenario, inputs: &MapInputs, o: &MapOptions) -> RelocationMap<'s> {
+pub fn relocation_map<'s>(
+    s: &'s Scenario,
+    inputs: &MapInputs,
+    o: &MapOptions,
+) -> RelocationMap<'s> {
     RelocationMap {
         sheet: sheet(s, o, "map.relocation_title"),
         sites: inputs.sites.clone(),

@@ -63,7 +63,13 @@ pub fn cluster_colour(cluster: &str) -> RGBColor {
 }
 
 /// The sensitive kinds the bundled rules know, by rising lightness.
-pub const KINDS: [&str; 5] = ["hospital", "water_source", "residential", "school", "wetland"];
+pub const KINDS: [&str; 5] = [
+    "hospital",
+    "water_source",
+    "residential",
+    "school",
+    "wetland",
+];
 
 /// Colour of a sensitive kind: its area's edge, its buffer rings and its name.
 pub fn kind_colour(kind: &str) -> RGBColor {

@@ -297,13 +297,32 @@ mod tests {
     fn wrapping_breaks_at_spaces_and_between_chinese_characters() {
         let size = 20.0;
         let em = (size / SIZE_PER_EM) as i32;
-        let lines = wrap("保留原因：按亩均效益得分评为A类，搬迁排序只排C、D类企业", size, em * 8);
+        let lines = wrap(
+            "保留原因：按亩均效益得分评为A类，搬迁排序只排C、D类企业",
+            size,
+            em * 8,
+        );
         assert!(lines.len() >= 3, "{lines:?}");
-        assert!(lines.iter().all(|l| !l.starts_with('，') && !l.starts_with('、')), "{lines:?}");
-        assert_eq!(lines.concat(), "保留原因：按亩均效益得分评为A类，搬迁排序只排C、D类企业");
-        let latin = wrap("the relocation ranking covers classes C and D only", size, em * 10);
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.starts_with('，') && !l.starts_with('、')),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines.concat(),
+            "保留原因：按亩均效益得分评为A类，搬迁排序只排C、D类企业"
+        );
+        let latin = wrap(
+            "the relocation ranking covers classes C and D only",
+            size,
+            em * 10,
+        );
         assert!(latin.len() >= 2);
-        assert_eq!(latin.join(" "), "the relocation ranking covers classes C and D only");
+        assert_eq!(
+            latin.join(" "),
+            "the relocation ranking covers classes C and D only"
+        );
     }
 
     /// The leftmost inked column of each glyph of `text` drawn alone and within the string:
@@ -326,11 +345,8 @@ mod tests {
         // "业" after "塑" is "业" alone moved by the first glyph's advance (no kerning in CJK).
         let shifted: std::collections::BTreeSet<i32> =
             alone.iter().map(|x| x + w1 as i32).collect();
-        let tail: std::collections::BTreeSet<i32> = after
-            .iter()
-            .copied()
-            .filter(|x| *x >= w1 as i32)
-            .collect();
+        let tail: std::collections::BTreeSet<i32> =
+            after.iter().copied().filter(|x| *x >= w1 as i32).collect();
         let common = shifted.intersection(&tail).count();
         assert!(
             common * 10 >= shifted.len() * 9,

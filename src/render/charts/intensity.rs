@@ -51,7 +51,10 @@ pub fn draw_intensity_scatter<DB: DrawingBackend>(
     let xmax = axis_max(pts.iter().map(|p| p.1).fold(0.0, f64::max));
     let ymax = axis_max(pts.iter().map(|p| p.2).fold(0.0, f64::max));
     let mut chart = ChartBuilder::on(&plot_area)
-        .caption(title(ranking, &text(lang, "chart.intensity_title"), lang), font(28))
+        .caption(
+            title(ranking, &text(lang, "chart.intensity_title"), lang),
+            font(28),
+        )
         .margin(30)
         .x_label_area_size(70)
         .y_label_area_size(100)
@@ -77,7 +80,9 @@ pub fn draw_intensity_scatter<DB: DrawingBackend>(
             .draw_series(
                 pts.iter()
                     .enumerate()
-                    .filter(|(i, p)| p.3 == class && (i % step == 0 || keep.contains(p.0.id.as_str())))
+                    .filter(|(i, p)| {
+                        p.3 == class && (i % step == 0 || keep.contains(p.0.id.as_str()))
+                    })
                     .map(|(_, p)| Circle::new((p.1, p.2), 5, colour.mix(0.8).filled())),
             )?
             .label(format!("{class} ({n})"))
@@ -89,9 +94,17 @@ pub fn draw_intensity_scatter<DB: DrawingBackend>(
     mark_points(&plot_area, &chart, &all)?;
     draw_list(&list_area, &numbered, &starred, cut, lang)?;
     let mut notes = Vec::new();
-    let infinite = numbered.iter().chain(&starred).filter(|m| m.at.is_none()).count();
+    let infinite = numbered
+        .iter()
+        .chain(&starred)
+        .filter(|m| m.at.is_none())
+        .count();
     if unplotted > infinite {
-        notes.push(fill(lang, "chart.intensity_unrated", &[("n", &(unplotted - infinite).to_string())]));
+        notes.push(fill(
+            lang,
+            "chart.intensity_unrated",
+            &[("n", &(unplotted - infinite).to_string())],
+        ));
     }
     if step > 1 {
         notes.push(fill(
@@ -134,12 +147,19 @@ fn marked(ranking: &Ranking) -> (Vec<Marked<'_>>, Vec<Marked<'_>>, Option<f64>) 
         .relocation_order()
         .take(NUMBERED)
         .map(|e| Marked {
-            mark: e.rated().and_then(|r| r.relocation_rank).unwrap_or(0).to_string(),
+            mark: e
+                .rated()
+                .and_then(|r| r.relocation_rank)
+                .unwrap_or(0)
+                .to_string(),
             ev: e,
             at: position(e),
         })
         .collect();
-    let cut = numbered.iter().filter_map(|m| m.ev.intensity.burden).reduce(f64::min);
+    let cut = numbered
+        .iter()
+        .filter_map(|m| m.ev.intensity.burden)
+        .reduce(f64::min);
     let Some(cut) = cut else {
         return (numbered, Vec::new(), None);
     };
@@ -149,7 +169,10 @@ fn marked(ranking: &Ranking) -> (Vec<Marked<'_>>, Vec<Marked<'_>>, Option<f64>) 
         .filter(|e| e.intensity.burden.is_some_and(|b| b >= cut))
         .collect();
     retained.sort_by(|a, b| {
-        let (ba, bb) = (a.intensity.burden.unwrap_or(0.0), b.intensity.burden.unwrap_or(0.0));
+        let (ba, bb) = (
+            a.intensity.burden.unwrap_or(0.0),
+            b.intensity.burden.unwrap_or(0.0),
+        );
         bb.total_cmp(&ba).then_with(|| a.id.cmp(&b.id))
     });
     let starred = retained
@@ -192,14 +215,32 @@ fn draw_benchmarks<DB: DrawingBackend>(
     let bench_x = ranking.burden_coefficients.0.recip();
     let bench_y = ranking.burden_coefficients.1.recip() * 1000.0;
     if bench_x.is_finite() && bench_x < xmax {
-        chart.draw_series(DashedLineSeries::new([(bench_x, 0.0), (bench_x, ymax)], 8, 6, dash))?;
+        chart.draw_series(DashedLineSeries::new(
+            [(bench_x, 0.0), (bench_x, ymax)],
+            8,
+            6,
+            dash,
+        ))?;
         let (bx, by) = chart.backend_coord(&(bench_x, ymax));
-        let t = fill(lang, "chart.benchmark", &[("value", &format!("{bench_x:.2}"))]);
+        let t = fill(
+            lang,
+            "chart.benchmark",
+            &[("value", &format!("{bench_x:.2}"))],
+        );
         boxed_text(root, &t, (bx + 6, by + 4))?;
     }
     if bench_y.is_finite() && bench_y < ymax {
-        chart.draw_series(DashedLineSeries::new([(0.0, bench_y), (xmax, bench_y)], 8, 6, dash))?;
-        let t = fill(lang, "chart.benchmark", &[("value", &format!("{bench_y:.3}"))]);
+        chart.draw_series(DashedLineSeries::new(
+            [(0.0, bench_y), (xmax, bench_y)],
+            8,
+            6,
+            dash,
+        ))?;
+        let t = fill(
+            lang,
+            "chart.benchmark",
+            &[("value", &format!("{bench_y:.3}"))],
+        );
         let (tw, th) = root.estimate_text_size(&t, &font(18))?;
         let (bx, by) = chart.backend_coord(&(xmax, bench_y));
         boxed_text(root, &t, (bx - tw as i32 - 8, by - th as i32 - 6))?;
@@ -227,7 +268,11 @@ fn mark_points<DB: DrawingBackend>(
     for (m, at) in marks.iter().zip(&at) {
         let Some((cx, cy)) = *at else { continue };
         let starred = m.mark.starts_with('★');
-        let style = if starred { font(20).color(&RGBColor(150, 20, 30)) } else { font(20) };
+        let style = if starred {
+            font(20).color(&RGBColor(150, 20, 30))
+        } else {
+            font(20)
+        };
         let (tw, th) = root.estimate_text_size(&m.mark, &style)?;
         root.draw(&Circle::new((cx, cy), 7, BLACK.stroke_width(2)))?;
         let Some(b) = place_label((cx, cy), (tw as i32, th as i32), &points, area, &placed) else {
@@ -236,7 +281,10 @@ fn mark_points<DB: DrawingBackend>(
         placed.push(b);
         let anchor = (b.0.max(cx.min(b.2)), b.1.max(cy.min(b.3)));
         root.draw(&PathElement::new([anchor, (cx, cy)], BLACK.mix(0.6)))?;
-        root.draw(&Rectangle::new([(b.0, b.1), (b.2, b.3)], WHITE.mix(0.9).filled()))?;
+        root.draw(&Rectangle::new(
+            [(b.0, b.1), (b.2, b.3)],
+            WHITE.mix(0.9).filled(),
+        ))?;
         root.draw(&Text::new(m.mark.clone(), (b.0 + 3, b.1 + 2), style))?;
     }
     Ok(())
@@ -262,19 +310,37 @@ fn draw_list<DB: DrawingBackend>(
     };
     let wrap = |s: &str| crate::render::text::wrap(s, 16.0, w as i32 - 20);
     area.draw(&Text::new(
-        fill(lang, "chart.worst_list", &[("n", &numbered.len().to_string())]),
+        fill(
+            lang,
+            "chart.worst_list",
+            &[("n", &numbered.len().to_string())],
+        ),
         (x, y),
         font(22),
     ))?;
     y += line + 6;
     for m in numbered {
-        let row = format!("{:>2}. {}  {}  {}", m.mark, short(&m.ev.name, 9), m.ev.id, burden(m));
+        let row = format!(
+            "{:>2}. {}  {}  {}",
+            m.mark,
+            short(&m.ev.name, 9),
+            m.ev.id,
+            burden(m)
+        );
         area.draw(&Text::new(row, (x, y), font(18)))?;
         y += line;
     }
     if numbered.iter().any(|m| m.at.is_none()) {
-        let list: Vec<String> = numbered.iter().filter(|m| m.at.is_none()).map(|m| m.mark.clone()).collect();
-        for l in wrap(&fill(lang, "chart.intensity_unplotted", &[("list", &list.join(", "))])) {
+        let list: Vec<String> = numbered
+            .iter()
+            .filter(|m| m.at.is_none())
+            .map(|m| m.mark.clone())
+            .collect();
+        for l in wrap(&fill(
+            lang,
+            "chart.intensity_unplotted",
+            &[("list", &list.join(", "))],
+        )) {
             area.draw(&Text::new(l, (x, y), font(16).color(&RGBColor(90, 90, 90))))?;
             y += line - 4;
         }
@@ -283,25 +349,51 @@ fn draw_list<DB: DrawingBackend>(
         return Ok(());
     };
     y += line;
-    area.draw(&Text::new(text(lang, "chart.retained_list"), (x, y), font(22).color(&RGBColor(150, 20, 30))))?;
+    area.draw(&Text::new(
+        text(lang, "chart.retained_list"),
+        (x, y),
+        font(22).color(&RGBColor(150, 20, 30)),
+    ))?;
     y += line + 6;
-    let cut_text = if cut.is_infinite() { "∞".to_string() } else { format!("{cut:.2}") };
+    let cut_text = if cut.is_infinite() {
+        "∞".to_string()
+    } else {
+        format!("{cut:.2}")
+    };
     let last = numbered.last().map_or(String::new(), |m| m.mark.clone());
-    for l in wrap(&fill(lang, "chart.retained_rule", &[("n", &last), ("burden", &cut_text)])) {
+    for l in wrap(&fill(
+        lang,
+        "chart.retained_rule",
+        &[("n", &last), ("burden", &cut_text)],
+    )) {
         area.draw(&Text::new(l, (x, y), font(16).color(&RGBColor(90, 90, 90))))?;
         y += line - 4;
     }
     for m in starred {
         let class = m.ev.class().map_or(String::new(), |c| c.to_string());
-        let row = format!("{} {}  {}  {}  {}", m.mark, short(&m.ev.name, 9), m.ev.id, class, burden(m));
+        let row = format!(
+            "{} {}  {}  {}  {}",
+            m.mark,
+            short(&m.ev.name, 9),
+            m.ev.id,
+            class,
+            burden(m)
+        );
         area.draw(&Text::new(row, (x, y), font(18)))?;
         y += line;
     }
-    let classes: std::collections::BTreeSet<String> =
-        starred.iter().filter_map(|m| m.ev.class()).map(|c| c.to_string()).collect();
+    let classes: std::collections::BTreeSet<String> = starred
+        .iter()
+        .filter_map(|m| m.ev.class())
+        .map(|c| c.to_string())
+        .collect();
     let classes: Vec<String> = classes.into_iter().collect();
     y += 6;
-    for l in wrap(&fill(lang, "chart.retained_why", &[("classes", &classes.join("/"))])) {
+    for l in wrap(&fill(
+        lang,
+        "chart.retained_why",
+        &[("classes", &classes.join("/"))],
+    )) {
         area.draw(&Text::new(l, (x, y), font(16)))?;
         y += line - 4;
     }
@@ -318,7 +410,16 @@ fn place_label(
     placed: &[Bx],
 ) -> Option<Bx> {
     for dist in [10, 24, 40, 70, 100, 140] {
-        for (dx, dy) in [(1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1), (0, -1), (0, 1)] {
+        for (dx, dy) in [
+            (1, 0),
+            (-1, 0),
+            (1, -1),
+            (-1, -1),
+            (1, 1),
+            (-1, 1),
+            (0, -1),
+            (0, 1),
+        ] {
             let x0 = match dx {
                 1 => cx + dist,
                 -1 => cx - dist - tw,

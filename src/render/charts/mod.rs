@@ -62,7 +62,10 @@ fn title(ranking: &Ranking, what: &str, lang: Lang) -> String {
         "chart.rules",
         &[
             ("version", &ranking.rules_version),
-            ("hash", &ranking.rules_hash[..ranking.rules_hash.len().min(8)]),
+            (
+                "hash",
+                &ranking.rules_hash[..ranking.rules_hash.len().min(8)],
+            ),
         ],
     );
     format!("{what}  {rules}")
@@ -137,7 +140,9 @@ fn chart_error<E: std::error::Error + Send + Sync>(
 /// Draw one chart as SVG text.
 fn svg_of(
     name: &'static str,
-    draw: impl for<'a> Fn(&DrawingArea<Typeset<SVGBackend<'a>>, Shift>) -> DrawResult<Typeset<SVGBackend<'a>>>,
+    draw: impl for<'a> Fn(
+        &DrawingArea<Typeset<SVGBackend<'a>>, Shift>,
+    ) -> DrawResult<Typeset<SVGBackend<'a>>>,
 ) -> Result<String, RenderError> {
     let mut svg = String::new();
     {
@@ -153,7 +158,9 @@ fn svg_of(
 /// whether the chart went to a file or to memory.
 fn png_of(
     name: &'static str,
-    draw: impl for<'a> Fn(&DrawingArea<Typeset<BitMapBackend<'a>>, Shift>) -> DrawResult<Typeset<BitMapBackend<'a>>>,
+    draw: impl for<'a> Fn(
+        &DrawingArea<Typeset<BitMapBackend<'a>>, Shift>,
+    ) -> DrawResult<Typeset<BitMapBackend<'a>>>,
 ) -> Result<Vec<u8>, RenderError> {
     let (w, h) = SIZE;
     let mut rgb = vec![0u8; (w * h * 3) as usize];

@@ -2,7 +2,9 @@
 //! labelled with the enterprise's place in the ranking (the numbers the intensity chart uses),
 //! its short name and id, its burden (an infinite one drawn to the axis's end) and its action.
 
-use super::{DrawResult, Plot, action_name, class_colour, font, series_legend, short, title, track_name};
+use super::{
+    DrawResult, Plot, action_name, class_colour, font, series_legend, short, title, track_name,
+};
 use crate::i18n::{Lang, fill, text};
 use crate::rank::{Class, Evaluation, Ranking};
 use crate::render::register_fonts;
@@ -37,7 +39,10 @@ pub fn draw_relocation_bars<DB: DrawingBackend>(
         label_w = label_w.max(root.estimate_text_size(l, &font(18))?.0 + 20);
     }
     let mut chart = ChartBuilder::on(root)
-        .caption(title(ranking, &heading(ranking, rows.len(), lang), lang), font(30))
+        .caption(
+            title(ranking, &heading(ranking, rows.len(), lang), lang),
+            font(30),
+        )
         .margin(30)
         .x_label_area_size(70)
         .y_label_area_size(label_w)

@@ -176,10 +176,18 @@ fn score_notes(ranking: &Ranking, lang: Lang) -> Vec<String> {
         .count();
     let mut notes = Vec::new();
     if weeded > 0 {
-        notes.push(fill(lang, "chart.scores_weeded", &[("n", &weeded.to_string())]));
+        notes.push(fill(
+            lang,
+            "chart.scores_weeded",
+            &[("n", &weeded.to_string())],
+        ));
     }
     if ranking.not_rated > 0 {
-        notes.push(fill(lang, "chart.scores_not_rated", &[("n", &ranking.not_rated.to_string())]));
+        notes.push(fill(
+            lang,
+            "chart.scores_not_rated",
+            &[("n", &ranking.not_rated.to_string())],
+        ));
     }
     if ranking.listed_apart + ranking.exempt > 0 {
         notes.push(fill(

@@ -58,11 +58,18 @@ pub(super) fn draw_inset<DB: DrawingBackend>(
     let b = inset_box(page);
     let head = (pt(Sizes::LEGEND_HEAD) * 1.5) as i32;
     let foot = (pt(Sizes::NOTE) * 1.5) as i32;
-    area.draw(&Text::new(text(sheet.lang, "map.inset"), (b.0, b.1), bold(Sizes::LEGEND_HEAD)))
-        .map_err(err("inset"))?;
+    area.draw(&Text::new(
+        text(sheet.lang, "map.inset"),
+        (b.0, b.1),
+        bold(Sizes::LEGEND_HEAD),
+    ))
+    .map_err(err("inset"))?;
     let inner: Bx = (b.0, b.1 + head, b.2, b.3 - foot);
-    area.draw(&Rectangle::new([(inner.0, inner.1), (inner.2, inner.3)], MAP_BG.filled()))
-        .map_err(err("inset"))?;
+    area.draw(&Rectangle::new(
+        [(inner.0, inner.1), (inner.2, inner.3)],
+        MAP_BG.filled(),
+    ))
+    .map_err(err("inset"))?;
     let shown = main.visible_rect();
     let size = shown.width().max(shown.height());
     let mut ext = pad(shown, 1.5 * size);
@@ -86,8 +93,11 @@ pub(super) fn draw_inset<DB: DrawingBackend>(
         LOCATOR.stroke_width(5),
     ))
     .map_err(err("inset"))?;
-    area.draw(&Rectangle::new([(inner.0, inner.1), (inner.2, inner.3)], INK.stroke_width(3)))
-        .map_err(err("inset"))?;
+    area.draw(&Rectangle::new(
+        [(inner.0, inner.1), (inner.2, inner.3)],
+        INK.stroke_width(3),
+    ))
+    .map_err(err("inset"))?;
     let c = frame.unproject(shown.center());
     let centre = format!(
         "{} · {:.4}°E {:.4}°N",
@@ -98,7 +108,9 @@ pub(super) fn draw_inset<DB: DrawingBackend>(
     area.draw(&Text::new(
         centre,
         (b.0, b.3),
-        font(Sizes::NOTE).color(&GREY).pos(Pos::new(HPos::Left, VPos::Bottom)),
+        font(Sizes::NOTE)
+            .color(&GREY)
+            .pos(Pos::new(HPos::Left, VPos::Bottom)),
     ))
     .map_err(err("inset"))?;
     Ok(())

@@ -90,20 +90,30 @@ pub(super) fn draw_key<DB: DrawingBackend>(
         return Ok(());
     }
     let mut y = b.1;
-    area.draw(&Text::new(text(lang, "map.key"), (b.0, y), bold(Sizes::LEGEND_HEAD)))
-        .map_err(err("key"))?;
+    area.draw(&Text::new(
+        text(lang, "map.key"),
+        (b.0, y),
+        bold(Sizes::LEGEND_HEAD),
+    ))
+    .map_err(err("key"))?;
     y += (pt(Sizes::LEGEND_HEAD) * 1.4) as i32;
     let note = if more > 0 {
         fill(lang, "map.key_more", &[("n", &more.to_string())])
     } else {
         text(lang, "map.key_columns")
     };
-    for line in super::legend::wrap(&note, Sizes::NOTE, b.2 - b.0).into_iter().take(2) {
+    for line in super::legend::wrap(&note, Sizes::NOTE, b.2 - b.0)
+        .into_iter()
+        .take(2)
+    {
         area.draw(&Text::new(line, (b.0, y), font(Sizes::NOTE).color(&GREY)))
             .map_err(err("key"))?;
         y += (pt(Sizes::NOTE) * 1.4) as i32;
     }
-    let Some(template) = entries.iter().max_by_key(|e| measure(&e.parcel, 10.0).0 + measure(&e.names, 10.0).0) else {
+    let Some(template) = entries
+        .iter()
+        .max_by_key(|e| measure(&e.parcel, 10.0).0 + measure(&e.names, 10.0).0)
+    else {
         return Ok(());
     };
     let template = KeyEntry {
@@ -130,14 +140,18 @@ pub(super) fn draw_key<DB: DrawingBackend>(
         area.draw(&Text::new(
             e.parcel.clone(),
             at(cols.number + cols.gap),
-            font(Sizes::KEY).color(&GREY).pos(Pos::new(HPos::Left, VPos::Center)),
+            font(Sizes::KEY)
+                .color(&GREY)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
         ))
         .map_err(err("key"))?;
         if !e.names.is_empty() {
             area.draw(&Text::new(
                 fit(&e.names, cols.names),
                 at(cols.number + cols.parcel + 2 * cols.gap),
-                font(Sizes::KEY).color(&INK).pos(Pos::new(HPos::Left, VPos::Center)),
+                font(Sizes::KEY)
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
             ))
             .map_err(err("key"))?;
         }

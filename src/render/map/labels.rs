@@ -28,7 +28,12 @@ impl Taken {
     }
     fn cells(&self, b: Bx) -> impl Iterator<Item = (i32, i32)> {
         let c = self.cell;
-        let (x0, y0, x1, y1) = (b.0.div_euclid(c), b.1.div_euclid(c), b.2.div_euclid(c), b.3.div_euclid(c));
+        let (x0, y0, x1, y1) = (
+            b.0.div_euclid(c),
+            b.1.div_euclid(c),
+            b.2.div_euclid(c),
+            b.3.div_euclid(c),
+        );
         (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
     }
     /// `b` overlaps no box taken.
@@ -154,12 +159,14 @@ pub(super) struct Shape {
 
 impl Shape {
     /// The largest polygon of `mp` projected by `px`.
-    pub(super) fn of(mp: &MultiPolygon<f64>, px: impl Fn(Coord<f64>) -> (f64, f64)) -> Option<Shape> {
+    pub(super) fn of(
+        mp: &MultiPolygon<f64>,
+        px: impl Fn(Coord<f64>) -> (f64, f64),
+    ) -> Option<Shape> {
         use geo::Area;
-        let largest = mp
-            .0
-            .iter()
-            .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))?;
+        let largest =
+            mp.0.iter()
+                .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))?;
         let ring = |ls: &geo::LineString<f64>| -> geo::LineString<f64> {
             ls.0.iter()
                 .map(|c| {

@@ -42,7 +42,11 @@ impl<'a, DB: DrawingBackend> Legend<'a, DB> {
         self.y += mm(1.5) as i32;
         for line in wrap(text, Sizes::LEGEND_HEAD, self.width()) {
             self.area
-                .draw(&Text::new(line, (self.panel.0, self.y), bold(Sizes::LEGEND_HEAD)))
+                .draw(&Text::new(
+                    line,
+                    (self.panel.0, self.y),
+                    bold(Sizes::LEGEND_HEAD),
+                ))
                 .map_err(err("legend"))?;
             self.y += (pt(Sizes::LEGEND_HEAD) * 1.35) as i32;
         }
@@ -57,7 +61,12 @@ impl<'a, DB: DrawingBackend> Legend<'a, DB> {
         let h = (line_h * lines.len() as i32).max(sh);
         swatch(
             self.area,
-            (self.panel.0, self.y + (line_h - sh) / 2, self.panel.0 + sw, self.y + (line_h - sh) / 2 + sh),
+            (
+                self.panel.0,
+                self.y + (line_h - sh) / 2,
+                self.panel.0 + sw,
+                self.y + (line_h - sh) / 2 + sh,
+            ),
         )?;
         for (i, l) in lines.into_iter().enumerate() {
             self.area
@@ -74,7 +83,11 @@ impl<'a, DB: DrawingBackend> Legend<'a, DB> {
     pub(super) fn note(&mut self, text: &str) -> Result<(), RenderError> {
         for line in wrap(text, Sizes::NOTE, self.width()) {
             self.area
-                .draw(&Text::new(line, (self.panel.0, self.y), font(Sizes::NOTE).color(&GREY)))
+                .draw(&Text::new(
+                    line,
+                    (self.panel.0, self.y),
+                    font(Sizes::NOTE).color(&GREY),
+                ))
                 .map_err(err("legend"))?;
             self.y += (pt(Sizes::NOTE) * 1.35) as i32;
         }
@@ -97,7 +110,10 @@ fn swatch_box<DB: DrawingBackend>(
 }
 
 /// A filled box with an edge: a parcel or sensitive-area fill.
-pub(super) fn swatch_fill<'s, DB: DrawingBackend + 's>(fill: RGBColor, edge: RGBColor) -> Swatch<'s, DB> {
+pub(super) fn swatch_fill<'s, DB: DrawingBackend + 's>(
+    fill: RGBColor,
+    edge: RGBColor,
+) -> Swatch<'s, DB> {
     Box::new(move |a, b| {
         swatch_box(a, b, fill.filled())?;
         swatch_box(a, b, edge.stroke_width(3))
@@ -106,7 +122,10 @@ pub(super) fn swatch_fill<'s, DB: DrawingBackend + 's>(fill: RGBColor, edge: RGB
 
 /// Vertical stripes of `colours` with an edge: "any of these" (assigned parcels, in their
 /// cluster's colour).
-pub(super) fn swatch_stripes<'s, DB: DrawingBackend + 's>(colours: Vec<RGBColor>, edge: RGBColor) -> Swatch<'s, DB> {
+pub(super) fn swatch_stripes<'s, DB: DrawingBackend + 's>(
+    colours: Vec<RGBColor>,
+    edge: RGBColor,
+) -> Swatch<'s, DB> {
     Box::new(move |a, b| {
         let n = colours.len().max(1) as i32;
         for (i, c) in colours.iter().enumerate() {
@@ -119,7 +138,13 @@ pub(super) fn swatch_stripes<'s, DB: DrawingBackend + 's>(colours: Vec<RGBColor>
 }
 
 /// Diagonal lines across a swatch, `gap` pixels apart, clipped to it by hand.
-fn diagonals<DB: DrawingBackend>(a: &Area<DB>, b: Bx, gap: i32, colour: RGBColor, rising: bool) -> Result<(), RenderError> {
+fn diagonals<DB: DrawingBackend>(
+    a: &Area<DB>,
+    b: Bx,
+    gap: i32,
+    colour: RGBColor,
+    rising: bool,
+) -> Result<(), RenderError> {
     let (x0, y0, x1, y1) = b;
     let (w, h) = (x1 - x0, y1 - y0);
     for k in (0..(w + h)).step_by(gap.max(2) as usize) {
@@ -155,11 +180,17 @@ pub(super) fn swatch_hatched<'s, DB: DrawingBackend + 's>(
 }
 
 /// A solid horizontal line across the swatch, `width` pixels.
-pub(super) fn swatch_line<'s, DB: DrawingBackend + 's>(colour: RGBColor, width: u32) -> Swatch<'s, DB> {
+pub(super) fn swatch_line<'s, DB: DrawingBackend + 's>(
+    colour: RGBColor,
+    width: u32,
+) -> Swatch<'s, DB> {
     Box::new(move |a, (x0, y0, x1, y1)| {
         let y = (y0 + y1) / 2;
-        a.draw(&PathElement::new(vec![(x0, y), (x1, y)], colour.stroke_width(width)))
-            .map_err(err("legend"))?;
+        a.draw(&PathElement::new(
+            vec![(x0, y), (x1, y)],
+            colour.stroke_width(width),
+        ))
+        .map_err(err("legend"))?;
         Ok(())
     })
 }
@@ -185,7 +216,12 @@ pub(super) fn swatch_dashed<'s, DB: DrawingBackend + 's>(
 }
 
 /// A filled box with a dashed edge: an area drawn with a dashed outline.
-pub(super) fn swatch_dashed_box<'s, DB: DrawingBackend + 's>(fill: RGBColor, edge: RGBColor, on: i32, off: i32) -> Swatch<'s, DB> {
+pub(super) fn swatch_dashed_box<'s, DB: DrawingBackend + 's>(
+    fill: RGBColor,
+    edge: RGBColor,
+    on: i32,
+    off: i32,
+) -> Swatch<'s, DB> {
     Box::new(move |a, b| {
         let (x0, y0, x1, y1) = b;
         swatch_box(a, b, fill.filled())?;

@@ -322,7 +322,10 @@ pub(crate) fn to_svg(
         let (w, h) = paper.mm();
         let from = format!("width=\"{}\" height=\"{}\"", size.0, size.1);
         if let Some(at) = svg.find(&from).filter(|at| *at < 200) {
-            svg.replace_range(at..at + from.len(), &format!("width=\"{w}mm\" height=\"{h}mm\""));
+            svg.replace_range(
+                at..at + from.len(),
+                &format!("width=\"{w}mm\" height=\"{h}mm\""),
+            );
         }
     }
     Ok(svg)

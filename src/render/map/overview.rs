@@ -16,8 +16,8 @@ use super::style::{GREY, MAP_BG, OCCUPIED_INK, PAPER, cluster_colour, kind_colou
 use super::{Area, RenderError, err};
 use crate::frame::LocalFrame;
 use crate::model::{ContextKind, ParcelStatus};
-use crate::render::paper::mm;
 use crate::render::palette::AVAILABLE_TINT;
+use crate::render::paper::mm;
 use geo::{Coord, Geometry, MultiPolygon};
 use plotters::prelude::{DrawingBackend, RGBColor};
 use rayon::prelude::*;
@@ -50,7 +50,12 @@ fn pixel_rings(view: &View, mp: &MultiPolygon<f64>) -> PixelRings {
 }
 
 /// The pattern of a parcel's state at pixel (x, y): its fill colour there.
-fn parcel_paint(status: ParcelStatus, assigned: bool, cluster: RGBColor, gap: i64) -> impl Fn(i64, i64) -> [u8; 3] {
+fn parcel_paint(
+    status: ParcelStatus,
+    assigned: bool,
+    cluster: RGBColor,
+    gap: i64,
+) -> impl Fn(i64, i64) -> [u8; 3] {
     move |x, y| {
         let on_line = |d: i64| d.rem_euclid(gap) < 2;
         match status {
@@ -98,7 +103,10 @@ pub(super) fn draw_overview<DB: DrawingBackend>(
     frame: &LocalFrame,
     map: &ParkMap,
 ) -> Result<Shown, RenderError> {
-    let (w, h) = ((view.bx.2 - view.bx.0).max(1) as usize, (view.bx.3 - view.bx.1).max(1) as usize);
+    let (w, h) = (
+        (view.bx.2 - view.bx.0).max(1) as usize,
+        (view.bx.3 - view.bx.1).max(1) as usize,
+    );
     let mut r = Raster::new(w, h, MAP_BG);
     let mut shown = Shown::default();
     paint_context(&mut r, view, &project(frame, map.context), &mut shown);
@@ -112,7 +120,12 @@ pub(super) fn draw_overview<DB: DrawingBackend>(
         for (p, rings) in chunk.iter().zip(&rings) {
             shown.clusters.insert(p.cluster.clone());
             shown.states.insert(p.status);
-            let paint = parcel_paint(p.status, map.assigned.contains_key(&p.id), cluster_colour(&p.cluster), gap);
+            let paint = parcel_paint(
+                p.status,
+                map.assigned.contains_key(&p.id),
+                cluster_colour(&p.cluster),
+                gap,
+            );
             let (w, h) = (r.w, r.h);
             scan(rings, w, h, &mut |x, y| r.put(x, y, paint(x, y)));
         }
@@ -129,13 +142,20 @@ pub(super) fn draw_overview<DB: DrawingBackend>(
 /// Sensitive areas (pale fill, dots for points) and, where a ring is at least a millimetre
 /// from its area on the sheet, each kind's buffer rings from the distance transform of that
 /// kind's pixels.
-fn paint_sensitive(r: &mut Raster, view: &View, frame: &LocalFrame, map: &ParkMap, shown: &mut Shown) {
+fn paint_sensitive(
+    r: &mut Raster,
+    view: &View,
+    frame: &LocalFrame,
+    map: &ParkMap,
+    shown: &mut Shown,
+) {
     let (ox, oy) = (view.bx.0 as f64, view.bx.1 as f64);
     let to_px = |c: Coord<f64>| {
         let (x, y) = view.pxf(frame.project(c));
         (x - ox, y - oy)
     };
-    let kinds: std::collections::BTreeSet<&str> = map.sensitive.iter().map(|s| s.kind.as_str()).collect();
+    let kinds: std::collections::BTreeSet<&str> =
+        map.sensitive.iter().map(|s| s.kind.as_str()).collect();
     for kind in kinds {
         let c = kind_colour(kind);
         let mut mask = vec![false; r.w * r.h];
@@ -162,8 +182,17 @@ fn paint_sensitive(r: &mut Raster, view: &View, frame: &LocalFrame, map: &ParkMa
             continue;
         }
         shown.kinds.insert(kind.to_string());
-        let distances: Vec<f64> = map.buffers.iter().filter(|(k, _)| k == kind).map(|(_, d)| *d).collect();
-        let px: Vec<(f64, f64)> = distances.iter().map(|d| (*d, d * view.scale)).filter(|(_, p)| *p >= mm(1.0)).collect();
+        let distances: Vec<f64> = map
+            .buffers
+            .iter()
+            .filter(|(k, _)| k == kind)
+            .map(|(_, d)| *d)
+            .collect();
+        let px: Vec<(f64, f64)> = distances
+            .iter()
+            .map(|d| (*d, d * view.scale))
+            .filter(|(_, p)| *p >= mm(1.0))
+            .collect();
         if px.is_empty() {
             continue;
         }
@@ -205,7 +234,10 @@ pub(super) fn draw_plain<DB: DrawingBackend>(
     context: &[Projected],
     colour: RGBColor,
 ) -> Result<(), RenderError> {
-    let (w, h) = ((view.bx.2 - view.bx.0).max(1) as usize, (view.bx.3 - view.bx.1).max(1) as usize);
+    let (w, h) = (
+        (view.bx.2 - view.bx.0).max(1) as usize,
+        (view.bx.3 - view.bx.1).max(1) as usize,
+    );
     let mut r = Raster::new(w, h, MAP_BG);
     paint_context(&mut r, view, context, &mut Shown::default());
     for chunk in parcels.chunks(CHUNK) {

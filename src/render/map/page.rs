@@ -26,7 +26,8 @@ impl Page {
     pub(super) fn of(sheet: &Sheet) -> Page {
         let size = sheet.paper.pixels();
         let margin = mm(8.0).round() as i32;
-        let header = margin + (pt(Sizes::TITLE) * 1.3 + pt(Sizes::SUBTITLE) * 1.5).round() as i32
+        let header = margin
+            + (pt(Sizes::TITLE) * 1.3 + pt(Sizes::SUBTITLE) * 1.5).round() as i32
             + (pt(Sizes::SOURCE) * 1.6).round() as i32;
         // The panel keeps its width in millimetres, so legend text (in points) fits on any sheet.
         let panel_w = mm(match sheet.paper {
@@ -318,7 +319,11 @@ pub(super) fn frame_map_box<DB: DrawingBackend>(
 }
 
 /// The sheet's title, subtitle (issuing office, date) and source line, above the map box.
-fn header<DB: DrawingBackend>(area: &Area<DB>, page: &Page, sheet: &Sheet) -> Result<(), RenderError> {
+fn header<DB: DrawingBackend>(
+    area: &Area<DB>,
+    page: &Page,
+    sheet: &Sheet,
+) -> Result<(), RenderError> {
     let x = page.margin;
     let mut y = page.margin;
     area.draw(&Text::new(sheet.title.clone(), (x, y), bold(Sizes::TITLE)))

@@ -10,7 +10,9 @@
 //! parcels the map is an overview instead ([`super::overview`]).
 
 use super::key::{self, KeyEntry};
-use super::labels::{Block, Line, Shape, Taken, label_point, leader, place_beside, place_inside, sensitive_anchor};
+use super::labels::{
+    Block, Line, Shape, Taken, label_point, leader, place_beside, place_inside, sensitive_anchor,
+};
 use super::legend::{EDGE, Legend, swatch_dashed, swatch_fill, swatch_hatched, swatch_stripes};
 use super::page::{Page, View, frame_map_box, furniture, lonlat_bounds, pad, start_page};
 use super::shapes::{as_multipolygon, fill_polygon, hatch, outline};
@@ -22,10 +24,13 @@ use super::{Area, Label, ParkMap, RenderError, err, split_name};
 use crate::frame::LocalFrame;
 use crate::i18n::{Lang, fill, text};
 use crate::model::ParcelStatus;
-use crate::render::paper::mm;
 use crate::render::palette::{AVAILABLE_TINT, CLUSTERS};
+use crate::render::paper::mm;
 use crate::render::pixel::{in_box, within};
-use geo::{BooleanOps, BoundingRect, Buffer, Geometry, GeometryCollection, MultiLineString, MultiPolygon, Rect};
+use geo::{
+    BooleanOps, BoundingRect, Buffer, Geometry, GeometryCollection, MultiLineString, MultiPolygon,
+    Rect,
+};
 use plotters::element::DashedPathElement;
 use plotters::prelude::{Circle, DrawingBackend};
 use plotters::style::Color;
@@ -55,8 +60,18 @@ pub(super) struct Shown {
 /// sensitive areas and their rings); `None` with nothing to draw. Only boxes are projected,
 /// so this costs little at any size.
 pub(super) fn park_frame(map: &ParkMap) -> Option<(LocalFrame, Rect<f64>)> {
-    let bounds = lonlat_bounds(map.parcels.iter().filter_map(|p| p.geometry.bounding_rect()))
-        .or_else(|| lonlat_bounds(map.sensitive.iter().filter_map(|s| s.geometry.bounding_rect())))?;
+    let bounds = lonlat_bounds(
+        map.parcels
+            .iter()
+            .filter_map(|p| p.geometry.bounding_rect()),
+    )
+    .or_else(|| {
+        lonlat_bounds(
+            map.sensitive
+                .iter()
+                .filter_map(|s| s.geometry.bounding_rect()),
+        )
+    })?;
     let frame = LocalFrame::around(bounds);
     let ext = super::projected_extent(&frame, bounds)?;
     let max_buffer = map.buffers.iter().map(|(_, d)| *d).fold(0.0, f64::max);
@@ -66,7 +81,10 @@ pub(super) fn park_frame(map: &ParkMap) -> Option<(LocalFrame, Rect<f64>)> {
 }
 
 /// Draw the park layout map on `area`, of the sheet's size (`map.sheet.paper.pixels()`).
-pub fn draw_park_map<DB: DrawingBackend>(area: &Area<DB>, map: &ParkMap) -> Result<(), RenderError> {
+pub fn draw_park_map<DB: DrawingBackend>(
+    area: &Area<DB>,
+    map: &ParkMap,
+) -> Result<(), RenderError> {
     let sheet = &map.sheet;
     let empty = text(sheet.lang, "map.no_parcels");
     let Some((frame, view)) = start_page(area, "park map", sheet, park_frame(map), &empty)? else {
@@ -93,8 +111,16 @@ pub fn draw_park_map<DB: DrawingBackend>(area: &Area<DB>, map: &ParkMap) -> Resu
         return super::inset::draw_inset(area, &page, &view, &frame, map.parcels, &context, sheet);
     }
     let g = ParkGeometry {
-        parcels: map.parcels.iter().map(|p| frame.project_geometry(&p.geometry)).collect(),
-        sensitive: map.sensitive.iter().map(|s| frame.project_geometry(&s.geometry)).collect(),
+        parcels: map
+            .parcels
+            .iter()
+            .map(|p| frame.project_geometry(&p.geometry))
+            .collect(),
+        sensitive: map
+            .sensitive
+            .iter()
+            .map(|s| frame.project_geometry(&s.geometry))
+            .collect(),
         context: super::context::project(&frame, map.context),
     };
     let visible = view.visible();
@@ -120,10 +146,21 @@ pub fn draw_park_map<DB: DrawingBackend>(area: &Area<DB>, map: &ParkMap) -> Resu
     let mut lg = Legend::in_panel(area, panel);
     draw_legend(&mut lg, map, &shown)?;
     let inset_top = super::inset::inset_box(&page).1;
-    let key_box = (panel.0, lg.y + mm(3.0) as i32, panel.2, inset_top - mm(3.0) as i32);
+    let key_box = (
+        panel.0,
+        lg.y + mm(3.0) as i32,
+        panel.2,
+        inset_top - mm(3.0) as i32,
+    );
     let capacity = key::capacity(key_box, &key_template(map));
     let labelled = label_parcels(area, &view, map, &g, &mut taken, capacity)?;
-    key::draw_key(area, key_box, sheet.lang, &labelled.key, labelled.unlabelled)?;
+    key::draw_key(
+        area,
+        key_box,
+        sheet.lang,
+        &labelled.key,
+        labelled.unlabelled,
+    )?;
     frame_map_box(area, &view, sheet, "park map")?;
     super::inset::draw_inset(area, &page, &view, &frame, map.parcels, &g.context, sheet)
 }
@@ -152,7 +189,8 @@ fn draw_sensitive_areas<DB: DrawingBackend>(
                     if in_box(at, view.bx) {
                         kinds_shown.insert(s.kind.clone());
                         let r = mm(1.3) as i32;
-                        area.draw(&Circle::new(at, r, c.filled())).map_err(err("park map"))?;
+                        area.draw(&Circle::new(at, r, c.filled()))
+                            .map_err(err("park map"))?;
                         area.draw(&Circle::new(at, r, PAPER.stroke_width(4)))
                             .map_err(err("park map"))?;
                     }
@@ -202,7 +240,9 @@ fn draw_buffer_rings<DB: DrawingBackend>(
             grown
                 .0
                 .iter()
-                .flat_map(|p| std::iter::once(p.exterior().clone()).chain(p.interiors().iter().cloned()))
+                .flat_map(|p| {
+                    std::iter::once(p.exterior().clone()).chain(p.interiors().iter().cloned())
+                })
                 .collect(),
         );
         let clipped = visible.clip(&lines, false);
@@ -214,8 +254,13 @@ fn draw_buffer_rings<DB: DrawingBackend>(
         for ls in &clipped.0 {
             let r = view.ring(ls);
             if r.len() >= 2 {
-                area.draw(&DashedPathElement::new(r, mm(on) as i32, mm(off) as i32, c.stroke_width(5)))
-                    .map_err(err("park map"))?;
+                area.draw(&DashedPathElement::new(
+                    r,
+                    mm(on) as i32,
+                    mm(off) as i32,
+                    c.stroke_width(5),
+                ))
+                .map_err(err("park map"))?;
             }
         }
         drawn.push((kind.clone(), *d, clipped));
@@ -237,7 +282,12 @@ fn label_ring<DB: DrawingBackend>(
     let extreme = |key: &dyn Fn(&geo::Coord<f64>) -> f64| {
         pts.iter().copied().max_by(|a, b| key(a).total_cmp(&key(b)))
     };
-    let block = Block::new(vec![Line::new(&format!("{d} m"), Sizes::AREA_NAME, true, kind_colour(kind))]);
+    let block = Block::new(vec![Line::new(
+        &format!("{d} m"),
+        Sizes::AREA_NAME,
+        true,
+        kind_colour(kind),
+    )]);
     let candidates = [
         extreme(&|c| c.y),
         extreme(&|c| -c.y),
@@ -312,7 +362,11 @@ fn name_block(labels: &[Label], id: &str, points: f64, two: bool) -> Option<Bloc
         if two {
             return None;
         }
-        lines.extend(labels.iter().map(|l| Line::new(&l.short_name, points, true, INK)));
+        lines.extend(
+            labels
+                .iter()
+                .map(|l| Line::new(&l.short_name, points, true, INK)),
+        );
     }
     lines.push(Line::new(id, Sizes::MIN_LABEL, false, GREY));
     Some(Block::new(lines))
@@ -320,14 +374,33 @@ fn name_block(labels: &[Label], id: &str, points: f64, two: bool) -> Option<Bloc
 
 /// The text of an assigned parcel's key row: its enterprises' short names.
 fn names_of(labels: &[Label]) -> String {
-    labels.iter().map(|l| l.short_name.as_str()).collect::<Vec<_>>().join("、")
+    labels
+        .iter()
+        .map(|l| l.short_name.as_str())
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// The widest key row any parcel could need, for sizing the key table's columns.
 fn key_template(map: &ParkMap) -> KeyEntry {
-    let parcel = map.parcels.iter().map(|p| &p.id).max_by_key(|id| crate::render::text::measure(id, 1.0).0).cloned().unwrap_or_default();
-    let names = map.assigned.values().map(|l| names_of(l)).max_by_key(|n| crate::render::text::measure(n, 1.0).0).unwrap_or_default();
-    KeyEntry { number: map.parcels.len(), parcel, names }
+    let parcel = map
+        .parcels
+        .iter()
+        .map(|p| &p.id)
+        .max_by_key(|id| crate::render::text::measure(id, 1.0).0)
+        .cloned()
+        .unwrap_or_default();
+    let names = map
+        .assigned
+        .values()
+        .map(|l| names_of(l))
+        .max_by_key(|n| crate::render::text::measure(n, 1.0).0)
+        .unwrap_or_default();
+    KeyEntry {
+        number: map.parcels.len(),
+        parcel,
+        names,
+    }
 }
 
 /// How the parcels were labelled: the key table's rows and how many got no label at all.
@@ -374,13 +447,20 @@ fn label_parcels<DB: DrawingBackend>(
                         .filter_map(move |pts| name_block(labels, &p.id, pts, two))
                 })
                 .collect(),
-            None => vec![Block::new(vec![Line::new(&p.id, Sizes::MIN_LABEL, false, GREY)])],
+            None => vec![Block::new(vec![Line::new(
+                &p.id,
+                Sizes::MIN_LABEL,
+                false,
+                GREY,
+            )])],
         };
         let alpha = match (p.status, map.assigned.contains_key(&p.id)) {
             (ParcelStatus::Available, false) => 0.0,
             _ => 0.8,
         };
-        let fitted = blocks.iter().find_map(|b| place_inside(b, at, &shape, taken).map(|bx| (b, bx)));
+        let fitted = blocks
+            .iter()
+            .find_map(|b| place_inside(b, at, &shape, taken).map(|bx| (b, bx)));
         match fitted {
             Some((block, bx)) => {
                 block.draw(area, bx, alpha)?;
@@ -413,7 +493,11 @@ fn label_parcels<DB: DrawingBackend>(
         key.push(KeyEntry {
             number,
             parcel: p.id.clone(),
-            names: map.assigned.get(&p.id).map(|l| names_of(l)).unwrap_or_default(),
+            names: map
+                .assigned
+                .get(&p.id)
+                .map(|l| names_of(l))
+                .unwrap_or_default(),
         });
     }
     Ok(Labelled {
@@ -440,7 +524,12 @@ fn draw_sensitive_names<DB: DrawingBackend>(
         if !in_box(at, view.bx) {
             continue;
         }
-        let block = Block::new(vec![Line::new(s.label(), Sizes::AREA_NAME, true, kind_colour(&s.kind))]);
+        let block = Block::new(vec![Line::new(
+            s.label(),
+            Sizes::AREA_NAME,
+            true,
+            kind_colour(&s.kind),
+        )]);
         let point = matches!(geom, Geometry::Point(_) | Geometry::MultiPoint(_));
         let first = if point {
             block.at((at.0, at.1 + block.size().1 / 2 + mm(1.6) as i32))
@@ -469,15 +558,26 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
     let lang = map.sheet.lang;
     lg.heading(&text(lang, "map.clusters"))?;
     for cl in &shown.clusters {
-        lg.row(&cluster_name(lang, cl), swatch_fill(cluster_colour(cl), EDGE))?;
+        lg.row(
+            &cluster_name(lang, cl),
+            swatch_fill(cluster_colour(cl), EDGE),
+        )?;
     }
     legend_parcel_states(lg, lang, shown)?;
     legend_sensitive(lg, lang, shown)?;
     let synthetic = map.context.iter().any(|l| l.synthetic);
     super::context::legend(lg, lang, &shown.context, synthetic)?;
     lg.gap(1.5);
-    let n_avail = map.parcels.iter().filter(|p| p.status == ParcelStatus::Available).count();
-    let placed = map.parcels.iter().filter(|p| map.assigned.contains_key(&p.id)).count();
+    let n_avail = map
+        .parcels
+        .iter()
+        .filter(|p| p.status == ParcelStatus::Available)
+        .count();
+    let placed = map
+        .parcels
+        .iter()
+        .filter(|p| map.assigned.contains_key(&p.id))
+        .count();
     lg.note(&fill(
         lang,
         "map.park_counts",
@@ -496,26 +596,50 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
 
 /// Legend rows for the parcel states. "Assigned" and "available" are shown in every cluster's
 /// colour (stripes), not one cluster's, since the state is told by fullness, not hue.
-fn legend_parcel_states<DB: DrawingBackend>(lg: &mut Legend<DB>, lang: Lang, shown: &Shown) -> Result<(), RenderError> {
+fn legend_parcel_states<DB: DrawingBackend>(
+    lg: &mut Legend<DB>,
+    lang: Lang,
+    shown: &Shown,
+) -> Result<(), RenderError> {
     lg.heading(&text(lang, "map.parcels"))?;
-    let mut clusters: Vec<&str> = CLUSTERS.iter().copied().filter(|c| shown.clusters.contains(*c)).collect();
-    clusters.extend(shown.clusters.iter().map(String::as_str).filter(|c| !CLUSTERS.contains(c)));
+    let mut clusters: Vec<&str> = CLUSTERS
+        .iter()
+        .copied()
+        .filter(|c| shown.clusters.contains(*c))
+        .collect();
+    clusters.extend(
+        shown
+            .clusters
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !CLUSTERS.contains(c)),
+    );
     let full: Vec<_> = clusters.iter().map(|c| cluster_colour(c)).collect();
     let tints: Vec<_> = full.iter().map(|c| pale(*c, AVAILABLE_TINT)).collect();
     let gap = mm(1.1) as i32;
     lg.row(&text(lang, "map.assigned"), swatch_stripes(full, EDGE))?;
     lg.row(&text(lang, "map.available"), swatch_stripes(tints, EDGE))?;
     if shown.states.contains(&ParcelStatus::Occupied) {
-        lg.row(&text(lang, "map.occupied"), swatch_hatched(OCCUPIED_INK, EDGE, gap, true))?;
+        lg.row(
+            &text(lang, "map.occupied"),
+            swatch_hatched(OCCUPIED_INK, EDGE, gap, true),
+        )?;
     }
     if shown.states.contains(&ParcelStatus::Reserved) {
-        lg.row(&text(lang, "map.reserved"), swatch_hatched(GREY, EDGE, gap, false))?;
+        lg.row(
+            &text(lang, "map.reserved"),
+            swatch_hatched(GREY, EDGE, gap, false),
+        )?;
     }
     Ok(())
 }
 
 /// Legend rows for the sensitive kinds in view, each followed by its ring distances.
-fn legend_sensitive<DB: DrawingBackend>(lg: &mut Legend<DB>, lang: Lang, shown: &Shown) -> Result<(), RenderError> {
+fn legend_sensitive<DB: DrawingBackend>(
+    lg: &mut Legend<DB>,
+    lang: Lang,
+    shown: &Shown,
+) -> Result<(), RenderError> {
     if shown.kinds.is_empty() && shown.rings.is_empty() {
         return Ok(());
     }
@@ -525,7 +649,11 @@ fn legend_sensitive<DB: DrawingBackend>(lg: &mut Legend<DB>, lang: Lang, shown: 
         let c = kind_colour(kind);
         lg.row(&kind_name(lang, kind), swatch_fill(pale(c, 0.75), c))?;
         if let Some(ds) = shown.rings.get(kind.as_str()) {
-            let distances = ds.iter().map(|d| format!("{d} m")).collect::<Vec<_>>().join(" / ");
+            let distances = ds
+                .iter()
+                .map(|d| format!("{d} m"))
+                .collect::<Vec<_>>()
+                .join(" / ");
             let (on, off) = kind_dash(kind);
             lg.row(
                 &fill(lang, "map.buffer", &[("distances", &distances)]),

@@ -53,7 +53,11 @@ impl Raster {
         let steps = ((b.0 - a.0).abs().max((b.1 - a.1).abs()).ceil() as usize).max(1);
         for i in 0..=steps {
             let t = i as f64 / steps as f64;
-            self.dot((a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t), width / 2.0, c);
+            self.dot(
+                (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t),
+                width / 2.0,
+                c,
+            );
         }
     }
 }
@@ -72,7 +76,8 @@ pub(super) fn scan(rings: &[Vec<(f64, f64)>], w: usize, h: usize, visit: &mut dy
             x1 = x1.max(x);
         }
     }
-    if !(y0.is_finite() && x0.is_finite()) || y1 < 0.0 || x1 < 0.0 || y0 > h as f64 || x0 > w as f64 {
+    if !(y0.is_finite() && x0.is_finite()) || y1 < 0.0 || x1 < 0.0 || y0 > h as f64 || x0 > w as f64
+    {
         return;
     }
     let mut visited = false;
@@ -100,7 +105,10 @@ pub(super) fn scan(rings: &[Vec<(f64, f64)>], w: usize, h: usize, visit: &mut dy
             }
         }
     }
-    let (cx, cy) = (((x0 + x1) / 2.0).floor() as i64, ((y0 + y1) / 2.0).floor() as i64);
+    let (cx, cy) = (
+        ((x0 + x1) / 2.0).floor() as i64,
+        ((y0 + y1) / 2.0).floor() as i64,
+    );
     if !visited && cx >= 0 && cy >= 0 && (cx as usize) < w && (cy as usize) < h {
         visit(cx, cy);
     }

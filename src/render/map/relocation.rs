@@ -32,14 +32,27 @@ fn relocation_layout(map: &RelocationMap) -> Option<(LocalFrame, Rect<f64>)> {
     )?;
     let frame = LocalFrame::around(bounds);
     let ext = super::projected_extent(&frame, bounds)?;
-    Some((frame, pad(ext, 0.06 * ext.width().max(ext.height()).max(500.0))))
+    Some((
+        frame,
+        pad(ext, 0.06 * ext.width().max(ext.height()).max(500.0)),
+    ))
 }
 
 /// Draw the relocation map on `area`, of the sheet's size (`map.sheet.paper.pixels()`).
-pub fn draw_relocation_map<DB: DrawingBackend>(area: &Area<DB>, map: &RelocationMap) -> Result<(), RenderError> {
+pub fn draw_relocation_map<DB: DrawingBackend>(
+    area: &Area<DB>,
+    map: &RelocationMap,
+) -> Result<(), RenderError> {
     let sheet = &map.sheet;
     let empty = text(sheet.lang, "map.no_sites");
-    let Some((frame, view)) = start_page(area, "relocation map", sheet, relocation_layout(map), &empty)? else {
+    let Some((frame, view)) = start_page(
+        area,
+        "relocation map",
+        sheet,
+        relocation_layout(map),
+        &empty,
+    )?
+    else {
         return Ok(());
     };
     let mut taken = Taken::new();
@@ -68,7 +81,9 @@ pub fn draw_relocation_map<DB: DrawingBackend>(area: &Area<DB>, map: &Relocation
     // Retained sites first, so the ones that move are drawn on top.
     order.sort_by_key(|s| (moves(s.action), s.id.clone()));
     let counts = draw_sites(area, &view, &order, &site_at, &no_option)?;
-    draw_mover_names(area, &view, &order, &site_at, &linked, &no_option, &mut taken)?;
+    draw_mover_names(
+        area, &view, &order, &site_at, &linked, &no_option, &mut taken,
+    )?;
     frame_map_box(area, &view, sheet, "relocation map")?;
     let page = Page::of(sheet);
     let mut lg = Legend::in_panel(area, page.panel());
@@ -98,10 +113,26 @@ fn draw_park<DB: DrawingBackend>(
         return Ok(());
     };
     let hull = MultiPolygon(vec![hull]);
-    outline(area, view, &hull, INK.stroke_width(5), Some((mm(2.5) as i32, mm(1.0) as i32)))?;
-    if let Some(top) = hull.0[0].exterior().0.iter().max_by(|a, b| a.y.total_cmp(&b.y)) {
+    outline(
+        area,
+        view,
+        &hull,
+        INK.stroke_width(5),
+        Some((mm(2.5) as i32, mm(1.0) as i32)),
+    )?;
+    if let Some(top) = hull.0[0]
+        .exterior()
+        .0
+        .iter()
+        .max_by(|a, b| a.y.total_cmp(&b.y))
+    {
         let at = view.px(*top);
-        let block = Block::new(vec![Line::new(&map.sheet.park, Sizes::LEGEND_HEAD, true, INK)]);
+        let block = Block::new(vec![Line::new(
+            &map.sheet.park,
+            Sizes::LEGEND_HEAD,
+            true,
+            INK,
+        )]);
         let first = block.at((at.0, at.1 - block.size().1 / 2 - mm(1.5) as i32));
         let b = Some(first)
             .filter(|b| within(*b, view.bx) && taken.clear(*b))
@@ -129,13 +160,24 @@ fn draw_links<'m, DB: DrawingBackend>(
         .parcels
         .iter()
         .filter(|p| wanted.contains(p.id.as_str()))
-        .filter_map(|p| Some((p.id.as_str(), label_point(&frame.project_geometry(&p.geometry))?)))
+        .filter_map(|p| {
+            Some((
+                p.id.as_str(),
+                label_point(&frame.project_geometry(&p.geometry))?,
+            ))
+        })
         .collect();
-    let class_of: BTreeMap<&str, Option<Class>> =
-        map.sites.iter().map(|s| (s.id.as_str(), s.class.class())).collect();
+    let class_of: BTreeMap<&str, Option<Class>> = map
+        .sites
+        .iter()
+        .map(|s| (s.id.as_str(), s.class.class()))
+        .collect();
     let mut linked = BTreeSet::new();
     for l in &map.links {
-        let (Some(a), Some(b)) = (site_at.get(l.enterprise_id.as_str()), target.get(l.parcel_id.as_str())) else {
+        let (Some(a), Some(b)) = (
+            site_at.get(l.enterprise_id.as_str()),
+            target.get(l.parcel_id.as_str()),
+        ) else {
             continue;
         };
         linked.insert(l.enterprise_id.as_str());
@@ -143,10 +185,16 @@ fn draw_links<'m, DB: DrawingBackend>(
         let pts = vec![view.px(*a), view.px(*b)];
         let style = c.stroke_width(5);
         if l.assigned {
-            area.draw(&PathElement::new(pts.clone(), style)).map_err(err("relocation map"))?;
-        } else {
-            area.draw(&DashedPathElement::new(pts.clone(), mm(2.0) as i32, mm(1.5) as i32, style))
+            area.draw(&PathElement::new(pts.clone(), style))
                 .map_err(err("relocation map"))?;
+        } else {
+            area.draw(&DashedPathElement::new(
+                pts.clone(),
+                mm(2.0) as i32,
+                mm(1.5) as i32,
+                style,
+            ))
+            .map_err(err("relocation map"))?;
         }
         area.draw(&Circle::new(pts[1], mm(0.8) as u32, c.filled()))
             .map_err(err("relocation map"))?;
@@ -166,39 +214,74 @@ fn marker<DB: DrawingBackend>(
     crossed: bool,
 ) -> Result<(), RenderError> {
     let c = class_colour(class);
-    let edge = if moves { INK.stroke_width(4) } else { PAPER.stroke_width(3) };
+    let edge = if moves {
+        INK.stroke_width(4)
+    } else {
+        PAPER.stroke_width(3)
+    };
     let (x, y) = at;
     let poly = |pts: Vec<Px>, fill: RGBColor| -> Result<(), RenderError> {
         area.draw(&plotters::element::Polygon::new(pts.clone(), fill.filled()))
             .map_err(err("relocation map"))?;
         let mut ring = pts;
         ring.push(ring[0]);
-        area.draw(&PathElement::new(ring, edge)).map_err(err("relocation map"))
+        area.draw(&PathElement::new(ring, edge))
+            .map_err(err("relocation map"))
     };
     match class {
         Some(Class::B) => {
             let s = r * 8 / 10;
-            poly(vec![(x - s, y - s), (x + s, y - s), (x + s, y + s), (x - s, y + s)], c)?;
+            poly(
+                vec![
+                    (x - s, y - s),
+                    (x + s, y - s),
+                    (x + s, y + s),
+                    (x - s, y + s),
+                ],
+                c,
+            )?;
         }
         Some(Class::C) => {
-            poly(vec![(x, y - r - r / 5), (x + r, y + r * 7 / 10), (x - r, y + r * 7 / 10)], c)?;
+            poly(
+                vec![
+                    (x, y - r - r / 5),
+                    (x + r, y + r * 7 / 10),
+                    (x - r, y + r * 7 / 10),
+                ],
+                c,
+            )?;
         }
         Some(Class::D) => {
-            poly(vec![(x, y - r - r / 8), (x + r, y), (x, y + r + r / 8), (x - r, y)], c)?;
+            poly(
+                vec![
+                    (x, y - r - r / 8),
+                    (x + r, y),
+                    (x, y + r + r / 8),
+                    (x - r, y),
+                ],
+                c,
+            )?;
         }
         Some(Class::A) => {
-            area.draw(&Circle::new(at, r as u32, c.filled())).map_err(err("relocation map"))?;
-            area.draw(&Circle::new(at, r as u32, edge)).map_err(err("relocation map"))?;
+            area.draw(&Circle::new(at, r as u32, c.filled()))
+                .map_err(err("relocation map"))?;
+            area.draw(&Circle::new(at, r as u32, edge))
+                .map_err(err("relocation map"))?;
         }
         None => {
             let r = (r * 7 / 10) as u32;
-            area.draw(&Circle::new(at, r, c.filled())).map_err(err("relocation map"))?;
-            area.draw(&Circle::new(at, r, edge)).map_err(err("relocation map"))?;
+            area.draw(&Circle::new(at, r, c.filled()))
+                .map_err(err("relocation map"))?;
+            area.draw(&Circle::new(at, r, edge))
+                .map_err(err("relocation map"))?;
         }
     }
     if crossed {
         let d = r + r / 2;
-        for (a, b) in [((x - d, y - d), (x + d, y + d)), ((x - d, y + d), (x + d, y - d))] {
+        for (a, b) in [
+            ((x - d, y - d), (x + d, y + d)),
+            ((x - d, y + d), (x + d, y - d)),
+        ] {
             area.draw(&PathElement::new(vec![a, b], INK.stroke_width(5)))
                 .map_err(err("relocation map"))?;
         }
@@ -221,7 +304,14 @@ fn draw_sites<DB: DrawingBackend>(
         let class = s.class.class();
         *counts.entry(class).or_default() += 1;
         let r = if moves(s.action) { mm(1.6) } else { mm(1.0) } as i32;
-        marker(area, at, class, r, moves(s.action), no_option.contains(s.id.as_str()))?;
+        marker(
+            area,
+            at,
+            class,
+            r,
+            moves(s.action),
+            no_option.contains(s.id.as_str()),
+        )?;
     }
     Ok(counts)
 }
@@ -243,10 +333,23 @@ fn draw_mover_names<DB: DrawingBackend>(
         let r = mm(1.8) as i32;
         taken.add((at.0 - r, at.1 - r, at.0 + r, at.1 + r));
     }
-    for s in order.iter().rev().filter(|s| moves(s.action) || linked.contains(s.id.as_str())) {
+    for s in order
+        .iter()
+        .rev()
+        .filter(|s| moves(s.action) || linked.contains(s.id.as_str()))
+    {
         let at = view.px(site_at[s.id.as_str()]);
-        let colour = if no_option.contains(s.id.as_str()) { RGBColor(150, 20, 30) } else { INK };
-        let block = Block::new(vec![Line::new(&short_name(&s.name), Sizes::AREA_NAME, true, colour)]);
+        let colour = if no_option.contains(s.id.as_str()) {
+            RGBColor(150, 20, 30)
+        } else {
+            INK
+        };
+        let block = Block::new(vec![Line::new(
+            &short_name(&s.name),
+            Sizes::AREA_NAME,
+            true,
+            colour,
+        )]);
         let (w, _) = block.size();
         let right = block.at((at.0 + mm(2.2) as i32 + w / 2, at.1));
         if within(right, view.bx) && taken.clear(right) {
@@ -274,20 +377,37 @@ fn draw_legend<DB: DrawingBackend>(
     legend_classes(lg, lang, counts)?;
     lg.heading(&text(lang, "map.where_they_go"))?;
     let r = mm(1.6) as i32;
-    lg.row(&text(lang, "map.mover"), swatch_mark(move |a, at| marker(a, at, Some(Class::C), r, true, false)))?;
+    lg.row(
+        &text(lang, "map.mover"),
+        swatch_mark(move |a, at| marker(a, at, Some(Class::C), r, true, false)),
+    )?;
     lg.row(&text(lang, "map.line_assigned"), swatch_line(INK, 5))?;
-    lg.row(&text(lang, "map.line_option"), swatch_dashed(INK, 5, mm(2.0) as i32, mm(1.5) as i32))?;
+    lg.row(
+        &text(lang, "map.line_option"),
+        swatch_dashed(INK, 5, mm(2.0) as i32, mm(1.5) as i32),
+    )?;
     lg.note(&text(lang, "map.line_colour"))?;
     lg.gap(1.0);
     if map.options_known {
-        lg.row(&text(lang, "map.no_option"), swatch_mark(move |a, at| marker(a, at, Some(Class::D), r, true, true)))?;
+        lg.row(
+            &text(lang, "map.no_option"),
+            swatch_mark(move |a, at| marker(a, at, Some(Class::D), r, true, true)),
+        )?;
     }
-    lg.row(&text(lang, "map.park_outline"), swatch_dashed_box(PARK_GREY, EDGE, mm(2.5) as i32, mm(1.0) as i32))?;
+    lg.row(
+        &text(lang, "map.park_outline"),
+        swatch_dashed_box(PARK_GREY, EDGE, mm(2.5) as i32, mm(1.0) as i32),
+    )?;
     let synthetic = map.context.iter().any(|l| l.synthetic);
     super::context::legend(lg, lang, context, synthetic)?;
     lg.gap(1.5);
     let movers = map.sites.iter().filter(|s| moves(s.action)).count();
-    let placed: BTreeSet<&str> = map.links.iter().filter(|l| l.assigned).map(|l| l.enterprise_id.as_str()).collect();
+    let placed: BTreeSet<&str> = map
+        .links
+        .iter()
+        .filter(|l| l.assigned)
+        .map(|l| l.enterprise_id.as_str())
+        .collect();
     lg.note(&fill(
         lang,
         "map.site_counts",
@@ -299,7 +419,11 @@ fn draw_legend<DB: DrawingBackend>(
     ))?;
     lg.note(&text(lang, "map.projection_note"))?;
     if !no_option.is_empty() {
-        lg.heading(&fill(lang, "map.no_option_list", &[("n", &no_option.len().to_string())]))?;
+        lg.heading(&fill(
+            lang,
+            "map.no_option_list",
+            &[("n", &no_option.len().to_string())],
+        ))?;
         let names: Vec<String> = map
             .sites
             .iter()
@@ -311,7 +435,11 @@ fn draw_legend<DB: DrawingBackend>(
             lg.note(n)?;
         }
         if names.len() > LISTED {
-            lg.note(&fill(lang, "map.and_more", &[("n", &(names.len() - LISTED).to_string())]))?;
+            lg.note(&fill(
+                lang,
+                "map.and_more",
+                &[("n", &(names.len() - LISTED).to_string())],
+            ))?;
         }
     }
     Ok(())
@@ -326,7 +454,11 @@ fn legend_classes<DB: DrawingBackend>(
     lg.heading(&text(lang, "map.classes"))?;
     // With no site classed at all the map was drawn without a ranking: say so, not "not rated".
     let unranked = Class::ALL.iter().all(|c| !counts.contains_key(&Some(*c)));
-    let other = if unranked { "map.no_ranking" } else { "map.not_rated" };
+    let other = if unranked {
+        "map.no_ranking"
+    } else {
+        "map.not_rated"
+    };
     for (class, key) in [
         (Some(Class::A), "map.class_a"),
         (Some(Class::B), "map.class_b"),
@@ -338,7 +470,11 @@ fn legend_classes<DB: DrawingBackend>(
         let what = text(lang, key);
         let r = mm(1.3) as i32;
         lg.row(
-            &fill(lang, "map.counted", &[("what", &what), ("n", &n.to_string())]),
+            &fill(
+                lang,
+                "map.counted",
+                &[("what", &what), ("n", &n.to_string())],
+            ),
             swatch_mark(move |a, at| marker(a, at, class, r, false, false)),
         )?;
     }

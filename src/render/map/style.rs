@@ -7,7 +7,9 @@ use crate::render::paper::font_pt;
 use plotters::prelude::{IntoFont, RGBColor, TextStyle};
 use plotters::style::FontStyle;
 
-pub(crate) use crate::render::palette::{class_colour, cluster_colour, kind_colour, kind_dash, pale};
+pub(crate) use crate::render::palette::{
+    class_colour, cluster_colour, kind_colour, kind_dash, pale,
+};
 
 pub(crate) const INK: RGBColor = RGBColor(33, 33, 33);
 pub(crate) const GREY: RGBColor = RGBColor(105, 105, 105);
