@@ -34,7 +34,17 @@ impl Columns {
         let number = w(&template.number.to_string());
         let parcel = w(&template.parcel);
         let room = (b.2 - b.0) - number - parcel - 3 * gap;
-        let names = w(&template.names).min(room.max(w("名称名称")));
+        // Names are cut (with an ellipsis) to fit three columns when a column keeps four
+        // characters: a key of more rows beats full names.
+        let floor = w("名称名称");
+        let third = (b.2 - b.0) / 3 - number - parcel - 3 * gap;
+        let names = w(&template.names)
+            .min(room.max(floor))
+            .min(if third >= floor {
+                third
+            } else {
+                room.max(floor)
+            });
         Columns {
             number,
             parcel,
