@@ -165,8 +165,13 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
     check_outputs(dir, &listed, &s.files.inputs())?;
     create_output_dir(dir)?;
     let applicants = &o.admission.roles.applicants;
+    let table_lang = if o.chinese_tables {
+        crate::i18n::Lang::Zh
+    } else {
+        crate::i18n::Lang::En
+    };
     write_atomic(&dir.join(SCREEN_CSV), |w| {
-        crate::screen::write_csv(w, &o.admission.screen, applicants, &s.rules)
+        crate::screen::write_csv_in(w, &o.admission.screen, applicants, &s.rules, table_lang)
     })?;
     let mut charts = Vec::new();
     if o.has_ranking() {
@@ -179,7 +184,8 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
     write_gpkg(o, dir)?;
 
     let t = Instant::now();
-    let inputs = maps::MapInputs::from_outcome(o);
+    let mut inputs = maps::MapInputs::from_outcome(o);
+    inputs.lang = o.lang;
     let drawn = maps::draw(s, &inputs)?;
     maps::write(dir, &drawn)?;
     progress.stage(
@@ -197,7 +203,7 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
         .into_iter()
         .map(|c| (c.name.to_string(), c.svg))
         .collect();
-    let page = report::build(o, &listed, &drawn, &figures);
+    let page = report::build(o, &listed, &inputs, &drawn, &figures);
     let path = dir.join(REPORT);
     write_atomic(&path, |w| crate::report::write_report(w, &page))?;
     progress.stage(
