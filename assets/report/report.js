@@ -99,6 +99,8 @@
     }, { passive: false });
     var drag = null;
     svg.addEventListener('pointerdown', function (e) {
+      if (e.button !== 0) return;
+      e.preventDefault(); // no text selection or native drag while panning
       drag = { x: e.clientX, y: e.clientY, vb: vb.slice(), moved: false };
     });
     svg.addEventListener('pointermove', function (e) {
