@@ -64,9 +64,10 @@ pub fn write_report(w: &mut dyn Write, r: &ReportInput) -> io::Result<()> {
     Ok(())
 }
 
-/// Text safe inside a `<script>` element: `</` cannot close it.
+/// JSON safe inside a `<script>` element: no `<` at all (`\u003c` is the same character to
+/// JSON), so neither `</script>` nor `<!--` in a name can end or confuse the element.
 fn script_safe(s: &str) -> String {
-    s.replace("</", "<\\/")
+    s.replace('<', "\\u003c")
 }
 
 /// A string as a CSS string literal.
