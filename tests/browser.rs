@@ -35,7 +35,11 @@ fn chromium() -> Option<PathBuf> {
 
 /// Whether every tool is there: if not, skip with a message, or fail under CI.
 fn have(tools: &[(&str, bool)]) -> bool {
-    let missing: Vec<&str> = tools.iter().filter(|(_, ok)| !ok).map(|(t, _)| *t).collect();
+    let missing: Vec<&str> = tools
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(t, _)| *t)
+        .collect();
     if missing.is_empty() {
         return true;
     }
@@ -79,7 +83,10 @@ fn the_report_answers_clicks_sorts_and_finds_in_headless_chromium() {
     if !have(&[
         ("chromium", chromium().is_some()),
         ("node", on_path("node").is_some()),
-        ("playwright-core (npm ci --prefix tests/browser)", playwright()),
+        (
+            "playwright-core (npm ci --prefix tests/browser)",
+            playwright(),
+        ),
     ]) {
         return;
     }
@@ -229,7 +236,13 @@ fn the_printed_report_has_a4_pages_one_sheet_per_applicant_and_a3_maps() {
     assert!(pages[a3[0]].text.contains("地块布局图"), "park map on A3");
     assert!(pages[a3[1]].text.contains("搬迁"), "relocation map on A3");
     for (i, p) in pages.iter().enumerate() {
-        assert!(is_a4(p) || a3.contains(&i), "page {} is {}x{}", i + 1, p.w, p.h);
+        assert!(
+            is_a4(p) || a3.contains(&i),
+            "page {} is {}x{}",
+            i + 1,
+            p.w,
+            p.h
+        );
         // pdftotext may drop the spaces around the number.
         let squeezed: String = p.text.split_whitespace().collect();
         assert!(
@@ -238,7 +251,11 @@ fn the_printed_report_has_a4_pages_one_sheet_per_applicant_and_a3_maps() {
             i + 1
         );
         if is_a4(p) {
-            assert!(p.text.contains("灵昆高新技术园区规划报告"), "page {} has no title", i + 1);
+            assert!(
+                p.text.contains("灵昆高新技术园区规划报告"),
+                "page {} has no title",
+                i + 1
+            );
         }
     }
 
@@ -261,7 +278,12 @@ fn the_printed_report_has_a4_pages_one_sheet_per_applicant_and_a3_maps() {
                     .unwrap_or("")
             })
             .collect();
-        assert!(titles.len() <= 1, "page {} holds {} sheets", i + 1, titles.len());
+        assert!(
+            titles.len() <= 1,
+            "page {} holds {} sheets",
+            i + 1,
+            titles.len()
+        );
         if let Some(id) = titles.first() {
             assert!(
                 p.text.contains("审查人"),
@@ -296,15 +318,22 @@ fn the_printed_report_has_a4_pages_one_sheet_per_applicant_and_a3_maps() {
         .collect();
     for (i, p) in pages.iter().enumerate().filter(|(i, _)| !a3.contains(i)) {
         for token in p.text.split_whitespace() {
-            let cut = token.ends_with('-')
-                && ["AP-", "UR-", "LK-"].iter().any(|x| token.starts_with(x));
-            let cut_criterion = token.ends_with('_')
-                && criteria.iter().any(|c| c.starts_with(token) && c != token);
-            assert!(!cut && !cut_criterion, "page {}: id cut at {token:?}", i + 1);
+            let cut =
+                token.ends_with('-') && ["AP-", "UR-", "LK-"].iter().any(|x| token.starts_with(x));
+            let cut_criterion =
+                token.ends_with('_') && criteria.iter().any(|c| c.starts_with(token) && c != token);
+            assert!(
+                !cut && !cut_criterion,
+                "page {}: id cut at {token:?}",
+                i + 1
+            );
         }
     }
     for id in &applicants {
-        assert!(pages.iter().any(|p| p.text.contains(id)), "{id} never shown whole");
+        assert!(
+            pages.iter().any(|p| p.text.contains(id)),
+            "{id} never shown whole"
+        );
     }
 
     // Chinese drawn with the embedded subset alone: Chromium had no CJK font to fall back on,
@@ -326,7 +355,15 @@ fn the_printed_report_has_a4_pages_one_sheet_per_applicant_and_a3_maps() {
         .unwrap();
     for n in [1, 2, first_sheet + 1, a3[0] + 1, a3[1] + 1] {
         let o = Command::new("pdftoppm")
-            .args(["-r", "60", "-png", "-f", &n.to_string(), "-l", &n.to_string()])
+            .args([
+                "-r",
+                "60",
+                "-png",
+                "-f",
+                &n.to_string(),
+                "-l",
+                &n.to_string(),
+            ])
             .arg(&pdf)
             .arg(out_dir().join("page"))
             .output()

@@ -593,13 +593,7 @@ fn plan_runs_on_the_bundled_scenario() {
             t.id()
         );
     }
-    for part in [
-        "评价分组",
-        "单列（不参评）",
-        "UR-041",
-        "免评",
-        "UR-090",
-    ] {
+    for part in ["评价分组", "单列（不参评）", "UR-041", "免评", "UR-090"] {
         assert!(html.contains(part), "report lacks {part}");
     }
     // Every enterprise the allocation placed is labelled on the park map.

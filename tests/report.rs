@@ -67,7 +67,10 @@ fn the_report_is_chinese_by_default_english_on_request_and_the_data_files_stay_t
         assert_contains(&html_en, part);
     }
     for zh_only in ["<h2>结论</h2>", "审查意见表 · AP-001", "需研究决定的事项"] {
-        assert!(!html_en.contains(zh_only), "the English report has {zh_only}");
+        assert!(
+            !html_en.contains(zh_only),
+            "the English report has {zh_only}"
+        );
     }
 
     // JSON and CSV keep their English ids whatever the report's language...
@@ -79,11 +82,17 @@ fn the_report_is_chinese_by_default_english_on_request_and_the_data_files_stay_t
         );
     }
     let screen = read(zh.join("screen.csv"));
-    assert!(screen.starts_with("id,name,decision,score,failed,"), "{screen:.80}");
+    assert!(
+        screen.starts_with("id,name,decision,score,failed,"),
+        "{screen:.80}"
+    );
     assert!(screen.contains(",admit,") && !screen.contains("准入"));
     // ...unless `--lang zh` asks for Chinese headers and values in screen.csv, and only there.
     let screen_zh = read(zh_tables.join("screen.csv"));
-    assert!(screen_zh.starts_with("编号,企业名称,审核结论,"), "{screen_zh:.80}");
+    assert!(
+        screen_zh.starts_with("编号,企业名称,审核结论,"),
+        "{screen_zh:.80}"
+    );
     assert_eq!(screen_zh.lines().count(), screen.lines().count());
     for (a, b) in screen.lines().zip(screen_zh.lines()).skip(1) {
         let (a, b): (Vec<&str>, Vec<&str>) = (a.split(',').collect(), b.split(',').collect());
@@ -92,7 +101,11 @@ fn the_report_is_chinese_by_default_english_on_request_and_the_data_files_stay_t
         assert_eq!(b[2], want, "{}'s decision in Chinese", a[0]);
     }
     for f in MACHINE.iter().filter(|f| **f != "screen.csv") {
-        assert_eq!(read(zh.join(f)), read(zh_tables.join(f)), "{f} changes with --lang zh");
+        assert_eq!(
+            read(zh.join(f)),
+            read(zh_tables.join(f)),
+            "{f} changes with --lang zh"
+        );
     }
 }
 
@@ -153,7 +166,9 @@ fn check_well_formed(html: &str) {
             continue;
         }
         if tag.starts_with('/') {
-            let open = stack.pop().unwrap_or_else(|| panic!("</{name}> closes nothing"));
+            let open = stack
+                .pop()
+                .unwrap_or_else(|| panic!("</{name}> closes nothing"));
             assert_eq!(open, name, "</{name}> closes <{open}>");
         } else if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
             stack.push(name);
@@ -200,7 +215,10 @@ fn the_report_is_one_page_that_escapes_user_text_and_reaches_nothing_outside() {
     assert_contains(&html, "&lt;iframe onload=alert(1)&gt;");
     assert_contains(&html, "A &amp; B &lt;script&gt;");
     assert_contains(&html, "入园审核 &lt;applicants&gt;");
-    assert!(!html.contains("alert(1)</script>"), "a figure's script is removed");
+    assert!(
+        !html.contains("alert(1)</script>"),
+        "a figure's script is removed"
+    );
     // The data element ends where it should, and its JSON reads back unchanged.
     let start = html.find("id=\"pp-data\">").unwrap() + "id=\"pp-data\">".len();
     let end = start + html[start..].find("</script>").unwrap();
@@ -214,7 +232,11 @@ fn the_report_is_one_page_that_escapes_user_text_and_reaches_nothing_outside() {
     }
     // Only the embedded font is loaded by url(), from a data: URL.
     for (i, _) in lower.match_indices("url(") {
-        assert!(lower[i..].starts_with("url(data:font/ttf;base64,"), "{}", &lower[i..i + 40]);
+        assert!(
+            lower[i..].starts_with("url(data:font/ttf;base64,"),
+            "{}",
+            &lower[i..i + 40]
+        );
     }
     for (i, _) in lower.match_indices("href=\"") {
         assert_eq!(&lower[i + 6..i + 7], "#", "an href leaves the page");
@@ -222,8 +244,7 @@ fn the_report_is_one_page_that_escapes_user_text_and_reaches_nothing_outside() {
 }
 
 #[test]
-fn at_scale_long_tables_and_the_opinion_sheets_are_capped_and_the_report_says_where_the_rest_is()
-{
+fn at_scale_long_tables_and_the_opinion_sheets_are_capped_and_the_report_says_where_the_rest_is() {
     let tmp = TempDir::new().unwrap();
     let g = tmp.path().join("gen");
     let o = bin()
@@ -258,7 +279,11 @@ fn at_scale_long_tables_and_the_opinion_sheets_are_capped_and_the_report_says_wh
     assert_ok(&o);
     let html = read(out.join("report.html"));
     let sheets = html.matches("<article class=\"sheet\"").count();
-    assert_eq!(sheets, parkplan::plan::report::SHEETS, "opinion sheets capped");
+    assert_eq!(
+        sheets,
+        parkplan::plan::report::SHEETS,
+        "opinion sheets capped"
+    );
     assert_contains(&html, "申请企业共700家，此处仅列出前200家的审查意见表");
     let capped = i18n::fill(
         Lang::Zh,
@@ -318,8 +343,10 @@ fn every_message_key_the_code_names_is_in_the_catalogue() {
                 && !key.is_empty()
                 && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             // File names (report.html, screen.csv) are not keys.
-            let file = ["html", "csv", "json", "geojson", "svg", "png", "toml", "gpkg"]
-                .contains(&key);
+            let file = [
+                "html", "csv", "json", "geojson", "svg", "png", "toml", "gpkg",
+            ]
+            .contains(&key);
             if is_key && !file {
                 named += 1;
                 if cat.get(lit).is_none() {
@@ -346,9 +373,18 @@ fn every_message_key_the_code_names_is_in_the_catalogue() {
         assert!(cat.get(&k).is_some(), "{k}");
     }
     use parkplan::rank::Action;
-    for a in [Action::Retain, Action::Rectify, Action::Relocate, Action::Convert] {
+    for a in [
+        Action::Retain,
+        Action::Rectify,
+        Action::Relocate,
+        Action::Convert,
+    ] {
         let k = format!("action.{}", a.as_str());
         assert!(cat.get(&k).is_some(), "{k}");
     }
-    assert!(missing.is_empty(), "keys missing from assets/messages.toml:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "keys missing from assets/messages.toml:\n{}",
+        missing.join("\n")
+    );
 }

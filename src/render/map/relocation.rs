@@ -303,11 +303,14 @@ fn moves(action: Option<Action>) -> bool {
     matches!(action, Some(Action::Convert | Action::Relocate))
 }
 
+/// Parcel outlines by id: (id, SVG path in page pixels).
+pub(super) type Shapes = Vec<(String, String)>;
+/// Site markers by id: (id, page pixel).
+pub(super) type Sites = Vec<(String, (i32, i32))>;
+
 /// Where the relocation map draws each site (page pixels) and each parcel (an SVG path), by
 /// id: the report lays these over the drawn map to highlight an enterprise's site and parcel.
-pub fn relocation_map_shapes(
-    map: &RelocationMap,
-) -> (Vec<(String, (i32, i32))>, Vec<(String, String)>) {
+pub fn relocation_map_shapes(map: &RelocationMap) -> (Sites, Shapes) {
     let Some((frame, extent)) = relocation_layout(map) else {
         return (vec![], vec![]);
     };
