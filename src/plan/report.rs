@@ -41,6 +41,16 @@ impl Tr {
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         i18n::fill(self.0, key, &args)
     }
+    /// A template that only joins texts already in the report's language (its punctuation):
+    /// a bilingual report takes the Chinese one rather than saying everything twice.
+    fn join(self, key: &str, args: &[(&str, String)]) -> String {
+        let lang = if self.0 == Lang::Both {
+            Lang::Zh
+        } else {
+            self.0
+        };
+        Tr(lang).f(key, args)
+    }
     fn decision(self, d: Decision) -> String {
         self.t(&format!("decision.{}", d.name()))
     }
@@ -643,9 +653,8 @@ fn sheets(tr: Tr, o: &Outcome, traces: &[Trace]) -> Section {
             ),
             (
                 tr.t("report.sheet_request"),
-                e.requested_mu.map_or("-".into(), |m| {
-                    format!("{} {}", num(m, 1), tr.0.pick("亩", "mu"))
-                }),
+                e.requested_mu
+                    .map_or("-".into(), |m| format!("{} {}", num(m, 1), tr.t("page.mu"))),
             ),
             (tr.t("report.sheet_decision"), tr.decision(t.decision)),
         ];
@@ -685,51 +694,8 @@ fn sheets(tr: Tr, o: &Outcome, traces: &[Trace]) -> Section {
             "-".into()
         };
         fields.push((tr.t("report.sheet_parcel"), land));
-        let criteria = table(
-            String::new(),
-            vec![
-                Column::id(tr.col("criterion")),
-                Column::text(tr.col("criterion_text")),
-                Column::tag(tr.col("severity")),
-                Column::tag(tr.col("result")),
-                Column::num(tr.col("value")),
-                Column::text(tr.col("threshold")),
-            ],
-            t.criteria
-                .iter()
-                .zip(rules.admission.criteria())
-                .map(|(c, def)| {
-                    let mut text = tr.0.pick(&def.zh, &def.en);
-                    if let Some(tier) = &c.tier {
-                        let _ = write!(text, "（{}：{tier}）", tr.col("tier"));
-                    }
-                    vec![
-                        c.id.clone(),
-                        text,
-                        tr.severity(c.severity),
-                        tr.status(c.status),
-                        c.value_in(tr.0),
-                        c.threshold_in(tr.0),
-                    ]
-                    .into()
-                })
-                .collect(),
-        );
-        let mut remedies: Vec<String> = t
-            .criteria
-            .iter()
-            .filter(|c| c.status.is_failure())
-            .map(|c| {
-                let what = c
-                    .remedy_in(tr.0)
-                    .or_else(|| c.reason_in(tr.0))
-                    .unwrap_or_default();
-                format!("{}：{what}", c.id)
-            })
-            .collect();
-        if remedies.is_empty() {
-            remedies.push(tr.t("report.sheet_no_remedies"));
-        }
+        let criteria = sheet_criteria(tr, t, rules);
+        let remedies = sheet_remedies(tr, t);
         blocks.push(Block::Sheet(Box::new(Sheet {
             id: t.id.clone(),
             title: format!("{} · {}", tr.t("report.sheet_title"), t.id),
@@ -746,6 +712,68 @@ fn sheets(tr: Tr, o: &Outcome, traces: &[Trace]) -> Section {
         kind: SectionKind::NewPage,
         blocks,
     }
+}
+
+/// An opinion sheet's criteria: id, text (with the tier that applied), severity, result,
+/// measured value and threshold.
+fn sheet_criteria(tr: Tr, t: &Trace, rules: &crate::RuleSet) -> Table {
+    table(
+        String::new(),
+        vec![
+            Column::id(tr.col("criterion")),
+            Column::text(tr.col("criterion_text")),
+            Column::tag(tr.col("severity")),
+            Column::tag(tr.col("result")),
+            Column::num(tr.col("value")),
+            Column::text(tr.col("threshold")),
+        ],
+        t.criteria
+            .iter()
+            .zip(rules.admission.criteria())
+            .map(|(c, def)| {
+                let mut text = tr.0.pick(&def.zh, &def.en);
+                if let Some(tier) = &c.tier {
+                    text.push_str(&tr.join(
+                        "report.with_tier",
+                        &[("label", tr.col("tier")), ("tier", tier.clone())],
+                    ));
+                }
+                vec![
+                    c.id.clone(),
+                    text,
+                    tr.severity(c.severity),
+                    tr.status(c.status),
+                    c.value_in(tr.0),
+                    c.threshold_in(tr.0),
+                ]
+                .into()
+            })
+            .collect(),
+    )
+}
+
+/// What each failed criterion would take, or why it could not be decided; a line saying
+/// there is nothing to do when every criterion passed.
+fn sheet_remedies(tr: Tr, t: &Trace) -> Vec<String> {
+    let mut remedies: Vec<String> = t
+        .criteria
+        .iter()
+        .filter(|c| c.status.is_failure())
+        .map(|c| {
+            let what = c
+                .remedy_in(tr.0)
+                .or_else(|| c.reason_in(tr.0))
+                .unwrap_or_default();
+            tr.join(
+                "report.remedy_line",
+                &[("id", c.id.clone()), ("what", what)],
+            )
+        })
+        .collect();
+    if remedies.is_empty() {
+        remedies.push(tr.t("report.sheet_no_remedies"));
+    }
+    remedies
 }
 
 /// C and D enterprises, worst burden first.
