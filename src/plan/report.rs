@@ -303,13 +303,29 @@ fn conclusion(tr: Tr, o: &Outcome) -> Section {
         (Action::Rectify, "report.rectify_list"),
     ] {
         if let Some(names) = by_action.get(&act) {
-            lists.push(format!("{}：{}", tr.t(key), tr.names(names)));
+            lists.push(tr.join(
+                "report.labelled",
+                &[("label", tr.t(key)), ("text", tr.names(names))],
+            ));
         }
     }
     if !lists.is_empty() {
         blocks.push(Block::List(lists));
     }
     blocks.push(Block::Heading(tr.t("report.conclusion_decide")));
+    blocks.push(Block::List(decisions_needed(tr, o, c)));
+    Section {
+        id: "conclusion".into(),
+        title: tr.t("report.conclusion"),
+        kind: SectionKind::Flow,
+        blocks,
+    }
+}
+
+/// What needs a decision: conditional admissions, admitted applicants without a parcel or
+/// left out of the allocation, relocating enterprises with no feasible parcel, enterprises that
+/// could not be rated; a line saying nothing does when none of these arise.
+fn decisions_needed(tr: Tr, o: &Outcome, c: usize) -> Vec<String> {
     let mut decide = Vec::new();
     if c > 0 {
         decide.push(tr.f("report.decide_conditional", &[("n", c.to_string())]));
@@ -366,22 +382,16 @@ fn conclusion(tr: Tr, o: &Outcome) -> Section {
             ],
         ));
     }
-    if o.has_ranking() && rk.not_rated > 0 {
+    if o.has_ranking() && o.admission.ranking.not_rated > 0 {
         decide.push(tr.f(
             "report.decide_not_rated",
-            &[("n", rk.not_rated.to_string())],
+            &[("n", o.admission.ranking.not_rated.to_string())],
         ));
     }
     if decide.is_empty() {
         decide.push(tr.t("report.decide_nothing"));
     }
-    blocks.push(Block::List(decide));
-    Section {
-        id: "conclusion".into(),
-        title: tr.t("report.conclusion"),
-        kind: SectionKind::Flow,
-        blocks,
-    }
+    decide
 }
 
 /// Every admission criterion with its severity, description and the document it follows.
@@ -425,7 +435,12 @@ fn decision_list(tr: Tr, o: &Outcome, traces: &[Trace], d: Decision) -> Table {
                 .criteria
                 .iter()
                 .filter(|c| c.status.is_failure() && c.severity != Severity::Preferred)
-                .map(|c| format!("{}（{}）", c.id, tr.status(c.status)))
+                .map(|c| {
+                    tr.join(
+                        "report.in_brackets_after",
+                        &[("id", c.id.clone()), ("text", tr.status(c.status))],
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("；");
             (

@@ -225,9 +225,13 @@ fn write_table(b: &mut String, t: &Table, lang: Lang) {
         let n = t.total.max(t.rows.len());
         let _ = writeln!(
             b,
-            "<h3>{} <span class=\"count\">（{}）</span></h3>",
+            "<h3>{} <span class=\"count\">{}</span></h3>",
             escape(&t.title),
-            escape(&rows_text(lang, n))
+            escape(&i18n::fill(
+                if lang == Lang::Both { Lang::Zh } else { lang },
+                "report.in_brackets",
+                &[("text", &rows_text(lang, n))]
+            ))
         );
     }
     if t.rows.is_empty() {
