@@ -176,8 +176,13 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
     let (out, staging) = (dir, Staging::new(dir)?);
     let dir = staging.path();
     let applicants = &o.admission.roles.applicants;
+    let table_lang = if o.chinese_tables {
+        crate::i18n::Lang::Zh
+    } else {
+        crate::i18n::Lang::En
+    };
     write_atomic(&dir.join(SCREEN_CSV), |w| {
-        crate::screen::write_csv(w, &o.admission.screen, applicants, &s.rules)
+        crate::screen::write_csv_in(w, &o.admission.screen, applicants, &s.rules, table_lang)
     })?;
     let mut charts = Vec::new();
     if o.has_ranking() {
@@ -190,7 +195,8 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
     write_gpkg(o, dir)?;
 
     let t = Instant::now();
-    let inputs = maps::MapInputs::from_outcome(o);
+    let mut inputs = maps::MapInputs::from_outcome(o);
+    inputs.lang = o.lang;
     let drawn = maps::draw(s, &inputs)?;
     maps::write(dir, &drawn)?;
     progress.stage(
@@ -208,7 +214,7 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
         .into_iter()
         .map(|c| (c.name.to_string(), c.svg))
         .collect();
-    let page = report::build(o, &listed, &drawn, &figures);
+    let page = report::build(o, &listed, &inputs, &drawn, &figures);
     write_atomic(&dir.join(REPORT), |w| crate::report::write_report(w, &page))?;
     staging.commit(listed.iter().flat_map(|l| &l.names).map(String::as_str))?;
     progress.stage(
