@@ -44,11 +44,6 @@ fn parse_paper(s: &str) -> Result<Paper, String> {
     Paper::parse(s).ok_or_else(|| format!("expected a4, a3 or a2, got {s:?}"))
 }
 
-/// `--lang`: zh, en or both.
-pub fn parse_lang(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| format!("expected zh, en or both, got {s:?}"))
-}
-
 /// Arguments of `parkplan map`. Any scenario file given replaces the bundled one.
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -65,9 +60,9 @@ pub struct Args {
     out: PathBuf,
     #[command(flatten)]
     print: PrintArgs,
-    /// Language of the maps' own text: zh (default), en or both.
-    #[arg(long, value_parser = parse_lang, default_value = "zh")]
-    lang: Lang,
+    /// Language of the maps' own text (default zh).
+    #[arg(long, value_enum)]
+    lang: Option<super::LangArg>,
     /// Date printed on the maps, YYYY-MM-DD (default: today).
     #[arg(long, value_parser = parse_date)]
     date: Option<NaiveDate>,
@@ -89,7 +84,8 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let options = args.print.options(args.lang, Some(date));
+    let lang = args.lang.map_or(Lang::Zh, Into::into);
+    let options = args.print.options(lang, Some(date));
     let drawn = maps::draw(&scenario, &inputs, &options)?;
     parkplan::io::create_output_dir(&args.out)?;
     maps::write(&args.out, &drawn)?;

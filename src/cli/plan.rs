@@ -26,9 +26,10 @@ pub struct Args {
     /// How the maps are printed: --paper a4|a3|a2, --park-name, --office.
     #[command(flatten)]
     print: super::map::PrintArgs,
-    /// Language of the maps and charts: zh (default), en or both.
-    #[arg(long, value_parser = super::map::parse_lang, default_value = "zh")]
-    lang: parkplan::i18n::Lang,
+    /// Language of the report and maps (default zh); `zh` given also writes screen.csv with
+    /// Chinese headers and values.
+    #[arg(long, value_enum)]
+    lang: Option<super::LangArg>,
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
@@ -40,7 +41,9 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let mut progress = StderrProgress::stages("plan");
     let mut p = Plan::new(&scenario)
         .mode(args.mode.into())
-        .maps(args.print.options(args.lang, None));
+        .maps(args.print.options(parkplan::i18n::Lang::Zh, None))
+        .lang(args.lang.map_or(parkplan::i18n::Lang::Zh, Into::into))
+        .chinese_tables(args.lang == Some(super::LangArg::Zh));
     if let Some(d) = args.date {
         p = p.date(d);
     }

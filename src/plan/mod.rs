@@ -43,6 +43,7 @@ pub use files::{
 
 use crate::allocate::{self, Allocation, Mode, Problem};
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::scenario::{Scenario, Summary, summarize};
 use chrono::NaiveDate;
 use std::time::{Duration, Instant};
@@ -95,6 +96,8 @@ pub struct Plan<'a> {
     mode: Mode,
     given: Option<Given>,
     maps: maps::MapOptions,
+    lang: Lang,
+    chinese_tables: bool,
 }
 
 impl<'a> Plan<'a> {
@@ -107,7 +110,20 @@ impl<'a> Plan<'a> {
             mode: Mode::Plots,
             given: None,
             maps: maps::MapOptions::default(),
+            lang: Lang::Zh,
+            chinese_tables: false,
         }
+    }
+    /// The language of the report and maps (Chinese by default).
+    pub fn lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
+    }
+    /// Write screen.csv with Chinese headers and values (`--lang zh` asked for it); by default
+    /// machine outputs keep their stable English ids.
+    pub fn chinese_tables(mut self, yes: bool) -> Self {
+        self.chinese_tables = yes;
+        self
     }
     /// The evaluation date: certificates must be valid on it.
     pub fn date(mut self, date: NaiveDate) -> Self {
@@ -119,8 +135,8 @@ impl<'a> Plan<'a> {
         self.mode = mode;
         self
     }
-    /// How the maps and charts are printed (paper, language, names in the header); the maps'
-    /// date is the evaluation date unless the options give one.
+    /// How the maps and charts are printed (paper, names in the header); their language is
+    /// [`Plan::lang`]'s, and their date the evaluation date unless the options give one.
     pub fn maps(mut self, options: maps::MapOptions) -> Self {
         self.maps = options;
         self
@@ -189,11 +205,14 @@ impl<'a> Plan<'a> {
             scenario: s,
             date: self.date,
             mode: self.mode,
+            lang: self.lang,
+            chinese_tables: self.chinese_tables,
             summary,
             admission,
             allocation,
             maps: maps::MapOptions {
                 date: self.maps.date.or(Some(self.date)),
+                lang: self.lang,
                 ..self.maps.clone()
             },
         };
@@ -220,6 +239,10 @@ pub struct Outcome<'a> {
     pub scenario: &'a Scenario,
     pub date: NaiveDate,
     pub mode: Mode,
+    /// The language of the report and maps.
+    pub lang: Lang,
+    /// Whether screen.csv gets Chinese headers and values.
+    pub chinese_tables: bool,
     /// What `validate` reports: counts, areas, warnings (overlaps are refused before).
     pub summary: Summary,
     /// Roles, screening, ranking, the candidates and who was left out.

@@ -31,8 +31,8 @@ mod relocation;
 mod shapes;
 pub(crate) mod style;
 
-pub use park::{OVERVIEW_ABOVE, draw_park_map};
-pub use relocation::draw_relocation_map;
+pub use park::{OVERVIEW_ABOVE, draw_park_map, park_map_shapes};
+pub use relocation::{draw_relocation_map, relocation_map_shapes};
 
 use crate::frame::LocalFrame;
 use crate::i18n::Lang;

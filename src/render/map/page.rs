@@ -345,6 +345,12 @@ fn header<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The view a sheet draws `extent` (metres) with, as [`start_page`] fits it: for the report's
+/// clickable shapes over the drawn map.
+pub(super) fn view_of(sheet: &Sheet, extent: Rect<f64>) -> View {
+    View::fit(extent, Page::of(sheet).map_box())
+}
+
 /// The common start of a map sheet: paper, header, and either the map box's background with
 /// the view fitted to `layout`'s extent, or, with nothing to draw, `empty` written in the box.
 pub(super) fn start_page<DB: DrawingBackend, L>(

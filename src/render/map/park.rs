@@ -14,7 +14,7 @@ use super::labels::{
     Block, Line, Shape, Taken, label_point, leader, place_beside, place_inside, sensitive_anchor,
 };
 use super::legend::{EDGE, Legend, swatch_dashed, swatch_fill, swatch_hatched, swatch_stripes};
-use super::page::{Page, View, frame_map_box, furniture, lonlat_bounds, pad, start_page};
+use super::page::{Page, View, frame_map_box, furniture, lonlat_bounds, pad, start_page, view_of};
 use super::shapes::{as_multipolygon, fill_polygon, hatch, outline};
 use super::style::{
     GREY, INK, MAP_BG, OCCUPIED_INK, PAPER, Sizes, cluster_colour, cluster_name, kind_colour,
@@ -662,4 +662,20 @@ fn legend_sensitive<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// Each parcel's outline in the park map's page pixels, as an SVG path (`M x y L ... Z`), by
+/// parcel id: the report lays these over the drawn map to make parcels clickable.
+pub fn park_map_shapes(map: &ParkMap) -> Vec<(String, String)> {
+    let Some((frame, extent)) = park_frame(map) else {
+        return vec![];
+    };
+    let view = view_of(&map.sheet, extent);
+    map.parcels
+        .iter()
+        .map(|p| {
+            let mp = frame.project_geometry(&p.geometry);
+            (p.id.clone(), super::shapes::svg_path(&view, &mp))
+        })
+        .collect()
 }

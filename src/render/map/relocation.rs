@@ -6,7 +6,7 @@
 use super::context::draw_context;
 use super::labels::{Block, Line, Taken, label_point, place_beside};
 use super::legend::{EDGE, Legend, swatch_dashed, swatch_dashed_box, swatch_line, swatch_mark};
-use super::page::{Page, View, frame_map_box, furniture, lonlat_bounds, pad, start_page};
+use super::page::{Page, View, frame_map_box, furniture, lonlat_bounds, pad, start_page, view_of};
 use super::shapes::{fill_polygon, outline};
 use super::style::{INK, MAP_BG, PAPER, PARK_GREY, Sizes, class_colour};
 use super::{Area, RelocationMap, RenderError, Site, err, short_name};
@@ -484,4 +484,37 @@ fn legend_classes<DB: DrawingBackend>(
 /// The site's enterprise leaves it: `convert` or `relocate`.
 fn moves(action: Option<Action>) -> bool {
     matches!(action, Some(Action::Convert | Action::Relocate))
+}
+
+/// Parcel outlines by id: (id, SVG path in page pixels).
+pub(super) type Shapes = Vec<(String, String)>;
+/// Site markers by id: (id, page pixel).
+pub(super) type Sites = Vec<(String, (i32, i32))>;
+
+/// Where the relocation map draws each site (page pixels) and each parcel (an SVG path), by
+/// id: the report lays these over the drawn map to highlight an enterprise's site and parcel.
+pub fn relocation_map_shapes(map: &RelocationMap) -> (Sites, Shapes) {
+    let Some((frame, extent)) = relocation_layout(map) else {
+        return (vec![], vec![]);
+    };
+    let view = view_of(&map.sheet, extent);
+    let sites = map
+        .sites
+        .iter()
+        .map(|s| {
+            (
+                s.id.clone(),
+                view.px(frame.project(Coord { x: s.lon, y: s.lat })),
+            )
+        })
+        .collect();
+    let parcels = map
+        .parcels
+        .iter()
+        .map(|p| {
+            let mp = frame.project_geometry(&p.geometry);
+            (p.id.clone(), super::shapes::svg_path(&view, &mp))
+        })
+        .collect();
+    (sites, parcels)
 }
