@@ -19,6 +19,8 @@ pub struct ScenarioFiles {
     pub parcels: PathBuf,
     pub sensitive: PathBuf,
     pub enterprises: Vec<PathBuf>,
+    /// How the enterprise files are read (the workbook sheet).
+    pub read: io::enterprises::ReadOptions,
 }
 
 impl ScenarioFiles {
@@ -29,6 +31,7 @@ impl ScenarioFiles {
             parcels: io::bundled::parcels(),
             sensitive: io::bundled::sensitive(),
             enterprises: vec![io::bundled::applicants(), io::bundled::urban()],
+            read: Default::default(),
         }
     }
 
@@ -109,7 +112,7 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
             ));
             continue;
         }
-        match io::enterprises::load_enterprises(path) {
+        match io::enterprises::load_enterprises_with(path, &files.read) {
             Ok(r) => {
                 for e in &r.enterprises {
                     if let Some(&(f, line)) = first_seen.get(&e.id) {

@@ -208,11 +208,11 @@ fn bad_number_names_row_and_column() {
 #[test]
 fn bad_date_and_negative_money_and_nan_are_refused() {
     let msg = enterprise_error(&format!(
-        "{HEADER}\nE1,A,C3911,national,2027/01/01,-5,NaN,5,light,false\n"
+        "{HEADER}\nE1,A,C3911,national,2027/02/30,-5,NaN,5,light,false\n"
     ));
     assert_contains(
         &msg,
-        "cert_expiry: expected a date as YYYY-MM-DD, got \"2027/01/01\"",
+        "cert_expiry: expected a date as YYYY-MM-DD (or YYYY/M/D, YYYY年M月D日), got \"2027/02/30\"",
     );
     assert_contains(&msg, "revenue: expected a number >= 0, got \"-5\"");
     assert_contains(&msg, "rd_expense: expected a finite number, got \"NaN\"");

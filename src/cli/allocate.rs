@@ -33,6 +33,18 @@ pub struct Args {
     /// Leave timings out of summary.json, so reruns are byte-identical.
     #[arg(long)]
     no_timings: bool,
+    /// Tables as csv (assignments.csv, options.csv) or as one Excel workbook (allocation.xlsx).
+    #[arg(long, value_enum, default_value = "csv")]
+    format: TableFormat,
+    #[command(flatten)]
+    csv: super::CsvArgs,
+}
+
+/// How `allocate` writes its tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    Csv,
+    Xlsx,
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
@@ -41,14 +53,20 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         files.enterprises = Vec::new();
     }
     // Refuse before any work an output that would overwrite an input of this run.
+    let tables = plan::Tables {
+        bom: !args.csv.no_bom,
+        xlsx: args.format == TableFormat::Xlsx,
+    };
     let mut inputs = files.inputs();
     inputs.extend(args.candidates.as_deref());
-    plan::check_outputs(&args.out, &plan::allocation_files(), &inputs)?;
+    plan::check_outputs(&args.out, &plan::allocation_files_as(tables), &inputs)?;
     if let Some(lp) = &args.write_lp {
         parkplan::io::check_not_input(lp, &inputs)?;
     }
     let scenario = load_scenario(&files)?;
-    let mut p = Plan::new(&scenario).mode(args.mode.into());
+    let mut p = Plan::new(&scenario)
+        .mode(args.mode.into())
+        .command("parkplan allocate");
     if let Some(d) = args.date {
         p = p.date(d);
     }
@@ -70,6 +88,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         &args.out,
         !args.no_timings,
         args.write_lp.as_deref(),
+        tables,
     )?;
     print!("{}", text::allocation_summary(&outcome, &args.out));
     Ok(())

@@ -23,6 +23,8 @@ pub struct Args {
     /// plots: one enterprise per parcel, exact; blocks: enterprises share parcels up to their area (MIP).
     #[arg(long, value_enum, default_value = "plots")]
     mode: ModeArg,
+    #[command(flatten)]
+    csv: super::CsvArgs,
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
@@ -37,7 +39,11 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         p = p.date(d);
     }
     let outcome = p.run_with(&mut progress)?;
-    plan::write_folder(&outcome, &args.out, &mut progress)?;
+    let tables = plan::Tables {
+        bom: !args.csv.no_bom,
+        xlsx: false,
+    };
+    plan::write_folder_with(&outcome, &args.out, tables, &mut progress)?;
     eprintln!(
         "plan: done in {} ms, see {}",
         started.elapsed().as_millis(),

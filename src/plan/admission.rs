@@ -20,13 +20,36 @@ pub struct Roles {
     pub urban: Vec<Enterprise>,
 }
 
-/// A registry whose every row has a current site (lon, lat) is an urban registry; any other
+/// Whether a registry is an urban one: every row has a current site (lon, lat); any other
 /// holds park applicants (applicants have no site yet: they are asking for one).
+pub fn is_urban(r: &crate::Registry) -> bool {
+    !r.enterprises.is_empty() && r.enterprises.iter().all(|e| e.site().is_some())
+}
+
+/// Refuse a registry without a column its role needs in the plan (an applicant registry the
+/// screening's and the allocation's columns, an urban one the ranking's), every file checked;
+/// `command` names the command in the messages.
+pub fn check_columns(s: &Scenario, command: &str) -> Result<(), crate::Problems> {
+    use crate::io::enterprises::needs;
+    let mut problems = crate::Problems::default();
+    for (path, r) in &s.registries {
+        let n = if is_urban(r) {
+            needs::urban_allocation(&s.rules, command)
+        } else {
+            needs::applicant_allocation(&s.rules, command)
+        };
+        if let Err(p) = needs::check(path, &r.columns, &n) {
+            problems.extend(p);
+        }
+    }
+    problems.into_result(())
+}
+
+/// The scenario's enterprises by role (see [`is_urban`]).
 pub fn split_registries(s: &Scenario) -> Roles {
     let mut roles = Roles::default();
     for (_, r) in &s.registries {
-        let urban = !r.enterprises.is_empty() && r.enterprises.iter().all(|e| e.site().is_some());
-        let dest = if urban {
+        let dest = if is_urban(r) {
             &mut roles.urban
         } else {
             &mut roles.applicants

@@ -36,7 +36,8 @@ pub mod text;
 
 pub use admission::{Admission, Given, Roles};
 pub use files::{
-    Listed, allocation_files, check_outputs, plan_files, write_allocation, write_folder,
+    Listed, Tables, allocation_files, allocation_files_as, check_outputs, plan_files,
+    write_allocation, write_folder, write_folder_with,
 };
 
 use crate::allocate::{self, Allocation, Mode, Problem};
@@ -92,6 +93,7 @@ pub struct Plan<'a> {
     date: NaiveDate,
     mode: Mode,
     given: Option<Given>,
+    command: &'static str,
 }
 
 impl<'a> Plan<'a> {
@@ -103,7 +105,14 @@ impl<'a> Plan<'a> {
             date: chrono::Local::now().date_naive(),
             mode: Mode::Plots,
             given: None,
+            command: "parkplan plan",
         }
+    }
+    /// The command that runs the plan, as messages name it (`parkplan allocate`; default
+    /// `parkplan plan`), e.g. in "`parkplan plan` needs it" for a missing column.
+    pub fn command(mut self, command: &'static str) -> Self {
+        self.command = command;
+        self
     }
     /// The evaluation date: certificates must be valid on it.
     pub fn date(mut self, date: NaiveDate) -> Self {
@@ -129,12 +138,15 @@ impl<'a> Plan<'a> {
     /// Validate, screen, rank and allocate, reporting each stage to `progress`.
     ///
     /// Bad input is an [`Error::Input`]: a rule set without admission criteria (unless the
-    /// candidates are given), overlapping parcels, or allocation rules the problem cannot use.
+    /// candidates are given), a registry without a column the rule set reads
+    /// ([`admission::check_columns`]), overlapping parcels, or allocation rules the problem
+    /// cannot use.
     pub fn run_with(&self, progress: &mut dyn Progress) -> Result<Outcome<'a>, Error> {
         let s = self.scenario;
         let t = Instant::now();
         if self.given.is_none() {
             s.rules.require_admission_criteria()?;
+            admission::check_columns(s, self.command)?;
         }
         for w in s.warnings() {
             progress.warning(&w.to_string());
