@@ -483,7 +483,7 @@ catalogue! {
             ["营业收入", "主营业务收入", "营业收入(万元)", "主营业务收入(万元)", "营业总收入", "销售收入",
              "主营收入"];
         RD_EXPENSE = "rd_expense", rd_expense_10k_yuan, Num, num(0.0), Money, "R&D expense", "研发费用",
-            ["研发费用", "研发费用(万元)", "研发经费", "研发经费支出", "r&d经费支出", "r&d经费",
+            ["研发费用", "研发费用(万元)", "研发经费", "研发经费支出", "R&D经费支出", "R&D经费",
              "研究开发费用", "研发投入"];
         HIGHTECH_REVENUE = "hightech_revenue", hightech_revenue_10k_yuan, Num, num(0.0), Money, "high-tech revenue",
             "高新技术产品收入", ["高新技术产品收入", "高新技术产品收入(万元)", "高新技术产品(服务)收入", "高新产品收入",
@@ -499,10 +499,10 @@ catalogue! {
         LAND_MU = "land_mu", land_mu, Num, num(0.0), Mu, "land used", "用地面积", ["用地面积(亩)", "用地面积", "土地面积", "占地面积", "实际用地面积"];
         ENERGY_TCE = "energy_tce", energy_tce, Num, num(0.0), Tce, "energy use", "综合能耗",
             ["综合能耗(吨标煤)", "综合能耗", "综合能耗(等价值)", "综合能源消费量", "总能耗", "能耗"];
-        COD_T = "cod_t", cod_t, Num, num(0.0), Tonnes, "COD", "化学需氧量", ["化学需氧量(吨)", "化学需氧量", "化学需氧量排放量", "cod", "cod排放量"];
-        NH3N_T = "nh3n_t", nh3n_t, Num, num(0.0), Tonnes, "ammonia nitrogen", "氨氮", ["氨氮(吨)", "氨氮", "氨氮排放量", "nh3-n", "nh3-n排放量"];
-        SO2_T = "so2_t", so2_t, Num, num(0.0), Tonnes, "SO2", "二氧化硫", ["二氧化硫(吨)", "二氧化硫", "二氧化硫排放量", "so2", "so2排放量"];
-        NOX_T = "nox_t", nox_t, Num, num(0.0), Tonnes, "NOx", "氮氧化物", ["氮氧化物(吨)", "氮氧化物", "氮氧化物排放量", "nox", "nox排放量"];
+        COD_T = "cod_t", cod_t, Num, num(0.0), Tonnes, "COD", "化学需氧量", ["化学需氧量(吨)", "化学需氧量", "化学需氧量排放量", "COD", "COD排放量"];
+        NH3N_T = "nh3n_t", nh3n_t, Num, num(0.0), Tonnes, "ammonia nitrogen", "氨氮", ["氨氮(吨)", "氨氮", "氨氮排放量", "NH3-N", "NH3-N排放量"];
+        SO2_T = "so2_t", so2_t, Num, num(0.0), Tonnes, "SO2", "二氧化硫", ["二氧化硫(吨)", "二氧化硫", "二氧化硫排放量", "SO2", "SO2排放量"];
+        NOX_T = "nox_t", nox_t, Num, num(0.0), Tonnes, "NOx", "氮氧化物", ["氮氧化物(吨)", "氮氧化物", "氮氧化物排放量", "NOx", "NOx排放量"];
         POLLUTION_CLASS = "pollution_class", pollution_class, Str, Read::PollutionClass, None, "pollution class",
             "污染类别", ["污染类别", "污染程度", "污染等级", "污染级别", "环境污染等级"];
         VIOLATIONS = "violations", violations, Num, num(0.0), Count, "violations", "违法违规次数",

@@ -180,7 +180,7 @@ pub fn write_workbook(
     );
     for s in sheets {
         let ws = book
-            .add_worksheet_with_constant_memory()
+            .add_worksheet_with_low_memory()
             .map_err(xlsx_err)?;
         write_table(ws, s)?;
     }

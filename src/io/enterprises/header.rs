@@ -237,6 +237,64 @@ fn absent_columns(path: &Path, at: &[Option<usize>], header: &Place) -> Option<W
     })
 }
 
+/// The headers an enterprise file may use, as a Markdown table made from the metric catalogue
+/// (the README's table is this text; a test keeps them equal): each column's name, the other
+/// headers understood for it, the unit it may name in brackets, and what its cells hold.
+pub fn headers_table() -> String {
+    let mut out = String::from(
+        "| column | also understood as | unit (values in it; may follow the header in brackets) | cells hold |\n|---|---|---|---|\n",
+    );
+    for (id, d) in metrics::columns() {
+        let units = d.unit.header_units();
+        // Spellings the unit rule already covers (`营业收入(万元)`) are not listed again.
+        let aliases: Vec<&str> = d
+            .aliases
+            .iter()
+            .copied()
+            .filter(|a| {
+                let n = metrics::normalise_header(a);
+                !metrics::split_unit(&n).is_some_and(|(base, unit)| {
+                    metrics::column_by_header(base) == Some(id) && units.contains(&unit)
+                })
+            })
+            .collect();
+        let required = if matches!(id, m::ID | m::NAME) {
+            " (required)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {}: {}{required} |\n",
+            d.name,
+            aliases.join(", "),
+            units.join(", "),
+            d.en,
+            holds(d.derivation)
+        ));
+    }
+    out
+}
+
+/// What a column's cells hold, for [`headers_table`].
+fn holds(derivation: metrics::Derivation) -> String {
+    use metrics::{Derivation, Read};
+    let Derivation::Column(read) = derivation else {
+        return String::new();
+    };
+    match read {
+        Read::Text => "text".into(),
+        Read::Number { min: Some(m) } => format!("a number, at least {m}"),
+        Read::Number { min: None } => "a number".into(),
+        Read::IndustryCode => "a GB/T 4754-2017 code with its section letter (`C3911`)".into(),
+        Read::HightechLevel => {
+            "`none`, `municipal`, `provincial`, `national` (or 无, 市级, 省级, 国家级)".into()
+        }
+        Read::Date => "a date cell, or `YYYY-MM-DD`, `YYYY/M/D` or `YYYY年M月D日`".into(),
+        Read::PollutionClass => "`light`, `moderate`, `heavy` (or 轻度, 中度, 重度)".into(),
+        Read::Flag => "`true`/`false`, `yes`/`no`, `y`/`n`, `1`/`0`, 是/否, or a TRUE/FALSE cell".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

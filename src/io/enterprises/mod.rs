@@ -12,6 +12,7 @@ pub mod needs;
 mod parallel;
 mod sheet;
 
+pub use header::headers_table;
 pub(crate) use header::near_misses;
 use header::{Header, Places, read_header};
 pub(crate) use parallel::for_each_chunk;

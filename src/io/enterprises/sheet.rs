@@ -227,6 +227,7 @@ impl<'a> SheetReader<'a> {
         if cells.iter().all(|(_, v)| v.is_blank()) {
             return;
         }
+        let first_problem = self.problems.len();
         let mut fields: Vec<Option<String>> = vec![None; found.cols.len()];
         for (c, v) in cells {
             let Some(&f) = found.field_of.get(c) else {
@@ -292,6 +293,14 @@ impl<'a> SheetReader<'a> {
         if let Some(e) = checked_row(&mut row, &mut self.seen, "row", &mut self.warnings) {
             self.enterprises.push(e);
         }
+        // The row's problems from reading cells and from checking values, left to right.
+        self.problems.0[first_problem..].sort_by_key(|p| match &p.place {
+            Place::Cell { cell, .. } => {
+                let letters = cell.trim_end_matches(|c: char| c.is_ascii_digit());
+                (letters.len(), letters.to_string())
+            }
+            _ => (0, String::new()),
+        });
     }
 
     fn finish(mut self) -> Result<Registry, Problems> {
