@@ -40,8 +40,8 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
     let mut zip = Vec::new();
     {
         let mut w = zip::ZipWriter::new(std::io::Cursor::new(&mut zip));
-        let opts = zip::write::SimpleFileOptions::default()
-            .last_modified_time(zip::DateTime::default());
+        let opts =
+            zip::write::SimpleFileOptions::default().last_modified_time(zip::DateTime::default());
         for name in ["lingkun.shp", "lingkun.shx", "lingkun.dbf"] {
             w.start_file(name, opts).unwrap();
             std::io::Write::write_all(&mut w, b"\0\0\x27\x0a").unwrap();
@@ -118,15 +118,7 @@ fn path(p: &Path) -> &str {
 /// as the UTF-8 CSV files do: the same decisions, scores and classes, byte for byte.
 #[test]
 fn workbooks_and_excel_encodings_give_the_same_decisions_scores_and_classes() {
-    let screen = |f: &str| {
-        ok(&[
-            "screen",
-            "--date",
-            DATE,
-            "--enterprises",
-            f,
-        ])
-    };
+    let screen = |f: &str| ok(&["screen", "--date", DATE, "--enterprises", f]);
     let want = screen("registries/applicants.csv");
     for f in [
         "applicants.xlsx",
@@ -171,7 +163,10 @@ fn workbooks_and_excel_encodings_give_the_same_decisions_scores_and_classes() {
     allocate(&a, ["registries/applicants.csv", "registries/urban.csv"]);
     allocate(
         &b,
-        [path(&fixture("applicants.xlsx")), path(&fixture("urban.xlsx"))],
+        [
+            path(&fixture("applicants.xlsx")),
+            path(&fixture("urban.xlsx")),
+        ],
     );
     common::assert_same_files(
         &a,
@@ -186,7 +181,13 @@ fn workbooks_and_excel_encodings_give_the_same_decisions_scores_and_classes() {
 #[test]
 fn sheets_are_chosen_by_name() {
     let urban = fixture("urban.xlsx");
-    let o = ok(&["rank", "--enterprises", path(&urban), "--sheet", "亩均评价企业"]);
+    let o = ok(&[
+        "rank",
+        "--enterprises",
+        path(&urban),
+        "--sheet",
+        "亩均评价企业",
+    ]);
     assert!(!o.stdout.is_empty());
     let err = refused(&["rank", "--enterprises", path(&urban), "--sheet", "Sheet1"]);
     assert_contains(
@@ -194,7 +195,10 @@ fn sheets_are_chosen_by_name() {
         "urban.xlsx: has no sheet \"Sheet1\"; its sheets are \"亩均评价企业\", \"填表说明\"",
     );
     let err = refused(&["rank", "--enterprises", path(&urban), "--sheet", "填表说明"]);
-    assert_contains(&err, "sheet \"填表说明\", row 1: id: required column is missing");
+    assert_contains(
+        &err,
+        "sheet \"填表说明\", row 1: id: required column is missing",
+    );
     let err = refused(&[
         "rank",
         "--sheet",
@@ -202,7 +206,10 @@ fn sheets_are_chosen_by_name() {
         "--enterprises",
         "registries/urban.csv",
     ]);
-    assert_contains(&err, "is a CSV, not a workbook: --sheet only applies to workbooks");
+    assert_contains(
+        &err,
+        "is a CSV, not a workbook: --sheet only applies to workbooks",
+    );
 }
 
 /// A zip or an image given as a registry is named for what it is, not called "not UTF-8".
@@ -283,7 +290,13 @@ fn workbook_problems_name_the_sheet_and_cell() {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("名册").unwrap();
-    let headers = ["企业编号", "企业名称", "营业收入(万元)", "证书有效期", "研发费用"];
+    let headers = [
+        "企业编号",
+        "企业名称",
+        "营业收入(万元)",
+        "证书有效期",
+        "研发费用",
+    ];
     for (j, h) in headers.iter().enumerate() {
         ws.write_string(0, j as u16, *h).unwrap();
     }
@@ -299,14 +312,17 @@ fn workbook_problems_name_the_sheet_and_cell() {
     ws.write_formula(13, 4, Formula::new("=1/0").set_result("#DIV/0!"))
         .unwrap();
     ws.write_string(14, 0, "E14").unwrap();
-    ws.write_datetime_with_format(14, 2, &ExcelDateTime::from_ymd(2026, 1, 2).unwrap(), &date)
+    ws.write_datetime_with_format(14, 2, ExcelDateTime::from_ymd(2026, 1, 2).unwrap(), &date)
         .unwrap();
     ws.write_string(14, 3, "2026/2/30").unwrap();
     let f = tmp.path().join("bad.xlsx");
     book.save(&f).unwrap();
     let err = refused(&["validate", "--enterprises", path(&f)]);
     let lines: Vec<&str> = err.lines().collect();
-    assert!(lines[0].contains("cell C14") && lines[1].contains("cell D14"), "{err}");
+    assert!(
+        lines[0].contains("cell C14") && lines[1].contains("cell D14"),
+        "{err}"
+    );
     for want in [
         "bad.xlsx: sheet \"名册\", cell C14: revenue: expected a number, got \"n/a\"",
         "bad.xlsx: sheet \"名册\", cell D14: cert_expiry: expected a date, got the number 46387: format the cell as a date, or write it as YYYY-MM-DD",
@@ -357,7 +373,10 @@ fn formula_cells_come_out_inert_in_csv_and_xlsx() {
     let f = tmp.path().join("evil.csv");
     std::fs::write(&f, text).unwrap();
     let csv = stdout(&ok(&["screen", "--date", DATE, "--enterprises", path(&f)]));
-    assert_contains(&csv, "\"'=HYPERLINK(\"\"http://x.example\"\",\"\"click\"\")\"");
+    assert_contains(
+        &csv,
+        "\"'=HYPERLINK(\"\"http://x.example\"\",\"\"click\"\")\"",
+    );
     assert_contains(&csv, "AP-002,'+cmd|' /C calc'!A0,");
     assert_contains(&csv, "AP-003,'@SUM(1+1),");
     for line in csv.lines().skip(1) {
@@ -427,12 +446,24 @@ fn xlsx_tables_are_typed_with_the_rules_on_their_own_sheet() {
     ok(&args);
     let first = std::fs::read(&out).unwrap();
     ok(&args);
-    assert!(first == std::fs::read(&out).unwrap(), "same bytes every run");
+    assert!(
+        first == std::fs::read(&out).unwrap(),
+        "same bytes every run"
+    );
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
     assert_eq!(book.sheet_names(), ["准入筛选", "规则"]);
     let t = book.worksheet_range("准入筛选").unwrap();
-    let header: Vec<String> = t.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-    assert_eq!(header, ["企业编号", "企业名称", "准入决定", "得分", "未通过准则"]);
+    let header: Vec<String> = t
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        header,
+        ["企业编号", "企业名称", "准入决定", "得分", "未通过准则"]
+    );
     assert_eq!(t.height(), 81);
     let admitted = t
         .rows()
@@ -442,16 +473,33 @@ fn xlsx_tables_are_typed_with_the_rules_on_their_own_sheet() {
     assert!(matches!(admitted[3], Data::Float(_)), "{:?}", admitted[3]);
     let about = book.worksheet_range("规则").unwrap();
     let about: Vec<String> = about.rows().map(|r| format!("{}={}", r[0], r[1])).collect();
-    assert!(about.contains(&format!("规则版本={}", rules.version)), "{about:?}");
-    assert!(about.contains(&format!("规则哈希(SHA-256)={}", rules.hash)), "{about:?}");
+    assert!(
+        about.contains(&format!("规则版本={}", rules.version)),
+        "{about:?}"
+    );
+    assert!(
+        about.contains(&format!("规则哈希(SHA-256)={}", rules.hash)),
+        "{about:?}"
+    );
     assert!(about.contains(&format!("评估日期={DATE}")), "{about:?}");
 
     let out = tmp.path().join("r.xlsx");
     ok(&["rank", "--format", "xlsx", "--out", path(&out)]);
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
     let t = book.worksheet_range("亩均评价").unwrap();
-    let header: Vec<String> = t.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-    let col = |h: &str| header.iter().position(|x| x == h).unwrap_or_else(|| panic!("{h}: {header:?}"));
+    let header: Vec<String> = t
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |h: &str| {
+        header
+            .iter()
+            .position(|x| x == h)
+            .unwrap_or_else(|| panic!("{h}: {header:?}"))
+    };
     let row = &t.rows().nth(1).unwrap();
     assert!(matches!(row[col("亩均税收(万元/亩)")], Data::Float(_)));
     assert!(matches!(row[col("研发投入强度")], Data::Float(_)));

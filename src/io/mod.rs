@@ -35,7 +35,7 @@ pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, InputError> {
         Err(e) => e.into_bytes(),
     };
     use text::{Content, Encoding};
-    let hint = match text::sniff(&bytes) {
+    let hint = match text::sniff(bytes) {
         Content::Text(t) if t.encoding == Encoding::Gb18030 => {
             "the file is not UTF-8 but looks like GBK (Excel's default for Chinese); save it as \"CSV UTF-8\" or convert it with `iconv -f GBK -t UTF-8 in.csv > out.csv`".to_string()
         }
@@ -43,7 +43,7 @@ pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, InputError> {
             "the file is {} text, not UTF-8; save it as UTF-8 or convert it with `iconv -f UTF-16 -t UTF-8`",
             t.encoding.name()
         ),
-        Content::Workbook(_) => "is a workbook; expected UTF-8 text".to_string(),
+        Content::Workbook(..) => "is a workbook; expected UTF-8 text".to_string(),
         Content::Binary(what) => format!("is {what}; expected UTF-8 text"),
     };
     Err(InputError::file(path, hint))

@@ -5,11 +5,11 @@
 //! ```
 //! use parkplan::io::text::{Content, sniff};
 //! let (bytes, _, _) = encoding_rs::GBK.encode("id,name\nE1,温州甲科技\n");
-//! match sniff(&bytes) {
+//! match sniff(bytes.into_owned()) {
 //!     Content::Text(t) => assert_eq!(t.encoding, parkplan::io::text::Encoding::Gb18030),
 //!     other => panic!("{other:?}"),
 //! }
-//! assert!(matches!(sniff(b"\x89PNG\r\n\x1a\n...."), Content::Binary(_)));
+//! assert!(matches!(sniff(b"\x89PNG\r\n\x1a\n....".to_vec()), Content::Binary(_)));
 //! ```
 
 use crate::error::{InputError, Warning};
@@ -64,28 +64,37 @@ pub enum WorkbookKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
     Text(Text),
-    Workbook(WorkbookKind),
+    /// A workbook, with the file's bytes to read it from.
+    Workbook(WorkbookKind, Vec<u8>),
     /// Not a table: what it is, and what to do instead.
     Binary(String),
 }
 
 /// Decide what `bytes` hold: a workbook by its signature, text in an encoding Excel writes, or
-/// a binary file named for what it is (never "not UTF-8" for a zip or an image).
-pub fn sniff(bytes: &[u8]) -> Content {
-    if let Some(content) = by_signature(bytes) {
-        return content;
+/// a binary file named for what it is (never "not UTF-8" for a zip or an image). UTF-8 text
+/// takes the bytes over without a copy.
+pub fn sniff(bytes: Vec<u8>) -> Content {
+    match by_signature(&bytes) {
+        Some(Signature::Workbook(kind)) => Content::Workbook(kind, bytes),
+        Some(Signature::Binary(what)) => Content::Binary(what),
+        None => decode(bytes),
     }
-    decode(bytes)
+}
+
+/// What a file's first bytes say it is.
+enum Signature {
+    Workbook(WorkbookKind),
+    Binary(String),
 }
 
 /// Files recognised by their first bytes.
-fn by_signature(b: &[u8]) -> Option<Content> {
-    let binary = |what: &str| Some(Content::Binary(what.to_string()));
+fn by_signature(b: &[u8]) -> Option<Signature> {
+    let binary = |what: &str| Some(Signature::Binary(what.to_string()));
     if b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06") {
         return Some(zip_content(b));
     }
     if b.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Some(Content::Workbook(WorkbookKind::Xls));
+        return Some(Signature::Workbook(WorkbookKind::Xls));
     }
     if b.starts_with(b"\x89PNG") {
         return binary("a PNG image, not a table");
@@ -133,9 +142,9 @@ fn by_signature(b: &[u8]) -> Option<Content> {
 }
 
 /// A zip archive: a workbook when it has a workbook's parts, else named with what it holds.
-fn zip_content(b: &[u8]) -> Content {
+fn zip_content(b: &[u8]) -> Signature {
     let Ok(archive) = zip::ZipArchive::new(std::io::Cursor::new(b)) else {
-        return Content::Binary("a damaged zip archive (or a damaged workbook)".into());
+        return Signature::Binary("a damaged zip archive (or a damaged workbook)".into());
     };
     let names: Vec<String> = archive
         .file_names()
@@ -144,16 +153,16 @@ fn zip_content(b: &[u8]) -> Content {
         .collect();
     let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
     if has("xl/workbook.xml") {
-        return Content::Workbook(WorkbookKind::Xlsx);
+        return Signature::Workbook(WorkbookKind::Xlsx);
     }
     if has("xl/workbook.bin") {
-        return Content::Workbook(WorkbookKind::Xlsb);
+        return Signature::Workbook(WorkbookKind::Xlsb);
     }
     if has("content.xml") && has("mimetype") {
-        return Content::Workbook(WorkbookKind::Ods);
+        return Signature::Workbook(WorkbookKind::Ods);
     }
     if has("word/document.xml") {
-        return Content::Binary(
+        return Signature::Binary(
             "a Word document, not a table: copy the table into Excel and save it as .xlsx".into(),
         );
     }
@@ -179,23 +188,25 @@ fn zip_content(b: &[u8]) -> Content {
     } else {
         "unpack it and give the CSV or workbook inside"
     };
-    Content::Binary(format!(
+    Signature::Binary(format!(
         "a zip archive, not a table ({hint}; it holds {})",
         if shown.is_empty() { "nothing" } else { &shown }
     ))
 }
 
 /// Text in one of the encodings Excel writes, or a binary named as such.
-fn decode(b: &[u8]) -> Content {
-    if let Some(rest) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return match std::str::from_utf8(rest) {
-            Ok(t) => text(t.to_string(), Encoding::Utf8Bom),
+fn decode(mut bytes: Vec<u8>) -> Content {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+        return match String::from_utf8(bytes) {
+            Ok(t) => text(t, Encoding::Utf8Bom),
             Err(e) => Content::Binary(format!(
                 "starts with a UTF-8 byte-order mark but is not UTF-8 (invalid bytes at offset {}): save it again as \"CSV UTF-8\"",
-                e.valid_up_to() + 3
+                e.utf8_error().valid_up_to() + 3
             )),
         };
     }
+    let b = bytes.as_slice();
     for (bom, enc, kind) in [
         ([0xFF, 0xFE], encoding_rs::UTF_16LE, Encoding::Utf16Le),
         ([0xFE, 0xFF], encoding_rs::UTF_16BE, Encoding::Utf16Be),
@@ -211,17 +222,15 @@ fn decode(b: &[u8]) -> Content {
             };
         }
     }
-    if let Ok(t) = std::str::from_utf8(b) {
-        return if t.contains('\0') {
-            Content::Binary(binary_text(b))
-        } else {
-            text(t.to_string(), Encoding::Utf8)
-        };
-    }
-    if b.contains(&0) {
+    // Text has no NUL bytes; UTF-16 without its mark and binaries have them from the start.
+    if b[..b.len().min(1 << 16)].contains(&0) {
         return Content::Binary(binary_text(b));
     }
-    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(b) {
+    let bytes = match String::from_utf8(bytes) {
+        Ok(t) => return text(t, Encoding::Utf8),
+        Err(e) => e.into_bytes(),
+    };
+    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes) {
         Some(t) => text(t.into_owned(), Encoding::Gb18030),
         None => Content::Binary(
             "neither UTF-8, UTF-16 nor GBK text: save it as \"CSV UTF-8\" or convert it with `iconv -f <encoding> -t UTF-8`".into(),
@@ -253,13 +262,12 @@ fn binary_text(b: &[u8]) -> String {
 /// Read a file as text for a table (CSV): any encoding of [`Encoding`], a warning naming it
 /// when it is not UTF-8. A workbook or a binary is an error that says what the file is.
 pub fn read_table_text(path: &Path) -> Result<(String, Option<Warning>), InputError> {
-    let bytes = read_bytes(path)?;
-    match sniff(&bytes) {
+    match sniff(read_bytes(path)?) {
         Content::Text(t) => {
             let warning = decoded_warning(path, t.encoding);
             Ok((t.text, warning))
         }
-        Content::Workbook(_) => Err(InputError::file(
+        Content::Workbook(..) => Err(InputError::file(
             path,
             "is a workbook, where a CSV is expected here: save the sheet as \"CSV UTF-8\"",
         )),
@@ -294,7 +302,7 @@ mod tests {
     use super::*;
 
     fn encoding(b: &[u8]) -> Encoding {
-        match sniff(b) {
+        match sniff(b.to_vec()) {
             Content::Text(t) => {
                 assert!(t.text.starts_with("id,名称"), "{:?}", t.text);
                 t.encoding
@@ -343,7 +351,7 @@ mod tests {
                 "binary file",
             ),
         ] {
-            match sniff(&bytes) {
+            match sniff(bytes) {
                 Content::Binary(w) => assert!(w.contains(what), "{w}"),
                 other => panic!("{what}: {other:?}"),
             }

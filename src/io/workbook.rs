@@ -1,43 +1,49 @@
 //! Reading workbooks (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`) with calamine: choosing the
 //! sheet, and streaming its cells row by row as [`Value`]s. Formulas come as the value Excel
-//! saved with them; `.xlsx` and `.xlsb` sheets are streamed from the file's XML (no sheet-sized
-//! grid in memory), the older formats are read whole.
+//! saved with them.
+//!
+//! `.xlsx` and `.xlsb` sheets are streamed from the file (no sheet-sized grid in memory): this
+//! thread inflates and parses the sheet while the caller's `consume` takes the cells, in
+//! batches, on another, so a million-row workbook uses both cores. The older formats are read
+//! whole, then handed over the same way.
 
 use super::text::WorkbookKind;
 use crate::error::InputError;
-use calamine::{Data, DataRef, Reader, Sheets};
+use calamine::{CellErrorType, Data, DataRef, ExcelDateTime, Reader, Sheets};
+use std::borrow::Cow;
 use std::io::Cursor;
 use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 /// One cell as the workbook stores it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
     Empty,
-    Text(&'a str),
+    Text(Cow<'a, str>),
     Float(f64),
     Int(i64),
     Bool(bool),
     /// A number formatted as a date or time (an Excel serial day number).
-    DateTime(calamine::ExcelDateTime),
+    DateTime(ExcelDateTime),
     /// A date or time in ISO 8601 text (OpenDocument).
-    DateIso(&'a str),
+    DateIso(Cow<'a, str>),
     /// A duration in ISO 8601 text (OpenDocument).
-    DurationIso(&'a str),
+    DurationIso(Cow<'a, str>),
     /// An error value such as `#DIV/0!`.
-    Error(&'a calamine::CellErrorType),
+    Error(CellErrorType),
 }
 
 impl<'a> Value<'a> {
-    fn of_ref(d: &'a DataRef<'_>) -> Value<'a> {
+    fn of_ref(d: DataRef<'a>) -> Value<'a> {
         match d {
-            DataRef::Int(i) => Value::Int(*i),
-            DataRef::Float(f) => Value::Float(*f),
-            DataRef::String(s) => Value::Text(s),
-            DataRef::SharedString(s) => Value::Text(s),
-            DataRef::Bool(b) => Value::Bool(*b),
-            DataRef::DateTime(d) => Value::DateTime(*d),
-            DataRef::DateTimeIso(s) => Value::DateIso(s),
-            DataRef::DurationIso(s) => Value::DurationIso(s),
+            DataRef::Int(i) => Value::Int(i),
+            DataRef::Float(f) => Value::Float(f),
+            DataRef::String(s) => Value::Text(Cow::Owned(s)),
+            DataRef::SharedString(s) => Value::Text(Cow::Borrowed(s)),
+            DataRef::Bool(b) => Value::Bool(b),
+            DataRef::DateTime(d) => Value::DateTime(d),
+            DataRef::DateTimeIso(s) => Value::DateIso(Cow::Owned(s)),
+            DataRef::DurationIso(s) => Value::DurationIso(Cow::Owned(s)),
             DataRef::Error(e) => Value::Error(e),
             DataRef::Empty => Value::Empty,
         }
@@ -46,12 +52,12 @@ impl<'a> Value<'a> {
         match d {
             Data::Int(i) => Value::Int(*i),
             Data::Float(f) => Value::Float(*f),
-            Data::String(s) => Value::Text(s),
+            Data::String(s) => Value::Text(Cow::Borrowed(s)),
             Data::Bool(b) => Value::Bool(*b),
             Data::DateTime(d) => Value::DateTime(*d),
-            Data::DateTimeIso(s) => Value::DateIso(s),
-            Data::DurationIso(s) => Value::DurationIso(s),
-            Data::Error(e) => Value::Error(e),
+            Data::DateTimeIso(s) => Value::DateIso(Cow::Borrowed(s)),
+            Data::DurationIso(s) => Value::DurationIso(Cow::Borrowed(s)),
+            Data::Error(e) => Value::Error(e.clone()),
             Data::Empty => Value::Empty,
         }
     }
@@ -64,6 +70,12 @@ impl<'a> Value<'a> {
         }
     }
 }
+
+/// A batch of non-empty cells in sheet order: (0-based row, 0-based column, value).
+pub type Cells<'a> = Vec<(u32, u32, Value<'a>)>;
+
+/// Cells handed over at a time.
+const BATCH_CELLS: usize = 1 << 16;
 
 /// An open workbook.
 pub struct Workbook {
@@ -167,84 +179,103 @@ impl Workbook {
         }
     }
 
-    /// Call `each` with every row of `sheet` that has a cell: its 0-based index and its cells
-    /// (0-based column, value) in column order. `each` returns false to stop.
-    pub fn rows(&mut self, path: &Path, sheet: &str, each: &mut EachRow) -> Result<(), InputError> {
+    /// Stream the non-empty cells of `sheet`, in sheet order, to `consume` running on another
+    /// thread (in batches of [`Cells`]); its result, or the reading error. `consume` may stop
+    /// early by dropping the receiver.
+    pub fn cells<R: Send>(
+        &mut self,
+        path: &Path,
+        sheet: &str,
+        consume: impl FnOnce(Receiver<Cells>) -> R + Send,
+    ) -> Result<R, InputError> {
         match &mut self.sheets {
             Sheets::Xlsx(x) => {
                 let mut reader = x
                     .worksheet_cells_reader(sheet)
                     .map_err(|e| failure(path, e))?;
-                stream(path, || reader.next_cell(), each)
+                pipe(path, || reader.next_cell(), consume)
             }
             Sheets::Xlsb(x) => {
                 let mut reader = x
                     .worksheet_cells_reader(sheet)
                     .map_err(|e| failure(path, e))?;
-                stream(path, || reader.next_cell(), each)
+                pipe(path, || reader.next_cell(), consume)
             }
             other => {
                 let range = other.worksheet_range(sheet).map_err(|e| failure(path, e))?;
-                let Some((r0, c0)) = range.start() else {
-                    return Ok(());
-                };
-                let mut cells = Vec::new();
-                for (i, r) in range.rows().enumerate() {
-                    cells.clear();
-                    cells.extend(
-                        r.iter()
-                            .enumerate()
-                            .filter(|(_, v)| !matches!(v, Data::Empty))
-                            .map(|(j, v)| (c0 + j as u32, Value::of_data(v))),
-                    );
-                    if !cells.is_empty() && !each(r0 + i as u32, &cells) {
-                        break;
+                let (r0, c0) = range.start().unwrap_or_default();
+                let mut cells = range
+                    .cells()
+                    .filter(|(_, _, v)| !matches!(v, Data::Empty))
+                    .map(|(r, c, v)| (r0 + r as u32, c0 + c as u32, Value::of_data(v)));
+                pipe(path, || Ok::<_, calamine::Error>(cells.next()), consume)
+            }
+        }
+    }
+}
+
+/// A source of cells: calamine's streaming readers, or a whole range's cells.
+trait CellSource<'a> {
+    fn into_cell(self) -> (u32, u32, Value<'a>);
+}
+
+impl<'a> CellSource<'a> for calamine::Cell<DataRef<'a>> {
+    fn into_cell(self) -> (u32, u32, Value<'a>) {
+        let (r, c) = self.get_position();
+        (r, c, Value::of_ref(self.get_value().clone()))
+    }
+}
+
+impl<'a> CellSource<'a> for (u32, u32, Value<'a>) {
+    fn into_cell(self) -> (u32, u32, Value<'a>) {
+        self
+    }
+}
+
+/// Read cells with `next` on this thread and hand them, in batches, to `consume` on another.
+fn pipe<'a, C: CellSource<'a>, E: std::fmt::Display, R: Send>(
+    path: &Path,
+    mut next: impl FnMut() -> Result<Option<C>, E>,
+    consume: impl FnOnce(Receiver<Cells<'a>>) -> R + Send,
+) -> Result<R, InputError> {
+    std::thread::scope(|scope| {
+        let (tx, rx): (SyncSender<Cells<'a>>, _) = sync_channel(4);
+        let consumer = scope.spawn(move || consume(rx));
+        let mut batch: Cells = Vec::with_capacity(BATCH_CELLS);
+        let mut error = None;
+        loop {
+            match next() {
+                Ok(Some(cell)) => {
+                    let cell = cell.into_cell();
+                    if !matches!(cell.2, Value::Empty) {
+                        batch.push(cell);
+                    }
+                    if batch.len() >= BATCH_CELLS {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_CELLS));
+                        if tx.send(full).is_err() {
+                            break; // the consumer has stopped
+                        }
                     }
                 }
-                Ok(())
+                Ok(None) => break,
+                Err(e) => {
+                    error = Some(failure(path, e));
+                    break;
+                }
             }
         }
-    }
-}
-
-/// What [`Workbook::rows`] calls with each row: its 0-based index and its (column, value)
-/// cells; false stops the reading.
-pub type EachRow<'f> = dyn FnMut(u32, &[(u32, Value)]) -> bool + 'f;
-
-/// Group a stream of cells (in XML order: row by row, columns rising) into rows for `each`.
-fn stream<'a, E: std::fmt::Display>(
-    path: &Path,
-    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E>,
-    each: &mut EachRow,
-) -> Result<(), InputError> {
-    let mut row: Vec<(u32, DataRef)> = Vec::new();
-    let mut at = 0;
-    while let Some(cell) = next().map_err(|e| failure(path, e))? {
-        let (r, c) = cell.get_position();
-        if r != at {
-            if !row.is_empty() && !flush(at, &row, each) {
-                return Ok(());
-            }
-            row.clear();
-            at = r;
+        if !batch.is_empty() {
+            let _ = tx.send(batch);
         }
-        row.push((c, cell.get_value().clone()));
-    }
-    if !row.is_empty() {
-        flush(at, &row, each);
-    }
-    Ok(())
-}
-
-/// Hand one streamed row to `each`, its cells sorted by column.
-fn flush(row: u32, cells: &[(u32, DataRef)], each: &mut EachRow) -> bool {
-    let mut values: Vec<(u32, Value)> = cells
-        .iter()
-        .filter(|(_, v)| !matches!(v, DataRef::Empty))
-        .map(|(c, v)| (*c, Value::of_ref(v)))
-        .collect();
-    values.sort_by_key(|(c, _)| *c);
-    values.is_empty() || each(row, &values)
+        drop(tx);
+        let result = consumer
+            .join()
+            .map_err(|_| InputError::file(path, "reading the workbook failed"))?;
+        match error {
+            Some(e) => Err(e),
+            None => Ok(result),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -179,9 +179,7 @@ pub fn write_workbook(
             .set_author("parkplan"),
     );
     for s in sheets {
-        let ws = book
-            .add_worksheet_with_low_memory()
-            .map_err(xlsx_err)?;
+        let ws = book.add_worksheet_with_low_memory().map_err(xlsx_err)?;
         write_table(ws, s)?;
     }
     let ws = book.add_worksheet();

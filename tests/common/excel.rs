@@ -110,8 +110,15 @@ pub fn registry_xlsx(enterprises: &[Enterprise], sheet: &str, style: Style) -> V
         let title = Format::new().set_bold().set_align(FormatAlign::Center);
         ws.merge_range(0, 0, 0, last, "灵昆高新园区企业名册（合成数据）", &title)
             .unwrap();
-        ws.merge_range(1, 0, 1, last, "填报单位：灵昆街道    填报日期：2026年11月", &Format::new())
-            .unwrap();
+        ws.merge_range(
+            1,
+            0,
+            1,
+            last,
+            "填报单位：灵昆街道    填报日期：2026年11月",
+            &Format::new(),
+        )
+        .unwrap();
         row = 2;
     }
     for (j, (_, d)) in columns.iter().enumerate() {
@@ -133,8 +140,9 @@ pub fn registry_xlsx(enterprises: &[Enterprise], sheet: &str, style: Style) -> V
                     ws.write_number(row, col, x).unwrap();
                 }
                 Cell::Date(Some(dt)) if !(style.messy && (i % 7 == 2 || i % 11 == 6)) => {
-                    let v = ExcelDateTime::from_ymd(dt.year() as u16, dt.month() as u8, dt.day() as u8)
-                        .unwrap();
+                    let v =
+                        ExcelDateTime::from_ymd(dt.year() as u16, dt.month() as u8, dt.day() as u8)
+                            .unwrap();
                     ws.write_datetime_with_format(row, col, &v, &date).unwrap();
                 }
                 Cell::Date(Some(dt)) if i % 11 == 6 => {
@@ -168,7 +176,9 @@ pub fn registry_text(enterprises: &[Enterprise], sep: char) -> String {
         }
     };
     let mut out = String::new();
-    let headers: Vec<String> = metrics::columns().map(|(_, d)| quote(header(d.name))).collect();
+    let headers: Vec<String> = metrics::columns()
+        .map(|(_, d)| quote(header(d.name)))
+        .collect();
     out.push_str(&headers.join(&sep.to_string()));
     out.push_str("\r\n");
     for e in enterprises {

@@ -291,7 +291,9 @@ fn holds(derivation: metrics::Derivation) -> String {
         }
         Read::Date => "a date cell, or `YYYY-MM-DD`, `YYYY/M/D` or `YYYY年M月D日`".into(),
         Read::PollutionClass => "`light`, `moderate`, `heavy` (or 轻度, 中度, 重度)".into(),
-        Read::Flag => "`true`/`false`, `yes`/`no`, `y`/`n`, `1`/`0`, 是/否, or a TRUE/FALSE cell".into(),
+        Read::Flag => {
+            "`true`/`false`, `yes`/`no`, `y`/`n`, `1`/`0`, 是/否, or a TRUE/FALSE cell".into()
+        }
     }
 }
 

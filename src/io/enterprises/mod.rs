@@ -48,9 +48,8 @@ pub enum Opened {
 /// `.ods`), else text in an encoding Excel writes; anything else (a zip, a Shapefile, an
 /// image) is refused, named for what it is.
 pub fn open(path: &Path, options: &ReadOptions) -> Result<Opened, Problems> {
-    let bytes = text::read_bytes(path)?;
-    match text::sniff(&bytes) {
-        Content::Workbook(kind) => {
+    match text::sniff(text::read_bytes(path)?) {
+        Content::Workbook(kind, bytes) => {
             sheet::read_workbook(path, bytes, kind, options.sheet.as_deref()).map(Opened::Workbook)
         }
         Content::Text(t) => {

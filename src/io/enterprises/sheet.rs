@@ -9,19 +9,25 @@
 //! - A cell that cannot be what its column holds (a date in a number column, `#DIV/0!`, a
 //!   number where a date is expected) is an error naming the sheet, the cell (`B14`) and the
 //!   column.
+//!
+//! The sheet is inflated and parsed on one thread while its cells are read into enterprises on
+//! another ([`Workbook::cells`]), so a million-row workbook takes both cores.
 
-use super::header::{Header, Places, Positions, read_header};
+use super::header::{Header, Places, read_header};
 use super::{Row, RowAt, checked_row};
 use crate::error::{InputError, Place, Problems, Warning};
 use crate::io::text::WorkbookKind;
 use crate::io::workbook::{Value, Workbook, cell_name, column_name};
 use crate::metrics::{self, Derivation, Read};
 use crate::model::{Enterprise, Registry};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
 /// How many rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: usize = 30;
+/// Reading stops after this many problems.
+const MAX_PROBLEMS: usize = 1000;
 
 /// Read the enterprise registry on `sheet` (or the first visible sheet) of a workbook.
 pub(super) fn read_workbook(
@@ -32,22 +38,59 @@ pub(super) fn read_workbook(
 ) -> Result<Registry, Problems> {
     let mut book = Workbook::open(path, bytes, kind)?;
     let sheet = book.choose(path, sheet)?;
-    let mut reader = SheetReader::new(path, &sheet);
-    book.rows(path, &sheet, &mut |row, cells| reader.row(row, cells))?;
-    reader.finish()
+    let sheet = sheet.as_str();
+    book.cells(path, sheet, |batches| {
+        let mut reader = SheetReader::new(path, sheet);
+        let mut row: Vec<(u32, Value)> = Vec::new();
+        let mut at = None;
+        'rows: for batch in batches {
+            for (r, c, v) in batch {
+                if at != Some(r) {
+                    if let Some(a) = at
+                        && !reader.row(a, &mut row)
+                    {
+                        row.clear();
+                        break 'rows;
+                    }
+                    row.clear();
+                    at = Some(r);
+                }
+                row.push((c, v));
+            }
+        }
+        if let Some(a) = at
+            && !row.is_empty()
+        {
+            reader.row(a, &mut row);
+        }
+        reader.finish()
+    })?
 }
 
 /// The header, once found: what each sheet column is.
+#[derive(Debug)]
 struct Found {
     header: Header,
-    /// The sheet column of each header field.
+    /// The sheet column of each header field (contiguous, rising).
     cols: Vec<u32>,
-    /// The field of each sheet column (`None`: outside the header or without a header).
-    field_of: HashMap<u32, usize>,
-    /// How each field's cells are read, by field.
+    /// How each field's cells are read (`None`: a column the catalogue does not know).
     reads: Vec<Option<Read>>,
+    /// Whether each field has a header.
+    named: Vec<bool>,
+    /// The column name of each field, for messages.
+    names: Vec<Option<&'static str>>,
 }
 
+impl Found {
+    /// The field of sheet column `c`, when it is under a header.
+    fn field(&self, c: u32) -> Option<usize> {
+        let f = c.checked_sub(*self.cols.first()?)? as usize;
+        self.named.get(f).copied().unwrap_or(false).then_some(f)
+    }
+}
+
+/// Reads a sheet's rows: finds the header, then turns each data row into text as the CSV
+/// reader sees it and builds its enterprise.
 struct SheetReader<'a> {
     path: &'a Path,
     sheet: &'a str,
@@ -81,11 +124,13 @@ impl<'a> SheetReader<'a> {
         }
     }
 
-    /// Take one row; false stops reading (too many problems, or a bad header).
-    fn row(&mut self, row: u32, cells: &[(u32, Value)]) -> bool {
+    /// Take one row (its cells are put in column order); false stops reading (too many
+    /// problems, or a bad header).
+    fn row(&mut self, row: u32, cells: &mut [(u32, Value)]) -> bool {
+        cells.sort_by_key(|(c, _)| *c);
         if self.found.is_some() {
             self.data_row(row, cells);
-            return self.problems.len() <= 1000;
+            return self.problems.len() <= MAX_PROBLEMS;
         }
         let texts: Vec<(u32, String)> = cells
             .iter()
@@ -144,8 +189,10 @@ impl<'a> SheetReader<'a> {
             return false;
         }
         for (row, texts) in rest {
-            let cells: Vec<(u32, Value)> =
-                texts.iter().map(|(c, t)| (*c, Value::Text(t))).collect();
+            let cells: Vec<(u32, Value)> = texts
+                .into_iter()
+                .map(|(c, t)| (c, Value::Text(Cow::Owned(t))))
+                .collect();
             self.data_row(row, &cells);
         }
         true
@@ -182,7 +229,7 @@ impl<'a> SheetReader<'a> {
                 column: &|i| format!("column {}", column_name(cols[i])),
             },
         );
-        let header = match header {
+        let mut header = match header {
             Ok(h) => h,
             Err(p) => {
                 self.problems.extend(p);
@@ -190,33 +237,25 @@ impl<'a> SheetReader<'a> {
             }
         };
         // Header cells left empty are warned about only when values sit under them.
-        self.warnings.extend(
-            header
-                .warnings
-                .iter()
-                .filter(|w| !w.0.message.ends_with("has no header, ignored"))
-                .cloned(),
-        );
+        header
+            .warnings
+            .retain(|w| !w.0.message.ends_with("has no header, ignored"));
+        self.warnings.append(&mut header.warnings);
         let mut reads = vec![None; cols.len()];
+        let mut names = vec![None; cols.len()];
         for (id, d) in metrics::columns() {
             if let (Some(f), Derivation::Column(read)) = (header.at[id as usize], d.derivation) {
                 reads[f] = Some(read);
+                names[f] = Some(d.name);
             }
         }
-        let field_of = cols
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !cells[*i].trim().is_empty())
-            .map(|(i, c)| (*c, i))
-            .collect();
+        let named = cells.iter().map(|c| !c.trim().is_empty()).collect();
         self.found = Some(Found {
-            header: Header {
-                warnings: Vec::new(),
-                ..header
-            },
+            header,
             cols,
-            field_of,
             reads,
+            named,
+            names,
         });
         true
     }
@@ -228,9 +267,10 @@ impl<'a> SheetReader<'a> {
             return;
         }
         let first_problem = self.problems.len();
-        let mut fields: Vec<Option<String>> = vec![None; found.cols.len()];
+        self.record.clear();
+        let mut next = 0; // the next field to push: cells come in column order
         for (c, v) in cells {
-            let Some(&f) = found.field_of.get(c) else {
+            let Some(f) = found.field(*c) else {
                 if !v.is_blank() && !self.unheaded.contains(c) {
                     self.unheaded.push(*c);
                     self.warnings.push(Warning(InputError::new(
@@ -251,35 +291,31 @@ impl<'a> SheetReader<'a> {
             let Some(read) = found.reads[f] else {
                 continue; // an unknown column: ignored, as warned
             };
-            self.text.clear();
-            match cell_text(v, read, &mut self.text) {
-                Ok(()) => fields[f] = Some(std::mem::take(&mut self.text)),
-                Err(msg) => {
-                    let column = found
-                        .header
-                        .at
-                        .iter()
-                        .position(|a| *a == Some(f))
-                        .map(|id| metrics::metric(id as u16).name);
-                    self.problems.push(InputError::new(
-                        self.path,
-                        Place::Cell {
-                            sheet: self.sheet.to_string(),
-                            cell: cell_name(row, *c),
-                        },
-                        column,
-                        msg,
-                    ));
-                    fields[f] = None;
-                }
+            while next < f {
+                self.record.push_field("");
+                next += 1;
             }
+            self.text.clear();
+            if let Err(msg) = cell_text(v, read, &mut self.text) {
+                self.problems.push(InputError::new(
+                    self.path,
+                    Place::Cell {
+                        sheet: self.sheet.to_string(),
+                        cell: cell_name(row, *c),
+                    },
+                    found.names[f],
+                    msg,
+                ));
+                self.text.clear();
+            }
+            self.record.push_field(&self.text);
+            next += 1;
         }
-        self.record.clear();
-        for f in &fields {
-            self.record.push_field(f.as_deref().unwrap_or(""));
+        while next < found.cols.len() {
+            self.record.push_field("");
+            next += 1;
         }
-        let at: &Positions = &found.header.at;
-        let mut row = Row {
+        let mut r = Row {
             path: self.path,
             at: RowAt::Sheet {
                 sheet: self.sheet,
@@ -287,10 +323,10 @@ impl<'a> SheetReader<'a> {
                 cols: &found.cols,
             },
             record: &self.record,
-            cols: at,
+            cols: &found.header.at,
             problems: &mut self.problems,
         };
-        if let Some(e) = checked_row(&mut row, &mut self.seen, "row", &mut self.warnings) {
+        if let Some(e) = checked_row(&mut r, &mut self.seen, "row", &mut self.warnings) {
             self.enterprises.push(e);
         }
         // The row's problems from reading cells and from checking values, left to right.
@@ -319,11 +355,9 @@ impl<'a> SheetReader<'a> {
             }
             return Err(self.problems);
         };
-        let mut warnings = found.header.warnings;
-        warnings.extend(self.warnings);
         self.problems.into_result(Registry {
             enterprises: self.enterprises,
-            warnings,
+            warnings: self.warnings,
             columns: found.header.columns,
         })
     }
@@ -345,18 +379,24 @@ fn header_text(v: &Value) -> String {
 /// error says why the cell cannot be such a value.
 fn cell_text(v: &Value, read: Read, out: &mut String) -> Result<(), String> {
     use std::fmt::Write;
-    match *v {
+    match v {
         Value::Empty => {}
         Value::Text(t) => out.push_str(t),
-        Value::Float(x) => {
-            if read == Read::Date {
+        &Value::Float(x) => match read {
+            Read::Date => {
                 return Err(format!(
                     "expected a date, got the number {x}: format the cell as a date, or write it as YYYY-MM-DD"
                 ));
             }
-            let _ = write!(out, "{x}");
-        }
-        Value::Int(i) => {
+            // The shortest text that reads back as the same number (ryu: fast, exact).
+            Read::Number { .. } if x.is_finite() => {
+                out.push_str(ryu::Buffer::new().format_finite(x));
+            }
+            _ => {
+                let _ = write!(out, "{x}");
+            }
+        },
+        &Value::Int(i) => {
             if read == Read::Date {
                 return Err(format!(
                     "expected a date, got the number {i}: format the cell as a date, or write it as YYYY-MM-DD"
@@ -364,7 +404,7 @@ fn cell_text(v: &Value, read: Read, out: &mut String) -> Result<(), String> {
             }
             let _ = write!(out, "{i}");
         }
-        Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+        &Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
         Value::DateTime(d) => {
             let Some(dt) = d.as_datetime() else {
                 return Err(format!(
