@@ -511,3 +511,58 @@ fn readme_header_table_is_generated_from_the_catalogue() {
         "README.md's header table differs from the catalogue's: replace it with the output of `PARKPLAN_PRINT_HEADERS=1 cargo test --test loaders readme_header_table -- --nocapture`"
     );
 }
+
+/// A registry in each encoding Excel saves loads to the same enterprises: UTF-8 with or without
+/// BOM, GBK (with a warning naming it), UTF-16 LE and BE with their mark (Excel's "Unicode
+/// text", tab-separated); UTF-16 without its mark is named, not read as GBK.
+#[test]
+fn registries_in_every_excel_encoding_load_alike() {
+    let text = "企业编号,企业名称,营业收入,证书有效期\r\nE1,温州甲科技有限公司,3333.3,2029/11/27\r\nE2,瓯海乙,,2029年1月7日\r\n";
+    let tabbed = text.replace(',', "\t");
+    let utf16 = |t: &str, be: bool| -> Vec<u8> {
+        let mark: [u8; 2] = if be { [0xFE, 0xFF] } else { [0xFF, 0xFE] };
+        mark.into_iter()
+            .chain(t.encode_utf16().flat_map(|u| if be { u.to_be_bytes() } else { u.to_le_bytes() }))
+            .collect()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let want = read_enterprises(Path::new("e.csv"), text).unwrap().enterprises;
+    assert_eq!(want[0].cert_expiry.unwrap().to_string(), "2029-11-27");
+    assert_eq!(want[1].cert_expiry.unwrap().to_string(), "2029-01-07");
+    for (name, bytes, warning) in [
+        ("utf8.csv", text.as_bytes().to_vec(), None),
+        ("bom.csv", [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(), None),
+        ("gbk.csv", encoding_rs::GBK.encode(text).0.into_owned(), Some("GBK (GB18030)")),
+        ("le.txt", utf16(&tabbed, false), Some("UTF-16 LE")),
+        ("be.txt", utf16(&tabbed, true), Some("UTF-16 BE")),
+    ] {
+        let f = dir.path().join(name);
+        std::fs::write(&f, bytes).unwrap();
+        let reg = parkplan::io::enterprises::load_enterprises(&f).unwrap();
+        let mut got = reg.enterprises.clone();
+        for (g, w) in got.iter_mut().zip(&want) {
+            g.line = w.line;
+        }
+        assert_eq!(got, want, "{name}");
+        let decoded: Vec<String> = reg
+            .warnings
+            .iter()
+            .map(|w| w.to_string())
+            .filter(|w| w.contains("not UTF-8"))
+            .collect();
+        match warning {
+            Some(enc) => assert!(
+                decoded.len() == 1 && decoded[0].contains(&format!("read as {enc} text")),
+                "{name}: {decoded:?}"
+            ),
+            None => assert!(decoded.is_empty(), "{name}: {decoded:?}"),
+        }
+    }
+    let f = dir.path().join("nobom.txt");
+    let bare: Vec<u8> = tabbed.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    std::fs::write(&f, bare).unwrap();
+    let err = parkplan::io::enterprises::load_enterprises(&f)
+        .unwrap_err()
+        .to_string();
+    assert_contains(&err, "looks like UTF-16 text without a byte-order mark");
+}
