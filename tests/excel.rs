@@ -276,9 +276,43 @@ fn a_missing_or_misspelt_needed_column_is_refused() {
     let err = refused(&["rank", "--enterprises", path(&f)]);
     assert_contains(
         &err,
-        "energy_tce: column is missing; `parkplan rank` needs it (indicator value_added_per_tce, the burden)",
+        "energy_tce: column is missing; `parkplan rank` needs it (indicator value_added_per_tce of track above_size, the burden)",
     );
     assert_contains(&err, "headers not understood: \"能源\"");
+    // Electricity scores only the below-size track: needed while an enterprise is on it.
+    let header = urban.lines().next().unwrap();
+    let at = header
+        .split(',')
+        .position(|h| h == "electricity_10k_kwh")
+        .unwrap();
+    let revenue = header.split(',').position(|h| h == "revenue").unwrap();
+    let drop = |keep: &dyn Fn(&str) -> bool| -> String {
+        urban
+            .lines()
+            .enumerate()
+            .filter(|(i, l)| *i == 0 || keep(l))
+            .map(|(_, l)| {
+                let mut v: Vec<&str> = l.split(',').collect();
+                v.remove(at);
+                v.join(",") + "\n"
+            })
+            .collect()
+    };
+    let f = tmp.path().join("urban-no-electricity.csv");
+    std::fs::write(&f, drop(&|_| true)).unwrap();
+    let err = refused(&["rank", "--enterprises", path(&f)]);
+    assert_contains(
+        &err,
+        "electricity_10k_kwh: column is missing; `parkplan rank` needs it (indicator tax_per_electricity of track below_size)",
+    );
+    let large = |l: &str| {
+        l.split(',')
+            .nth(revenue)
+            .and_then(|r| r.parse::<f64>().ok())
+            .is_some_and(|r| r >= 2000.0)
+    };
+    std::fs::write(&f, drop(&large)).unwrap();
+    ok(&["rank", "--enterprises", path(&f)]);
 }
 
 /// A workbook header that misses a needed column is located on its sheet row; bad cells are

@@ -33,17 +33,20 @@ pub struct Args {
     /// Leave timings out of summary.json, so reruns are byte-identical.
     #[arg(long)]
     no_timings: bool,
-    /// Tables as csv (assignments.csv, options.csv) or as one Excel workbook (allocation.xlsx).
-    #[arg(long, value_enum, default_value = "csv")]
-    format: TableFormat,
+    /// geojson: the four files (tables as CSV); gpkg: also plan.gpkg (the plan's layers for
+    /// QGIS, styled); xlsx: the two tables as allocation.xlsx instead of CSV. Comma-separated
+    /// or repeated: `--format gpkg,xlsx`.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "geojson")]
+    format: Vec<OutputFormat>,
     #[command(flatten)]
     csv: super::CsvArgs,
 }
 
-/// How `allocate` writes its tables.
+/// What `allocate` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum TableFormat {
-    Csv,
+enum OutputFormat {
+    Geojson,
+    Gpkg,
     Xlsx,
 }
 
@@ -52,11 +55,11 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     if args.candidates.is_some() {
         files.enterprises = Vec::new();
     }
-    // Refuse before any work an output that would overwrite an input of this run.
     let tables = plan::Tables {
         bom: !args.csv.no_bom,
-        xlsx: args.format == TableFormat::Xlsx,
+        xlsx: args.format.contains(&OutputFormat::Xlsx),
     };
+    // Refuse before any work an output that would overwrite an input of this run.
     let mut inputs = files.inputs();
     inputs.extend(args.candidates.as_deref());
     plan::check_outputs(&args.out, &plan::allocation_files_as(tables), &inputs)?;
@@ -90,6 +93,9 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         args.write_lp.as_deref(),
         tables,
     )?;
+    if args.format.contains(&OutputFormat::Gpkg) {
+        plan::write_gpkg(&outcome, &args.out)?;
+    }
     print!("{}", text::allocation_summary(&outcome, &args.out));
     Ok(())
 }

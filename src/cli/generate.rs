@@ -70,7 +70,13 @@ pub fn run(args: Args) -> Result<(), Error> {
         bom,
     )?;
     if args.urban > 0 {
-        write_registry(&out.join("urban.csv"), RowKind::Urban, args.urban, seed, bom)?;
+        write_registry(
+            &out.join("urban.csv"),
+            RowKind::Urban,
+            args.urban,
+            seed,
+            bom,
+        )?;
     }
     let mu: f64 = parcels.iter().map(|p| p.area_mu).sum();
     let urban = if args.urban > 0 {
@@ -106,6 +112,10 @@ fn lingkun(out: &Path, seed: u64, bom: bool) -> Result<(), Error> {
         &parcels,
         &sensitive,
     )?;
+    let context = synthetic::lingkun_context(seed);
+    write_atomic(&out.join("parcels/lingkun-context.geojson"), |w| {
+        io::geojson::write_feature_collection(w, &context)
+    })?;
     write_atomic(&out.join("registries/applicants.csv"), |w| {
         mark(w, bom)?;
         io::enterprises::write_enterprises(w, &applicants)
@@ -126,13 +136,7 @@ fn lingkun(out: &Path, seed: u64, bom: bool) -> Result<(), Error> {
     Ok(())
 }
 
-fn write_registry(
-    path: &Path,
-    kind: RowKind,
-    n: usize,
-    seed: u64,
-    bom: bool,
-) -> Result<(), Error> {
+fn write_registry(path: &Path, kind: RowKind, n: usize, seed: u64, bom: bool) -> Result<(), Error> {
     let bar = ProgressBar::new(n as u64);
     bar.set_style(
         ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} rows ({eta})")

@@ -37,7 +37,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     needs::check(
         &enterprises_path,
         &registry.columns,
-        &needs::ranking(&rules),
+        &needs::ranking(&rules, &registry.enterprises),
     )?;
     print_warnings(&registry.warnings);
     let ranking = rank(&registry.enterprises, &rules);

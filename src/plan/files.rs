@@ -90,6 +90,8 @@ fn table(
     write(&mut v).map_err(|e| Error::io("<table>", e))?;
     Ok(v)
 }
+/// The plan's layers for QGIS (`plan` always, `allocate --format gpkg`).
+pub const GPKG: &str = "plan.gpkg";
 
 /// The allocation's files, as `allocate` and `plan` both write them.
 pub fn allocation_files() -> Vec<Listed> {
@@ -154,16 +156,23 @@ pub fn plan_files(ranked: bool) -> Vec<Listed> {
         PLAN_XLSX,
         "every table above as a sheet of one Excel workbook, with the rule version and hash",
     ));
+    v.push(Listed::one(
+        GPKG,
+        "GeoPackage for QGIS: parcels (assignment, exclusions, distances), sensitive areas, buffer rings, urban sites, relocation lines, styled",
+    ));
     v.push(Listed::drawing(maps::PARK_MAP, "park layout map"));
     v.push(Listed::drawing(maps::RELOCATION_MAP, "relocation map"));
     v.push(Listed::one(REPORT, "this page"));
     v
 }
 
-/// Refuse any listed file in `dir` that is one of `inputs` (the rename would replace it).
+/// Refuse any listed file in `dir` that is one of `inputs` (the rename would replace it) or
+/// that exists as anything but a regular file (a folder, a link, a FIFO or a device).
 pub fn check_outputs(dir: &Path, listed: &[Listed], inputs: &[&Path]) -> Result<(), Error> {
     for name in listed.iter().flat_map(|l| &l.names) {
-        check_not_input(&dir.join(name), inputs)?;
+        let path = dir.join(name);
+        check_not_input(&path, inputs)?;
+        crate::io::check_output_file(&path)?;
     }
     Ok(())
 }
@@ -243,6 +252,13 @@ fn about(o: &Outcome) -> Vec<(String, String)> {
     v
 }
 
+/// Write `plan.gpkg` into `dir` (in the scenario's output CRS, WGS84 by default).
+pub fn write_gpkg(o: &Outcome, dir: &Path) -> Result<(), Error> {
+    let path = dir.join(GPKG);
+    check_not_input(&path, &o.scenario.files.inputs())?;
+    super::gis::write_gpkg(o, &path)
+}
+
 /// Write the whole plan into `dir`: the screening and ranking tables, the ranking charts, the
 /// allocation's files (without timings, so reruns give the same bytes), `plan.xlsx`, both maps
 /// and the report; CSV files with the byte-order mark. Reports the maps and report stages to
@@ -291,6 +307,7 @@ pub fn write_folder_with(
         crate::render::charts::write_charts(dir, &charts)?;
     }
     write_allocation(o, dir, false, None, tables)?;
+    write_gpkg(o, dir)?;
     if workbook {
         write_plan_workbook(o, dir, &screened, &ranked)?;
     }

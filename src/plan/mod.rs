@@ -30,14 +30,15 @@
 
 pub mod admission;
 mod files;
+pub mod gis;
 pub mod maps;
 pub mod report;
 pub mod text;
 
 pub use admission::{Admission, Given, Roles};
 pub use files::{
-    Listed, Tables, allocation_files, allocation_files_as, check_outputs, plan_files,
-    write_allocation, write_folder, write_folder_with,
+    GPKG, Listed, Tables, allocation_files, allocation_files_as, check_outputs, plan_files,
+    write_allocation, write_folder, write_folder_with, write_gpkg,
 };
 
 use crate::allocate::{self, Allocation, Mode, Problem};
@@ -162,7 +163,7 @@ impl<'a> Plan<'a> {
         let t = Instant::now();
         let admission = match &self.given {
             Some(g) => admission::given(s, self.date, g.clone()),
-            None => admission::admit(s, self.date),
+            None => admission::admit(s, self.date)?,
         };
         if !admission.given {
             progress.stage(

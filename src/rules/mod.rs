@@ -54,6 +54,9 @@ pub struct ClusterTable {
     #[serde(default = "general")]
     pub default: String,
     pub prefix: BTreeMap<String, String>,
+    /// The plan or document the clusters follow.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 fn general() -> String {
@@ -72,7 +75,7 @@ impl ClusterTable {
     /// # use parkplan::rules::ClusterTable;
     /// # use parkplan::model::IndustryCode;
     /// let t = ClusterTable { default: "general".into(), prefix: [("C35".into(), "mechatronics".into()),
-    ///     ("C3544".into(), "pharma_equipment".into())].into() };
+    ///     ("C3544".into(), "pharma_equipment".into())].into(), source: None };
     /// assert_eq!(t.cluster_of(&IndustryCode::parse("c3544").unwrap()), "pharma_equipment");
     /// assert_eq!(t.cluster_of(&IndustryCode::parse("C3511").unwrap()), "mechatronics");
     /// assert_eq!(t.cluster_of(&IndustryCode::parse("C1711").unwrap()), "general");
@@ -138,11 +141,14 @@ pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems>
     let ctx = CheckContext { text };
     let (admission, admission_at) = section(raw.admission);
     let (admission, admission_errors) = admission::AdmissionRules::from_raw(admission, &ctx);
-    let (ranking, ranking_at) = section(raw.ranking);
-    let (allocation, allocation_at) = section(raw.allocation);
+    let (mut ranking, ranking_at) = section(raw.ranking);
+    let ranking_errors = ranking.check(&ctx);
+    let (mut allocation, allocation_at) = section(raw.allocation);
+    let kind_errors = allocation.normalise_kinds();
     let checks = [
         (admission_errors, admission_at),
-        (ranking.check(&ctx), ranking_at),
+        (ranking_errors, ranking_at),
+        (kind_errors, allocation_at),
         (allocation.check(&ctx), allocation_at),
     ];
     for (errors, section_at) in checks {
@@ -207,10 +213,46 @@ impl RuleSet {
         if !self.ranking.is_configured() {
             return Err(InputError::file(
                 &self.source,
-                "the rule set has no [ranking] indicators ([[ranking.indicators]] tables); see rules/lingkun.toml",
+                "the rule set has no [ranking] track with indicators ([[ranking.track]] and its [[ranking.track.indicators]] tables); see rules/lingkun.toml",
             ));
         }
         Ok(())
+    }
+
+    /// Every `source` the rule file cites, by the part it covers (`admission`,
+    /// `admission.criterion.rd_intensity`, `ranking.track.below_size`, ...), in file order.
+    pub fn sources<'a>(&'a self) -> Vec<(String, &'a str)> {
+        let mut out: Vec<(String, &str)> = Vec::new();
+        fn push<'a>(out: &mut Vec<(String, &'a str)>, part: String, s: &'a Option<String>) {
+            if let Some(s) = s {
+                out.push((part, s.as_str()));
+            }
+        }
+        let mut add = |part: String, s: &'a Option<String>| push(&mut out, part, s);
+        add("clusters".into(), &self.clusters.source);
+        let a = &self.admission;
+        add("admission".into(), &a.source);
+        add("admission.priority".into(), &a.priority.source);
+        add("admission.min_far".into(), &a.min_far.source);
+        add("admission.candidates".into(), &a.candidates.source);
+        for c in a.criteria() {
+            add(format!("admission.criterion.{}", c.id), &c.source);
+        }
+        let r = &self.ranking;
+        add("ranking".into(), &r.source);
+        add("ranking.burden".into(), &r.burden.source);
+        add("ranking.conversion".into(), &r.conversion.source);
+        for t in &r.tracks {
+            add(format!("ranking.track.{}", t.id()), &t.source);
+            for i in &t.indicators {
+                add(
+                    format!("ranking.track.{}.{}", t.id(), i.metric.value),
+                    &i.source,
+                );
+            }
+        }
+        add("allocation".into(), &self.allocation.source);
+        out
     }
 
     /// First 12 hex digits of the hash, for titles and tables.

@@ -44,6 +44,11 @@ pub const HEADERS: &[(&str, &str)] = &[
     ("requested_mu", "申请用地面积(亩)"),
     ("planned_investment", "计划总投资(万元)"),
     ("planned_far", "规划容积率"),
+    ("electricity_10k_kwh", "用电量(万千瓦时)"),
+    ("rating_exempt", "免评原因"),
+    ("planned_output", "达产产值(万元)"),
+    ("planned_tax", "达产税收(万元)"),
+    ("planned_height_m", "建筑高度(米)"),
 ];
 
 /// The header for catalogue column `name`.

@@ -96,16 +96,34 @@ pub fn screening(rules: &RuleSet) -> Needs {
     n
 }
 
-/// What `parkplan rank` needs: the inputs of every indicator, the weed-out line (tax per mu),
-/// the burden (value added, energy, the four pollutants) and the conversion test (willingness,
-/// violations).
-pub fn ranking(rules: &RuleSet) -> Needs {
+/// What `parkplan rank` needs of `enterprises`: what the tracks' conditions read, and on each
+/// track some enterprise is on, the inputs of every indicator whose missing inputs leave the
+/// enterprise not rated (the rule file's `missing = "average"` or `"zero"` accepts them
+/// missing); the weed-out line (tax per mu), the burden (value added, energy, the four
+/// pollutants) and the conversion test (willingness, violations).
+pub fn ranking(rules: &RuleSet, enterprises: &[crate::Enterprise]) -> Needs {
+    use crate::rules::ranking::MissingInput;
     let mut n = Needs::new("parkplan rank");
-    for i in &rules.ranking.indicators {
-        let metric = i.metric.value;
-        n.add(metric.id(), &format!("indicator {metric}"));
+    let r = &rules.ranking;
+    let taken = crate::rank::tracks_taken(enterprises, rules);
+    for (t, on) in r.tracks.iter().zip(taken) {
+        let why = format!("track {}", t.id());
+        if let Some(p) = t.condition() {
+            n.add_program(p, &why);
+        }
+        if !t.rates() || !on {
+            continue;
+        }
+        for i in t
+            .indicators
+            .iter()
+            .filter(|i| i.missing == MissingInput::NotRated)
+        {
+            let metric = i.metric.value;
+            n.add(metric.id(), &format!("indicator {metric} of {why}"));
+        }
     }
-    if rules.ranking.is_configured() {
+    if r.is_configured() {
         n.add(m::TAX_PER_MU, "the weed-out line");
         n.add(m::VALUE_ADDED, "the burden");
         n.add(m::ENERGY_TCE, "the burden");
@@ -135,8 +153,12 @@ pub fn applicant_allocation(rules: &RuleSet, command: &str) -> Needs {
 
 /// What the plan needs of an urban registry: the ranking's columns (converting and relocating
 /// enterprises request `requested_mu`, else their `land_mu`, which the ranking needs anyway).
-pub fn urban_allocation(rules: &RuleSet, command: &str) -> Needs {
-    let mut n = ranking(rules).for_command(command);
+pub fn urban_allocation(
+    rules: &RuleSet,
+    enterprises: &[crate::Enterprise],
+    command: &str,
+) -> Needs {
+    let mut n = ranking(rules, enterprises).for_command(command);
     let mut alloc = Needs::new(command);
     alloc.add(
         m::POLLUTION_CLASS,
