@@ -529,15 +529,19 @@ catalogue! {
         PLANNED_FAR = "planned_far", planned_far, Num, num(0.0), Far, "planned floor-area ratio", "计划容积率",
             ["计划容积率", "容积率", "规划容积率", "拟建容积率"];
         ELECTRICITY = "electricity_10k_kwh", electricity_10k_kwh, Num, num(0.0), Electricity,
-            "electricity use", "用电量", ["用电量(万千瓦时)", "用电量", "用电量(万kwh)"];
+            "electricity use", "用电量", ["用电量(万千瓦时)", "用电量", "用电量(万kwh)", "总用电量", "年用电量", "用电总量", "工业用电量",
+             "全年用电量"];
         RATING_EXEMPT = "rating_exempt", rating_exempt, Str, Read::Text, None,
-            "exempt from the per-mu evaluation (reason)", "免评原因", ["免评原因"];
+            "exempt from the per-mu evaluation (reason)", "免评原因", ["免评原因", "免评理由", "不参评原因", "免评说明", "免评类型"];
         PLANNED_OUTPUT = "planned_output", planned_output_10k_yuan, Num, num(0.0), Money,
-            "planned output", "计划产出", ["计划产出(万元)", "计划产出", "达产产值(万元)", "达产产值"];
+            "planned output", "计划产出", ["计划产出(万元)", "计划产出", "达产产值(万元)", "达产产值", "达产后产值", "预计产值",
+             "预计年产值", "计划产值"];
         PLANNED_TAX = "planned_tax", planned_tax_10k_yuan, Num, num(0.0), Money,
-            "planned tax", "计划税收", ["计划税收(万元)", "计划税收", "达产税收(万元)", "达产税收"];
+            "planned tax", "计划税收", ["计划税收(万元)", "计划税收", "达产税收(万元)", "达产税收", "达产后税收", "预计税收",
+             "预计年税收"];
         PLANNED_HEIGHT = "planned_height_m", planned_height_m, Num, num(0.0), Metres,
-            "planned building height", "计划建筑高度", ["计划建筑高度(米)", "计划建筑高度", "建筑高度(米)", "建筑高度"];
+            "planned building height", "计划建筑高度", ["计划建筑高度(米)", "计划建筑高度", "建筑高度(米)", "建筑高度", "规划建筑高度",
+             "拟建建筑高度"];
     }
     derived {
         RD_RATIO = "rd_ratio", Num, ratio(m::RD_EXPENSE, m::REVENUE), Ratio, "R&D intensity", "研发投入强度", [];
@@ -793,5 +797,9 @@ mod tests {
         assert_eq!(column_by_header("证书有效期"), Some(m::CERT_EXPIRY));
         assert_eq!(column_by_header("科技人员数"), Some(m::RD_STAFF));
         assert_eq!(column_by_header("污染等级"), Some(m::POLLUTION_CLASS));
+        // The 亩均 evaluation forms' spellings of the per-mu columns.
+        assert_eq!(column_by_header("年用电量（万kWh）"), Some(m::ELECTRICITY));
+        assert_eq!(column_by_header("达产后税收(万元)"), Some(m::PLANNED_TAX));
+        assert_eq!(column_by_header("免评理由"), Some(m::RATING_EXEMPT));
     }
 }
