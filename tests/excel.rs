@@ -417,6 +417,32 @@ fn formula_cells_come_out_inert_in_csv_and_xlsx() {
         let name = line.split(',').nth(1).unwrap();
         assert!(!name.starts_with(['=', '+', '-', '@']), "{line}");
     }
+    // rank.csv too: the urban registry with the same names.
+    let urban = std::fs::read_to_string(bundled("registries/urban.csv")).unwrap();
+    let mut text = String::new();
+    for (i, line) in urban.lines().enumerate() {
+        let mut line = line.to_string();
+        if (1..=3).contains(&i) {
+            let name = line.split(',').nth(1).unwrap().to_string();
+            let quoted = format!("\"{}\"", evil[i - 1].replace('"', "\"\""));
+            line = line.replacen(&name, &quoted, 1);
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let u = tmp.path().join("evil-urban.csv");
+    std::fs::write(&u, text).unwrap();
+    let ranked = stdout(&ok(&["rank", "--enterprises", path(&u)]));
+    assert_contains(
+        &ranked,
+        "\"'=HYPERLINK(\"\"http://x.example\"\",\"\"click\"\")\"",
+    );
+    assert_contains(&ranked, "'+cmd|' /C calc'!A0");
+    assert_contains(&ranked, "'@SUM(1+1)");
+    assert!(
+        !ranked.contains(",@SUM") && !ranked.contains(",+cmd"),
+        "{ranked}"
+    );
     let out = tmp.path().join("screen.xlsx");
     ok(&[
         "screen",
@@ -539,6 +565,13 @@ fn xlsx_tables_are_typed_with_the_rules_on_their_own_sheet() {
     assert!(matches!(row[col("研发投入强度")], Data::Float(_)));
     assert_eq!(row[col("分类")], Data::String("A".into()));
     assert!(!header.iter().any(|h| h.contains("规则")), "{header:?}");
+    // Every column has a Chinese header (the ranking's tracks added track, status, imputed).
+    assert!(
+        header.iter().all(|h| !h.is_ascii()),
+        "an English header: {header:?}"
+    );
+    assert_eq!(row[col("评价类别")], Data::String("above_size".into()));
+    assert_eq!(row[col("评价状态")], Data::String("rated".into()));
 
     let alloc = tmp.path().join("alloc");
     ok(&[
