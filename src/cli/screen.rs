@@ -30,6 +30,10 @@ pub struct Args {
     /// Report which enterprises change decision under this other rule set, and why.
     #[arg(long, value_name = "OTHER_RULES")]
     compare: Option<PathBuf>,
+    /// Language of `--explain` (default: bilingual labels, English values); `zh` also gives the
+    /// CSV Chinese headers and decisions.
+    #[arg(long, value_enum)]
+    lang: Option<super::LangArg>,
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
@@ -52,6 +56,10 @@ pub fn run(args: Args) -> Result<(), Error> {
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let csv_lang = match args.lang {
+        Some(super::LangArg::Zh) => parkplan::i18n::Lang::Zh,
+        _ => parkplan::i18n::Lang::En,
+    };
     let needs = needs::screening(&rules);
     let registry = match enterprises::open(&ent_path, &args.files.sheet.options())? {
         Opened::Workbook(r) => {
@@ -67,7 +75,9 @@ pub fn run(args: Args) -> Result<(), Error> {
             )?;
             if args.format == Format::Csv && args.explain.is_none() && other.is_none() {
                 // The common case streams: parse, screen and format chunk by chunk on all cores.
-                if let Some(out) = screen::screen_csv_text(&ent_path, &text, &rules, date) {
+                if let Some(out) =
+                    screen::screen_csv_text_in(&ent_path, &text, &rules, date, csv_lang)
+                {
                     drop(text);
                     print_warnings(&out.warnings);
                     eprintln!("{}", screen::screened_line(out.counts, date, &rules));
@@ -95,7 +105,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         let t = trace(&ents[row.index], &rules, date);
         return emit(&args.out, |w| match args.format {
             Format::Json => screen::write_trace_json(w, &t),
-            _ => screen::write_explain(w, &t, &report),
+            _ => screen::write_explain_in(w, &t, &report, args.lang.map(Into::into)),
         });
     }
     if let Some(other) = &other {
@@ -121,11 +131,14 @@ pub fn run(args: Args) -> Result<(), Error> {
         };
     }
     eprintln!("{}", screen::screened_line(report.counts(), date, &rules));
-    let table = |w: &mut dyn std::io::Write| screen::write_csv(w, &report, ents, &rules);
     match args.format {
-        Format::Csv => emit_csv(&args.out, args.csv, table),
+        Format::Csv => emit_csv(&args.out, args.csv, |w| {
+            screen::write_csv_in(w, &report, ents, &rules, csv_lang)
+        }),
         Format::Json => emit(&args.out, |w| screen::write_json(w, &report, ents, &rules)),
         Format::Xlsx => {
+            // The workbook is made from the English-keyed table, and gets its own Chinese headers.
+            let table = |w: &mut dyn std::io::Write| screen::write_csv(w, &report, ents, &rules);
             let mut about = xlsx::about_rules(&rules, "");
             about.push(("评估日期".into(), date.to_string()));
             about.push(("企业名册".into(), parkplan::io::shown_path(&ent_path)));

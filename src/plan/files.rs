@@ -9,7 +9,7 @@
 use super::{Outcome, Progress, Stage, maps, report};
 use crate::error::Error;
 use crate::io::xlsx::Sheet;
-use crate::io::{check_not_input, create_output_dir, write_atomic};
+use crate::io::{Staging, check_not_input, create_output_dir, write_atomic};
 use std::path::Path;
 use std::time::Instant;
 
@@ -186,7 +186,6 @@ pub fn write_allocation(
     lp: Option<&Path>,
     tables: Tables,
 ) -> Result<(), Error> {
-    use crate::allocate::output;
     let inputs = o.scenario.files.inputs();
     check_outputs(dir, &allocation_files_as(tables), &inputs)?;
     if let Some(lp) = lp {
@@ -201,6 +200,31 @@ pub fn write_allocation(
     {
         create_output_dir(parent)?;
     }
+    let staging = Staging::new(dir)?;
+    write_allocation_files(o, staging.path(), timings, tables)?;
+    if let Some(lp) = lp {
+        let (p, a, rules) = (o.problem(), &o.allocation, &o.scenario.rules);
+        let title = format!(
+            "parkplan allocate, {} mode, rules {} ({})",
+            o.mode.as_str(),
+            rules.version,
+            rules.short_hash()
+        );
+        let model = a.linear_model(&p)?;
+        write_atomic(lp, |w| model.write_lp(w, &title))?;
+    }
+    let listed = allocation_files_as(tables);
+    staging.commit(listed.iter().flat_map(|l| &l.names).map(String::as_str))
+}
+
+/// The allocation's files into `dir` as `tables` says, unchecked (the callers check and stage).
+fn write_allocation_files(
+    o: &Outcome,
+    dir: &Path,
+    timings: bool,
+    tables: Tables,
+) -> Result<(), Error> {
+    use crate::allocate::output;
     let (p, a, rules) = (o.problem(), &o.allocation, &o.scenario.rules);
     write_atomic(&dir.join(PARCELS), |w| output::write_parcels(w, &p, a))?;
     if tables.xlsx {
@@ -223,18 +247,7 @@ pub fn write_allocation(
     }
     write_atomic(&dir.join(SUMMARY), |w| {
         output::write_summary(w, &p, a, rules, timings)
-    })?;
-    if let Some(lp) = lp {
-        let title = format!(
-            "parkplan allocate, {} mode, rules {} ({})",
-            o.mode.as_str(),
-            rules.version,
-            rules.short_hash()
-        );
-        let model = a.linear_model(&p)?;
-        write_atomic(lp, |w| model.write_lp(w, &title))?;
-    }
-    Ok(())
+    })
 }
 
 /// Sheet names of the workbooks.
@@ -291,11 +304,21 @@ pub fn write_folder_with(
     }
     check_outputs(dir, &listed, &s.files.inputs())?;
     create_output_dir(dir)?;
+    // Everything is written into the staging folder and moved into `out` at the end.
+    let (out, staging) = (dir, Staging::new(dir)?);
+    let dir = staging.path();
     let applicants = &o.admission.roles.applicants;
+    // The workbook's sheet is made from the English-keyed table; screen.csv is Chinese when
+    // asked (`--lang zh`).
     let screened =
         table(|w| crate::screen::write_csv(w, &o.admission.screen, applicants, &s.rules))?;
     write_csv_file(&dir.join(SCREEN_CSV), tables.bom, |w| {
-        w.write_all(&screened)
+        if o.chinese_tables {
+            let zh = crate::i18n::Lang::Zh;
+            crate::screen::write_csv_in(w, &o.admission.screen, applicants, &s.rules, zh)
+        } else {
+            w.write_all(&screened)
+        }
     })?;
     let mut charts = Vec::new();
     let mut ranked = Vec::new();
@@ -306,14 +329,15 @@ pub fn write_folder_with(
         charts = crate::render::charts::draw_ranking_charts(ranking)?;
         crate::render::charts::write_charts(dir, &charts)?;
     }
-    write_allocation(o, dir, false, None, tables)?;
+    write_allocation_files(o, dir, false, tables)?;
     write_gpkg(o, dir)?;
     if workbook {
         write_plan_workbook(o, dir, &screened, &ranked)?;
     }
 
     let t = Instant::now();
-    let inputs = maps::MapInputs::from_outcome(o);
+    let mut inputs = maps::MapInputs::from_outcome(o);
+    inputs.lang = o.lang;
     let drawn = maps::draw(s, &inputs)?;
     maps::write(dir, &drawn)?;
     progress.stage(
@@ -331,12 +355,12 @@ pub fn write_folder_with(
         .into_iter()
         .map(|c| (c.name.to_string(), c.svg))
         .collect();
-    let page = report::build(o, &listed, &drawn, &figures);
-    let path = dir.join(REPORT);
-    write_atomic(&path, |w| crate::report::write_report(w, &page))?;
+    let page = report::build(o, &listed, &inputs, &drawn, &figures);
+    write_atomic(&dir.join(REPORT), |w| crate::report::write_report(w, &page))?;
+    staging.commit(listed.iter().flat_map(|l| &l.names).map(String::as_str))?;
     progress.stage(
         Stage::Report,
-        &path.display().to_string(),
+        &out.join(REPORT).display().to_string(),
         Some(t.elapsed()),
     );
     Ok(())

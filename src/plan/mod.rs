@@ -43,6 +43,7 @@ pub use files::{
 
 use crate::allocate::{self, Allocation, Mode, Problem};
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::scenario::{Scenario, Summary, summarize};
 use chrono::NaiveDate;
 use std::time::{Duration, Instant};
@@ -95,6 +96,8 @@ pub struct Plan<'a> {
     mode: Mode,
     given: Option<Given>,
     command: &'static str,
+    lang: Lang,
+    chinese_tables: bool,
 }
 
 impl<'a> Plan<'a> {
@@ -107,12 +110,25 @@ impl<'a> Plan<'a> {
             mode: Mode::Plots,
             given: None,
             command: "parkplan plan",
+            lang: Lang::Zh,
+            chinese_tables: false,
         }
     }
     /// The command that runs the plan, as messages name it (`parkplan allocate`; default
     /// `parkplan plan`), e.g. in "`parkplan plan` needs it" for a missing column.
     pub fn command(mut self, command: &'static str) -> Self {
         self.command = command;
+        self
+    }
+    /// The language of the report and maps (Chinese by default).
+    pub fn lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
+    }
+    /// Write screen.csv with Chinese headers and values (`--lang zh` asked for it); by default
+    /// machine outputs keep their stable English ids.
+    pub fn chinese_tables(mut self, yes: bool) -> Self {
+        self.chinese_tables = yes;
         self
     }
     /// The evaluation date: certificates must be valid on it.
@@ -192,6 +208,8 @@ impl<'a> Plan<'a> {
             scenario: s,
             date: self.date,
             mode: self.mode,
+            lang: self.lang,
+            chinese_tables: self.chinese_tables,
             summary,
             admission,
             allocation,
@@ -219,6 +237,10 @@ pub struct Outcome<'a> {
     pub scenario: &'a Scenario,
     pub date: NaiveDate,
     pub mode: Mode,
+    /// The language of the report and maps.
+    pub lang: Lang,
+    /// Whether screen.csv gets Chinese headers and values.
+    pub chinese_tables: bool,
     /// What `validate` reports: counts, areas, warnings (overlaps are refused before).
     pub summary: Summary,
     /// Roles, screening, ranking, the candidates and who was left out.
