@@ -21,6 +21,10 @@ pub enum Place {
     Feature { index: usize, id: Option<String> },
     /// A text position, 1-based line and column (TOML, JSON syntax, rule expressions).
     Position { line: usize, column: usize },
+    /// A workbook cell: the sheet and the cell as Excel names it (`B14`).
+    Cell { sheet: String, cell: String },
+    /// A workbook row (1-based, as Excel numbers it) of a sheet.
+    SheetRow { sheet: String, row: u64 },
 }
 
 impl fmt::Display for Place {
@@ -35,6 +39,8 @@ impl fmt::Display for Place {
             } => write!(f, "feature {index} (id {id:?})"),
             Place::Feature { index, id: None } => write!(f, "feature {index}"),
             Place::Position { line, column } => write!(f, "line {line}, column {column}"),
+            Place::Cell { sheet, cell } => write!(f, "sheet {sheet:?}, cell {cell}"),
+            Place::SheetRow { sheet, row } => write!(f, "sheet {sheet:?}, row {row}"),
         }
     }
 }

@@ -85,6 +85,23 @@ impl Unit {
             _ => "",
         }
     }
+    /// The units a header may name in brackets for a column in this unit (`营业收入(万元)`);
+    /// any other unit there (`营业收入(元)`) is not this column.
+    pub fn header_units(self) -> &'static [&'static str] {
+        match self {
+            Unit::Money => &["万元"],
+            Unit::Mu => &["亩"],
+            Unit::Persons => &["人", "名"],
+            Unit::Count => &["项", "个", "件", "次"],
+            Unit::Tce => &["吨标煤", "吨标准煤", "tce"],
+            Unit::Tonnes => &["吨", "t", "吨/年", "t/a"],
+            Unit::Degrees => &["°", "度"],
+            Unit::Ratio => &["%"],
+            Unit::Electricity => &["万千瓦时", "万kwh", "万kw·h"],
+            Unit::Metres => &["米", "m"],
+            _ => &[],
+        }
+    }
     /// The rounding step of a remedy: a change is rounded up to a whole step so it passes.
     pub fn step(self) -> f64 {
         match self {
@@ -321,11 +338,11 @@ fn parse_number(text: &str, min: Option<f64>) -> Result<f64, String> {
     }
 }
 
-/// A date cell, `YYYY-MM-DD`.
+/// A date cell: `YYYY-MM-DD`, or as Excel and Chinese forms write dates, `YYYY/M/D` and
+/// `YYYY年M月D日` (month and day with one or two digits).
 pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let t = s.trim();
-    // Fast path for the usual all-digit YYYY-MM-DD (chrono's format parser is slow on 1M rows);
-    // anything else takes the general path below, so results and messages are unchanged.
+    // Fast path for the usual all-digit YYYY-MM-DD (chrono's format parser is slow on 1M rows).
     let b = t.as_bytes();
     if b.len() == 10
         && b[4] == b'-'
@@ -340,11 +357,43 @@ pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
             return Ok(d);
         }
     }
-    let shaped = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
-    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        Ok(d) if shaped => Ok(d),
-        _ => Err(format!("expected a date as YYYY-MM-DD, got {s:?}")),
-    }
+    date_parts(t)
+        .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
+        .ok_or_else(|| {
+            format!("expected a date as YYYY-MM-DD (or YYYY/M/D, YYYY年M月D日), got {s:?}")
+        })
+}
+
+/// Year, month and day of `YYYY-MM-DD`, `YYYY/M/D` or `YYYY年M月D日` (`日` optional).
+fn date_parts(t: &str) -> Option<(i32, u32, u32)> {
+    let digits = |p: &str, len: std::ops::RangeInclusive<usize>| {
+        (len.contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+    };
+    let ymd = t.strip_suffix('日').unwrap_or(t);
+    let parts: Vec<&str> = if ymd.contains('年') {
+        let (y, md) = ymd.split_once('年')?;
+        let (m, d) = md.split_once('月')?;
+        vec![y, m, d]
+    } else if t.contains('/') {
+        t.split('/').collect()
+    } else {
+        let p: Vec<&str> = t.split('-').collect();
+        // The ISO form keeps its two-digit month and day.
+        if p.len() == 3 && (p[1].len() != 2 || p[2].len() != 2) {
+            return None;
+        }
+        p
+    };
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    Some((
+        digits(y, 4..=4)? as i32,
+        digits(m, 1..=2)?,
+        digits(d, 1..=2)?,
+    ))
 }
 
 /// The catalogue: the columns (in the order enterprise files are written) with the
@@ -429,59 +478,70 @@ const fn ratio_best_at_zero(num: MetricId, den: MetricId) -> Derivation {
 
 catalogue! {
     columns {
-        ID = "id", id, Str, Read::Text, None, "id", "企业编号", ["企业编号", "编号", "统一社会信用代码"];
-        NAME = "name", name, Str, Read::Text, None, "name", "企业名称", ["企业名称", "名称"];
-        LON = "lon", lon, Num, num(-180.0), Degrees, "longitude", "经度", ["经度"];
-        LAT = "lat", lat, Num, num(-90.0), Degrees, "latitude", "纬度", ["纬度"];
+        ID = "id", id, Str, Read::Text, None, "id", "企业编号", ["企业编号", "编号", "统一社会信用代码", "社会信用代码", "信用代码", "企业代码"];
+        NAME = "name", name, Str, Read::Text, None, "name", "企业名称", ["企业名称", "名称", "单位名称", "公司名称", "企业(单位)名称"];
+        LON = "lon", lon, Num, num(-180.0), Degrees, "longitude", "经度", ["经度", "东经"];
+        LAT = "lat", lat, Num, num(-90.0), Degrees, "latitude", "纬度", ["纬度", "北纬"];
         INDUSTRY_CODE = "industry_code", industry_code, Str, Read::IndustryCode, None, "industry code", "行业代码",
-            ["行业代码", "国民经济行业代码"];
+            ["行业代码", "国民经济行业代码", "所属行业代码", "国民经济行业分类代码", "行业分类代码"];
         HIGHTECH_LEVEL = "hightech_level", hightech_level, Str, Read::HightechLevel, None,
-            "high-tech certification level", "高新技术企业级别", ["高新技术企业级别", "高企级别"];
+            "high-tech certification level", "高新技术企业级别", ["高新技术企业级别", "高企级别", "高新技术企业等级", "高企等级", "高新技术企业认定级别",
+             "认定级别"];
         CERT_EXPIRY = "cert_expiry", cert_expiry, Date, Read::Date, None, "certificate expiry", "证书有效期至",
-            ["证书有效期至", "证书到期日"];
+            ["证书有效期至", "证书到期日", "证书有效期", "有效期至", "证书截止日期", "证书到期时间",
+             "高企证书有效期", "高新技术企业证书有效期", "有效期截止日期"];
         CATALOGUE_PRODUCTS = "catalogue_products", catalogue_products, Num, num(0.0), Count, "catalogue products",
-            "目录产品数", ["目录产品数", "高新技术产品目录产品数"];
+            "目录产品数", ["目录产品数", "高新技术产品目录产品数", "入选目录产品数", "目录内产品数"];
         REVENUE = "revenue", revenue_10k_yuan, Num, num(0.0), Money, "revenue", "营业收入",
-            ["营业收入", "主营业务收入", "营业收入(万元)", "主营业务收入(万元)"];
+            ["营业收入", "主营业务收入", "营业收入(万元)", "主营业务收入(万元)", "营业总收入", "销售收入",
+             "主营收入"];
         RD_EXPENSE = "rd_expense", rd_expense_10k_yuan, Num, num(0.0), Money, "R&D expense", "研发费用",
-            ["研发费用", "研发费用(万元)"];
+            ["研发费用", "研发费用(万元)", "研发经费", "研发经费支出", "R&D经费支出", "R&D经费",
+             "研究开发费用", "研发投入"];
         HIGHTECH_REVENUE = "hightech_revenue", hightech_revenue_10k_yuan, Num, num(0.0), Money, "high-tech revenue",
-            "高新技术产品收入", ["高新技术产品收入", "高新技术产品收入(万元)"];
-        STAFF = "staff", staff, Num, num(0.0), Persons, "staff", "职工人数", ["职工人数", "从业人员"];
-        RD_STAFF = "rd_staff", rd_staff, Num, num(0.0), Persons, "R&D staff", "科技人员", ["科技人员", "研发人员"];
-        IP_COUNT = "ip_count", ip_count, Num, num(0.0), Count, "core IP", "核心知识产权数", ["知识产权数", "核心知识产权"];
+            "高新技术产品收入", ["高新技术产品收入", "高新技术产品收入(万元)", "高新技术产品(服务)收入", "高新产品收入",
+             "高品收入"];
+        STAFF = "staff", staff, Num, num(0.0), Persons, "staff", "职工人数", ["职工人数", "从业人员", "职工总数", "从业人员数", "年平均职工人数", "从业人员年平均人数",
+             "员工人数"];
+        RD_STAFF = "rd_staff", rd_staff, Num, num(0.0), Persons, "R&D staff", "科技人员", ["科技人员", "研发人员", "科技人员数", "研发人员数", "科技人员人数", "研究开发人员"];
+        IP_COUNT = "ip_count", ip_count, Num, num(0.0), Count, "core IP", "核心知识产权数", ["知识产权数", "核心知识产权", "知识产权数量", "核心知识产权数", "核心自主知识产权数",
+             "有效知识产权数"];
         VALUE_ADDED = "value_added", value_added_10k_yuan, Num, NUM_ANY, Money, "value added", "工业增加值",
-            ["工业增加值", "工业增加值(万元)"];
-        TAX = "tax", tax_10k_yuan, Num, num(0.0), Money, "tax paid", "实缴税金", ["实缴税金", "税收", "实缴税金(万元)"];
-        LAND_MU = "land_mu", land_mu, Num, num(0.0), Mu, "land used", "用地面积", ["用地面积(亩)", "用地面积"];
+            ["工业增加值", "工业增加值(万元)", "增加值"];
+        TAX = "tax", tax_10k_yuan, Num, num(0.0), Money, "tax paid", "实缴税金", ["实缴税金", "税收", "实缴税金(万元)", "评价税收", "实缴税收", "实缴税费", "纳税总额"];
+        LAND_MU = "land_mu", land_mu, Num, num(0.0), Mu, "land used", "用地面积", ["用地面积(亩)", "用地面积", "土地面积", "占地面积", "实际用地面积"];
         ENERGY_TCE = "energy_tce", energy_tce, Num, num(0.0), Tce, "energy use", "综合能耗",
-            ["综合能耗(吨标煤)", "综合能耗"];
-        COD_T = "cod_t", cod_t, Num, num(0.0), Tonnes, "COD", "化学需氧量", ["化学需氧量(吨)", "化学需氧量"];
-        NH3N_T = "nh3n_t", nh3n_t, Num, num(0.0), Tonnes, "ammonia nitrogen", "氨氮", ["氨氮(吨)", "氨氮"];
-        SO2_T = "so2_t", so2_t, Num, num(0.0), Tonnes, "SO2", "二氧化硫", ["二氧化硫(吨)", "二氧化硫"];
-        NOX_T = "nox_t", nox_t, Num, num(0.0), Tonnes, "NOx", "氮氧化物", ["氮氧化物(吨)", "氮氧化物"];
+            ["综合能耗(吨标煤)", "综合能耗", "综合能耗(等价值)", "综合能源消费量", "总能耗", "能耗"];
+        COD_T = "cod_t", cod_t, Num, num(0.0), Tonnes, "COD", "化学需氧量", ["化学需氧量(吨)", "化学需氧量", "化学需氧量排放量", "COD", "COD排放量"];
+        NH3N_T = "nh3n_t", nh3n_t, Num, num(0.0), Tonnes, "ammonia nitrogen", "氨氮", ["氨氮(吨)", "氨氮", "氨氮排放量", "NH3-N", "NH3-N排放量"];
+        SO2_T = "so2_t", so2_t, Num, num(0.0), Tonnes, "SO2", "二氧化硫", ["二氧化硫(吨)", "二氧化硫", "二氧化硫排放量", "SO2", "SO2排放量"];
+        NOX_T = "nox_t", nox_t, Num, num(0.0), Tonnes, "NOx", "氮氧化物", ["氮氧化物(吨)", "氮氧化物", "氮氧化物排放量", "NOx", "NOx排放量"];
         POLLUTION_CLASS = "pollution_class", pollution_class, Str, Read::PollutionClass, None, "pollution class",
-            "污染类别", ["污染类别", "污染程度"];
+            "污染类别", ["污染类别", "污染程度", "污染等级", "污染级别", "环境污染等级"];
         VIOLATIONS = "violations", violations, Num, num(0.0), Count, "violations", "违法违规次数",
-            ["违法违规次数", "违规次数"];
+            ["违法违规次数", "违规次数", "违法次数", "环保违法次数"];
         WILLING_TO_CONVERT = "willing_to_convert", willing_to_convert, Bool, Read::Flag, None, "willing to convert",
-            "转型意愿", ["转型意愿"];
+            "转型意愿", ["转型意愿", "是否愿意转型", "转型升级意愿"];
         REQUESTED_MU = "requested_mu", requested_mu, Num, num(0.0), Mu, "requested land", "申请用地",
-            ["申请用地(亩)", "申请用地"];
+            ["申请用地(亩)", "申请用地", "申请用地面积", "拟用地面积", "用地需求"];
         PLANNED_INVESTMENT = "planned_investment", planned_investment_10k_yuan, Num, num(0.0), Money,
-            "planned investment", "计划投资", ["计划投资(万元)", "计划投资"];
+            "planned investment", "计划投资", ["计划投资(万元)", "计划投资", "计划总投资", "拟投资额", "投资总额", "总投资"];
         PLANNED_FAR = "planned_far", planned_far, Num, num(0.0), Far, "planned floor-area ratio", "计划容积率",
-            ["计划容积率", "容积率"];
+            ["计划容积率", "容积率", "规划容积率", "拟建容积率"];
         ELECTRICITY = "electricity_10k_kwh", electricity_10k_kwh, Num, num(0.0), Electricity,
-            "electricity use", "用电量", ["用电量(万千瓦时)", "用电量", "用电量(万kwh)"];
+            "electricity use", "用电量", ["用电量(万千瓦时)", "用电量", "用电量(万kwh)", "总用电量", "年用电量", "用电总量", "工业用电量",
+             "全年用电量"];
         RATING_EXEMPT = "rating_exempt", rating_exempt, Str, Read::Text, None,
-            "exempt from the per-mu evaluation (reason)", "免评原因", ["免评原因"];
+            "exempt from the per-mu evaluation (reason)", "免评原因", ["免评原因", "免评理由", "不参评原因", "免评说明", "免评类型"];
         PLANNED_OUTPUT = "planned_output", planned_output_10k_yuan, Num, num(0.0), Money,
-            "planned output", "计划产出", ["计划产出(万元)", "计划产出", "达产产值(万元)", "达产产值"];
+            "planned output", "计划产出", ["计划产出(万元)", "计划产出", "达产产值(万元)", "达产产值", "达产后产值", "预计产值",
+             "预计年产值", "计划产值"];
         PLANNED_TAX = "planned_tax", planned_tax_10k_yuan, Num, num(0.0), Money,
-            "planned tax", "计划税收", ["计划税收(万元)", "计划税收", "达产税收(万元)", "达产税收"];
+            "planned tax", "计划税收", ["计划税收(万元)", "计划税收", "达产税收(万元)", "达产税收", "达产后税收", "预计税收",
+             "预计年税收"];
         PLANNED_HEIGHT = "planned_height_m", planned_height_m, Num, num(0.0), Metres,
-            "planned building height", "计划建筑高度", ["计划建筑高度(米)", "计划建筑高度", "建筑高度(米)", "建筑高度"];
+            "planned building height", "计划建筑高度", ["计划建筑高度(米)", "计划建筑高度", "建筑高度(米)", "建筑高度", "规划建筑高度",
+             "拟建建筑高度"];
     }
     derived {
         RD_RATIO = "rd_ratio", Num, ratio(m::RD_EXPENSE, m::REVENUE), Ratio, "R&D intensity", "研发投入强度", [];
@@ -552,12 +612,31 @@ pub fn normalise_header(h: &str) -> String {
         .replace(' ', "")
 }
 
-/// The column a header names: its canonical name or one of its aliases.
+/// The column a header names: its canonical name or one of its aliases, optionally followed by
+/// the column's unit in brackets (`营业收入(万元)`, `职工人数（人）`; see [`Unit::header_units`]).
 pub fn column_by_header(header: &str) -> Option<MetricId> {
     let n = normalise_header(header);
+    column_by_normalised(&n).or_else(|| {
+        let (base, unit) = split_unit(&n)?;
+        let id = column_by_normalised(base)?;
+        metric(id).unit.header_units().contains(&unit).then_some(id)
+    })
+}
+
+/// The column whose name or an alias is this normalised header.
+fn column_by_normalised(n: &str) -> Option<MetricId> {
     columns()
         .find(|(_, d)| d.name == n || d.aliases.iter().any(|a| normalise_header(a) == n))
         .map(|(id, _)| id)
+}
+
+/// A normalised header split into its name and the unit in its trailing brackets:
+/// `营业收入(万元)` -> (`营业收入`, `万元`).
+pub fn split_unit(n: &str) -> Option<(&str, &str)> {
+    let inner = n.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let (base, unit) = (&inner[..open], &inner[open + 1..]);
+    (!base.is_empty()).then_some((base, unit))
 }
 
 /// A numeric metric of an enterprise that needs no rule set: a number column, a sum or a
@@ -663,27 +742,64 @@ mod tests {
     }
 
     #[test]
-    fn fast_dates_match_chrono() {
+    fn dates_as_excel_and_forms_write_them() {
+        let d = |y, m, d| Ok(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        for (t, want) in [
+            ("2026-05-01", d(2026, 5, 1)),
+            (" 2024-02-29 ", d(2024, 2, 29)),
+            ("2029/11/27", d(2029, 11, 27)),
+            ("2029/1/7", d(2029, 1, 7)),
+            ("2029年1月7日", d(2029, 1, 7)),
+            ("2029年11月27", d(2029, 11, 27)),
+        ] {
+            assert_eq!(parse_date(t), want, "{t}");
+        }
         for t in [
-            "2026-05-01",
-            "2024-02-29",
             "2023-02-29",
             "2026-13-01",
-            "0000-01-01",
             "2026-5-01",
-            " 2026-05-01 ",
             "+202-01-01",
             "2026-05-0x",
+            "26/5/1",
+            "2026/5",
+            "2026年5月",
+            "2026/005/01",
+            "",
         ] {
-            let slow = {
-                let tt = t.trim();
-                let shaped = tt.len() == 10 && tt.as_bytes()[4] == b'-' && tt.as_bytes()[7] == b'-';
-                match NaiveDate::parse_from_str(tt, "%Y-%m-%d") {
-                    Ok(d) if shaped => Ok(d),
-                    _ => Err(format!("expected a date as YYYY-MM-DD, got {t:?}")),
-                }
-            };
-            assert_eq!(parse_date(t), slow, "{t}");
+            let e = parse_date(t).unwrap_err();
+            assert!(e.starts_with("expected a date as YYYY-MM-DD"), "{t}: {e}");
         }
+    }
+
+    #[test]
+    fn every_header_names_one_column() {
+        let mut seen = std::collections::HashMap::new();
+        for (id, d) in columns() {
+            for a in d.aliases.iter().chain([&d.name]) {
+                let n = normalise_header(a);
+                if let Some(other) = seen.insert(n.clone(), id) {
+                    assert_eq!(other, id, "{a} names two columns");
+                }
+                assert_eq!(column_by_header(a), Some(id), "{a}");
+            }
+        }
+        assert_eq!(column_by_header("职工人数（人）"), Some(m::STAFF));
+        assert_eq!(column_by_header("化学需氧量(t)"), Some(m::COD_T));
+        assert_eq!(
+            column_by_header("营业收入(元)"),
+            None,
+            "yuan are not 10k yuan"
+        );
+        assert_eq!(
+            column_by_header("高新技术企业等级"),
+            Some(m::HIGHTECH_LEVEL)
+        );
+        assert_eq!(column_by_header("证书有效期"), Some(m::CERT_EXPIRY));
+        assert_eq!(column_by_header("科技人员数"), Some(m::RD_STAFF));
+        assert_eq!(column_by_header("污染等级"), Some(m::POLLUTION_CLASS));
+        // The 亩均 evaluation forms' spellings of the per-mu columns.
+        assert_eq!(column_by_header("年用电量（万kWh）"), Some(m::ELECTRICITY));
+        assert_eq!(column_by_header("达产后税收(万元)"), Some(m::PLANNED_TAX));
+        assert_eq!(column_by_header("免评理由"), Some(m::RATING_EXEMPT));
     }
 }

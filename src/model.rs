@@ -227,6 +227,27 @@ pub struct Registry {
     pub enterprises: Vec<Enterprise>,
     /// Rows that load but look inconsistent (e.g. high-tech revenue above revenue).
     pub warnings: Vec<crate::error::Warning>,
+    /// The file's header: which catalogue columns it has, for the commands that need some.
+    pub columns: Columns,
+}
+
+/// The header of an enterprise file: where it is, the catalogue columns it has and the headers
+/// it has that name no column (each with the column it is close to, if any).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Columns {
+    pub header: crate::error::Place,
+    pub present: Vec<crate::metrics::MetricId>,
+    pub unknown: Vec<(String, Option<crate::metrics::MetricId>)>,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            header: crate::error::Place::Line(1),
+            present: Vec::new(),
+            unknown: Vec::new(),
+        }
+    }
 }
 
 /// Parcels and sensitive areas of one park, loaded and validated.

@@ -30,6 +30,8 @@ pub struct ScenarioFiles {
     pub sensitive_layer: Option<String>,
     /// The CRS `plan.gpkg` is written in (`--out-crs`): WGS84 by default.
     pub out_crs: OutCrs,
+    /// How the enterprise files are read (the workbook sheet).
+    pub read: io::enterprises::ReadOptions,
 }
 
 /// The CRS of the GeoPackage a plan writes.
@@ -56,6 +58,7 @@ impl ScenarioFiles {
             parcels_layer: None,
             sensitive_layer: None,
             out_crs: OutCrs::Wgs84,
+            read: Default::default(),
         }
     }
 
@@ -170,7 +173,7 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
             ));
             continue;
         }
-        match io::enterprises::load_enterprises(path) {
+        match io::enterprises::load_enterprises_with(path, &files.read) {
             Ok(r) => {
                 for e in &r.enterprises {
                     if let Some(&(f, line)) = first_seen.get(&e.id) {

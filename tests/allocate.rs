@@ -565,7 +565,7 @@ fn cli_outputs_are_complete_and_byte_identical_on_rerun() {
     assert_eq!(summary["objective"], summary["bound"]);
     assert_eq!(summary["rules"]["hash"].as_str().unwrap().len(), 64);
     let assignments = read(dir.path().join("a/assignments.csv"));
-    assert!(assignments.starts_with("enterprise_id,parcel_id,weight\n"));
+    assert!(assignments.starts_with("\u{feff}enterprise_id,parcel_id,weight\n"));
     let n = assignments.lines().count() - 1;
     assert_eq!(summary["counts"]["assigned"], n);
     assert_eq!(n + summary["unassigned"].as_array().unwrap().len(), 10);
@@ -805,11 +805,9 @@ fn cli_lists_relocation_options_and_says_why_a_relocating_firm_has_none() {
         "differs between runs",
     );
     let options = read(dir.path().join("a/options.csv"));
-    assert!(
-        options.starts_with(
-            "enterprise_id,action,rank,parcel_id,weight,area_mu,distance_km,assigned\n"
-        )
-    );
+    assert!(options.starts_with(
+        "\u{feff}enterprise_id,action,rank,parcel_id,weight,area_mu,distance_km,assigned\n"
+    ));
     let r1: Vec<&str> = options.lines().filter(|l| l.starts_with("R1,")).collect();
     assert!(!r1.is_empty(), "{options}");
     assert!(

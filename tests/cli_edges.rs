@@ -15,6 +15,12 @@ fn stderr_of(o: &Output, code: i32) -> String {
     err
 }
 
+/// `parkplan validate` of the enterprise file `f`: loads it as every command does, needing no
+/// column beyond id and name.
+fn validate(f: &Path) -> Output {
+    parkplan(&["validate", "--enterprises", f.to_str().unwrap()])
+}
+
 /// `parkplan screen` of the enterprise file `f` on 2026-06-01, then `extra` arguments.
 fn screen(f: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
@@ -219,7 +225,7 @@ fn csv_rows_and_lines_are_told_apart() {
         let run = |extra: &str| {
             let text = rows.join(eol) + eol + extra;
             std::fs::write(&f, text).unwrap();
-            screen(&f, &[])
+            validate(&f)
         };
         let o = run("");
         let err = stderr_of(&o, 0);
@@ -332,14 +338,14 @@ fn enterprise_ids_are_unique_across_files() {
 #[test]
 fn number_cells_thousands_separator_and_negative_zero() {
     let (_dir, f) = temp_file("e.csv", "id,name,revenue\nE1,甲,\"1,234\"\n");
-    let o = screen(&f, &[]);
+    let o = validate(&f);
     let err = stderr_of(&o, 2);
     assert_contains(
         &err,
         "row 2 (line 2): revenue: expected a number without thousands separators (e.g. 1234.5), got \"1,234\"",
     );
     std::fs::write(&f, "id,name,revenue,hightech_revenue\nE1,甲,-0,5\n").unwrap();
-    let o = screen(&f, &[]);
+    let o = validate(&f);
     let err = stderr_of(&o, 0);
     assert_contains(&err, "5 is above revenue 0;");
 }
@@ -363,8 +369,8 @@ fn an_empty_enterprise_file_says_so() {
 fn an_overflowing_ratio_never_passes() {
     let (_dir, f) = temp_file(
         "e.csv",
-        "id,name,industry_code,hightech_level,cert_expiry,revenue,rd_expense,hightech_revenue,staff,rd_staff,ip_count,pollution_class,violations\n\
-         E1,甲,C3911,national,2029-01-01,1e-300,1e300,1e-300,100,10,5,light,0\n",
+        "id,name,industry_code,hightech_level,cert_expiry,revenue,rd_expense,hightech_revenue,staff,rd_staff,ip_count,pollution_class,violations,catalogue_products,requested_mu,planned_investment,planned_far\n\
+         E1,甲,C3911,national,2029-01-01,1e-300,1e300,1e-300,100,10,5,light,0,,,,\n",
     );
     let o = screen(&f, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -399,7 +405,7 @@ fn an_unknown_parcel_cluster_is_warned_about() {
 #[test]
 fn empty_header_cells_are_named_by_position() {
     let (_dir, f) = temp_file("e.csv", "id,name,revenue,,\nE1,甲,1,,\n");
-    let o = screen(&f, &[]);
+    let o = validate(&f);
     let err = stderr_of(&o, 0);
     assert_contains(
         &err,

@@ -405,16 +405,21 @@ fn write_scenario(dir: &Path, bx: usize, by: usize) {
             ("sensitive.geojson", &s),
             (
                 "enterprises.csv",
-                "id,name,lon,lat,industry_code,hightech_level,revenue,requested_mu\n\
-                 E000,温州瓯华电子科技有限公司,,,C3911,provincial,5000,25\n\
-                 E001,浙江灵昆生物医药股份有限公司,,,C2710,national,8000,30\n",
+                // Every column the plan needs is there (an absent one is refused); most are empty.
+                "id,name,lon,lat,industry_code,hightech_level,revenue,requested_mu,cert_expiry,\
+                 catalogue_products,rd_expense,hightech_revenue,staff,rd_staff,ip_count,\
+                 pollution_class,violations,planned_investment,planned_far\n\
+                 E000,温州瓯华电子科技有限公司,,,C3911,provincial,5000,25,,,,,,,,,,,\n\
+                 E001,浙江灵昆生物医药股份有限公司,,,C2710,national,8000,30,,,,,,,,,,,\n",
             ),
             // An urban enterprise has a current site: its own registry (a file with a site on
             // some rows only is refused).
             (
                 "urban.csv",
-                "id,name,lon,lat,industry_code,hightech_level,revenue,requested_mu\n\
-                 U001,温州市龙湾精密机械有限公司,120.71,27.94,C3411,none,3000,\n",
+                "id,name,lon,lat,industry_code,hightech_level,revenue,requested_mu,rd_expense,\
+                 staff,value_added,tax,land_mu,energy_tce,cod_t,nh3n_t,so2_t,nox_t,\
+                 pollution_class,violations,willing_to_convert\n\
+                 U001,温州市龙湾精密机械有限公司,120.71,27.94,C3411,none,3000,,,,,,,,,,,,,,\n",
             ),
         ],
     );

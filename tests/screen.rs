@@ -469,7 +469,7 @@ fn cli_writes_csv_with_rules_version_and_hash() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("id,name,decision,score,failed,rules_version,rules_sha256")
+        Some("\u{feff}id,name,decision,score,failed,rules_version,rules_sha256")
     );
     assert_eq!(
         lines.next().unwrap(),

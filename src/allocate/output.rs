@@ -1,7 +1,9 @@
 //! The allocation's files: parcels GeoJSON, assignments and options CSV, summary JSON.
 //! Writers take any `Write`; floats are rounded and rows sorted so reruns are byte-identical.
+//! Ids a spreadsheet would run as formulas are neutralised ([`crate::io::cell`]).
 
 use super::{Allocation, Problem, Unplaced};
+use crate::io::cell::neutralise;
 use crate::io::geojson::{parcels_to_geojson, round_to};
 use crate::rules::RuleSet;
 use serde::Serialize;
@@ -20,8 +22,8 @@ pub fn write_assignments(w: &mut dyn Write, a: &Allocation) -> std::io::Result<(
         .map_err(csv_err)?;
     for x in &a.assignments {
         out.write_record([
-            x.enterprise_id.as_str(),
-            x.parcel_id.as_str(),
+            neutralise(&x.enterprise_id).as_ref(),
+            &neutralise(&x.parcel_id),
             &format!("{:.6}", x.weight),
         ])
         .map_err(csv_err)?;
@@ -46,10 +48,10 @@ pub fn write_options(w: &mut dyn Write, a: &Allocation) -> std::io::Result<()> {
     .map_err(csv_err)?;
     for o in &a.options {
         out.write_record([
-            o.enterprise_id.clone(),
+            neutralise(&o.enterprise_id).into_owned(),
             o.action.to_string(),
             o.rank.to_string(),
-            o.parcel_id.clone(),
+            neutralise(&o.parcel_id).into_owned(),
             format!("{:.6}", o.weight),
             format!("{:.2}", o.area_mu),
             format!("{:.3}", o.distance_km),

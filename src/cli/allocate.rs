@@ -33,16 +33,21 @@ pub struct Args {
     /// Leave timings out of summary.json, so reruns are byte-identical.
     #[arg(long)]
     no_timings: bool,
-    /// geojson: the four files; gpkg: also plan.gpkg (the plan's layers for QGIS, styled).
-    #[arg(long, value_enum, default_value = "geojson")]
-    format: MapFormat,
+    /// geojson: the four files (tables as CSV); gpkg: also plan.gpkg (the plan's layers for
+    /// QGIS, styled); xlsx: the two tables as allocation.xlsx instead of CSV. Comma-separated
+    /// or repeated: `--format gpkg,xlsx`.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "geojson")]
+    format: Vec<OutputFormat>,
+    #[command(flatten)]
+    csv: super::CsvArgs,
 }
 
-/// What `allocate` writes besides its tables.
+/// What `allocate` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum MapFormat {
+enum OutputFormat {
     Geojson,
     Gpkg,
+    Xlsx,
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
@@ -50,15 +55,21 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     if args.candidates.is_some() {
         files.enterprises = Vec::new();
     }
+    let tables = plan::Tables {
+        bom: !args.csv.no_bom,
+        xlsx: args.format.contains(&OutputFormat::Xlsx),
+    };
     // Refuse before any work an output that would overwrite an input of this run.
     let mut inputs = files.inputs();
     inputs.extend(args.candidates.as_deref());
-    plan::check_outputs(&args.out, &plan::allocation_files(), &inputs)?;
+    plan::check_outputs(&args.out, &plan::allocation_files_as(tables), &inputs)?;
     if let Some(lp) = &args.write_lp {
         parkplan::io::check_not_input(lp, &inputs)?;
     }
     let scenario = load_scenario(&files)?;
-    let mut p = Plan::new(&scenario).mode(args.mode.into());
+    let mut p = Plan::new(&scenario)
+        .mode(args.mode.into())
+        .command("parkplan allocate");
     if let Some(d) = args.date {
         p = p.date(d);
     }
@@ -80,8 +91,9 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         &args.out,
         !args.no_timings,
         args.write_lp.as_deref(),
+        tables,
     )?;
-    if args.format == MapFormat::Gpkg {
+    if args.format.contains(&OutputFormat::Gpkg) {
         plan::write_gpkg(&outcome, &args.out)?;
     }
     print!("{}", text::allocation_summary(&outcome, &args.out));

@@ -33,6 +33,8 @@ pub struct Args {
     /// Output folder (created if missing).
     #[arg(long)]
     out: PathBuf,
+    #[command(flatten)]
+    csv: super::CsvArgs,
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
@@ -47,8 +49,9 @@ pub fn run(args: Args) -> Result<(), Error> {
             .map_err(|e| InputError::new("parkplan gen", Place::File, None, e.to_string()))?;
     }
     parkplan::io::create_output_dir(out)?;
+    let bom = !args.csv.no_bom;
     if args.lingkun {
-        return lingkun(out, args.seed.unwrap_or(LINGKUN_SEED));
+        return lingkun(out, args.seed.unwrap_or(LINGKUN_SEED), bom);
     }
     let seed = args.seed.unwrap_or(1);
     let (parcels, sensitive) = synthetic::park(size, seed)
@@ -64,9 +67,16 @@ pub fn run(args: Args) -> Result<(), Error> {
         RowKind::Applicants,
         args.enterprises,
         seed,
+        bom,
     )?;
     if args.urban > 0 {
-        write_registry(&out.join("urban.csv"), RowKind::Urban, args.urban, seed)?;
+        write_registry(
+            &out.join("urban.csv"),
+            RowKind::Urban,
+            args.urban,
+            seed,
+            bom,
+        )?;
     }
     let mu: f64 = parcels.iter().map(|p| p.area_mu).sum();
     let urban = if args.urban > 0 {
@@ -84,7 +94,15 @@ pub fn run(args: Args) -> Result<(), Error> {
     Ok(())
 }
 
-fn lingkun(out: &Path, seed: u64) -> Result<(), Error> {
+/// The byte-order mark Excel needs, when `bom`.
+fn mark(w: &mut dyn std::io::Write, bom: bool) -> std::io::Result<()> {
+    if bom {
+        w.write_all(parkplan::io::cell::BOM)?;
+    }
+    Ok(())
+}
+
+fn lingkun(out: &Path, seed: u64, bom: bool) -> Result<(), Error> {
     let (parcels, sensitive) = synthetic::lingkun_park(seed);
     let applicants = synthetic::lingkun_applicants(seed);
     let urban = synthetic::lingkun_urban(seed);
@@ -99,9 +117,11 @@ fn lingkun(out: &Path, seed: u64) -> Result<(), Error> {
         io::geojson::write_feature_collection(w, &context)
     })?;
     write_atomic(&out.join("registries/applicants.csv"), |w| {
+        mark(w, bom)?;
         io::enterprises::write_enterprises(w, &applicants)
     })?;
     write_atomic(&out.join("registries/urban.csv"), |w| {
+        mark(w, bom)?;
         io::enterprises::write_enterprises(w, &urban)
     })?;
     let mu: f64 = parcels.iter().map(|p| p.area_mu).sum();
@@ -116,7 +136,7 @@ fn lingkun(out: &Path, seed: u64) -> Result<(), Error> {
     Ok(())
 }
 
-fn write_registry(path: &Path, kind: RowKind, n: usize, seed: u64) -> Result<(), Error> {
+fn write_registry(path: &Path, kind: RowKind, n: usize, seed: u64, bom: bool) -> Result<(), Error> {
     let bar = ProgressBar::new(n as u64);
     bar.set_style(
         ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} rows ({eta})")
@@ -132,6 +152,7 @@ fn write_registry(path: &Path, kind: RowKind, n: usize, seed: u64) -> Result<(),
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let result = write_atomic(path, |w| {
+        mark(w, bom)?;
         synthetic::write_registry(w, kind, n, seed, &|done| bar.set_position(done))
     });
     bar.finish_and_clear();

@@ -14,6 +14,34 @@ pub enum Format {
     #[default]
     Csv,
     Json,
+    /// An Excel workbook (needs --out).
+    Xlsx,
+}
+
+/// How CSV tables are written: for Excel (a UTF-8 byte-order mark first) or for pipelines.
+#[derive(clap::Args, Debug, Clone, Copy, Default)]
+pub struct CsvArgs {
+    /// Write CSV without the UTF-8 byte-order mark (BOM) that Excel needs to read Chinese text,
+    /// for machine pipelines.
+    #[arg(long)]
+    pub no_bom: bool,
+}
+
+/// The workbook sheet to read an enterprise file from.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct SheetArgs {
+    /// Sheet of an enterprise workbook (.xlsx, .xlsm, .xls, .ods) to read (default: the first
+    /// visible sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+impl SheetArgs {
+    pub fn options(&self) -> parkplan::io::enterprises::ReadOptions {
+        parkplan::io::enterprises::ReadOptions {
+            sheet: self.sheet.clone(),
+        }
+    }
 }
 
 /// The scenario's files; any given replaces the bundled one. Shared by the commands that load a
@@ -26,8 +54,8 @@ pub struct ScenarioArgs {
     /// Sensitive areas GeoJSON (default: parcels/lingkun-sensitive.geojson).
     #[arg(long)]
     pub sensitive: Option<std::path::PathBuf>,
-    /// Enterprise CSV; repeat for several (default: the bundled applicants and urban registry).
-    /// A file whose every row has a current site (lon, lat) is an urban registry.
+    /// Enterprise CSV or workbook; repeat for several (default: the bundled applicants and
+    /// urban registry). A file whose every row has a current site (lon, lat) is an urban registry.
     #[arg(long)]
     pub enterprises: Vec<std::path::PathBuf>,
     /// Rule set TOML (default: rules/lingkun.toml).
@@ -51,6 +79,8 @@ pub struct ScenarioArgs {
     /// CRS of plan.gpkg: wgs84 (default), `input` (the parcels file's), or e.g. EPSG:4549.
     #[arg(long, value_parser = parse_out_crs)]
     pub out_crs: Option<parkplan::scenario::OutCrs>,
+    #[command(flatten)]
+    pub sheet: SheetArgs,
 }
 
 /// `--out-crs`: `input`, or a CRS with an EPSG code (GeoPackages need one).
@@ -73,24 +103,28 @@ fn parse_out_crs(s: &str) -> Result<parkplan::scenario::OutCrs, String> {
 /// (`screen`, `rank`); either may replace the bundled one.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct RegistryArgs {
-    /// Enterprise CSV (default: the bundled registries/applicants.csv for `screen`,
+    /// Enterprise CSV or workbook (default: the bundled registries/applicants.csv for `screen`,
     /// registries/urban.csv for `rank`).
     #[arg(long)]
     pub enterprises: Option<std::path::PathBuf>,
     /// Rule set TOML (default: the bundled rules/lingkun.toml).
     #[arg(long)]
     pub rules: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub sheet: SheetArgs,
 }
 
 impl RegistryArgs {
     /// The enterprise file (or `default`) and the rule file (or the bundled one).
     pub fn paths(
-        self,
+        &self,
         default: fn() -> std::path::PathBuf,
     ) -> (std::path::PathBuf, std::path::PathBuf) {
         (
-            self.enterprises.unwrap_or_else(default),
-            self.rules.unwrap_or_else(parkplan::io::bundled::rules),
+            self.enterprises.clone().unwrap_or_else(default),
+            self.rules
+                .clone()
+                .unwrap_or_else(parkplan::io::bundled::rules),
         )
     }
 }
@@ -122,6 +156,7 @@ impl ScenarioArgs {
         if let Some(p) = self.rules {
             files.rules = p;
         }
+        files.read = self.sheet.options();
         files
     }
 }
@@ -158,6 +193,78 @@ pub fn emit(
             }
         }
     }
+}
+
+/// Write a CSV table to `out` or standard output, after the UTF-8 byte-order mark unless
+/// `csv.no_bom`.
+pub fn emit_csv(
+    out: &Option<std::path::PathBuf>,
+    csv: CsvArgs,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), parkplan::Error> {
+    emit(out, |w| {
+        if !csv.no_bom {
+            w.write_all(parkplan::io::cell::BOM)?;
+        }
+        write(w)
+    })
+}
+
+/// Write a table as an Excel workbook to `out`: `csv` writes the table (as its CSV writer
+/// does), which becomes the sheet `sheet`; `about` goes on the rules sheet. A table too long
+/// for a sheet is refused before anything is written.
+pub fn emit_xlsx(
+    out: &Option<std::path::PathBuf>,
+    sheet: &str,
+    about: &[(String, String)],
+    csv: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), parkplan::Error> {
+    xlsx_needs_out(Format::Xlsx, out)?;
+    let Some(path) = out else { return Ok(()) };
+    let mut table = Vec::new();
+    csv(&mut table).map_err(|e| parkplan::Error::io(path, e))?;
+    let rows = parkplan::io::xlsx::csv_rows(&table);
+    if rows > parkplan::io::xlsx::MAX_ROWS {
+        return Err(parkplan::InputError::file(
+            path,
+            format!(
+                "the table has {rows} rows, more than the {} an Excel sheet holds; write CSV instead",
+                parkplan::io::xlsx::MAX_ROWS
+            ),
+        )
+        .into());
+    }
+    let sheets = [parkplan::io::xlsx::Sheet::new(sheet, &table)];
+    parkplan::io::write_atomic(path, |w| {
+        parkplan::io::xlsx::write_workbook(w, &sheets, about)
+    })
+}
+
+/// Refuse `--format xlsx` without `--out`: a workbook is a file, not text for a terminal.
+pub fn xlsx_needs_out(
+    format: Format,
+    out: &Option<std::path::PathBuf>,
+) -> Result<(), parkplan::Error> {
+    if format == Format::Xlsx && out.is_none() {
+        return Err(parkplan::InputError::file(
+            "--out",
+            "--format xlsx writes a workbook: give the file with --out FILE.xlsx",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Refuse `--format xlsx` where the output is no table (an enterprise's trace).
+pub fn no_xlsx(format: Format, what: &str) -> Result<(), parkplan::Error> {
+    if format == Format::Xlsx {
+        return Err(parkplan::InputError::file(
+            "--format",
+            format!("xlsx is for tables; {what} is written as csv or json"),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// An evaluation date as `YYYY-MM-DD`.

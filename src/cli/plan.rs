@@ -26,6 +26,8 @@ pub struct Args {
     /// How the maps are printed: --paper a4|a3|a2, --park-name, --office.
     #[command(flatten)]
     print: super::map::PrintArgs,
+    #[command(flatten)]
+    csv: super::CsvArgs,
     /// Language of the report and maps (default zh); `zh` given also writes screen.csv with
     /// Chinese headers and values.
     #[arg(long, value_enum)]
@@ -48,7 +50,11 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         p = p.date(d);
     }
     let outcome = p.run_with(&mut progress)?;
-    plan::write_folder(&outcome, &args.out, &mut progress)?;
+    let tables = plan::Tables {
+        bom: !args.csv.no_bom,
+        xlsx: false,
+    };
+    plan::write_folder_with(&outcome, &args.out, tables, &mut progress)?;
     eprintln!(
         "plan: done in {} ms, see {}",
         started.elapsed().as_millis(),

@@ -1,7 +1,8 @@
 //! `parkplan screen`: admission decisions with their traces.
 
-use super::{Format, emit, print_warnings};
-use parkplan::io::{bundled, enterprises::read_enterprises};
+use super::{CsvArgs, Format, emit, emit_csv, emit_xlsx, print_warnings};
+use parkplan::io::enterprises::{self, Opened, needs};
+use parkplan::io::{bundled, xlsx};
 use parkplan::screen::{self, screen, trace};
 use parkplan::{Error, InputError, rules};
 use std::path::PathBuf;
@@ -17,9 +18,12 @@ pub struct Args {
     /// Output file (default: standard output).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Output format: csv (one row per enterprise) or json (with the full trace).
+    /// Output format: csv (one row per enterprise), json (with the full trace) or xlsx (an
+    /// Excel workbook of the csv table, needs --out).
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     format: Format,
+    #[command(flatten)]
+    csv: CsvArgs,
     /// Print one enterprise's trace as a bilingual table instead.
     #[arg(long, value_name = "ID", conflicts_with = "compare")]
     explain: Option<String>,
@@ -39,6 +43,10 @@ pub fn run(args: Args) -> Result<(), Error> {
         inputs.extend(args.compare.as_deref());
         parkplan::io::check_not_input(out, &inputs)?;
     }
+    if args.explain.is_some() {
+        super::no_xlsx(args.format, "an enterprise's trace")?;
+    }
+    super::xlsx_needs_out(args.format, &args.out)?;
     let rules = rules::load(&rules_path)?;
     let other = args.compare.as_ref().map(|p| rules::load(p)).transpose()?;
     // A rule set without criteria would admit every applicant: refuse it, as `rank` does.
@@ -48,25 +56,40 @@ pub fn run(args: Args) -> Result<(), Error> {
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let text = parkplan::io::read_utf8(&ent_path)?;
     let csv_lang = match args.lang {
         Some(super::LangArg::Zh) => parkplan::i18n::Lang::Zh,
         _ => parkplan::i18n::Lang::En,
     };
-    if args.format == Format::Csv && args.explain.is_none() && other.is_none() {
-        // The common case streams: parse, screen and format chunk by chunk on all cores.
-        if let Some(out) = screen::screen_csv_text_in(&ent_path, &text, &rules, date, csv_lang) {
-            drop(text);
-            print_warnings(&out.warnings);
-            eprintln!("{}", screen::screened_line(out.counts, date, &rules));
-            return emit(&args.out, |w| {
-                out.chunks.iter().try_for_each(|c| w.write_all(c))
-            });
+    let needs = needs::screening(&rules);
+    let registry = match enterprises::open(&ent_path, &args.files.sheet.options())? {
+        Opened::Workbook(r) => {
+            needs::check(&ent_path, &r.columns, &needs)?;
+            r
         }
-    }
-    // Any problem in the file: the loader's sequential reader reports every one, located.
-    let registry = read_enterprises(&ent_path, &text)?;
-    drop(text);
+        Opened::Csv { text, warning } => {
+            print_warnings(warning.as_slice());
+            needs::check(
+                &ent_path,
+                &enterprises::csv_columns(&ent_path, &text)?,
+                &needs,
+            )?;
+            if args.format == Format::Csv && args.explain.is_none() && other.is_none() {
+                // The common case streams: parse, screen and format chunk by chunk on all cores.
+                if let Some(out) =
+                    screen::screen_csv_text_in(&ent_path, &text, &rules, date, csv_lang)
+                {
+                    drop(text);
+                    print_warnings(&out.warnings);
+                    eprintln!("{}", screen::screened_line(out.counts, date, &rules));
+                    return emit_csv(&args.out, args.csv, |w| {
+                        out.chunks.iter().try_for_each(|c| w.write_all(c))
+                    });
+                }
+            }
+            // Any problem in the file: the sequential reader reports every one, located.
+            enterprises::read_enterprises(&ent_path, &text)?
+        }
+    };
     print_warnings(&registry.warnings);
     let ents = &registry.enterprises;
     let report = screen(ents, &rules, date);
@@ -82,7 +105,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         let t = trace(&ents[row.index], &rules, date);
         return emit(&args.out, |w| match args.format {
             Format::Json => screen::write_trace_json(w, &t),
-            Format::Csv => screen::write_explain_in(w, &t, &report, args.lang.map(Into::into)),
+            _ => screen::write_explain_in(w, &t, &report, args.lang.map(Into::into)),
         });
     }
     if let Some(other) = &other {
@@ -92,14 +115,34 @@ pub fn run(args: Args) -> Result<(), Error> {
             "{}",
             screen::changes_line(&changes, ents.len(), &rules, other)
         );
-        return emit(&args.out, |w| match args.format {
-            Format::Json => screen::write_changes_json(w, &report, &b, &changes),
-            Format::Csv => screen::write_changes_csv(w, &report, &b, &changes),
-        });
+        let table =
+            |w: &mut dyn std::io::Write| screen::write_changes_csv(w, &report, &b, &changes);
+        return match args.format {
+            Format::Json => emit(&args.out, |w| {
+                screen::write_changes_json(w, &report, &b, &changes)
+            }),
+            Format::Csv => emit_csv(&args.out, args.csv, table),
+            Format::Xlsx => {
+                let mut about = xlsx::about_rules(&rules, "");
+                about.extend(xlsx::about_rules(other, "对比"));
+                about.push(("评估日期".into(), date.to_string()));
+                emit_xlsx(&args.out, "规则对比", &about, table)
+            }
+        };
     }
     eprintln!("{}", screen::screened_line(report.counts(), date, &rules));
-    emit(&args.out, |w| match args.format {
-        Format::Csv => screen::write_csv_in(w, &report, ents, &rules, csv_lang),
-        Format::Json => screen::write_json(w, &report, ents, &rules),
-    })
+    match args.format {
+        Format::Csv => emit_csv(&args.out, args.csv, |w| {
+            screen::write_csv_in(w, &report, ents, &rules, csv_lang)
+        }),
+        Format::Json => emit(&args.out, |w| screen::write_json(w, &report, ents, &rules)),
+        Format::Xlsx => {
+            // The workbook is made from the English-keyed table, and gets its own Chinese headers.
+            let table = |w: &mut dyn std::io::Write| screen::write_csv(w, &report, ents, &rules);
+            let mut about = xlsx::about_rules(&rules, "");
+            about.push(("评估日期".into(), date.to_string()));
+            about.push(("企业名册".into(), parkplan::io::shown_path(&ent_path)));
+            emit_xlsx(&args.out, "准入筛选", &about, table)
+        }
+    }
 }

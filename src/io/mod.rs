@@ -3,6 +3,7 @@
 //! Each `load_*(path)` reads the file and hands its text to a `read_*(name, text)` that does the
 //! parsing and validation, so tests and callers with data in memory skip the disk.
 
+pub mod cell;
 pub mod enterprises;
 pub mod fields;
 pub mod geojson;
@@ -11,6 +12,9 @@ pub mod shapefile;
 pub mod source;
 mod staging;
 pub mod tables;
+pub mod text;
+pub mod workbook;
+pub mod xlsx;
 
 pub use source::{Format, MapOptions, format_of};
 pub use staging::Staging;
@@ -20,31 +24,37 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Read a file as UTF-8 text (a BOM is dropped). Any other encoding is an error that says how to
-/// convert; GBK, Excel's default for Chinese text, is named when the bytes look like it.
+/// convert; GBK, Excel's default for Chinese text, is named when the bytes look like it, and a
+/// workbook, an archive or an image is named for what it is.
 pub fn read_utf8(path: &Path) -> Result<String, InputError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
-    decode_utf8(path, bytes)
+    decode_utf8(path, text::read_bytes(path)?)
 }
 
 /// Text of `bytes`, which must be UTF-8 (with or without BOM).
-pub fn decode_utf8(path: &Path, mut bytes: Vec<u8>) -> Result<String, InputError> {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-    }
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok(s),
-        Err(e) => {
-            let bytes = e.into_bytes();
-            let (_, _, gbk_errors) = encoding_rs::GBK.decode(&bytes);
-            let hint = if gbk_errors {
-                "the file is not UTF-8; save it as \"CSV UTF-8\" or convert it with `iconv -f <encoding> -t UTF-8`".to_string()
-            } else {
-                "the file is not UTF-8 but looks like GBK (Excel's default for Chinese); save it as \"CSV UTF-8\" or convert it with `iconv -f GBK -t UTF-8 in.csv > out.csv`".to_string()
-            };
-            Err(InputError::file(path, hint))
+pub fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, InputError> {
+    let bytes = match String::from_utf8(bytes) {
+        Ok(s) if !s.contains('\0') => {
+            return Ok(match s.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => s,
+            });
         }
-    }
+        Ok(s) => s.into_bytes(),
+        Err(e) => e.into_bytes(),
+    };
+    use text::{Content, Encoding};
+    let hint = match text::sniff(bytes) {
+        Content::Text(t) if t.encoding == Encoding::Gb18030 => {
+            "the file is not UTF-8 but looks like GBK (Excel's default for Chinese); save it as \"CSV UTF-8\" or convert it with `iconv -f GBK -t UTF-8 in.csv > out.csv`".to_string()
+        }
+        Content::Text(t) => format!(
+            "the file is {} text, not UTF-8; save it as UTF-8 or convert it with `iconv -f UTF-16 -t UTF-8`",
+            t.encoding.name()
+        ),
+        Content::Workbook(..) => "is a workbook; expected UTF-8 text".to_string(),
+        Content::Binary(what) => format!("is {what}; expected UTF-8 text"),
+    };
+    Err(InputError::file(path, hint))
 }
 
 /// Write `path` through a temporary file in the same folder and rename it into place, so a

@@ -11,7 +11,8 @@ use crate::scenario::Scenario;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-/// Rows of a small CSV read by header name: (line, values of `columns` in order).
+/// Rows of a small CSV read by header name: (line, values of `columns` in order). Text that
+/// parkplan neutralised when writing it (`'=x`) reads back as written (`=x`).
 fn read_columns(path: &Path, columns: &[&str]) -> Result<Vec<(u64, Vec<String>)>, Problems> {
     let text = super::read_utf8(path)?;
     let mut rdr = csv::ReaderBuilder::new()
@@ -50,7 +51,7 @@ fn read_columns(path: &Path, columns: &[&str]) -> Result<Vec<(u64, Vec<String>)>
         rows.push((
             line,
             idx.iter()
-                .map(|&i| rec.get(i).unwrap_or("").trim().to_string())
+                .map(|&i| super::cell::restore(rec.get(i).unwrap_or("").trim()).to_string())
                 .collect(),
         ));
     }

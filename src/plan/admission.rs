@@ -21,6 +21,31 @@ pub struct Roles {
     pub urban: Vec<Enterprise>,
 }
 
+/// Whether a registry is an urban one: every row has a current site (lon, lat); any other
+/// holds park applicants (applicants have no site yet: they are asking for one).
+pub fn is_urban(r: &crate::Registry) -> bool {
+    !r.enterprises.is_empty() && r.enterprises.iter().all(|e| e.site().is_some())
+}
+
+/// Refuse a registry without a column its role needs in the plan (an applicant registry the
+/// screening's and the allocation's columns, an urban one the ranking's), every file checked;
+/// `command` names the command in the messages.
+pub fn check_columns(s: &Scenario, command: &str) -> Result<(), crate::Problems> {
+    use crate::io::enterprises::needs;
+    let mut problems = crate::Problems::default();
+    for (path, r) in &s.registries {
+        let n = if is_urban(r) {
+            needs::urban_allocation(&s.rules, &r.enterprises, command)
+        } else {
+            needs::applicant_allocation(&s.rules, command)
+        };
+        if let Err(p) = needs::check(path, &r.columns, &n) {
+            problems.extend(p);
+        }
+    }
+    problems.into_result(())
+}
+
 /// A registry whose every row has a current site (lon, lat) is an urban registry; one whose
 /// rows have none holds park applicants (applicants have no site yet: they are asking for one).
 /// A registry where only some rows have a site is refused: its role cannot be told, and

@@ -2,10 +2,13 @@
 //!
 //! `plan` writes every file of [`plan_files`]; `allocate` writes the allocation's four
 //! ([`allocation_files`]) and, on request, the LP model. Every path is checked against the run's
-//! inputs before anything is written, so an output never replaces an input.
+//! inputs before anything is written, so an output never replaces an input. CSV files start
+//! with a UTF-8 byte-order mark unless [`Tables::bom`] is off, so Excel reads their Chinese;
+//! `plan.xlsx` holds every table as a sheet of one workbook.
 
 use super::{Outcome, Progress, Stage, maps, report};
 use crate::error::Error;
+use crate::io::xlsx::Sheet;
 use crate::io::{Staging, check_not_input, create_output_dir, write_atomic};
 use std::path::Path;
 use std::time::Instant;
@@ -44,11 +47,75 @@ const ASSIGNMENTS: &str = "assignments.csv";
 const OPTIONS: &str = "options.csv";
 const SUMMARY: &str = "summary.json";
 const REPORT: &str = "report.html";
+const PLAN_XLSX: &str = "plan.xlsx";
+const ALLOCATION_XLSX: &str = "allocation.xlsx";
+
+/// How a run's tables are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tables {
+    /// Start each CSV with the UTF-8 byte-order mark Excel needs (default: true).
+    pub bom: bool,
+    /// The allocation's tables as `allocation.xlsx` instead of its two CSV files.
+    pub xlsx: bool,
+}
+
+impl Default for Tables {
+    fn default() -> Self {
+        Tables {
+            bom: true,
+            xlsx: false,
+        }
+    }
+}
+
+/// Write a CSV file: the byte-order mark when `bom`, then the table.
+fn write_csv_file(
+    path: &Path,
+    bom: bool,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    write_atomic(path, |w| {
+        if bom {
+            w.write_all(crate::io::cell::BOM)?;
+        }
+        write(w)
+    })
+}
+
+/// A table's CSV text, as its writer writes it, for a workbook sheet.
+fn table(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<Vec<u8>, Error> {
+    let mut v = Vec::new();
+    write(&mut v).map_err(|e| Error::io("<table>", e))?;
+    Ok(v)
+}
 /// The plan's layers for QGIS (`plan` always, `allocate --format gpkg`).
 pub const GPKG: &str = "plan.gpkg";
 
 /// The allocation's files, as `allocate` and `plan` both write them.
 pub fn allocation_files() -> Vec<Listed> {
+    allocation_files_as(Tables::default())
+}
+
+/// The allocation's files when its tables are written as `tables` says.
+pub fn allocation_files_as(tables: Tables) -> Vec<Listed> {
+    if tables.xlsx {
+        return vec![
+            Listed::one(
+                PARCELS,
+                "parcels with the assignment in their properties (for QGIS)",
+            ),
+            Listed::one(
+                ALLOCATION_XLSX,
+                "the assignments and the relocation options, one sheet each",
+            ),
+            Listed::one(
+                SUMMARY,
+                "objective, proved bound, gap, the unplaced with reasons",
+            ),
+        ];
+    }
     vec![
         Listed::one(
             PARCELS,
@@ -86,6 +153,10 @@ pub fn plan_files(ranked: bool) -> Vec<Listed> {
     }
     v.extend(allocation_files());
     v.push(Listed::one(
+        PLAN_XLSX,
+        "every table above as a sheet of one Excel workbook, with the rule version and hash",
+    ));
+    v.push(Listed::one(
         GPKG,
         "GeoPackage for QGIS: parcels (assignment, exclusions, distances), sensitive areas, buffer rings, urban sites, relocation lines, styled",
     ));
@@ -113,9 +184,10 @@ pub fn write_allocation(
     dir: &Path,
     timings: bool,
     lp: Option<&Path>,
+    tables: Tables,
 ) -> Result<(), Error> {
     let inputs = o.scenario.files.inputs();
-    check_outputs(dir, &allocation_files(), &inputs)?;
+    check_outputs(dir, &allocation_files_as(tables), &inputs)?;
     if let Some(lp) = lp {
         check_not_input(lp, &inputs)?;
     }
@@ -129,7 +201,7 @@ pub fn write_allocation(
         create_output_dir(parent)?;
     }
     let staging = Staging::new(dir)?;
-    write_allocation_files(o, staging.path(), timings)?;
+    write_allocation_files(o, staging.path(), timings, tables)?;
     if let Some(lp) = lp {
         let (p, a, rules) = (o.problem(), &o.allocation, &o.scenario.rules);
         let title = format!(
@@ -141,20 +213,56 @@ pub fn write_allocation(
         let model = a.linear_model(&p)?;
         write_atomic(lp, |w| model.write_lp(w, &title))?;
     }
-    let listed = allocation_files();
+    let listed = allocation_files_as(tables);
     staging.commit(listed.iter().flat_map(|l| &l.names).map(String::as_str))
 }
 
-/// The allocation's four files into `dir`, unchecked (the callers check and stage).
-fn write_allocation_files(o: &Outcome, dir: &Path, timings: bool) -> Result<(), Error> {
+/// The allocation's files into `dir` as `tables` says, unchecked (the callers check and stage).
+fn write_allocation_files(
+    o: &Outcome,
+    dir: &Path,
+    timings: bool,
+    tables: Tables,
+) -> Result<(), Error> {
     use crate::allocate::output;
     let (p, a, rules) = (o.problem(), &o.allocation, &o.scenario.rules);
     write_atomic(&dir.join(PARCELS), |w| output::write_parcels(w, &p, a))?;
-    write_atomic(&dir.join(ASSIGNMENTS), |w| output::write_assignments(w, a))?;
-    write_atomic(&dir.join(OPTIONS), |w| output::write_options(w, a))?;
+    if tables.xlsx {
+        let assignments = table(|w| output::write_assignments(w, a))?;
+        let options = table(|w| output::write_options(w, a))?;
+        let sheets = [
+            Sheet::new(ASSIGNMENTS_SHEET, &assignments),
+            Sheet::new(OPTIONS_SHEET, &options),
+        ];
+        write_atomic(&dir.join(ALLOCATION_XLSX), |w| {
+            crate::io::xlsx::write_workbook(w, &sheets, &about(o))
+        })?;
+    } else {
+        write_csv_file(&dir.join(ASSIGNMENTS), tables.bom, |w| {
+            output::write_assignments(w, a)
+        })?;
+        write_csv_file(&dir.join(OPTIONS), tables.bom, |w| {
+            output::write_options(w, a)
+        })?;
+    }
     write_atomic(&dir.join(SUMMARY), |w| {
         output::write_summary(w, &p, a, rules, timings)
     })
+}
+
+/// Sheet names of the workbooks.
+const SCREEN_SHEET: &str = "准入筛选";
+const RANK_SHEET: &str = "亩均评价";
+const ASSIGNMENTS_SHEET: &str = "地块分配";
+const OPTIONS_SHEET: &str = "搬迁选址";
+
+/// The rules sheet of a run's workbook: the rule set, the date, the mode and the scenario.
+fn about(o: &Outcome) -> Vec<(String, String)> {
+    let mut v = crate::io::xlsx::about_rules(&o.scenario.rules, "");
+    v.push(("评估日期".into(), o.date.to_string()));
+    v.push(("分配模式".into(), o.mode.as_str().to_string()));
+    v.push(("情景".into(), o.scenario.files.name()));
+    v
 }
 
 /// Write `plan.gpkg` into `dir` (in the scenario's output CRS, WGS84 by default).
@@ -165,34 +273,67 @@ pub fn write_gpkg(o: &Outcome, dir: &Path) -> Result<(), Error> {
 }
 
 /// Write the whole plan into `dir`: the screening and ranking tables, the ranking charts, the
-/// allocation's files (without timings, so reruns give the same bytes), both maps and the
-/// report. Reports the maps and report stages to `progress`.
+/// allocation's files (without timings, so reruns give the same bytes), `plan.xlsx`, both maps
+/// and the report; CSV files with the byte-order mark. Reports the maps and report stages to
+/// `progress`.
 pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Result<(), Error> {
+    write_folder_with(o, dir, Tables::default(), progress)
+}
+
+/// [`write_folder`], the CSV files written as `tables` says (its `xlsx` is ignored: the plan
+/// writes both its CSV files and `plan.xlsx`).
+pub fn write_folder_with(
+    o: &Outcome,
+    dir: &Path,
+    tables: Tables,
+    progress: &mut dyn Progress,
+) -> Result<(), Error> {
+    let tables = Tables {
+        xlsx: false,
+        ..tables
+    };
     let s = o.scenario;
-    let listed = plan_files(o.has_ranking());
+    let workbook = fits_workbook(o);
+    let mut listed = plan_files(o.has_ranking());
+    if !workbook {
+        listed.retain(|l| l.names != [PLAN_XLSX]);
+        progress.warning(&format!(
+            "warning: {PLAN_XLSX} is not written: a table has more rows than the {} an Excel sheet holds; the CSV files have every row",
+            crate::io::xlsx::MAX_ROWS
+        ));
+    }
     check_outputs(dir, &listed, &s.files.inputs())?;
     create_output_dir(dir)?;
     // Everything is written into the staging folder and moved into `out` at the end.
     let (out, staging) = (dir, Staging::new(dir)?);
     let dir = staging.path();
     let applicants = &o.admission.roles.applicants;
-    let table_lang = if o.chinese_tables {
-        crate::i18n::Lang::Zh
-    } else {
-        crate::i18n::Lang::En
-    };
-    write_atomic(&dir.join(SCREEN_CSV), |w| {
-        crate::screen::write_csv_in(w, &o.admission.screen, applicants, &s.rules, table_lang)
+    // The workbook's sheet is made from the English-keyed table; screen.csv is Chinese when
+    // asked (`--lang zh`).
+    let screened =
+        table(|w| crate::screen::write_csv(w, &o.admission.screen, applicants, &s.rules))?;
+    write_csv_file(&dir.join(SCREEN_CSV), tables.bom, |w| {
+        if o.chinese_tables {
+            let zh = crate::i18n::Lang::Zh;
+            crate::screen::write_csv_in(w, &o.admission.screen, applicants, &s.rules, zh)
+        } else {
+            w.write_all(&screened)
+        }
     })?;
     let mut charts = Vec::new();
+    let mut ranked = Vec::new();
     if o.has_ranking() {
         let ranking = &o.admission.ranking;
-        write_atomic(&dir.join(RANK_CSV), |w| crate::rank::write_csv(w, ranking))?;
+        ranked = table(|w| crate::rank::write_csv(w, ranking))?;
+        write_csv_file(&dir.join(RANK_CSV), tables.bom, |w| w.write_all(&ranked))?;
         charts = crate::render::charts::draw_ranking_charts_in(ranking, o.maps.lang)?;
         crate::render::charts::write_charts(dir, &charts)?;
     }
-    write_allocation_files(o, dir, false)?;
+    write_allocation_files(o, dir, false, tables)?;
     write_gpkg(o, dir)?;
+    if workbook {
+        write_plan_workbook(o, dir, &screened, &ranked)?;
+    }
 
     let t = Instant::now();
     let inputs = maps::MapInputs::from_outcome(o);
@@ -223,4 +364,42 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
         Some(t.elapsed()),
     );
     Ok(())
+}
+
+/// `plan.xlsx`: the screening, the ranking (when there is one), the assignments and the
+/// relocation options as sheets, and the rules sheet.
+fn write_plan_workbook(
+    o: &Outcome,
+    dir: &Path,
+    screened: &[u8],
+    ranked: &[u8],
+) -> Result<(), Error> {
+    use crate::allocate::output;
+    let a = &o.allocation;
+    let assignments = table(|w| output::write_assignments(w, a))?;
+    let options = table(|w| output::write_options(w, a))?;
+    let mut sheets = vec![Sheet::new(SCREEN_SHEET, screened)];
+    if o.has_ranking() {
+        sheets.push(Sheet::new(RANK_SHEET, ranked));
+    }
+    sheets.push(Sheet::new(ASSIGNMENTS_SHEET, &assignments));
+    sheets.push(Sheet::new(OPTIONS_SHEET, &options));
+    write_atomic(&dir.join(PLAN_XLSX), |w| {
+        crate::io::xlsx::write_workbook(w, &sheets, &about(o))
+    })
+}
+
+/// Whether every table of the plan fits on an Excel sheet; a plan with more rows than a sheet
+/// holds writes its CSV files only (the CSV files have every row; a workbook cut short would
+/// not).
+fn fits_workbook(o: &Outcome) -> bool {
+    let a = &o.allocation;
+    [
+        o.admission.roles.applicants.len(),
+        o.admission.ranking.evaluations.len(),
+        a.assignments.len(),
+        a.options.len(),
+    ]
+    .iter()
+    .all(|&n| n <= crate::io::xlsx::MAX_ROWS)
 }

@@ -37,8 +37,8 @@ pub mod text;
 
 pub use admission::{Admission, Given, Roles};
 pub use files::{
-    GPKG, Listed, allocation_files, check_outputs, plan_files, write_allocation, write_folder,
-    write_gpkg,
+    GPKG, Listed, Tables, allocation_files, allocation_files_as, check_outputs, plan_files,
+    write_allocation, write_folder, write_folder_with, write_gpkg,
 };
 
 use crate::allocate::{self, Allocation, Mode, Problem};
@@ -96,6 +96,7 @@ pub struct Plan<'a> {
     mode: Mode,
     given: Option<Given>,
     maps: maps::MapOptions,
+    command: &'static str,
     lang: Lang,
     chinese_tables: bool,
 }
@@ -110,9 +111,16 @@ impl<'a> Plan<'a> {
             mode: Mode::Plots,
             given: None,
             maps: maps::MapOptions::default(),
+            command: "parkplan plan",
             lang: Lang::Zh,
             chinese_tables: false,
         }
+    }
+    /// The command that runs the plan, as messages name it (`parkplan allocate`; default
+    /// `parkplan plan`), e.g. in "`parkplan plan` needs it" for a missing column.
+    pub fn command(mut self, command: &'static str) -> Self {
+        self.command = command;
+        self
     }
     /// The language of the report and maps (Chinese by default).
     pub fn lang(mut self, lang: Lang) -> Self {
@@ -155,12 +163,15 @@ impl<'a> Plan<'a> {
     /// Validate, screen, rank and allocate, reporting each stage to `progress`.
     ///
     /// Bad input is an [`Error::Input`]: a rule set without admission criteria (unless the
-    /// candidates are given), overlapping parcels, or allocation rules the problem cannot use.
+    /// candidates are given), a registry without a column the rule set reads
+    /// ([`admission::check_columns`]), overlapping parcels, or allocation rules the problem
+    /// cannot use.
     pub fn run_with(&self, progress: &mut dyn Progress) -> Result<Outcome<'a>, Error> {
         let s = self.scenario;
         let t = Instant::now();
         if self.given.is_none() {
             s.rules.require_admission_criteria()?;
+            admission::check_columns(s, self.command)?;
         }
         for w in s.warnings() {
             progress.warning(&w.to_string());

@@ -181,6 +181,22 @@ impl Ranking {
     }
 }
 
+/// Which of the rule set's tracks take at least one of `enterprises` (by track index), as
+/// [`rank`] places them: the columns a registry needs follow from the tracks its enterprises
+/// are on (`io::enterprises::needs::ranking`).
+pub fn tracks_taken(enterprises: &[Enterprise], rules: &RuleSet) -> Vec<bool> {
+    let mut taken = vec![false; rules.ranking.tracks.len()];
+    for e in enterprises {
+        if let Placed::On(t) = place(e, rules) {
+            taken[t] = true;
+            if taken.iter().all(|&x| x) {
+                break;
+            }
+        }
+    }
+    taken
+}
+
 /// Rank urban enterprises: tracks, indicators, score, class, burden, action, driver, land freed.
 ///
 /// ```

@@ -116,7 +116,8 @@ fn csv_header(metrics: &[Metric]) -> Vec<String> {
 }
 
 /// One CSV line being written: fields separated by commas, text quoted only when it must be
-/// (a comma, quote or line break in it; quotes doubled), as the csv crate writes it.
+/// (a comma, quote or line break in it; quotes doubled), as the csv crate writes it, and
+/// neutralised when it would run as a formula ([`crate::io::cell`]).
 struct Line<'a> {
     out: &'a mut Vec<u8>,
     first: bool,
@@ -129,8 +130,10 @@ impl Line<'_> {
         }
         self.first = false;
     }
+    /// A text cell, neutralised when a spreadsheet would run it as a formula.
     fn text(&mut self, s: &str) {
         self.sep();
+        let s = crate::io::cell::neutralise(s);
         if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
             self.out.push(b'"');
             for b in s.bytes() {

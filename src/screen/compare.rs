@@ -93,14 +93,15 @@ pub fn write_changes_csv(
     ])?;
     let (ra, rb) = (rules_tag(a), rules_tag(b));
     for c in changes {
+        use crate::io::cell::neutralise;
         out.write_record([
-            c.id.as_str(),
-            &c.name,
+            neutralise(&c.id).as_ref(),
+            &neutralise(&c.name),
             c.before.name(),
             c.after.name(),
-            &c.why.join("; "),
-            &ra,
-            &rb,
+            &neutralise(&c.why.join("; ")),
+            &neutralise(&ra),
+            &neutralise(&rb),
         ])?;
     }
     out.flush()

@@ -70,13 +70,14 @@ fn csv_row(
     rules: &RuleSet,
     lang: Lang,
 ) -> csv::Result<()> {
+    use crate::io::cell::neutralise;
     out.write_record([
-        e.id.as_str(),
-        e.name.as_str(),
+        neutralise(&e.id).as_ref(),
+        &neutralise(&e.name),
         decision_cell(decision, lang),
         &fmt_score(score),
-        &failed_text(outs, rules),
-        &rules.version,
+        &neutralise(&failed_text(outs, rules)),
+        &neutralise(&rules.version),
         &rules.hash,
     ])
 }
@@ -89,6 +90,8 @@ fn csv_buffer(rows: usize) -> csv::Writer<Vec<u8>> {
 
 /// CSV: `id,name,decision,score,failed,rules_version,rules_sha256`, one row per enterprise in
 /// input order; `failed` lists the required and conditional criteria not passed, `;`-separated.
+/// A text a spreadsheet would run as a formula is neutralised ([`crate::io::cell`]); the
+/// byte-order mark is the caller's (see [`crate::io::cell::BOM`]).
 pub fn write_csv(
     w: &mut dyn Write,
     report: &ScreenReport,

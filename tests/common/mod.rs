@@ -2,6 +2,8 @@
 //! writing test files, test geometry and GeoJSON.
 #![allow(dead_code)] // each test crate uses a different part
 
+pub mod excel;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

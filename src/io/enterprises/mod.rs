@@ -1,91 +1,152 @@
-//! Enterprise registries from CSV: English headers or their Chinese aliases, UTF-8 with or
-//! without BOM, every cell validated, every bad cell reported with its line and column name.
+//! Enterprise registries from CSV or a workbook: English headers or their Chinese aliases,
+//! every cell validated, every bad cell reported with its row and line (CSV) or its sheet and
+//! cell (workbook) and its column name.
+//!
+//! A CSV may be in any encoding Excel writes ([`crate::io::text`]), comma- or tab-separated
+//! (Excel's "Unicode text" is tab-separated UTF-16). A workbook's sheet is read by
+//! `sheet.rs`: the header row found below a title, dates as dates, numbers stored as text as
+//! numbers, formulas by their saved value.
 
+mod header;
+pub mod needs;
 mod parallel;
+mod sheet;
 
+pub use header::headers_table;
+pub(crate) use header::near_misses;
+use header::{Header, Places, read_header};
 pub(crate) use parallel::for_each_chunk;
 use parallel::{PARALLEL_BYTES, read_parallel};
 
 use crate::error::{InputError, Place, Problems, Warning};
+use crate::io::text::{self, Content};
 use crate::metrics::{self, MetricId, m};
 use crate::model::{Enterprise, Registry};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-/// File position of each column, indexed by its metric id (`None`: the file lacks it).
-type Positions = Vec<Option<usize>>;
+/// How to read an enterprise file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The workbook sheet to read (default: the first visible one); refused for a CSV.
+    pub sheet: Option<String>,
+}
 
-/// The file position of each catalogue column, from the header row.
-fn header_map(
-    path: &Path,
-    headers: &csv::StringRecord,
-    problems: &mut Problems,
-    warnings: &mut Vec<Warning>,
-) -> Positions {
-    let mut at: Positions = vec![None; metrics::COLUMN_COUNT];
-    for (i, h) in headers.iter().enumerate() {
-        match metrics::column_by_header(h) {
-            Some(id) => {
-                if at[id as usize].replace(i).is_some() {
-                    problems.push(InputError::new(
-                        path,
-                        Place::Line(1),
-                        Some(h),
-                        format!("column {} appears twice", metrics::metric(id).name),
-                    ));
-                }
-            }
-            // Excel leaves trailing empty header cells after a deleted column.
-            None if metrics::normalise_header(h).is_empty() => {
-                warnings.push(Warning(InputError::new(
+/// An enterprise file as opened: CSV text (to stream or read) or a workbook already read.
+#[derive(Debug)]
+pub enum Opened {
+    /// CSV text, with the warning about its encoding when it was not UTF-8.
+    Csv {
+        text: String,
+        warning: Option<Warning>,
+    },
+    Workbook(Registry),
+}
+
+/// Open an enterprise file: a workbook by its contents (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`,
+/// `.ods`), else text in an encoding Excel writes; anything else (a zip, a Shapefile, an
+/// image) is refused, named for what it is.
+pub fn open(path: &Path, options: &ReadOptions) -> Result<Opened, Problems> {
+    match text::sniff(text::read_bytes(path)?) {
+        Content::Workbook(kind, bytes) => {
+            sheet::read_workbook(path, bytes, kind, options.sheet.as_deref()).map(Opened::Workbook)
+        }
+        Content::Text(t) => {
+            if options.sheet.is_some() {
+                return Err(InputError::file(
                     path,
-                    Place::Line(1),
-                    None,
-                    format!("column {} has no header, ignored", i + 1),
-                )))
+                    "is a CSV, not a workbook: --sheet only applies to workbooks",
+                )
+                .into());
             }
-            None => warnings.push(Warning(InputError::new(
-                path,
-                Place::Line(1),
-                Some(h),
-                "unknown column, ignored (see the README for the accepted names)",
-            ))),
+            let warning = text::decoded_warning(path, t.encoding);
+            Ok(Opened::Csv {
+                text: t.text,
+                warning,
+            })
         }
+        Content::Binary(what) => Err(InputError::file(
+            path,
+            format!(
+                "is {what}; an enterprise registry is a CSV or a workbook (.xlsx, .xlsm, .xls, .ods)"
+            ),
+        )
+        .into()),
     }
-    for required in [m::ID, m::NAME] {
-        if at[required as usize].is_none() {
-            problems.push(InputError::new(
-                path,
-                Place::Line(1),
-                Some(metrics::metric(required).name),
-                "required column is missing",
-            ));
-        }
-    }
-    at
 }
 
-/// The header's column positions and its warnings (unknown, unnamed and absent columns), or
-/// its problems (a column twice, a required one missing): what both readers start from.
-fn header_columns(
-    path: &Path,
-    headers: &csv::StringRecord,
-) -> Result<(Positions, Vec<Warning>), Problems> {
-    let mut problems = Problems::default();
-    let mut warnings = Vec::new();
-    let at = header_map(path, headers, &mut problems, &mut warnings);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    warnings.extend(absent_columns(path, &at));
-    Ok((at, warnings))
-}
-
-/// Enterprises from a CSV file.
+/// Enterprises from a CSV file or a workbook's first sheet.
 pub fn load_enterprises(path: &Path) -> Result<Registry, Problems> {
-    let text = crate::io::read_utf8(path)?;
-    read_enterprises(path, &text)
+    load_enterprises_with(path, &ReadOptions::default())
+}
+
+/// Enterprises from a CSV file or a workbook, read as `options` say.
+pub fn load_enterprises_with(path: &Path, options: &ReadOptions) -> Result<Registry, Problems> {
+    match open(path, options)? {
+        Opened::Workbook(r) => Ok(r),
+        Opened::Csv { text, warning } => {
+            let mut r = read_enterprises(path, &text)?;
+            r.warnings.splice(0..0, warning);
+            Ok(r)
+        }
+    }
+}
+
+/// The header of CSV text, read as the loaders read it (its columns and their near misses),
+/// for a command to check the columns it needs before streaming the rows.
+pub fn csv_columns(path: &Path, text: &str) -> Result<crate::model::Columns, Problems> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(empty_file(path).into());
+    }
+    let mut reader = csv_reader(text).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| header_error(path, e))?;
+    Ok(csv_header(path, headers)?.columns)
+}
+
+/// The csv reader settings for `text`: comma-separated, or tab-separated when its first line
+/// has tabs and no commas (Excel's "Unicode text").
+fn csv_reader(text: &str) -> csv::ReaderBuilder {
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains('\t') && !first.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut b = csv::ReaderBuilder::new();
+    b.delimiter(delimiter).flexible(false);
+    b
+}
+
+fn empty_file(path: &Path) -> InputError {
+    InputError::file(
+        path,
+        "the file is empty: expected a header row (at least id,name) and one row per enterprise",
+    )
+}
+
+fn header_error(path: &Path, e: csv::Error) -> InputError {
+    InputError::new(
+        path,
+        Place::Line(1),
+        None,
+        format!("cannot read the header: {e}"),
+    )
+}
+
+/// A CSV header row read against the catalogue.
+fn csv_header(path: &Path, headers: &csv::StringRecord) -> Result<Header, Problems> {
+    let cells: Vec<&str> = headers.iter().collect();
+    read_header(
+        path,
+        &cells,
+        &Places {
+            row: Place::Line(1),
+            cell: &|_| Place::Line(1),
+            column: &|i| format!("column {}", i + 1),
+        },
+    )
 }
 
 /// Editor line numbers of byte offsets, asked in increasing order: the csv crate's own line
@@ -123,11 +184,49 @@ impl<'a> LineCounter<'a> {
     }
 }
 
+/// Where a row is, for messages.
+#[derive(Debug, Clone, Copy)]
+enum RowAt<'a> {
+    /// A CSV record: its row as a spreadsheet numbers it (header = 1) and the editor line it
+    /// starts on.
+    Csv { row: u64, line: u64 },
+    /// A workbook row: the sheet, the 0-based row, and the 0-based sheet column of each field.
+    Sheet {
+        sheet: &'a str,
+        row: u32,
+        cols: &'a [u32],
+    },
+}
+
+impl RowAt<'_> {
+    /// The place of field `field` of the row (the row itself in a CSV).
+    fn place(&self, field: Option<usize>) -> Place {
+        match *self {
+            RowAt::Csv { row, line } => Place::Record { row, line },
+            RowAt::Sheet { sheet, row, cols } => match field.and_then(|f| cols.get(f)) {
+                Some(&c) => Place::Cell {
+                    sheet: sheet.to_string(),
+                    cell: crate::io::workbook::cell_name(row, c),
+                },
+                None => Place::SheetRow {
+                    sheet: sheet.to_string(),
+                    row: u64::from(row) + 1,
+                },
+            },
+        }
+    }
+    /// The number users see for the row: the editor line of a CSV record, the sheet row.
+    fn line(&self) -> u64 {
+        match *self {
+            RowAt::Csv { line, .. } => line,
+            RowAt::Sheet { row, .. } => u64::from(row) + 1,
+        }
+    }
+}
+
 struct Row<'a> {
     path: &'a Path,
-    /// Spreadsheet row (header = 1) and editor line the record starts on.
-    row: u64,
-    line: u64,
+    at: RowAt<'a>,
     record: &'a csv::StringRecord,
     /// File position of each column, by metric id.
     cols: &'a [Option<usize>],
@@ -141,13 +240,15 @@ impl<'a> Row<'a> {
         let v = self.record.get(i)?.trim();
         (!v.is_empty()).then_some(v)
     }
+    /// The place of column `id` in this row.
+    fn place(&self, id: MetricId) -> Place {
+        self.at.place(self.cols.get(id as usize).copied().flatten())
+    }
     fn bad(&mut self, id: MetricId, msg: String) {
+        let place = self.place(id);
         self.problems.push(InputError::new(
             self.path,
-            Place::Record {
-                row: self.row,
-                line: self.line,
-            },
+            place,
             Some(metrics::metric(id).name),
             msg,
         ));
@@ -165,11 +266,7 @@ impl<'a> Row<'a> {
 pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(InputError::file(
-            path,
-            "the file is empty: expected a header row (at least id,name) and one row per enterprise",
-        )
-        .into());
+        return Err(empty_file(path).into());
     }
     if text.len() >= PARALLEL_BYTES
         && let Some(registry) = read_parallel(path, text)
@@ -181,22 +278,13 @@ pub fn read_enterprises(path: &Path, text: &str) -> Result<Registry, Problems> {
 
 /// The reference reader: one record after another, every problem collected.
 fn read_sequential(path: &Path, text: &str) -> Result<Registry, Problems> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            return Err(InputError::new(
-                path,
-                Place::Line(1),
-                None,
-                format!("cannot read the header: {e}"),
-            )
-            .into());
-        }
-    };
-    let (at, mut warnings) = header_columns(path, &headers)?;
+    let mut reader = csv_reader(text).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| header_error(path, e))?.clone();
+    let Header {
+        at,
+        mut warnings,
+        columns,
+    } = csv_header(path, &headers)?;
     let mut problems = Problems::default();
     let mut enterprises = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -233,38 +321,57 @@ fn read_sequential(path: &Path, text: &str) -> Result<Registry, Problems> {
         let line = record.position().map_or(0, |p| lines.at(p.byte()));
         let mut row = Row {
             path,
-            row: rows,
-            line,
+            at: RowAt::Csv { row: rows, line },
             record: &record,
             cols: &at,
             problems: &mut problems,
         };
-        let Some(id) = row.cell(m::ID).map(str::to_string) else {
-            row.bad(m::ID, "missing: every enterprise needs a unique id".into());
-            continue;
-        };
-        if let Some(prev) = seen.insert(id.clone(), line) {
-            row.bad(m::ID, format!("duplicate id {id:?}: also on line {prev}"));
+        if let Some(e) = checked_row(&mut row, &mut seen, "line", &mut warnings) {
+            enterprises.push(e);
         }
-        let e = build(&mut row, id, &mut warnings);
-        enterprises.push(e);
     }
     problems.into_result(Registry {
         enterprises,
         warnings,
+        columns,
     })
+}
+
+/// One row's enterprise with its id checked: present, and not seen before in the file (`seen`
+/// records the line or row, `unit` says which); `None` when it has no id.
+fn checked_row(
+    row: &mut Row,
+    seen: &mut HashMap<String, u64>,
+    unit: &str,
+    warnings: &mut Vec<Warning>,
+) -> Option<Enterprise> {
+    let Some(id) = row
+        .cell(m::ID)
+        .map(crate::io::cell::restore)
+        .map(str::to_string)
+    else {
+        row.bad(m::ID, "missing: every enterprise needs a unique id".into());
+        return None;
+    };
+    if let Some(prev) = seen.insert(id.clone(), row.at.line()) {
+        row.bad(m::ID, format!("duplicate id {id:?}: also on {unit} {prev}"));
+    }
+    Some(build(row, id, warnings))
 }
 
 /// One row's enterprise, every cell validated into `row.problems` (the caller checks the id).
 fn build(row: &mut Row, id: String, warnings: &mut Vec<Warning>) -> Enterprise {
-    let (path, line, row_no) = (row.path, row.line, row.row);
+    let path = row.path;
     let mut e = Enterprise {
-        line,
+        line: row.at.line(),
         id,
         ..Enterprise::default()
     };
     let mut bad = Vec::new();
     e.read_columns(|c| row.cell(c), |c, msg| bad.push((c, msg)));
+    if crate::io::cell::restore(&e.name).len() != e.name.len() {
+        e.name = crate::io::cell::restore(&e.name).to_string();
+    }
     for (c, msg) in bad {
         row.bad(c, msg);
     }
@@ -294,12 +401,12 @@ fn build(row: &mut Row, id: String, warnings: &mut Vec<Warning>) -> Enterprise {
     }
     let inconsistent = [
         (
-            "hightech_revenue",
+            m::HIGHTECH_REVENUE,
             e.hightech_revenue_10k_yuan,
             "revenue",
             e.revenue_10k_yuan,
         ),
-        ("rd_staff", e.rd_staff, "staff", e.staff),
+        (m::RD_STAFF, e.rd_staff, "staff", e.staff),
     ];
     for (part_col, part, whole_col, whole) in inconsistent {
         if let (Some(p), Some(w)) = (part, whole)
@@ -307,8 +414,8 @@ fn build(row: &mut Row, id: String, warnings: &mut Vec<Warning>) -> Enterprise {
         {
             warnings.push(Warning(InputError::new(
                 path,
-                Place::Record { row: row_no, line },
-                Some(part_col),
+                row.place(part_col),
+                Some(metrics::metric(part_col).name),
                 format!("{p} is above {whole_col} {w}; evaluated as given"),
             )));
         }
@@ -316,37 +423,20 @@ fn build(row: &mut Row, id: String, warnings: &mut Vec<Warning>) -> Enterprise {
     e
 }
 
-/// The warning for columns the file does not have.
-fn absent_columns(path: &Path, at: &[Option<usize>]) -> Option<Warning> {
-    let absent: Vec<&str> = metrics::columns()
-        .filter(|(id, _)| at[*id as usize].is_none())
-        .map(|(_, d)| d.name)
-        .collect();
-    (!absent.is_empty()).then(|| {
-        Warning(InputError::new(
-            path,
-            Place::Line(1),
-            None,
-            format!(
-                "columns not present, read as not reported: {}",
-                absent.join(", ")
-            ),
-        ))
-    })
-}
-
-/// Write enterprises as CSV with the canonical English headers; missing values stay empty.
+/// Write enterprises as CSV with the canonical English headers; missing values stay empty, and
+/// a text that a spreadsheet would run as a formula is neutralised ([`crate::io::cell`]).
 pub fn write_enterprises(w: &mut dyn Write, enterprises: &[Enterprise]) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(metrics::columns().map(|(_, d)| d.name))?;
     for e in enterprises {
-        out.write_record(
-            metrics::columns()
-                .map(|(id, _)| e.cell(id).text())
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|c| c.as_ref()),
-        )?;
+        let cells: Vec<_> = metrics::columns()
+            .map(|(id, _)| e.cell(id).text())
+            .collect();
+        let safe: Vec<_> = cells
+            .iter()
+            .map(|c| crate::io::cell::neutralise(c))
+            .collect();
+        out.write_record(safe.iter().map(|c| c.as_bytes()))?;
     }
     out.flush()
 }

@@ -1,7 +1,8 @@
 //! The fast path for large, clean enterprise files: the text is cut at record boundaries and the
 //! pieces are parsed on all cores; any problem sends the file back to the sequential reader.
 
-use super::{LineCounter, Positions, Row, build, header_columns};
+use super::header::{Header as Columns, Positions};
+use super::{LineCounter, Row, RowAt, build, csv_header, csv_reader};
 use crate::error::{Place, Problems, Warning};
 use crate::metrics::m;
 use crate::model::{Enterprise, Registry};
@@ -14,7 +15,10 @@ pub(super) const PARALLEL_BYTES: usize = 2 << 20;
 
 /// The fast path for large, clean files: all of them in memory, from [`for_each_chunk`].
 pub(super) fn read_parallel(path: &Path, text: &str) -> Option<Registry> {
-    let (parts, warnings) = for_each_chunk(path, text, |v| v)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header = read_header(path, text)?;
+    let columns = header.columns.clone();
+    let (parts, warnings) = chunks_of(path, text, header, |v| v)?;
     let mut enterprises = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for e in parts {
         enterprises.extend(e);
@@ -22,6 +26,7 @@ pub(super) fn read_parallel(path: &Path, text: &str) -> Option<Registry> {
     Some(Registry {
         enterprises,
         warnings,
+        columns,
     })
 }
 
@@ -42,6 +47,16 @@ pub(crate) fn for_each_chunk<R: Send>(
 ) -> Option<(Vec<R>, Vec<Warning>)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let header = read_header(path, text)?;
+    chunks_of(path, text, header, each)
+}
+
+/// [`for_each_chunk`] once the header is read.
+fn chunks_of<R: Send>(
+    path: &Path,
+    text: &str,
+    header: Header,
+    each: impl Fn(Vec<Enterprise>) -> R + Sync,
+) -> Option<(Vec<R>, Vec<Warning>)> {
     let body = &text.as_bytes()[header.body_start..];
     let chunks = cut_at_records(body);
     let first_lines = first_lines(&chunks, header.lines);
@@ -73,6 +88,9 @@ struct Header {
     at: Positions,
     /// The header's warnings, the first of the file's.
     warnings: Vec<Warning>,
+    columns: crate::model::Columns,
+    /// The reader settings (the delimiter).
+    csv: csv::ReaderBuilder,
     /// The byte offset the records start at, and the number of lines before it.
     body_start: usize,
     lines: u64,
@@ -80,21 +98,28 @@ struct Header {
 
 /// The header row; `None` when it is bad or does not end at a plain line break.
 fn read_header(path: &Path, text: &str) -> Option<Header> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
+    let csv = csv_reader(text);
+    let mut reader = csv.from_reader(text.as_bytes());
     let headers = reader.headers().ok()?.clone();
     let bytes = text.as_bytes();
     let body_start = usize::try_from(reader.position().byte()).ok()?;
     if body_start == 0 || body_start > bytes.len() || bytes[body_start - 1] != b'\n' {
         return None;
     }
-    let (at, warnings) = header_columns(path, &headers).ok()?;
+    let Columns {
+        at,
+        warnings,
+        columns,
+    } = csv_header(path, &headers).ok()?;
     let lines = bytes[..body_start].iter().filter(|&&b| b == b'\n').count() as u64;
+    let mut csv = csv;
+    csv.has_headers(false).flexible(true);
     Some(Header {
         fields: headers.len(),
         at,
         warnings,
+        columns,
+        csv,
         body_start,
         lines,
     })
@@ -162,10 +187,7 @@ fn parse_chunk(
     first: u64,
     header: &Header,
 ) -> Option<(Vec<Enterprise>, Vec<Warning>)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(chunk);
+    let mut reader = header.csv.from_reader(chunk);
     let mut problems = Problems::default();
     let mut warnings = Vec::new();
     let mut out = Vec::with_capacity(chunk.len() / 160);
@@ -180,13 +202,15 @@ fn parse_chunk(
             path,
             // Chunk-local for now (first record = 2); shifted once every chunk's
             // record count is known.
-            row: out.len() as u64 + 2,
-            line,
+            at: RowAt::Csv {
+                row: out.len() as u64 + 2,
+                line,
+            },
             record: &record,
             cols: &header.at,
             problems: &mut problems,
         };
-        let id = row.cell(m::ID)?.to_string();
+        let id = crate::io::cell::restore(row.cell(m::ID)?).to_string();
         let e = build(&mut row, id, &mut warnings);
         if !problems.is_empty() {
             return None;
