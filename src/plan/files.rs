@@ -164,10 +164,13 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
     let listed = plan_files(o.has_ranking());
     check_outputs(dir, &listed, &s.files.inputs())?;
     create_output_dir(dir)?;
+    let t = Instant::now();
+    progress.begin(Stage::Write, Some(4));
     let applicants = &o.admission.roles.applicants;
     write_atomic(&dir.join(SCREEN_CSV), |w| {
         crate::screen::write_csv(w, &o.admission.screen, applicants, &s.rules)
     })?;
+    progress.advance(1);
     let mut charts = Vec::new();
     if o.has_ranking() {
         let ranking = &o.admission.ranking;
@@ -175,10 +178,19 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
         charts = crate::render::charts::draw_ranking_charts(ranking)?;
         crate::render::charts::write_charts(dir, &charts)?;
     }
+    progress.advance(2);
     write_allocation(o, dir, false, None)?;
+    progress.advance(3);
     write_gpkg(o, dir)?;
+    progress.advance(4);
+    progress.stage(
+        Stage::Write,
+        "screening, ranking and allocation tables, charts, parcels.geojson, plan.gpkg",
+        Some(t.elapsed()),
+    );
 
     let t = Instant::now();
+    progress.begin(Stage::Maps, None);
     let inputs = maps::MapInputs::from_outcome(o);
     let drawn = maps::draw(s, &inputs)?;
     maps::write(dir, &drawn)?;
@@ -193,6 +205,7 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
     );
 
     let t = Instant::now();
+    progress.begin(Stage::Report, None);
     let figures: Vec<(String, String)> = charts
         .into_iter()
         .map(|c| (c.name.to_string(), c.svg))
