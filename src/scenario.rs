@@ -215,6 +215,7 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
     }
     if let (Some(rules), Some(parcels)) = (&rules, &parcels) {
         warnings.extend(unknown_clusters(&files.parcels, rules, parcels));
+        warnings.extend(unused_clusters(&files.parcels, rules, parcels));
     }
     match (rules, parcels, sensitive) {
         (Some(rules), Some(parcels), Some(sensitive)) if problems.is_empty() => Ok(Scenario {
@@ -265,6 +266,40 @@ fn unknown_clusters(
                     "{:?} is no cluster of the rule set's [clusters] table ({}): no enterprise will match it",
                     p.cluster,
                     known.iter().copied().collect::<Vec<_>>().join(", ")
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// Clusters the rule set's `[clusters]` table names that no parcel is designated for: most
+/// likely a typo in the table (`C39 = "electronix"`), and those industries would never get their
+/// cluster's bonus, so say so, once per cluster (a warning: a cluster may have no land yet).
+fn unused_clusters(
+    parcels_path: &std::path::Path,
+    rules: &RuleSet,
+    parcels: &[crate::model::Parcel],
+) -> Vec<Warning> {
+    let on_parcels: std::collections::BTreeSet<&str> =
+        parcels.iter().map(|p| p.cluster.as_str()).collect();
+    let mut prefixes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (prefix, cluster) in &rules.clusters.prefix {
+        if cluster != crate::model::GENERAL_CLUSTER && !on_parcels.contains(cluster.as_str()) {
+            prefixes.entry(cluster).or_default().push(prefix);
+        }
+    }
+    prefixes
+        .into_iter()
+        .map(|(cluster, prefixes)| {
+            Warning(InputError::new(
+                &rules.source,
+                Place::File,
+                Some(&format!("clusters.prefix.{}", prefixes[0])),
+                format!(
+                    "cluster {cluster:?} (industries {}) is on no parcel of {}: those enterprises can only be placed outside their cluster; check the spelling against the parcels' clusters ({})",
+                    prefixes.join(", "),
+                    crate::io::shown_path(parcels_path),
+                    on_parcels.iter().copied().collect::<Vec<_>>().join(", ")
                 ),
             ))
         })

@@ -306,3 +306,68 @@ fn a_registry_with_some_sites_missing_is_refused() {
         assert!(!tmp.path().join(cmd).exists());
     }
 }
+
+/// Errors in a rule file point at the key at fault (its line), name the criterion, and refuse
+/// values no data can satisfy (an empty version).
+#[test]
+fn rule_errors_point_at_the_key_and_name_the_criterion() {
+    let text = common::read(bundled("rules/lingkun.toml"));
+    let line_of = |needle: &str, from: &str| {
+        let start = text.find(from).unwrap();
+        text[..start + text[start..].find(needle).unwrap()]
+            .matches('\n')
+            .count()
+            + 1
+    };
+    let weight_line = line_of("weight = 1.0", "id = \"catalogue\"");
+    let severity_line = line_of("severity = \"preferred\"", "id = \"catalogue\"");
+    let cases = [
+        (
+            rules_with(
+                "weight = 1.0\nzh = \"产品列入",
+                "weight = nan\nzh = \"产品列入",
+            ),
+            format!("line {weight_line}, column 10: admission.criterion.catalogue.weight"),
+            "expected a weight >= 0, got NaN",
+        ),
+        (
+            rules_with(
+                "severity = \"preferred\"\nweight = 1.0",
+                "severity = \"prefered\"\nweight = 1.0",
+            ),
+            format!("line {severity_line}, column 12"),
+            "criterion \"catalogue\": unknown variant `prefered`",
+        ),
+        (
+            rules_with("version = \"lingkun-", "version = \"\"\n# was \"lingkun-"),
+            "version".to_string(),
+            "got an empty one",
+        ),
+    ];
+    for (text, place, words) in &cases {
+        let err = common::rules_error(text);
+        assert_contains(&err, place);
+        assert_contains(&err, words);
+    }
+}
+
+/// A cluster the rule set names but no parcel carries is warned about (a typo would otherwise
+/// silently cost those industries their cluster bonus).
+#[test]
+fn a_cluster_no_parcel_carries_is_warned_about() {
+    let text = rules_with("C39 = \"electronics\"", "C39 = \"electronix\"");
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("r.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = bin()
+        .args(["validate", "--rules"])
+        .arg(&path)
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    common::assert_ok(&out);
+    assert_contains(
+        &stderr(&out),
+        "clusters.prefix.C39: cluster \"electronix\" (industries C39) is on no parcel",
+    );
+}

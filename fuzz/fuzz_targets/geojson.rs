@@ -1,5 +1,6 @@
 #![no_main]
 
+#[allow(dead_code)] // each target uses one body
 #[path = "../bodies.rs"]
 mod bodies;
 

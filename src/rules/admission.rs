@@ -363,7 +363,7 @@ impl AdmissionRules {
             }
             match (c.expr.is_some(), c.tiers.is_empty()) {
                 (true, false) => errors.push(unplaced(
-                    key.clone(),
+                    format!("{key}.tiers"),
                     format!("criterion {:?}: give `expr` or `tiers`, not both", c.id),
                 )),
                 (false, true) => errors.push(unplaced(
@@ -382,12 +382,12 @@ impl AdmissionRules {
                 )),
                 (Severity::Preferred, Some(w)) if !(w.is_finite() && w >= 0.0) => {
                     errors.push(unplaced(
-                        key.clone(),
+                        format!("{key}.weight"),
                         format!("criterion {:?}: expected a weight >= 0, got {w}", c.id),
                     ))
                 }
                 (Severity::Required | Severity::Conditional, Some(_)) => errors.push(unplaced(
-                    key.clone(),
+                    format!("{key}.weight"),
                     format!(
                         "criterion {:?}: only preferred criteria have a `weight`",
                         c.id

@@ -7,6 +7,7 @@
 pub mod admission;
 pub mod allocation;
 pub mod expr;
+mod locate;
 pub mod ranking;
 
 use crate::error::{InputError, Place, Problems, caret_snippet, line_column};
@@ -128,9 +129,24 @@ pub fn load(path: &Path) -> Result<RuleSet, Problems> {
 pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems> {
     let raw: RawRuleSet = toml::from_str(text).map_err(|e| {
         let start = e.span().map_or(0, |s| s.start);
-        located(path, text, start, None, e.message())
+        // Inside a criterion (an unknown severity, a wrong type), say which one.
+        let message = match locate::criterion_at(text, start) {
+            Some(id) => format!("criterion {id:?}: {}", e.message()),
+            None => e.message().to_string(),
+        };
+        located(path, text, start, None, &message)
     })?;
     let mut problems = Problems::default();
+    if raw.version.trim().is_empty() {
+        let at = locate::key_span(text, "version").map_or(0, |s| s.start);
+        problems.push(located(
+            path,
+            text,
+            at,
+            Some("version"),
+            "expected a version naming this rule set (it is recorded in every output), got an empty one",
+        ));
+    }
     for (prefix, cluster) in &raw.clusters.prefix {
         if IndustryCode::parse(prefix).is_err() {
             problems.push(InputError::new(path, Place::File, Some(&format!("clusters.prefix.{prefix}")), format!(
@@ -153,14 +169,14 @@ pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems>
     ];
     for (errors, section_at) in checks {
         for e in errors {
-            // An error without a span of its own points at its section's header.
-            problems.push(located(
-                path,
-                text,
-                e.span.start.max(section_at),
-                Some(&e.key),
-                &e.message,
-            ));
+            // An error without a span of its own points at its key, found in the text, or at
+            // its section's header when the key is not written there.
+            let at = if e.span.is_empty() && e.span.start == 0 {
+                locate::key_span(text, &e.key).map_or(section_at, |s| s.start)
+            } else {
+                e.span.start.max(section_at)
+            };
+            problems.push(located(path, text, at, Some(&e.key), &e.message));
         }
     }
     problems.into_result(RuleSet {
