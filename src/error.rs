@@ -159,7 +159,11 @@ impl fmt::Display for Shown<'_> {
                     write!(f, ": {field}")?;
                 }
                 let s = if *more == 1 { "" } else { "s" };
-                write!(f, ": ... and {} more problem{s} of this kind", thousands(*more))
+                write!(
+                    f,
+                    ": ... and {} more problem{s} of this kind",
+                    thousands(*more)
+                )
             }
         }
     }

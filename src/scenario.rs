@@ -463,7 +463,10 @@ pub fn overlapping_parcels(park: &Park) -> Vec<Overlap> {
         .collect();
     let bounds = crate::frame::extent(items.iter().map(|it| {
         let (l, u) = (it.env.lower(), it.env.upper());
-        geo::Rect::new(geo::coord! {x: l[0], y: l[1]}, geo::coord! {x: u[0], y: u[1]})
+        geo::Rect::new(
+            geo::coord! {x: l[0], y: l[1]},
+            geo::coord! {x: u[0], y: u[1]},
+        )
     }));
     let Some(bounds) = bounds else {
         return Vec::new();

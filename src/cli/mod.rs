@@ -229,7 +229,9 @@ impl parkplan::plan::Progress for StderrProgress {
         let (bar, template) = match total {
             Some(n) => (
                 indicatif::ProgressBar::new(n),
-                format!("{prefix}: {name:<9} {{bar:30}} {{pos}}/{{len}} {{elapsed}} (left {{eta}})"),
+                format!(
+                    "{prefix}: {name:<9} {{bar:30}} {{pos}}/{{len}} {{elapsed}} (left {{eta}})"
+                ),
             ),
             None => (
                 indicatif::ProgressBar::new_spinner(),

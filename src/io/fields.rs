@@ -320,7 +320,10 @@ mod tests {
 
     #[test]
     fn catalogue_names_normalise_as_headers_do() {
-        let tables = [LAND_USE.iter().flat_map(|(_, n)| n.iter()).collect::<Vec<_>>()];
+        let tables = [LAND_USE
+            .iter()
+            .flat_map(|(_, n)| n.iter())
+            .collect::<Vec<_>>()];
         let names = tables
             .into_iter()
             .flatten()

@@ -116,7 +116,11 @@ pub(super) fn check_collection_type(
 /// The CRS a `crs` member names (the 2008 GeoJSON specification's, which GDAL writes for any
 /// CRS but WGS84); one parkplan does not support is a problem (the features are still read, so
 /// their own problems are reported too).
-pub(super) fn declared_crs(path: &Path, obj: &Map<String, Value>, problems: &mut Problems) -> Option<Crs> {
+pub(super) fn declared_crs(
+    path: &Path,
+    obj: &Map<String, Value>,
+    problems: &mut Problems,
+) -> Option<Crs> {
     let crs = obj.get("crs")?;
     if crs.is_null() {
         return None;

@@ -13,7 +13,12 @@ fn coord(p: &Position, at: &str) -> Result<Coord<f64>, String> {
 /// [`coord`] with the name made only when there is an error (a file has millions of positions).
 fn coord_at(p: &Position, at: impl FnOnce() -> String) -> Result<Coord<f64>, String> {
     let s = p.as_slice();
-    if s.len() >= 2 && s[0].is_finite() && s[1].is_finite() && s[0].abs() <= 180.0 && s[1].abs() <= 90.0 {
+    if s.len() >= 2
+        && s[0].is_finite()
+        && s[1].is_finite()
+        && s[0].abs() <= 180.0
+        && s[1].abs() <= 90.0
+    {
         return Ok(Coord { x: s[0], y: s[1] });
     }
     let at = at();
