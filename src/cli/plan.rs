@@ -23,6 +23,10 @@ pub struct Args {
     /// plots: one enterprise per parcel, exact; blocks: enterprises share parcels up to their area (MIP).
     #[arg(long, value_enum, default_value = "plots")]
     mode: ModeArg,
+    /// Language of the report and maps (default zh); `zh` given also writes screen.csv with
+    /// Chinese headers and values.
+    #[arg(long, value_enum)]
+    lang: Option<super::LangArg>,
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
@@ -31,11 +35,18 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     // Before any work: no file the plan writes may replace one of its inputs.
     plan::check_outputs(&args.out, &plan::plan_files(true), &files.inputs())?;
     let mut progress = StderrProgress::stages("plan");
+<<<<<<< HEAD
     let t = Instant::now();
     progress.begin(Stage::Load, None);
     let scenario = load_scenario(&files)?;
     progress.stage(Stage::Load, &loaded(&scenario), Some(t.elapsed()));
     let mut p = Plan::new(&scenario).mode(args.mode.into());
+=======
+    let mut p = Plan::new(&scenario)
+        .mode(args.mode.into())
+        .lang(args.lang.map_or(parkplan::i18n::Lang::Zh, Into::into))
+        .chinese_tables(args.lang == Some(super::LangArg::Zh));
+>>>>>>> main
     if let Some(d) = args.date {
         p = p.date(d);
     }
