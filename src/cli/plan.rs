@@ -35,18 +35,14 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     // Before any work: no file the plan writes may replace one of its inputs.
     plan::check_outputs(&args.out, &plan::plan_files(true), &files.inputs())?;
     let mut progress = StderrProgress::stages("plan");
-<<<<<<< HEAD
     let t = Instant::now();
     progress.begin(Stage::Load, None);
     let scenario = load_scenario(&files)?;
     progress.stage(Stage::Load, &loaded(&scenario), Some(t.elapsed()));
-    let mut p = Plan::new(&scenario).mode(args.mode.into());
-=======
     let mut p = Plan::new(&scenario)
         .mode(args.mode.into())
         .lang(args.lang.map_or(parkplan::i18n::Lang::Zh, Into::into))
         .chinese_tables(args.lang == Some(super::LangArg::Zh));
->>>>>>> main
     if let Some(d) = args.date {
         p = p.date(d);
     }
