@@ -138,6 +138,88 @@ impl fmt::Display for Problems {
 
 impl std::error::Error for Problems {}
 
+/// How many problems (or warnings) of one kind, the same field of the same file, are printed in
+/// full; the rest of that kind are counted in one line, so a million bad features print a few
+/// dozen lines rather than millions.
+pub const SHOWN_PER_KIND: usize = 10;
+
+/// One printed line of a capped list: a problem in full, or the count of the rest of its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown<'a> {
+    Full(&'a InputError),
+    /// `more` problems of the same file and field follow that are not printed.
+    More {
+        file: &'a Path,
+        field: Option<&'a str>,
+        more: usize,
+    },
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Shown::Full(e) => write!(f, "{e}"),
+            Shown::More { file, field, more } => {
+                write!(f, "{}", file.display())?;
+                if let Some(field) = field {
+                    write!(f, ": {field}")?;
+                }
+                let s = if *more == 1 { "" } else { "s" };
+                write!(
+                    f,
+                    ": ... and {} more problem{s} of this kind",
+                    thousands(*more)
+                )
+            }
+        }
+    }
+}
+
+/// The lines to print for `items`, in order: the first `per_kind` of each kind (file and
+/// field) in full, and where the next of a kind would be, the count of the rest of it.
+pub fn capped<'a>(
+    items: impl IntoIterator<Item = &'a InputError>,
+    per_kind: usize,
+) -> Vec<Shown<'a>> {
+    use std::collections::HashMap;
+    let items: Vec<&InputError> = items.into_iter().collect();
+    let kind = |e: &'a InputError| (e.file.as_path(), e.field.as_deref());
+    let mut total: HashMap<(&Path, Option<&str>), usize> = HashMap::new();
+    for e in &items {
+        *total.entry(kind(e)).or_default() += 1;
+    }
+    let mut seen: HashMap<(&Path, Option<&str>), usize> = HashMap::new();
+    let mut out = Vec::new();
+    for e in items {
+        let k = kind(e);
+        let n = seen.entry(k).or_default();
+        *n += 1;
+        if *n <= per_kind {
+            out.push(Shown::Full(e));
+        } else if *n == per_kind + 1 {
+            out.push(Shown::More {
+                file: k.0,
+                field: k.1,
+                more: total[&k] - per_kind,
+            });
+        }
+    }
+    out
+}
+
+/// A count with thousands separators: 3,999,990.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A warning about an input that still loads (inconsistent rows, an empty sensitive-areas file).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning(pub InputError);
@@ -250,6 +332,45 @@ pub(crate) fn caret_snippet(src: &str, line: usize, column: usize) -> String {
         _ => ' ',
     }));
     format!("{text}\n{pad}^")
+}
+
+#[cfg(test)]
+mod capped_tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_is_shown_up_to_the_cap_then_counted_where_the_next_would_be() {
+        let e = |field: &str, i: usize| {
+            InputError::new(
+                "p.geojson",
+                Place::Feature { index: i, id: None },
+                Some(field),
+                "missing",
+            )
+        };
+        let mut all = Vec::new();
+        for i in 0..5 {
+            all.push(e("id", i));
+            all.push(e("status", i));
+        }
+        all.push(e("land_use", 9));
+        let lines: Vec<String> = capped(&all, 2).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "p.geojson: feature 0: id: missing",
+                "p.geojson: feature 0: status: missing",
+                "p.geojson: feature 1: id: missing",
+                "p.geojson: feature 1: status: missing",
+                "p.geojson: id: ... and 3 more problems of this kind",
+                "p.geojson: status: ... and 3 more problems of this kind",
+                "p.geojson: feature 9: land_use: missing",
+            ]
+        );
+        assert_eq!(thousands(3_999_990), "3,999,990");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+    }
 }
 
 #[cfg(test)]

@@ -55,8 +55,9 @@ fn main() {
     if let Err(e) = result {
         match &e {
             parkplan::Error::Input(problems) => {
-                for p in &problems.0 {
-                    eprintln!("error: {p}");
+                use parkplan::error::{SHOWN_PER_KIND, capped};
+                for line in capped(&problems.0, SHOWN_PER_KIND) {
+                    eprintln!("error: {line}");
                 }
                 if problems.len() > 1 {
                     eprintln!("{} problems found", problems.len());

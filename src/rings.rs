@@ -6,7 +6,7 @@
 
 use geo::line_intersection::{LineIntersection, line_intersection};
 use geo::{Coord, Line, LineString};
-use rstar::{AABB, RTree, RTreeObject};
+use rstar::{AABB, Envelope, RTree, RTreeObject};
 
 /// What is wrong with a ring.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,30 +89,56 @@ pub fn check_ring(ring: &LineString<f64>) -> Result<(), RingProblem> {
         return Err(RingProblem::Degenerate(segments.len().max(1)));
     }
     let m = n - 1; // number of segments, including zero-length ones
+    // Most rings are a few corners: comparing every pair shows there is no crossing faster than
+    // building a tree. When there is one, the tree finds the one it always reported.
+    if segments.len() <= SMALL_RING
+        && !segments.iter().enumerate().any(|(k, s)| {
+            segments[k + 1..]
+                .iter()
+                .any(|o| s.envelope().intersects(&o.envelope()) && crossing(s, o, m).is_some())
+        })
+    {
+        return Ok(());
+    }
+    by_tree(segments, m)
+}
+
+/// The first crossing among `segments` (of a ring of `m`) in the order an R-tree of them joined
+/// with itself meets them.
+fn by_tree(segments: Vec<Segment>, m: usize) -> Result<(), RingProblem> {
     let tree = RTree::bulk_load(segments);
     // The tree joined with itself yields every pair of segments whose boxes meet, both ways round.
     for (s, o) in tree.intersection_candidates_with_other_tree(&tree) {
         if o.index <= s.index {
             continue;
         }
-        let adjacent = o.index == s.index + 1 || (s.index == 0 && o.index == m - 1);
-        let at = match line_intersection(s.line, o.line) {
-            // Neighbouring segments meet at their shared position; that is not a crossing.
-            Some(LineIntersection::SinglePoint { intersection, .. })
-                if !adjacent || !(intersection == s.line.start || intersection == s.line.end) =>
-            {
-                intersection
-            }
-            Some(LineIntersection::Collinear { intersection }) => intersection.start,
-            _ => continue,
-        };
-        return Err(RingProblem::SelfIntersection {
-            a: s.index,
-            b: o.index,
-            at,
-        });
+        if let Some(at) = crossing(s, o, m) {
+            return Err(RingProblem::SelfIntersection {
+                a: s.index,
+                b: o.index,
+                at,
+            });
+        }
     }
     Ok(())
+}
+
+/// Segments up to which a ring is checked pair by pair rather than through an R-tree.
+const SMALL_RING: usize = 32;
+
+/// Where segment `o` (after `s` in a ring of `m` segments) crosses or overlaps `s`, if it does;
+/// neighbouring segments meeting at their shared position do not count.
+fn crossing(s: &Segment, o: &Segment, m: usize) -> Option<Coord<f64>> {
+    let adjacent = o.index == s.index + 1 || (s.index == 0 && o.index == m - 1);
+    match line_intersection(s.line, o.line) {
+        Some(LineIntersection::SinglePoint { intersection, .. })
+            if !adjacent || !(intersection == s.line.start || intersection == s.line.end) =>
+        {
+            Some(intersection)
+        }
+        Some(LineIntersection::Collinear { intersection }) => Some(intersection.start),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -163,6 +189,31 @@ mod tests {
             check_ring(&ring(&[(0., 0.), (1., 0.), (0., 0.)])),
             Err(RingProblem::TooFewPositions(3))
         ));
+    }
+
+    /// Small rings are checked pair by pair first; the problem reported is still the tree's.
+    #[test]
+    fn small_rings_report_what_the_tree_reports() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for case in 0..3000 {
+            let k = 3 + case % 14;
+            let mut pts: Vec<(f64, f64)> = (0..k)
+                .map(|_| (rng.random_range(0..6) as f64, rng.random_range(0..6) as f64))
+                .collect();
+            pts.push(pts[0]);
+            let r = ring(&pts);
+            let segments: Vec<Segment> = r
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.start != l.end)
+                .map(|(index, line)| Segment { index, line })
+                .collect();
+            if segments.len() < 3 {
+                continue;
+            }
+            assert_eq!(check_ring(&r), by_tree(segments, r.0.len() - 1), "{pts:?}");
+        }
     }
 
     #[test]

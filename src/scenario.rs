@@ -445,7 +445,13 @@ impl RTreeObject for Indexed {
 }
 
 /// Pairs of parcels whose interiors overlap (shared edges and corners are fine).
+///
+/// Each parcel's candidates come from an R-tree of the envelopes, on every core. Most candidates
+/// are neighbours: their envelopes meet along a line, or a line through one of their edges has
+/// each on its own side (exact orientation tests), and then their interiors cannot meet. Only the
+/// others go through the full DE-9IM `relate`, which decides.
 pub fn overlapping_parcels(park: &Park) -> Vec<Overlap> {
+    use rayon::prelude::*;
     let items: Vec<Indexed> = park
         .parcels
         .iter()
@@ -458,45 +464,111 @@ pub fn overlapping_parcels(park: &Park) -> Vec<Overlap> {
             })
         })
         .collect();
-    let tree = RTree::bulk_load(items);
-    let bounds = crate::frame::extent(
-        park.parcels
-            .iter()
-            .filter_map(|p| p.geometry.bounding_rect()),
-    );
+    let bounds = crate::frame::extent(items.iter().map(|it| {
+        let (l, u) = (it.env.lower(), it.env.upper());
+        geo::Rect::new(
+            geo::coord! {x: l[0], y: l[1]},
+            geo::coord! {x: u[0], y: u[1]},
+        )
+    }));
     let Some(bounds) = bounds else {
         return Vec::new();
     };
     let frame = crate::frame::LocalFrame::around(bounds);
-    let mut out = Vec::new();
-    for (a, b) in tree.intersection_candidates_with_other_tree(&tree) {
-        if a.i >= b.i {
-            continue;
-        }
-        let (pa, pb) = (&park.parcels[a.i], &park.parcels[b.i]);
-        let m = pa.geometry.relate(&pb.geometry);
-        if m.get(
-            geo::coordinate_position::CoordPos::Inside,
-            geo::coordinate_position::CoordPos::Inside,
-        ) != geo::dimensions::Dimensions::Empty
-        {
-            let inter = frame
-                .project_geometry(&pa.geometry)
-                .intersection(&frame.project_geometry(&pb.geometry));
-            let (x, y) = if pa.id <= pb.id {
-                (&pa.id, &pb.id)
-            } else {
-                (&pb.id, &pa.id)
-            };
-            out.push(Overlap {
-                a: x.clone(),
-                b: y.clone(),
-                area_m2: io::geojson::round_to(inter.unsigned_area(), 1),
-            });
-        }
-    }
+    let tree = RTree::bulk_load(items);
+    let mut out: Vec<Overlap> = tree
+        .iter()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .flat_map_iter(|a| {
+            tree.locate_in_envelope_intersecting(&a.env)
+                .filter(move |b| a.i < b.i && area_overlap(&a.env, &b.env))
+                .filter_map(|b| overlap(&park.parcels[a.i], &park.parcels[b.i], &frame))
+                .collect::<Vec<_>>()
+        })
+        .collect();
     out.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
     out
+}
+
+/// Whether two envelopes share an area: when they meet only along a line (neighbours' edges),
+/// the shapes inside them cannot share interior points.
+fn area_overlap(a: &AABB<[f64; 2]>, b: &AABB<[f64; 2]>) -> bool {
+    let (al, au, bl, bu) = (a.lower(), a.upper(), b.lower(), b.upper());
+    al[0].max(bl[0]) < au[0].min(bu[0]) && al[1].max(bl[1]) < au[1].min(bu[1])
+}
+
+/// The overlap of two parcels, when their interiors share points.
+fn overlap(
+    pa: &crate::model::Parcel,
+    pb: &crate::model::Parcel,
+    frame: &crate::frame::LocalFrame,
+) -> Option<Overlap> {
+    if apart(&pa.geometry, &pb.geometry) {
+        return None;
+    }
+    let m = pa.geometry.relate(&pb.geometry);
+    if m.get(
+        geo::coordinate_position::CoordPos::Inside,
+        geo::coordinate_position::CoordPos::Inside,
+    ) == geo::dimensions::Dimensions::Empty
+    {
+        return None;
+    }
+    let inter = frame
+        .project_geometry(&pa.geometry)
+        .intersection(&frame.project_geometry(&pb.geometry));
+    let (x, y) = if pa.id <= pb.id {
+        (&pa.id, &pb.id)
+    } else {
+        (&pb.id, &pa.id)
+    };
+    Some(Overlap {
+        a: x.clone(),
+        b: y.clone(),
+        area_m2: io::geojson::round_to(inter.unsigned_area(), 1),
+    })
+}
+
+/// Whether the interiors of two (multi)polygons are proved apart without `relate`: every pair of
+/// their polygons has envelopes that share no area, or is split by the line through an edge of
+/// either's exterior ring, each polygon on its own closed side of it (exact orientation tests;
+/// a polygon lies within the hull of its exterior ring). `false` means "not proved".
+fn apart(a: &geo::MultiPolygon<f64>, b: &geo::MultiPolygon<f64>) -> bool {
+    a.0.iter().all(|pa| {
+        b.0.iter().all(|pb| {
+            let (Some(ra), Some(rb)) = (pa.bounding_rect(), pb.bounding_rect()) else {
+                return true;
+            };
+            let env = |r: geo::Rect<f64>| {
+                AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y])
+            };
+            if !area_overlap(&env(ra), &env(rb)) {
+                return true;
+            }
+            let (ea, eb) = (&pa.exterior().0, &pb.exterior().0);
+            split_by_an_edge(ea, eb) || split_by_an_edge(eb, ea)
+        })
+    })
+}
+
+/// Whether the line through some edge of ring `a` has all of `a` on one closed side and all of
+/// `b` on the other.
+fn split_by_an_edge(a: &[geo::Coord<f64>], b: &[geo::Coord<f64>]) -> bool {
+    use geo::kernels::{Kernel, Orientation, RobustKernel};
+    a.windows(2).filter(|w| w[0] != w[1]).any(|w| {
+        let side = |c: &geo::Coord<f64>| RobustKernel::orient2d(w[0], w[1], *c);
+        let mut own = Orientation::Collinear;
+        for c in a {
+            match (side(c), own) {
+                (Orientation::Collinear, _) => {}
+                (s, Orientation::Collinear) => own = s,
+                (s, o) if s != o => return false,
+                _ => {}
+            }
+        }
+        own != Orientation::Collinear && b.iter().all(|c| side(c) != own)
+    })
 }
 
 /// Summarise a loaded scenario.

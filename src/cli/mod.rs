@@ -161,17 +161,21 @@ impl ScenarioArgs {
     }
 }
 
-/// Print the warnings that came with loading a scenario, on stderr.
+/// Print the warnings that came with loading a scenario, on stderr (the first of each kind in
+/// full, then a count: [`parkplan::error::capped`]).
 pub fn print_load_warnings(s: &parkplan::scenario::Scenario) {
-    for w in s.warnings() {
-        eprintln!("{w}");
-    }
+    print_capped_warnings(s.warnings());
 }
 
 /// Loading warnings (inconsistent rows, unknown columns) go to stderr.
 pub fn print_warnings(warnings: &[parkplan::Warning]) {
-    for w in warnings {
-        eprintln!("{w}");
+    print_capped_warnings(warnings.iter());
+}
+
+fn print_capped_warnings<'a>(warnings: impl Iterator<Item = &'a parkplan::Warning>) {
+    use parkplan::error::{SHOWN_PER_KIND, capped};
+    for line in capped(warnings.map(|w| &w.0), SHOWN_PER_KIND) {
+        eprintln!("warning: {line}");
     }
 }
 
@@ -310,10 +314,14 @@ impl From<ModeArg> for parkplan::allocate::Mode {
     }
 }
 
-/// A plan's progress on stderr: `<prefix>: <stage> <summary> (N ms)` per stage, and warnings.
+/// Progress on stderr: one line per finished stage (`plan: validate ... (12 ms)`), and on a
+/// terminal a bar for the running stage, with its elapsed time and, when the library tells how
+/// far it is, its position and an estimate of the time left.
 pub struct StderrProgress {
     /// `None`: print the warnings only.
     prefix: Option<&'static str>,
+    /// The running stage's bar (terminal only).
+    bar: Option<indicatif::ProgressBar>,
 }
 
 impl StderrProgress {
@@ -321,21 +329,61 @@ impl StderrProgress {
     pub fn stages(prefix: &'static str) -> Self {
         StderrProgress {
             prefix: Some(prefix),
+            bar: None,
         }
     }
     /// The warnings only (commands that print their own summary).
     pub fn warnings_only() -> Self {
-        StderrProgress { prefix: None }
+        StderrProgress {
+            prefix: None,
+            bar: None,
+        }
     }
 }
 
 impl parkplan::plan::Progress for StderrProgress {
+    fn begin(&mut self, stage: parkplan::plan::Stage, total: Option<u64>) {
+        use std::io::IsTerminal;
+        let Some(prefix) = self.prefix else { return };
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        if !std::io::stderr().is_terminal() {
+            return;
+        }
+        let name = stage.name();
+        let (bar, template) = match total {
+            Some(n) => (
+                indicatif::ProgressBar::new(n),
+                format!(
+                    "{prefix}: {name:<9} {{bar:30}} {{pos}}/{{len}} {{elapsed}} (left {{eta}})"
+                ),
+            ),
+            None => (
+                indicatif::ProgressBar::new_spinner(),
+                format!("{prefix}: {name:<9} {{spinner}} {{elapsed}}"),
+            ),
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        self.bar = Some(bar);
+    }
+    fn advance(&mut self, done: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(done);
+        }
+    }
     fn stage(
         &mut self,
         stage: parkplan::plan::Stage,
         summary: &str,
         elapsed: Option<std::time::Duration>,
     ) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
         let Some(prefix) = self.prefix else { return };
         let name = stage.name();
         match elapsed {
@@ -344,6 +392,9 @@ impl parkplan::plan::Progress for StderrProgress {
         }
     }
     fn warning(&mut self, text: &str) {
-        eprintln!("{text}");
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{text}")),
+            None => eprintln!("{text}"),
+        }
     }
 }

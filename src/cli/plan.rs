@@ -4,7 +4,7 @@
 
 use super::{ModeArg, StderrProgress, parse_date};
 use chrono::NaiveDate;
-use parkplan::plan::{self, Plan};
+use parkplan::plan::{self, Plan, Progress, Stage};
 use parkplan::scenario::load_scenario;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -39,8 +39,11 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let files = args.scenario.files();
     // Before any work: no file the plan writes may replace one of its inputs.
     plan::check_outputs(&args.out, &plan::plan_files(true), &files.inputs())?;
-    let scenario = load_scenario(&files)?;
     let mut progress = StderrProgress::stages("plan");
+    let t = Instant::now();
+    progress.begin(Stage::Load, None);
+    let scenario = load_scenario(&files)?;
+    progress.stage(Stage::Load, &loaded(&scenario), Some(t.elapsed()));
     let mut p = Plan::new(&scenario)
         .mode(args.mode.into())
         .maps(args.print.options(parkplan::i18n::Lang::Zh, None))
@@ -61,4 +64,15 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         args.out.join("report.html").display()
     );
     Ok(())
+}
+
+/// "400 parcels, 40 sensitive areas, 2 registries of 720 rows": what was read.
+fn loaded(s: &parkplan::scenario::Scenario) -> String {
+    let rows: usize = s.registries.iter().map(|(_, r)| r.enterprises.len()).sum();
+    format!(
+        "{} parcels, {} sensitive areas, {} registries of {rows} rows",
+        s.park.parcels.len(),
+        s.park.sensitive.len(),
+        s.registries.len()
+    )
 }

@@ -28,9 +28,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         return Ok(());
     }
     print!("{}", s.text());
-    for w in &s.warnings {
-        eprintln!("{w}");
-    }
+    super::print_load_warnings(&scenario);
     print!("{}", s.overlaps_text());
     s.refuse_overlaps(&files.parcels)?;
     Ok(())

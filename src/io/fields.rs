@@ -128,7 +128,10 @@ impl Keys {
             return Some((name, v));
         }
         props.iter().find_map(|(k, v)| {
-            let f = *self.cache.entry(k.clone()).or_insert_with(|| field_of(k));
+            let f = match self.cache.get(k.as_str()) {
+                Some(f) => *f,
+                None => *self.cache.entry(k.clone()).or_insert_with(|| field_of(k)),
+            };
             (f == Some(field)).then_some((k.as_str(), v))
         })
     }
@@ -201,9 +204,24 @@ const CONTEXT_KINDS: &[(ContextKind, &[&str])] = &[
 ];
 
 fn matches(t: &str, names: &[&str]) -> bool {
-    names
-        .iter()
-        .any(|n| normalise_header(n) == normalise_header(t))
+    let t = normalise_header(t);
+    names.iter().any(|n| normalised_chars(n).eq(t.chars()))
+}
+
+/// [`normalise_header`] of a catalogue name as characters, without allocating (every parcel's
+/// values are compared with every name). The same characters for any text without a capital
+/// sigma, whose lower case depends on its place in a word, which no catalogue name has.
+fn normalised_chars(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            '（' | '【' => '(',
+            '）' | '】' => ')',
+            c => c,
+        })
+        .filter(|&c| c != ' ')
 }
 
 /// "M1 (一类工业用地), M2 (二类工业用地), M3 (三类工业用地)": what an error lists.
@@ -297,6 +315,24 @@ mod tests {
             for a in d.aliases {
                 assert_eq!(field_of(a), Some(d.field), "{a}");
             }
+        }
+    }
+
+    #[test]
+    fn catalogue_names_normalise_as_headers_do() {
+        let tables = [LAND_USE
+            .iter()
+            .flat_map(|(_, n)| n.iter())
+            .collect::<Vec<_>>()];
+        let names = tables
+            .into_iter()
+            .flatten()
+            .chain(STATUS.iter().flat_map(|(_, n)| n.iter()))
+            .chain(CLUSTERS.iter().flat_map(|(_, n)| n.iter()))
+            .chain(KINDS.iter().flat_map(|(_, n)| n.iter()))
+            .chain(CONTEXT_KINDS.iter().flat_map(|(_, n)| n.iter()));
+        for n in names.chain([&" M1类（一） ", &"\u{feff}A【b】"]) {
+            assert_eq!(normalised_chars(n).collect::<String>(), normalise_header(n));
         }
     }
 

@@ -250,6 +250,29 @@ pub(crate) fn resolve_crs(
     }
 }
 
+/// Every position of a geometry, as numbers.
+fn for_each_position_of(g: &GeometryValue, f: &mut impl FnMut(&[f64])) {
+    match g {
+        GeometryValue::Point { coordinates } => f(coordinates.as_slice()),
+        GeometryValue::MultiPoint { coordinates } | GeometryValue::LineString { coordinates } => {
+            coordinates.iter().for_each(|p| f(p.as_slice()))
+        }
+        GeometryValue::MultiLineString { coordinates } | GeometryValue::Polygon { coordinates } => {
+            coordinates.iter().flatten().for_each(|p| f(p.as_slice()))
+        }
+        GeometryValue::MultiPolygon { coordinates } => coordinates
+            .iter()
+            .flatten()
+            .flatten()
+            .for_each(|p| f(p.as_slice())),
+        GeometryValue::GeometryCollection { geometries } => {
+            for g in geometries {
+                for_each_position_of(&g.value, f);
+            }
+        }
+    }
+}
+
 /// Every position of a geometry, mutably.
 fn for_each_position(g: &mut GeometryValue, f: &mut impl FnMut(&mut Position)) {
     match g {
@@ -274,12 +297,13 @@ fn for_each_position(g: &mut GeometryValue, f: &mut impl FnMut(&mut Position)) {
 /// Convert every position to WGS84 lon/lat. Without a CRS the file is taken as WGS84, and
 /// metres in it are one problem for the whole file, with the likely grid ([`crs::projected_hint`]).
 pub(crate) fn to_wgs84(path: &Path, src: &mut Source, crs: Option<&Crs>) -> Result<(), InputError> {
+    use rayon::prelude::*;
     let Some(crs) = crs else {
-        let mut first = None;
-        for f in &mut src.features {
-            if let Some(g) = &mut f.geometry {
-                for_each_position(&mut g.value, &mut |p| {
-                    let s = p.as_slice();
+        // The first such position in the file, whichever core finds it.
+        let first = src.features.par_iter().find_map_first(|f| {
+            let mut first = None;
+            if let Some(g) = &f.geometry {
+                for_each_position_of(&g.value, &mut |s| {
                     if first.is_none()
                         && s.len() >= 2
                         && s[0].is_finite()
@@ -290,10 +314,8 @@ pub(crate) fn to_wgs84(path: &Path, src: &mut Source, crs: Option<&Crs>) -> Resu
                     }
                 });
             }
-            if first.is_some() {
-                break;
-            }
-        }
+            first
+        });
         return match first {
             Some((x, y)) => Err(InputError::new(
                 path,
@@ -312,10 +334,9 @@ pub(crate) fn to_wgs84(path: &Path, src: &mut Source, crs: Option<&Crs>) -> Resu
         let first = src.features.iter().find_map(|f| {
             let mut at = None;
             if let Some(g) = &f.geometry {
-                let mut g = g.value.clone();
-                for_each_position(&mut g, &mut |p| {
-                    if at.is_none() && p.as_slice().len() >= 2 {
-                        at = Some((p.as_slice()[0], p.as_slice()[1]));
+                for_each_position_of(&g.value, &mut |p| {
+                    if at.is_none() && p.len() >= 2 {
+                        at = Some((p[0], p[1]));
                     }
                 });
             }
@@ -333,7 +354,7 @@ pub(crate) fn to_wgs84(path: &Path, src: &mut Source, crs: Option<&Crs>) -> Resu
             ));
         }
     }
-    for f in &mut src.features {
+    src.features.par_iter_mut().for_each(|f| {
         if let Some(g) = &mut f.geometry {
             for_each_position(&mut g.value, &mut |p| {
                 let s = p.as_slice_mut();
@@ -344,7 +365,7 @@ pub(crate) fn to_wgs84(path: &Path, src: &mut Source, crs: Option<&Crs>) -> Resu
                 }
             });
         }
-    }
+    });
     Ok(())
 }
 

@@ -307,6 +307,8 @@ pub fn write_folder_with(
     // Everything is written into the staging folder and moved into `out` at the end.
     let (out, staging) = (dir, Staging::new(dir)?);
     let dir = staging.path();
+    let t = Instant::now();
+    progress.begin(Stage::Write, Some(4));
     let applicants = &o.admission.roles.applicants;
     // The workbook's sheet is made from the English-keyed table; screen.csv is Chinese when
     // asked (`--lang zh`).
@@ -320,6 +322,7 @@ pub fn write_folder_with(
             w.write_all(&screened)
         }
     })?;
+    progress.advance(1);
     let mut charts = Vec::new();
     let mut ranked = Vec::new();
     if o.has_ranking() {
@@ -329,13 +332,22 @@ pub fn write_folder_with(
         charts = crate::render::charts::draw_ranking_charts_in(ranking, o.maps.lang)?;
         crate::render::charts::write_charts(dir, &charts)?;
     }
+    progress.advance(2);
     write_allocation_files(o, dir, false, tables)?;
+    progress.advance(3);
     write_gpkg(o, dir)?;
     if workbook {
         write_plan_workbook(o, dir, &screened, &ranked)?;
     }
+    progress.advance(4);
+    progress.stage(
+        Stage::Write,
+        "screening, ranking and allocation tables, charts, parcels.geojson, plan.gpkg",
+        Some(t.elapsed()),
+    );
 
     let t = Instant::now();
+    progress.begin(Stage::Maps, None);
     let inputs = maps::MapInputs::from_outcome(o);
     let drawn = maps::draw(s, &inputs, &o.maps)?;
     maps::write(dir, &drawn)?;
@@ -351,6 +363,7 @@ pub fn write_folder_with(
     );
 
     let t = Instant::now();
+    progress.begin(Stage::Report, None);
     let figures: Vec<(String, String)> = charts
         .into_iter()
         .map(|c| (c.name.to_string(), c.svg))

@@ -51,10 +51,14 @@ use std::time::{Duration, Instant};
 /// The stages of a plan, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Stage {
+    /// Reading the scenario's files (the command line's, before the plan runs).
+    Load,
     Validate,
     Screen,
     Rank,
     Allocate,
+    /// Writing the plan's tables, GeoJSON and GeoPackage.
+    Write,
     Maps,
     Report,
 }
@@ -62,22 +66,31 @@ pub enum Stage {
 impl Stage {
     pub fn name(self) -> &'static str {
         match self {
+            Stage::Load => "load",
             Stage::Validate => "validate",
             Stage::Screen => "screen",
             Stage::Rank => "rank",
             Stage::Allocate => "allocate",
+            Stage::Write => "write",
             Stage::Maps => "maps",
             Stage::Report => "report",
         }
     }
 }
 
-/// What a run reports as it goes: the command line prints one line per stage on stderr.
+/// What a run reports as it goes: the command line prints one line per stage on stderr, and
+/// on a terminal a bar for the stage running. Every stage is told `begin`, then any number of
+/// `advance`, then `stage`; the defaults of `begin` and `advance` report nothing.
 pub trait Progress {
     /// A stage finished: a one-line summary and how long it took (`None`: it was skipped).
     fn stage(&mut self, stage: Stage, summary: &str, elapsed: Option<Duration>);
     /// A warning about the inputs or the result (load warnings, allocation warnings).
     fn warning(&mut self, text: &str);
+    /// A stage starts; `total` is how many units of work it has when the stage tells how far it
+    /// is with [`Progress::advance`] (writing: the groups of files), `None` when it does not.
+    fn begin(&mut self, _stage: Stage, _total: Option<u64>) {}
+    /// `done` of the running stage's units are finished.
+    fn advance(&mut self, _done: u64) {}
 }
 
 /// Progress that reports nothing (library callers, tests).
@@ -169,12 +182,16 @@ impl<'a> Plan<'a> {
     pub fn run_with(&self, progress: &mut dyn Progress) -> Result<Outcome<'a>, Error> {
         let s = self.scenario;
         let t = Instant::now();
+        progress.begin(Stage::Validate, None);
         if self.given.is_none() {
             s.rules.require_admission_criteria()?;
             admission::check_columns(s, self.command)?;
         }
-        for w in s.warnings() {
-            progress.warning(&w.to_string());
+        // The first of each kind in full, then a count: a million parcels of an unknown cluster
+        // are a few lines.
+        let shown = crate::error::capped(s.warnings().map(|w| &w.0), crate::error::SHOWN_PER_KIND);
+        for w in shown {
+            progress.warning(&format!("warning: {w}"));
         }
         let summary = summarize(s);
         summary.refuse_overlaps(&s.files.parcels)?;
@@ -185,6 +202,9 @@ impl<'a> Plan<'a> {
         );
 
         let t = Instant::now();
+        if self.given.is_none() {
+            progress.begin(Stage::Screen, None);
+        }
         let admission = match &self.given {
             Some(g) => admission::given(s, self.date, g.clone()),
             None => admission::admit(s, self.date)?,
@@ -196,6 +216,7 @@ impl<'a> Plan<'a> {
                 Some(t.elapsed()),
             );
             let t = Instant::now();
+            progress.begin(Stage::Rank, None);
             match s.rules.ranking.is_configured() {
                 true => progress.stage(Stage::Rank, &text::ranked(&admission), Some(t.elapsed())),
                 false => progress.stage(
@@ -207,6 +228,7 @@ impl<'a> Plan<'a> {
         }
 
         let t = Instant::now();
+        progress.begin(Stage::Allocate, None);
         let problem = problem(s, &admission, self.mode);
         let allocation = allocate::allocate(&problem)?;
         for w in &allocation.warnings {

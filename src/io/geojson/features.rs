@@ -8,8 +8,14 @@ use serde_json::{Map, Value};
 use std::path::Path;
 
 /// Split a FeatureCollection's text into features and its declared CRS; JSON and structure
-/// errors are located.
+/// errors are located. The fast reader ([`super::stream`]) reads the file when it can; this one,
+/// through a `serde_json::Value` of the whole file, when it cannot, with the same results.
 pub(crate) fn source(path: &Path, text: &str, problems: &mut Problems) -> Option<Source> {
+    if !text.trim().is_empty()
+        && let Some(read) = super::stream::source(path, text, problems)
+    {
+        return read;
+    }
     let root = parse_json(path, text, problems)?;
     let (features, declared) = collection_features(path, &root, problems)?;
     let mut out = Vec::with_capacity(features.len());
@@ -82,7 +88,7 @@ fn collection_features<'a>(
 }
 
 /// `Some` when the top-level `type` is `FeatureCollection`; anything else is reported.
-fn check_collection_type(
+pub(super) fn check_collection_type(
     path: &Path,
     obj: &Map<String, Value>,
     problems: &mut Problems,
@@ -110,7 +116,11 @@ fn check_collection_type(
 /// The CRS a `crs` member names (the 2008 GeoJSON specification's, which GDAL writes for any
 /// CRS but WGS84); one parkplan does not support is a problem (the features are still read, so
 /// their own problems are reported too).
-fn declared_crs(path: &Path, obj: &Map<String, Value>, problems: &mut Problems) -> Option<Crs> {
+pub(super) fn declared_crs(
+    path: &Path,
+    obj: &Map<String, Value>,
+    problems: &mut Problems,
+) -> Option<Crs> {
     let crs = obj.get("crs")?;
     if crs.is_null() {
         return None;
@@ -151,7 +161,7 @@ pub(crate) fn feature_id(props: &Map<String, Value>) -> Option<String> {
 
 /// One feature's parts; `None` (with the problem reported) when its type, properties or
 /// geometry object is malformed.
-fn raw_feature(
+pub(super) fn raw_feature(
     path: &Path,
     index: usize,
     f: &Value,

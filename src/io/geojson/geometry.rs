@@ -7,7 +7,21 @@ use geojson::{GeometryValue, Position};
 
 /// One position as a WGS84 lon/lat coordinate; `at` names it in the error.
 fn coord(p: &Position, at: &str) -> Result<Coord<f64>, String> {
+    coord_at(p, || at.to_string())
+}
+
+/// [`coord`] with the name made only when there is an error (a file has millions of positions).
+fn coord_at(p: &Position, at: impl FnOnce() -> String) -> Result<Coord<f64>, String> {
     let s = p.as_slice();
+    if s.len() >= 2
+        && s[0].is_finite()
+        && s[1].is_finite()
+        && s[0].abs() <= 180.0
+        && s[1].abs() <= 90.0
+    {
+        return Ok(Coord { x: s[0], y: s[1] });
+    }
+    let at = at();
     if s.len() < 2 {
         return Err(format!(
             "{at}: expected a position [lon, lat], got {} number(s)",
@@ -38,7 +52,7 @@ fn ring(positions: &[Position], at: &str) -> Result<LineString<f64>, String> {
     let coords = positions
         .iter()
         .enumerate()
-        .map(|(i, p)| coord(p, &format!("{at}[{i}]")))
+        .map(|(i, p)| coord_at(p, || format!("{at}[{i}]")))
         .collect::<Result<Vec<_>, _>>()?;
     let ls = LineString::new(coords);
     check_ring(&ls).map_err(|p| format!("{at}: ring {p}"))?;
@@ -103,7 +117,7 @@ pub(super) fn area_geometry(value: &GeometryValue) -> Result<Geometry<f64>, Stri
         GeometryValue::MultiPoint { coordinates } => coordinates
             .iter()
             .enumerate()
-            .map(|(i, p)| coord(p, &format!("coordinates[{i}]")).map(Point))
+            .map(|(i, p)| coord_at(p, || format!("coordinates[{i}]")).map(Point))
             .collect::<Result<Vec<_>, _>>()
             .map(|pts| Geometry::MultiPoint(MultiPoint(pts))),
         GeometryValue::Polygon { .. } | GeometryValue::MultiPolygon { .. } => {

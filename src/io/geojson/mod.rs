@@ -12,6 +12,7 @@ pub(crate) mod geometry;
 pub(crate) mod parcels;
 pub(crate) mod reader;
 pub(crate) mod sensitive;
+mod stream;
 mod write;
 
 pub(crate) use features::{feature_id, source};

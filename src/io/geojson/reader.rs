@@ -21,13 +21,17 @@ pub(crate) enum WhenEmpty {
 /// Turn each feature into a `T` with `read`, which reports its problems through the
 /// [`FeatureCheck`] and gives `None` when the feature is unusable. `problems` holds what was
 /// found reading the file itself; every problem of every feature is added before failing.
-pub(crate) fn read_collection<T>(
+///
+/// The features are read on every core; their problems are put together in feature order and
+/// the ids compared in that order afterwards, so the messages are those of a reading one by one.
+pub(crate) fn read_collection<T: Send>(
     path: &Path,
     features: Vec<RawFeature>,
     mut problems: Problems,
     when_empty: WhenEmpty,
-    mut read: impl FnMut(RawFeature, &mut FeatureCheck) -> Option<T>,
+    read: impl Fn(RawFeature, &mut FeatureCheck) -> Option<T> + Sync,
 ) -> Result<(Vec<T>, Vec<Warning>), Problems> {
+    use rayon::prelude::*;
     let mut warnings = Vec::new();
     if features.is_empty() && problems.is_empty() {
         let empty = |m: &str| InputError::new(path, Place::File, Some("features"), m);
@@ -36,23 +40,58 @@ pub(crate) fn read_collection<T>(
             WhenEmpty::Warning(m) => warnings.push(Warning(empty(m))),
         }
     }
-    let mut out = Vec::with_capacity(features.len());
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut keys = Keys::default();
-    for f in features {
-        let mut check = FeatureCheck {
-            path,
-            place: f.place(),
-            index: f.index,
-            problems: &mut problems,
-            seen: &mut seen,
-            keys: &mut keys,
-        };
-        if let Some(t) = read(f, &mut check) {
-            out.push(t);
+    let read: Vec<Read<T>> = features
+        .into_par_iter()
+        .map_init(Keys::default, |keys, f| {
+            let mut check = FeatureCheck {
+                path,
+                place: f.place(),
+                index: f.index,
+                problems: Vec::new(),
+                unique: None,
+                keys,
+            };
+            let value = read(f, &mut check);
+            Read {
+                value,
+                index: check.index,
+                place: check.place,
+                problems: check.problems,
+                unique: check.unique,
+            }
+        })
+        .collect();
+    let mut out = Vec::with_capacity(read.len());
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(read.len());
+    for mut r in read {
+        if let Some((at, id)) = r.unique {
+            if let Some(prev) = seen.get_mut(&id) {
+                // The latest feature with the id is the one the next duplicate names.
+                let prev = std::mem::replace(prev, r.index);
+                let e = InputError::new(
+                    path,
+                    r.place.clone(),
+                    Some("id"),
+                    format!("duplicate id {id:?}: also used by feature {prev}"),
+                );
+                r.problems.insert(at, e);
+            } else {
+                seen.insert(id, r.index);
+            }
         }
+        problems.0.extend(r.problems);
+        out.extend(r.value);
     }
     problems.into_result((out, warnings))
+}
+
+/// One feature as read: its value, its own problems and the id it claims.
+struct Read<T> {
+    value: Option<T>,
+    index: usize,
+    place: Place,
+    problems: Vec<InputError>,
+    unique: Option<(usize, String)>,
 }
 
 /// Reports one feature's problems, located at the feature and the property at fault.
@@ -60,9 +99,9 @@ pub(crate) struct FeatureCheck<'a> {
     path: &'a Path,
     place: Place,
     index: usize,
-    problems: &'a mut Problems,
-    /// The ids of the features before this one, with their positions.
-    seen: &'a mut HashMap<String, usize>,
+    problems: Vec<InputError>,
+    /// The id this feature claims, and where among its problems a duplicate would be told.
+    unique: Option<(usize, String)>,
     keys: &'a mut Keys,
 }
 
@@ -82,14 +121,10 @@ impl FeatureCheck<'_> {
         value.map_err(|e| self.bad(field, e)).ok()
     }
 
-    /// Record this feature's id, reporting it when an earlier feature has it already.
+    /// Record this feature's id, reported (at this point among its problems) when an earlier
+    /// feature has it already.
     pub(crate) fn unique_id(&mut self, id: &str) {
-        if let Some(prev) = self.seen.insert(id.to_string(), self.index) {
-            self.bad(
-                "id",
-                format!("duplicate id {id:?}: also used by feature {prev}"),
-            );
-        }
+        self.unique = Some((self.problems.len(), id.to_string()));
     }
 
     /// The property standing for `field` (by its canonical or any catalogue name): how
