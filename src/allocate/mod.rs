@@ -96,14 +96,17 @@ pub struct Problem<'a> {
     /// best parcels and more as the proof needs them (same optimum, same certificate, less
     /// memory). Default [`MAX_LISTED_PAIRS`].
     pub max_listed_pairs: usize,
+    /// When listing only the best parcels, how many each enterprise lists at first (at least 3
+    /// and `options_per_enterprise`, so its rivals and options are exact). Default
+    /// [`FIRST_LISTED`]. Neither setting changes any result, only memory and time.
+    pub first_listed: usize,
 }
 
 /// Default of [`Problem::max_listed_pairs`]: 20 million pairs, about 320 MB listed.
 pub const MAX_LISTED_PAIRS: usize = 20_000_000;
 
-/// In plot mode beyond [`Problem::max_listed_pairs`], each enterprise first lists its this many
-/// best parcels (at least; more when its rivals or options need more).
-const FIRST_LISTED: usize = 16;
+/// Default of [`Problem::first_listed`].
+pub const FIRST_LISTED: usize = 16;
 
 impl<'a> Problem<'a> {
     pub fn new(
@@ -120,11 +123,14 @@ impl<'a> Problem<'a> {
             mode,
             planned_far: BTreeMap::new(),
             max_listed_pairs: MAX_LISTED_PAIRS,
+            first_listed: FIRST_LISTED,
         }
     }
-    /// List at most this many feasible pairs in full (see [`Problem::max_listed_pairs`]).
-    pub fn max_listed_pairs(mut self, n: usize) -> Self {
-        self.max_listed_pairs = n;
+    /// List at most `max_pairs` feasible pairs in full, else each enterprise's `first` best
+    /// first (see [`Problem::max_listed_pairs`], [`Problem::first_listed`]).
+    pub fn listing(mut self, max_pairs: usize, first: usize) -> Self {
+        self.max_listed_pairs = max_pairs;
+        self.first_listed = first;
         self
     }
     /// List relocation options for these enterprises without placing them (e.g.
@@ -317,7 +323,7 @@ pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
     let pairs: usize = queries.iter().map(|q| q.losses.feasible as usize).sum();
     let complete = use_mip || pairs <= p.max_listed_pairs;
     // Each enterprise's first listing: everything, or its best parcels.
-    let first = FIRST_LISTED.max(params.options_k).max(3);
+    let first = p.first_listed.max(params.options_k).max(3);
     let thresholds = |qs: &[index::Query], k: usize| -> Vec<i64> {
         if complete {
             vec![1; qs.len()]
