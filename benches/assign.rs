@@ -154,51 +154,6 @@ fn main() {
         .join("target/bench-data/assign")
         .join(format!("{n_cand}x{n_parcels}"));
     std::fs::create_dir_all(&dir).unwrap();
-    if std::env::var("MATCH_ONLY").is_ok() {
-        let bytes = std::fs::read(dir.join("pairs.bin")).unwrap();
-        let mut start = vec![0usize; n_cand + 1];
-        let mut edges = Vec::new();
-        for c in bytes.chunks(16) {
-            let i = i32::from_le_bytes(c[0..4].try_into().unwrap()) as usize;
-            let j = i32::from_le_bytes(c[4..8].try_into().unwrap()) as u32;
-            let w = i64::from_le_bytes(c[8..16].try_into().unwrap());
-            start[i + 1] += 1;
-            edges.push((j, w));
-        }
-        for i in 0..n_cand {
-            start[i + 1] += start[i];
-        }
-        let g = Graph {
-            rows: n_cand,
-            cols: n_parcels,
-            start,
-            edges,
-        };
-        let which = std::env::var("MATCH_ONLY").unwrap();
-        let mut best = f64::INFINITY;
-        for _ in 0..(if which == "orig" { 0 } else { 3 }) {
-            let t = Instant::now();
-            let m = max_weight_matching(&g);
-            best = best.min(t.elapsed().as_secs_f64());
-            std::hint::black_box(m);
-        }
-        println!("min of 7: {best:.3} s");
-        let g2 = parkplan::allocate::matching_orig::Graph {
-            rows: g.rows,
-            cols: g.cols,
-            start: g.start.clone(),
-            edges: g.edges.clone(),
-        };
-        let mut best = f64::INFINITY;
-        for _ in 0..(if which == "orig" { 3 } else { 0 }) {
-            let t = Instant::now();
-            let m = parkplan::allocate::matching_orig::max_weight_matching(&g2);
-            best = best.min(t.elapsed().as_secs_f64());
-            std::hint::black_box(m);
-        }
-        println!("orig min of 3: {best:.3} s");
-        return;
-    }
     let (park, candidates) = scenario(n_cand, n_parcels);
     let rules = parkplan::rules::load(&parkplan::io::bundled::rules()).unwrap();
 
@@ -236,23 +191,6 @@ fn main() {
     }
     let m = m.unwrap();
     let (obj, bound) = certify(&g, &m).unwrap();
-    {
-        let g2 = parkplan::allocate::matching_orig::Graph {
-            rows: g.rows,
-            cols: g.cols,
-            start: g.start.clone(),
-            edges: g.edges.clone(),
-        };
-        let t = Instant::now();
-        let o = parkplan::allocate::matching_orig::max_weight_matching(&g2);
-        println!(
-            "orig: {:.3} s; same matching {} same duals {} {}",
-            t.elapsed().as_secs_f64(),
-            o.col_of_row == m.col_of_row,
-            o.row_dual == m.row_dual,
-            o.col_dual == m.col_dual
-        );
-    }
     times.sort_by(f64::total_cmp);
     println!(
         "matching rust: {} x {}, {} pairs: median {:.3} s (runs {:?}); objective {} bound {} (1e-6 units)",
