@@ -198,34 +198,72 @@ pub(crate) fn line_column(src: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Widest source line a message shows whole; a longer one is cut to this many characters
+/// around the column, so a pathological rule (ten thousand parentheses) still gives a short
+/// message.
+const SNIPPET_CHARS: usize = 100;
+
 /// The source line at 1-based `line` with a caret under `column`, for rule-file errors.
 pub(crate) fn caret_snippet(src: &str, line: usize, column: usize) -> String {
-    let text = src.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let full: Vec<char> = src
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("")
+        .chars()
+        .collect();
+    let col = column.saturating_sub(1).min(full.len());
+    // The window shown: the whole line, or SNIPPET_CHARS around the column with `…` marks.
+    let (from, to) = if full.len() <= SNIPPET_CHARS {
+        (0, full.len())
+    } else {
+        let from = col.saturating_sub(SNIPPET_CHARS / 2);
+        (from, (from + SNIPPET_CHARS).min(full.len()))
+    };
+    let mut text: String = full[from..to].iter().collect();
+    let mut pad = String::new();
+    if from > 0 {
+        text.insert(0, '…');
+        pad.push(' ');
+    }
+    if to < full.len() {
+        text.push('…');
+    }
     // Pad with what precedes the caret: tabs stay tabs and wide (CJK) characters become an
     // ideographic space, so the caret lines up under Chinese descriptions too.
-    let pad: String = text
-        .chars()
-        .take(column.saturating_sub(1))
-        .map(|c| match c {
-            '\t' => '\t',
-            c if ('\u{1100}'..='\u{115F}').contains(&c)
-                || ('\u{2E80}'..='\u{A4CF}').contains(&c)
-                || ('\u{AC00}'..='\u{D7A3}').contains(&c)
-                || ('\u{F900}'..='\u{FAFF}').contains(&c)
-                || ('\u{FE30}'..='\u{FE4F}').contains(&c)
-                || ('\u{FF00}'..='\u{FF60}').contains(&c) =>
-            {
-                '\u{3000}'
-            }
-            _ => ' ',
-        })
-        .collect();
+    pad.extend(full[from..col].iter().map(|&c| match c {
+        '\t' => '\t',
+        c if ('\u{1100}'..='\u{115F}').contains(&c)
+            || ('\u{2E80}'..='\u{A4CF}').contains(&c)
+            || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+            || ('\u{F900}'..='\u{FAFF}').contains(&c)
+            || ('\u{FE30}'..='\u{FE4F}').contains(&c)
+            || ('\u{FF00}'..='\u{FF60}').contains(&c) =>
+        {
+            '\u{3000}'
+        }
+        _ => ' ',
+    }));
     format!("{text}\n{pad}^")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_cut_around_the_caret() {
+        let src = format!("x = '{}y'", "(".repeat(5000));
+        let snippet = caret_snippet(&src, 1, 5006);
+        let lines: Vec<&str> = snippet.lines().collect();
+        assert!(
+            lines[0].chars().count() <= SNIPPET_CHARS + 2,
+            "{}",
+            lines[0]
+        );
+        assert!(lines[0].starts_with('…') && lines[0].ends_with("y'"));
+        let caret = lines[1].chars().count() - 1;
+        assert_eq!(lines[0].chars().nth(caret), Some('y'));
+    }
 
     #[test]
     fn caret_lines_up_under_chinese_text() {

@@ -36,8 +36,10 @@
 #![warn(unreachable_pub)]
 
 pub mod allocate;
+pub mod crs;
 pub mod error;
 pub mod frame;
+pub mod i18n;
 pub mod io;
 pub mod metrics;
 pub mod model;

@@ -37,6 +37,13 @@ enum Command {
 
 fn main() {
     let cli = Cli::parse();
+    // Interrupted (SIGINT, SIGTERM, SIGHUP): remove the temporary files and staging folders
+    // being written, so nothing half-written is left, and exit 130 as shells expect.
+    let _ = ctrlc::set_handler(|| {
+        parkplan::io::remove_in_flight();
+        eprintln!("error: interrupted; the files being written were removed");
+        std::process::exit(130)
+    });
     // A panic is a bug, not bad input: its message is printed by the default hook, and the exit
     // status stays within the documented 0/1/2 (a panic alone would exit 101).
     let result = std::panic::catch_unwind(move || run(cli)).unwrap_or_else(|_| {

@@ -37,6 +37,11 @@ pub enum Unit {
     MoneyPerTonne,
     MoneyPerPerson,
     Degrees,
+    /// Electricity in 10k kWh (万千瓦时), the unit of Zhejiang's per-mu returns.
+    Electricity,
+    /// 10k yuan per 10k kWh, which is also yuan per kWh.
+    MoneyPerElectricity,
+    Metres,
     None,
 }
 
@@ -56,6 +61,9 @@ impl Unit {
             Unit::MoneyPerTonne => "10k yuan/t",
             Unit::MoneyPerPerson => "10k yuan/person",
             Unit::Degrees => "°",
+            Unit::Electricity => "10k kWh",
+            Unit::MoneyPerElectricity => "10k yuan/10k kWh",
+            Unit::Metres => "m",
             Unit::None => "",
         }
     }
@@ -71,6 +79,9 @@ impl Unit {
             Unit::MoneyPerTce => "万元/吨标煤",
             Unit::MoneyPerTonne => "万元/吨",
             Unit::MoneyPerPerson => "万元/人",
+            Unit::Electricity => "万千瓦时",
+            Unit::MoneyPerElectricity => "万元/万千瓦时",
+            Unit::Metres => "米",
             _ => "",
         }
     }
@@ -461,6 +472,16 @@ catalogue! {
             "planned investment", "计划投资", ["计划投资(万元)", "计划投资"];
         PLANNED_FAR = "planned_far", planned_far, Num, num(0.0), Far, "planned floor-area ratio", "计划容积率",
             ["计划容积率", "容积率"];
+        ELECTRICITY = "electricity_10k_kwh", electricity_10k_kwh, Num, num(0.0), Electricity,
+            "electricity use", "用电量", ["用电量(万千瓦时)", "用电量", "用电量(万kwh)"];
+        RATING_EXEMPT = "rating_exempt", rating_exempt, Str, Read::Text, None,
+            "exempt from the per-mu evaluation (reason)", "免评原因", ["免评原因"];
+        PLANNED_OUTPUT = "planned_output", planned_output_10k_yuan, Num, num(0.0), Money,
+            "planned output", "计划产出", ["计划产出(万元)", "计划产出", "达产产值(万元)", "达产产值"];
+        PLANNED_TAX = "planned_tax", planned_tax_10k_yuan, Num, num(0.0), Money,
+            "planned tax", "计划税收", ["计划税收(万元)", "计划税收", "达产税收(万元)", "达产税收"];
+        PLANNED_HEIGHT = "planned_height_m", planned_height_m, Num, num(0.0), Metres,
+            "planned building height", "计划建筑高度", ["计划建筑高度(米)", "计划建筑高度", "建筑高度(米)", "建筑高度"];
     }
     derived {
         RD_RATIO = "rd_ratio", Num, ratio(m::RD_EXPENSE, m::REVENUE), Ratio, "R&D intensity", "研发投入强度", [];
@@ -484,6 +505,16 @@ catalogue! {
         VALUE_ADDED_PER_T_EMISSIONS = "value_added_per_t_emissions", Num,
             ratio_best_at_zero(m::VALUE_ADDED, m::EMISSIONS_T), MoneyPerTonne,
             "value added per t emissions", "单位排放增加值", [];
+        TAX_PER_ELECTRICITY = "tax_per_electricity", Num, ratio(m::TAX, m::ELECTRICITY), MoneyPerElectricity,
+            "tax per unit of electricity", "单位电耗税收", [];
+        PLANNED_OUTPUT_PER_MU = "planned_output_per_mu", Num,
+            Derivation::Ratio { num: m::PLANNED_OUTPUT, den: m::REQUESTED_MU, den_lever: true,
+                                zero: ZeroDenominator::NotComputable },
+            MoneyPerMu, "planned output per mu", "亩均产出（承诺）", [];
+        PLANNED_TAX_PER_MU = "planned_tax_per_mu", Num,
+            Derivation::Ratio { num: m::PLANNED_TAX, den: m::REQUESTED_MU, den_lever: true,
+                                zero: ZeroDenominator::NotComputable },
+            MoneyPerMu, "planned tax per mu", "亩均税收（承诺）", [];
         MIN_FAR = "min_far", Num, Derivation::MinFar, Far, "industry minimum floor-area ratio", "行业容积率下限", [];
         CLUSTER = "cluster", Str, Derivation::Cluster, None, "park cluster", "产业集群", [];
     }

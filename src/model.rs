@@ -202,6 +202,16 @@ pub struct Enterprise {
     pub requested_mu: Option<f64>,
     pub planned_investment_10k_yuan: Option<f64>,
     pub planned_far: Option<f64>,
+    /// Electricity used last year, 10k kWh (万千瓦时).
+    pub electricity_10k_kwh: Option<f64>,
+    /// Why the enterprise is exempt from the per-mu evaluation (new, relocated by policy, ...);
+    /// empty when it is not.
+    pub rating_exempt: String,
+    /// What an applicant commits to at full production (standard land, 标准地): output, tax
+    /// (10k yuan a year) and building height (m).
+    pub planned_output_10k_yuan: Option<f64>,
+    pub planned_tax_10k_yuan: Option<f64>,
+    pub planned_height_m: Option<f64>,
 }
 
 impl Enterprise {
@@ -298,4 +308,30 @@ impl Candidate {
             site: e.site(),
         }
     }
+}
+
+categorical!(
+    /// What a context feature shows, for drawing it under the maps.
+    ContextKind { Boundary => "boundary", Road => "road", Water => "water", Coastline => "coastline", Urban => "urban", Other => "other" }
+);
+
+/// One feature of a context layer: a boundary, road, water body, coastline or urban district
+/// drawn under the maps for orientation; never part of the plan.
+#[derive(Debug, Clone)]
+pub struct ContextFeature {
+    pub kind: ContextKind,
+    /// The `name` property, drawn on areas where there is room.
+    pub name: Option<String>,
+    /// WGS84; polygons, lines or points.
+    pub geometry: Geometry<f64>,
+}
+
+/// A context file (`--context`), loaded: its features in file order.
+#[derive(Debug, Clone, Default)]
+pub struct ContextLayer {
+    /// The file, as shown in outputs.
+    pub source: String,
+    pub features: Vec<ContextFeature>,
+    /// Every feature says `synthetic: true` (the bundled layer): the map legend says so.
+    pub synthetic: bool,
 }

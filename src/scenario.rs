@@ -2,9 +2,10 @@
 //! counts, areas by land class and cluster, overlapping parcels, and every problem in every file
 //! at once.
 
+use crate::crs::Crs;
 use crate::error::{InputError, Place, Problems, Warning};
-use crate::io;
-use crate::model::{Park, Registry};
+use crate::io::{self, MapOptions};
+use crate::model::{ContextLayer, Park, Registry};
 use crate::rules::{self, RuleSet};
 use geo::{Area, BooleanOps, BoundingRect, Relate};
 use rstar::{AABB, RTree, RTreeObject};
@@ -19,6 +20,27 @@ pub struct ScenarioFiles {
     pub parcels: PathBuf,
     pub sensitive: PathBuf,
     pub enterprises: Vec<PathBuf>,
+    /// Context layers drawn under the maps (`--context`), in drawing order.
+    pub context: Vec<PathBuf>,
+    /// The CRS of map files that declare none (`--crs`; `gcj02`/`bd09` also over WGS84).
+    pub crs: Option<Crs>,
+    /// The GeoPackage layers of the parcels and of the sensitive areas (`--layer`,
+    /// `--sensitive-layer`); by default the first polygon layer.
+    pub parcels_layer: Option<String>,
+    pub sensitive_layer: Option<String>,
+    /// The CRS `plan.gpkg` is written in (`--out-crs`): WGS84 by default.
+    pub out_crs: OutCrs,
+}
+
+/// The CRS of the GeoPackage a plan writes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum OutCrs {
+    /// WGS84 longitude/latitude.
+    #[default]
+    Wgs84,
+    /// The CRS the parcels file was in (WGS84 when it declared none).
+    Input,
+    Crs(Crs),
 }
 
 impl ScenarioFiles {
@@ -29,6 +51,27 @@ impl ScenarioFiles {
             parcels: io::bundled::parcels(),
             sensitive: io::bundled::sensitive(),
             enterprises: vec![io::bundled::applicants(), io::bundled::urban()],
+            context: vec![io::bundled::context()],
+            crs: None,
+            parcels_layer: None,
+            sensitive_layer: None,
+            out_crs: OutCrs::Wgs84,
+        }
+    }
+
+    /// How the parcels file is read.
+    pub fn parcels_options(&self) -> MapOptions {
+        MapOptions {
+            crs: self.crs.clone(),
+            layer: self.parcels_layer.clone(),
+        }
+    }
+
+    /// How the sensitive-areas file is read.
+    pub fn sensitive_options(&self) -> MapOptions {
+        MapOptions {
+            crs: self.crs.clone(),
+            layer: self.sensitive_layer.clone(),
         }
     }
 
@@ -40,6 +83,7 @@ impl ScenarioFiles {
             self.rules.as_path(),
         ];
         v.extend(self.enterprises.iter().map(PathBuf::as_path));
+        v.extend(self.context.iter().map(PathBuf::as_path));
         v
     }
 
@@ -61,6 +105,21 @@ pub struct Scenario {
     pub rules: RuleSet,
     pub park: Park,
     pub registries: Vec<(PathBuf, Registry)>,
+    /// The context layers, drawn under the maps.
+    pub context: Vec<ContextLayer>,
+    /// The CRS the parcels file was in (`None`: it declared none and none was given).
+    pub parcels_crs: Option<Crs>,
+}
+
+impl Scenario {
+    /// The CRS `plan.gpkg` is written in.
+    pub fn out_crs(&self) -> Crs {
+        match &self.files.out_crs {
+            OutCrs::Wgs84 => Crs::WGS84,
+            OutCrs::Input => self.parcels_crs.clone().unwrap_or(Crs::WGS84),
+            OutCrs::Crs(c) => c.clone(),
+        }
+    }
 }
 
 impl Scenario {
@@ -78,9 +137,11 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
         .map_err(|p| problems.extend(p))
         .ok();
     let mut warnings = Vec::new();
-    let parcels = io::geojson::load_parcels(&files.parcels)
-        .map(|(p, w)| {
+    let mut parcels_crs = None;
+    let parcels = io::load_parcels(&files.parcels, &files.parcels_options())
+        .map(|(p, w, crs)| {
             warnings.extend(w);
+            parcels_crs = crs;
             p
         })
         .map_err(|p| problems.extend(p))
@@ -88,7 +149,7 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
     // Without a rule set there is no list of kinds to hold the sensitive areas to; its own error says why.
     let kinds = rules.as_ref().map(|r| r.allocation.sensitive_kinds());
     let sensitive = match &kinds {
-        Some(k) => io::geojson::load_sensitive(&files.sensitive, k)
+        Some(k) => io::load_sensitive(&files.sensitive, k, &files.sensitive_options())
             .map(|(s, w)| {
                 warnings.extend(w);
                 s
@@ -132,8 +193,29 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
             Err(p) => problems.extend(p),
         }
     }
+    if files.parcels == files.sensitive && files.parcels_layer == files.sensitive_layer {
+        problems.push(InputError::file(
+            &files.parcels,
+            "is given for both the parcels and the sensitive areas, with the same layer; choose each one's GeoPackage layer with --layer and --sensitive-layer",
+        ));
+    }
+    let mut context = Vec::new();
+    for path in &files.context {
+        let opts = MapOptions {
+            crs: files.crs.clone(),
+            layer: None,
+        };
+        match io::load_context(path, &opts) {
+            Ok((layer, w)) => {
+                warnings.extend(w);
+                context.push(layer);
+            }
+            Err(p) => problems.extend(p),
+        }
+    }
     if let (Some(rules), Some(parcels)) = (&rules, &parcels) {
         warnings.extend(unknown_clusters(&files.parcels, rules, parcels));
+        warnings.extend(unused_clusters(&files.parcels, rules, parcels));
     }
     match (rules, parcels, sensitive) {
         (Some(rules), Some(parcels), Some(sensitive)) if problems.is_empty() => Ok(Scenario {
@@ -145,6 +227,8 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
                 warnings,
             },
             registries,
+            context,
+            parcels_crs,
         }),
         _ => Err(problems),
     }
@@ -182,6 +266,40 @@ fn unknown_clusters(
                     "{:?} is no cluster of the rule set's [clusters] table ({}): no enterprise will match it",
                     p.cluster,
                     known.iter().copied().collect::<Vec<_>>().join(", ")
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// Clusters the rule set's `[clusters]` table names that no parcel is designated for: most
+/// likely a typo in the table (`C39 = "electronix"`), and those industries would never get their
+/// cluster's bonus, so say so, once per cluster (a warning: a cluster may have no land yet).
+fn unused_clusters(
+    parcels_path: &std::path::Path,
+    rules: &RuleSet,
+    parcels: &[crate::model::Parcel],
+) -> Vec<Warning> {
+    let on_parcels: std::collections::BTreeSet<&str> =
+        parcels.iter().map(|p| p.cluster.as_str()).collect();
+    let mut prefixes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (prefix, cluster) in &rules.clusters.prefix {
+        if cluster != crate::model::GENERAL_CLUSTER && !on_parcels.contains(cluster.as_str()) {
+            prefixes.entry(cluster).or_default().push(prefix);
+        }
+    }
+    prefixes
+        .into_iter()
+        .map(|(cluster, prefixes)| {
+            Warning(InputError::new(
+                &rules.source,
+                Place::File,
+                Some(&format!("clusters.prefix.{}", prefixes[0])),
+                format!(
+                    "cluster {cluster:?} (industries {}) is on no parcel of {}: those enterprises can only be placed outside their cluster; check the spelling against the parcels' clusters ({})",
+                    prefixes.join(", "),
+                    crate::io::shown_path(parcels_path),
+                    on_parcels.iter().copied().collect::<Vec<_>>().join(", ")
                 ),
             ))
         })

@@ -929,7 +929,7 @@ fn bundled_scenario_lists_options_for_every_relocating_enterprise() {
     let files = parkplan::scenario::ScenarioFiles::bundled();
     let scenario = parkplan::scenario::load_scenario(&files).unwrap();
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-    let admission = parkplan::plan::admission::admit(&scenario, date);
+    let admission = parkplan::plan::admission::admit(&scenario, date).unwrap();
     // The probes are exactly the ranking's `relocate` enterprises; none is a candidate.
     let mut relocate: Vec<&str> = admission
         .ranking

@@ -86,7 +86,9 @@ fn fast_writer_writes_what_the_project_writer_writes() {
     let mut rows = synthetic::registry_chunk(RowKind::Applicants, 300, 3, 0);
     rows.extend(synthetic::registry_chunk(RowKind::Urban, 300, 3, 0));
     rows.extend(synthetic::lingkun_applicants(LINGKUN_SEED));
+    rows.extend(synthetic::lingkun_urban(LINGKUN_SEED));
     rows[0].name = "温州, \"引号\" 公司".into(); // a name that needs CSV quoting
+    rows[1].rating_exempt = "new, \"2026\"".into(); // and an exemption reason
     let mut reference = Vec::new();
     enterprises::write_enterprises(&mut reference, &rows).unwrap();
     let mut fast = Vec::new();
@@ -233,6 +235,7 @@ fn bundled_scenario_is_what_the_generator_makes() {
             "parcels/lingkun-sensitive.geojson",
             io::bundled::sensitive(),
         ),
+        ("parcels/lingkun-context.geojson", io::bundled::context()),
         ("registries/applicants.csv", io::bundled::applicants()),
         ("registries/urban.csv", io::bundled::urban()),
     ] {
@@ -319,6 +322,36 @@ fn bundled_registries_carry_the_documented_edge_cases() {
         .filter(|e| e.tax_10k_yuan.unwrap() / e.land_mu.unwrap() < 1.0)
         .count();
     assert_eq!(below_line, 1);
+    // Electricity on every urban row but UR-070, never more than the energy it is part of
+    // (1.229 tce per 10k kWh); a third or so below designated size; two exempt.
+    for e in &urban.enterprises {
+        match (e.electricity_10k_kwh, e.energy_tce) {
+            (None, _) => assert_eq!(e.id, "UR-070"),
+            (Some(k), Some(t)) => assert!(k * 1.229 <= t + 0.01, "{}: {k} 10k kWh, {t} tce", e.id),
+            (Some(_), None) => assert_eq!(e.id, "UR-020", "energy left empty on purpose"),
+        }
+    }
+    let below = urban
+        .enterprises
+        .iter()
+        .filter(|e| e.revenue_10k_yuan.unwrap() < 2000.0)
+        .count();
+    assert!((30..=60).contains(&below), "{below} below designated size");
+    let exempt: Vec<&str> = urban
+        .enterprises
+        .iter()
+        .filter(|e| !e.rating_exempt.is_empty())
+        .map(|e| e.id.as_str())
+        .collect();
+    assert_eq!(exempt, ["UR-045", "UR-090"]);
+    // Applicants state their standard-land commitments.
+    assert!(
+        apps.enterprises
+            .iter()
+            .all(|e| e.planned_tax_10k_yuan.is_some() || e.requested_mu.is_none())
+    );
+    assert_eq!(app("AP-074").planned_height_m, Some(24.0));
+    assert_eq!(app("AP-078").planned_height_m, None);
     for e in &urban.enterprises {
         let (lon, lat) = e.site().unwrap();
         assert!(

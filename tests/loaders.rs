@@ -88,8 +88,10 @@ fn projected_coordinates_are_named_as_such() {
     let ring =
         "[[587000,3093000],[587100,3093000],[587100,3093100],[587000,3093100],[587000,3093000]]";
     let msg = parcel_error(&collection(&[parcel("P1", "", ring)]));
-    assert_contains(&msg, "projected coordinates in metres");
-    assert_contains(&msg, "EPSG:4326");
+    // One message for the file, naming the likely grid, not one per position.
+    assert_contains(&msg, "are projected metres, not WGS84 lon/lat");
+    assert_contains(&msg, "EPSG:4549");
+    assert_eq!(msg.lines().count(), 1, "{msg}");
 }
 
 #[test]
@@ -132,10 +134,13 @@ fn bad_land_use_lists_the_allowed_values_and_all_problems_are_reported() {
     let a = parcel("P1", "", SQUARE).replace("\"M1\"", "\"M4\"");
     let b = parcel("P2", "", SQUARE).replace("\"available\"", "\"vacant\"");
     let msg = parcel_error(&collection(&[a, b]));
-    assert_contains(&msg, "land_use: expected one of M1, M2, M3, got \"M4\"");
     assert_contains(
         &msg,
-        "status: expected one of available, occupied, reserved, got \"vacant\"",
+        "land_use: expected one of M1 (一类工业用地), M2 (二类工业用地), M3 (三类工业用地), got \"M4\"",
+    );
+    assert_contains(
+        &msg,
+        "status: expected one of available (可用), occupied (已出让), reserved (预留), got \"vacant\"",
     );
 }
 
@@ -159,7 +164,7 @@ fn sensitive_kind_without_a_buffer_rule_is_refused() {
         .to_string();
     assert_contains(
         &err,
-        "kind: \"temple\" has no buffer rule in the rule set: expected one of hospital, residential",
+        "kind: \"temple\" has no buffer rule in the rule set: expected one of hospital (医院), residential (居住区)",
     );
     // Points are valid sensitive geometries and kinds are case-insensitive.
     let ok = collection(&[feature(r#"{"kind":" School "}"#, &point("[120.87,27.96]"))]);
@@ -421,7 +426,8 @@ fn cli_reports_problems_of_every_file_at_once_with_exit_2() {
 }
 
 /// Every invalid GeoJSON fixture, as parcels and as sensitive areas: exit 2, a message naming the
-/// file, never a panic. Covers this project's fixtures and, where present, the geojsonhint set.
+/// file, never a panic. Covers this project's fixtures and the 44 public geojsonhint fixtures
+/// (tests/data/geojsonhint-bad, ISC licence, from mapbox/geojsonhint; see its SOURCE.md).
 #[test]
 fn cli_refuses_every_invalid_geojson_fixture() {
     let s = Scenario::new();
@@ -429,7 +435,7 @@ fn cli_refuses_every_invalid_geojson_fixture() {
     let mut files: Vec<PathBuf> = Vec::new();
     for dir in [
         root.join("tests/data/bad-geojson"),
-        root.join("../shared/testdata/geojsonhint-bad"),
+        root.join("tests/data/geojsonhint-bad"),
     ] {
         if let Ok(entries) = std::fs::read_dir(&dir) {
             files.extend(
@@ -440,7 +446,11 @@ fn cli_refuses_every_invalid_geojson_fixture() {
         }
     }
     files.sort();
-    assert!(files.len() >= 20, "fixtures missing: {files:?}");
+    assert!(
+        files.len() >= 24 + 44,
+        "fixtures missing: {} found",
+        files.len()
+    );
     for f in &files {
         for flag in ["--parcels", "--sensitive"] {
             let out = s.validate(&[(flag, f)]);
@@ -464,7 +474,7 @@ fn cli_refuses_every_invalid_geojson_fixture() {
 #[test]
 fn cli_validate_with_no_arguments_checks_the_bundled_lingkun_scenario() {
     let stdout = validated(&bin_in(Path::new(ROOT)).arg("validate").output().unwrap());
-    assert_contains(&stdout, "rules     lingkun-2026.1");
+    assert_contains(&stdout, "rules     lingkun-2026.2");
     assert_contains(&stdout, "overlaps  none");
     assert_contains(&stdout, "enterprises 80 in registries/applicants.csv");
 }

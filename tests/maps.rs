@@ -126,6 +126,7 @@ fn park_map<'a>(park: &'a parkplan::Park, assigned: BTreeMap<String, Vec<Label>>
         sensitive: &park.sensitive,
         buffers: map::buffers_from_rules(&rules.allocation),
         assigned,
+        context: &[],
     }
 }
 
@@ -207,7 +208,7 @@ fn park_map_svg_labels_every_assigned_parcel() {
         "产业组团 Clusters",
         "比例尺 scale",
         "N 北",
-        "lingkun-2026.1",
+        "lingkun-2026.2",
         "防护 buffer 50 m / 300 m",
     ] {
         assert!(svg.contains(needle), "missing {needle:?}");
@@ -324,6 +325,7 @@ fn relocation_map_draws_sites_lines_and_park() {
         sites,
         links,
         parcels: &park.parcels,
+        context: &[],
     };
     let svg = map::relocation_map_svg(&m).unwrap();
     assert!(svg.contains("灵昆高新园区 park"));
@@ -449,7 +451,13 @@ fn write_scenario(dir: &Path, bx: usize, by: usize) {
                 "enterprises.csv",
                 "id,name,lon,lat,industry_code,hightech_level,revenue,requested_mu\n\
                  E000,温州瓯华电子科技有限公司,,,C3911,provincial,5000,25\n\
-                 E001,浙江灵昆生物医药股份有限公司,,,C2710,national,8000,30\n\
+                 E001,浙江灵昆生物医药股份有限公司,,,C2710,national,8000,30\n",
+            ),
+            // An urban enterprise has a current site: its own registry (a file with a site on
+            // some rows only is refused).
+            (
+                "urban.csv",
+                "id,name,lon,lat,industry_code,hightech_level,revenue,requested_mu\n\
                  U001,温州市龙湾精密机械有限公司,120.71,27.94,C3411,none,3000,\n",
             ),
         ],
@@ -468,6 +476,8 @@ fn scenario_cmd(dir: &Path, command: &str) -> Command {
         "sensitive.geojson",
         "--enterprises",
         "enterprises.csv",
+        "--enterprises",
+        "urban.csv",
         "--rules",
         RULES,
     ]);
@@ -570,7 +580,7 @@ fn plan_writes_the_folder_with_progress_per_stage() {
     }
     let html = read(d.join("result/report.html"));
     check_well_formed(&html);
-    assert!(html.contains("lingkun-2026.1"));
+    assert!(html.contains("lingkun-2026.2"));
     // Same input, same bytes.
     let again = scenario_cmd(d, "plan")
         .args(["--out", "again", "--date", "2026-06-30"])
@@ -625,6 +635,33 @@ fn plan_runs_on_the_bundled_scenario() {
         "Relocation ranking",
         "rank-relocation.svg",
         "Maps",
+    ] {
+        assert!(html.contains(part), "report lacks {part}");
+    }
+    // Each criterion's and each track's source, and the tracks' apart lists, are in the report.
+    let rules = common::rules();
+    for c in rules.admission.criteria() {
+        let source = rules.admission.source_of(c).unwrap();
+        assert!(
+            html.contains(&parkplan::report::escape(source)),
+            "report lacks the source of {}",
+            c.id
+        );
+    }
+    for t in &rules.ranking.tracks {
+        let source = parkplan::report::escape(t.source.as_deref().unwrap());
+        assert!(
+            html.contains(&source),
+            "report lacks the source of track {}",
+            t.id()
+        );
+    }
+    for part in [
+        "Tracks 评价分组",
+        "Listed apart 单列",
+        "UR-041",
+        "Exempt 免评",
+        "UR-090",
     ] {
         assert!(html.contains(part), "report lacks {part}");
     }

@@ -3,7 +3,7 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::{assert_contains, assert_ok, bin, read, rules, temp_file};
+use common::{assert_contains, assert_ok, bin, read, rules, stderr, temp_file};
 use parkplan::io::enterprises::read_enterprises;
 use parkplan::model::{CandidateKind, Enterprise, PollutionClass};
 use parkplan::screen::{Decision, Status, Trace, candidates, screen, trace};
@@ -163,6 +163,86 @@ fn rd_tiers_are_inclusive_at_5000_and_20000() {
     );
     let report = screen(&ents, &rules, date());
     assert_eq!(report.rows[6].decision, Decision::Admit);
+}
+
+/// The national industrial land control indicators (国土资发〔2008〕24号, table 2) as the issue
+/// maps them to GB/T 4754-2017 divisions: a code in each division and its minimum FAR.
+const NATIONAL_FAR: [(&str, f64); 31] = [
+    ("C1310", 1.0),
+    ("C1411", 1.0),
+    ("C1511", 1.0),
+    ("C1610", 1.0),
+    ("C1713", 0.8),
+    ("C1810", 1.0),
+    ("C1951", 1.0), // shoes: Wenzhou's classic industry
+    ("C2011", 0.8),
+    ("C2110", 0.8),
+    ("C2221", 0.8),
+    ("C2319", 0.8),
+    ("C2411", 1.0),
+    ("C2511", 0.5),
+    ("C2614", 0.6),
+    ("C2720", 0.7),
+    ("C2821", 0.8),
+    ("C2911", 0.8), // C291 rubber
+    ("C2929", 1.0), // C292 plastics
+    ("C3011", 0.7),
+    ("C3110", 0.6),
+    ("C3211", 0.6),
+    ("C3360", 0.7),
+    ("C3443", 0.7),
+    ("C3544", 0.7),
+    ("C3670", 0.7),
+    ("C3731", 0.7),
+    ("C3823", 0.7),
+    ("C3911", 1.0),
+    ("C4011", 1.0),
+    ("C4190", 1.0),
+    ("C4210", 0.7),
+];
+
+#[test]
+fn floor_area_minimums_follow_the_national_table_in_every_division() {
+    let rules = rules();
+    let far = |code: &str, planned: &str| {
+        let t = one(&[("industry_code", code), ("planned_far", planned)]);
+        let c = crit(&t, "far_minimum");
+        (c.status, c.threshold_number)
+    };
+    for (code, min) in NATIONAL_FAR {
+        // Exactly the minimum passes (decimal-exact), 0.01 under it fails, 0.01 over passes.
+        let at = format!("{min}");
+        assert_eq!(far(code, &at), (Status::Pass, Some(min)), "{code} at {min}");
+        let under = format!("{:.2}", min - 0.01);
+        assert_eq!(far(code, &under).0, Status::Fail, "{code} at {under}");
+        let over = format!("{:.2}", min + 0.01);
+        assert_eq!(far(code, &over).0, Status::Pass, "{code} at {over}");
+        assert_eq!(
+            rules
+                .admission
+                .min_far
+                .of(&parkplan::model::IndustryCode::parse(code).unwrap()),
+            Some(min),
+            "{code}"
+        );
+    }
+    // Other sections and divisions the table does not list keep the default 0.7.
+    for code in ["I6510", "C4320", "M7320"] {
+        assert_eq!(far(code, "0.7").0, Status::Pass, "{code}");
+        assert_eq!(far(code, "0.69").0, Status::Fail, "{code}");
+    }
+    // A shoe maker planning 0.8 passed a flat 0.7; the national table asks 1.0 of C19.
+    let t = one(&[("industry_code", "C1951"), ("planned_far", "0.8")]);
+    let c = crit(&t, "far_minimum");
+    assert_eq!(c.status, Status::Fail);
+    assert_eq!(c.threshold.as_deref(), Some(">= 1 (min_far)"));
+    assert_eq!(
+        c.remedy.as_deref(),
+        Some("planned floor-area ratio +0.20 to reach 1 (industry minimum floor-area ratio)")
+    );
+    // Without an industry code the minimum cannot be known: not reported.
+    let t = one(&[("industry_code", ""), ("planned_far", "3")]);
+    assert_eq!(crit(&t, "far_minimum").status, Status::NotReported);
 }
 
 #[test]
@@ -525,7 +605,7 @@ fn cli_compare_names_the_criteria_that_moved() {
     std::fs::write(
         &lax,
         base.replace("expr = 'rd_ratio >= 5%'", "expr = 'rd_ratio >= 4%'")
-            .replace("lingkun-2026.1", "lax"),
+            .replace("lingkun-2026.2", "lax"),
     )
     .unwrap();
     let o = screen_of(&csv, &["--date", "2026-05-01"])
@@ -539,7 +619,7 @@ fn cli_compare_names_the_criteria_that_moved() {
     assert_eq!(lines.len(), 2, "{text}");
     assert!(
         lines[1].starts_with(
-            "E1,温州测试科技有限公司,reject,admit,rd_intensity: fail -> pass,lingkun-2026.1@"
+            "E1,温州测试科技有限公司,reject,admit,rd_intensity: fail -> pass,lingkun-2026.2@"
         ),
         "{text}"
     );
@@ -619,4 +699,155 @@ fn cli_screens_the_bundled_applicants() {
     let t: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(t["criteria"][2]["id"], "rd_intensity");
     assert_eq!(t["criteria"][2]["status"], "pass");
+}
+
+#[test]
+fn explain_the_report_json_and_trace_name_each_criterions_source() {
+    let (_dir, csv) = write_csv(&[&[("industry_code", "C1951"), ("planned_far", "0.8")]]);
+    let o = screen_of(&csv, &["--date", "2026-05-01", "--explain", "E0"])
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    let text = String::from_utf8(o.stdout).unwrap();
+    let source_after = |criterion: &str| {
+        let mut lines = text.lines().skip_while(|l| !l.starts_with(criterion));
+        lines
+            .find(|l| l.trim_start().starts_with("依据 source:"))
+            .unwrap_or_else(|| panic!("no source after {criterion}:\n{text}"))
+            .to_string()
+    };
+    assert_contains(&source_after("far_minimum"), "国土资发〔2008〕24号");
+    assert_contains(
+        &source_after("rd_intensity"),
+        "国科发火〔2016〕32号 第十一条（五）",
+    );
+    assert_contains(&source_after("rd_staff_share"), "第十一条（四）");
+    // Every criterion of the bundled rules names one.
+    let rules = rules();
+    for c in rules.admission.criteria() {
+        assert!(rules.admission.source_of(c).is_some(), "{}", c.id);
+    }
+    // The JSON lists each criterion's source once; --explain's JSON has it on the trace.
+    let o = screen_of(&csv, &["--date", "2026-05-01", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let far = v["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "far_minimum")
+        .unwrap();
+    assert_contains(far["source"].as_str().unwrap(), "国土资发〔2008〕24号");
+    assert!(
+        v["enterprises"][0]["criteria"][0].get("source").is_none(),
+        "listed once"
+    );
+    let o = screen_of(
+        &csv,
+        &[
+            "--date",
+            "2026-05-01",
+            "--explain",
+            "E0",
+            "--format",
+            "json",
+        ],
+    )
+    .output()
+    .unwrap();
+    let t: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_contains(
+        t["criteria"][2]["source"].as_str().unwrap(),
+        "国科发火〔2016〕32号",
+    );
+}
+
+/// One applicant's standard-land decision worked out from its cells, apart from the rule
+/// language: required commitments (investment, output, tax per requested mu; height), then
+/// conditional figures of the last year (value added per tce and per tonne, R&D share).
+fn standard_land_decision(r: &std::collections::HashMap<String, String>) -> &'static str {
+    let n = |k: &str| r[k].parse::<f64>().ok();
+    let ratio = |a: &str, b: &str| match (n(a), n(b)) {
+        (Some(x), Some(y)) if y != 0.0 => Some(x / y),
+        _ => None,
+    };
+    let at_least = |v: Option<f64>, t: f64| v.is_some_and(|v| v >= t * (1.0 - 1e-9));
+    let emissions = ["cod_t", "nh3n_t", "so2_t", "nox_t"]
+        .iter()
+        .map(|k| n(k))
+        .sum::<Option<f64>>();
+    let required = at_least(ratio("planned_investment", "requested_mu"), 240.0)
+        && at_least(ratio("planned_output", "requested_mu"), 360.0)
+        && at_least(ratio("planned_tax", "requested_mu"), 9.6)
+        && n("planned_height_m").is_some_and(|h| h <= 24.0 * (1.0 + 1e-9));
+    let per_t = match (n("value_added"), emissions) {
+        (Some(v), Some(e)) if e != 0.0 => Some(v / e),
+        _ => None,
+    };
+    let conditional = at_least(ratio("value_added", "energy_tce"), 3.0)
+        && at_least(per_t, 293.0)
+        && at_least(ratio("rd_expense", "revenue"), 0.01);
+    match (required, conditional) {
+        (false, _) => "reject",
+        (true, false) => "conditional",
+        (true, true) => "admit",
+    }
+}
+
+#[test]
+fn the_standard_land_rules_screen_the_bundled_applicants() {
+    let path = common::bundled("rules/wenzhou-standard-land.toml");
+    let sl = parkplan::rules::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let reg =
+        parkplan::io::enterprises::load_enterprises(&parkplan::io::bundled::applicants()).unwrap();
+    let report = screen(&reg.enterprises, &sl, date());
+    // Each decision agrees with the commitments worked out from the file's cells.
+    let text = read(parkplan::io::bundled::applicants());
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let mut seen = std::collections::BTreeMap::new();
+    for (row, rec) in report.rows.iter().zip(reader.records()) {
+        let rec: std::collections::HashMap<String, String> = header
+            .iter()
+            .cloned()
+            .zip(rec.unwrap().iter().map(String::from))
+            .collect();
+        assert_eq!(row.id, rec["id"]);
+        assert_eq!(
+            row.decision.name(),
+            standard_land_decision(&rec),
+            "{}",
+            row.id
+        );
+        *seen.entry(row.decision.name()).or_insert(0) += 1;
+    }
+    assert_eq!(
+        seen.len(),
+        3,
+        "admit, conditional and reject all occur: {seen:?}"
+    );
+    // The bounds are inclusive: output exactly 360 and tax exactly 9.6 per mu, height exactly
+    // 24 m pass; a height not reported fails as not reported.
+    let status = |id: &str, criterion: &str| {
+        let e = reg.enterprises.iter().find(|e| e.id == id).unwrap();
+        let t = trace(e, &sl, date());
+        t.criteria
+            .iter()
+            .find(|c| c.id == criterion)
+            .unwrap()
+            .status
+    };
+    assert_eq!(status("AP-066", "output_per_mu"), Status::Pass);
+    assert_eq!(status("AP-070", "tax_per_mu"), Status::Pass);
+    assert_eq!(status("AP-074", "height"), Status::Pass);
+    assert_eq!(status("AP-078", "height"), Status::NotReported);
+    // The same command line, another policy: only the rule file differs.
+    let o = bin()
+        .args(["screen", "--date", "2026-05-01", "--rules"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    assert_contains(&stderr(&o), "wenzhou-standard-land-2026.1");
 }

@@ -33,6 +33,16 @@ pub struct Args {
     /// Leave timings out of summary.json, so reruns are byte-identical.
     #[arg(long)]
     no_timings: bool,
+    /// geojson: the four files; gpkg: also plan.gpkg (the plan's layers for QGIS, styled).
+    #[arg(long, value_enum, default_value = "geojson")]
+    format: MapFormat,
+}
+
+/// What `allocate` writes besides its tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MapFormat {
+    Geojson,
+    Gpkg,
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
@@ -71,6 +81,9 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         !args.no_timings,
         args.write_lp.as_deref(),
     )?;
+    if args.format == MapFormat::Gpkg {
+        plan::write_gpkg(&outcome, &args.out)?;
+    }
     print!("{}", text::allocation_summary(&outcome, &args.out));
     Ok(())
 }

@@ -94,6 +94,10 @@ fn lingkun(out: &Path, seed: u64) -> Result<(), Error> {
         &parcels,
         &sensitive,
     )?;
+    let context = synthetic::lingkun_context(seed);
+    write_atomic(&out.join("parcels/lingkun-context.geojson"), |w| {
+        io::geojson::write_feature_collection(w, &context)
+    })?;
     write_atomic(&out.join("registries/applicants.csv"), |w| {
         io::enterprises::write_enterprises(w, &applicants)
     })?;

@@ -33,6 +33,40 @@ pub struct ScenarioArgs {
     /// Rule set TOML (default: rules/lingkun.toml).
     #[arg(long)]
     pub rules: Option<std::path::PathBuf>,
+    /// Coordinate system of map files that declare none (EPSG:4549, EPSG:4528, cgcs2000, ...);
+    /// gcj02 or bd09 for web-map data (also over files that declare WGS84).
+    #[arg(long, value_parser = parkplan::crs::Crs::parse)]
+    pub crs: Option<parkplan::crs::Crs>,
+    /// GeoPackage layer of the parcels (default: the first polygon layer).
+    #[arg(long)]
+    pub layer: Option<String>,
+    /// GeoPackage layer of the sensitive areas (default: the first polygon or point layer).
+    #[arg(long)]
+    pub sensitive_layer: Option<String>,
+    /// Context layer drawn under both maps (boundaries, roads, water, coastline); repeat for
+    /// several; any supported format and CRS (default: the bundled synthetic one with the
+    /// bundled parcels, none otherwise).
+    #[arg(long)]
+    pub context: Vec<std::path::PathBuf>,
+    /// CRS of plan.gpkg: wgs84 (default), `input` (the parcels file's), or e.g. EPSG:4549.
+    #[arg(long, value_parser = parse_out_crs)]
+    pub out_crs: Option<parkplan::scenario::OutCrs>,
+}
+
+/// `--out-crs`: `input`, or a CRS with an EPSG code (GeoPackages need one).
+fn parse_out_crs(s: &str) -> Result<parkplan::scenario::OutCrs, String> {
+    use parkplan::scenario::OutCrs;
+    if s.trim().eq_ignore_ascii_case("input") {
+        return Ok(OutCrs::Input);
+    }
+    let crs = parkplan::crs::Crs::parse(s)?;
+    match crs.epsg() {
+        Some(4326) => Ok(OutCrs::Wgs84),
+        Some(_) => Ok(OutCrs::Crs(crs)),
+        None => Err(format!(
+            "{crs} has no EPSG code, so GIS software could not label it; write WGS84, `input` or a CGCS2000 grid such as EPSG:4549"
+        )),
+    }
 }
 
 /// One enterprise file and the rule set, for the commands that read a registry alone
@@ -67,6 +101,17 @@ impl ScenarioArgs {
         let mut files = parkplan::scenario::ScenarioFiles::bundled();
         if let Some(p) = self.parcels {
             files.parcels = p;
+            // The bundled context shows Lingkun: under another park only what is given.
+            files.context.clear();
+        }
+        if !self.context.is_empty() {
+            files.context = self.context;
+        }
+        files.crs = self.crs;
+        files.parcels_layer = self.layer;
+        files.sensitive_layer = self.sensitive_layer;
+        if let Some(o) = self.out_crs {
+            files.out_crs = o;
         }
         if let Some(p) = self.sensitive {
             files.sensitive = p;

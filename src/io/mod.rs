@@ -4,8 +4,14 @@
 //! parsing and validation, so tests and callers with data in memory skip the disk.
 
 pub mod enterprises;
+pub mod fields;
 pub mod geojson;
+pub mod gpkg;
+pub mod shapefile;
+pub mod source;
 pub mod tables;
+
+pub use source::{Format, MapOptions, format_of};
 
 use crate::error::{Error, InputError};
 use std::io::Write;
@@ -49,21 +55,22 @@ pub fn write_atomic(
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    if path.is_dir() {
-        return Err(InputError::file(
-            path,
-            "is a folder; expected the name of the output file to write",
-        )
-        .into());
-    }
+    check_output_file(path)?;
     create_output_dir(&dir)?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let _in_flight = InFlight::register(&tmp);
     let result = (|| {
-        let file = std::fs::File::create(&tmp)?;
+        // A leftover of this name (a crash, or something planted) is removed, never followed:
+        // `create_new` refuses to open through a link.
+        let _ = std::fs::remove_file(&tmp);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         let mut buf = std::io::BufWriter::new(file);
         write(&mut buf)?;
         buf.flush()?;
@@ -75,6 +82,72 @@ pub fn write_atomic(
         return Err(output_error(path, "cannot write the output file", e));
     }
     Ok(())
+}
+
+/// An output path must be a new path or a regular file: a folder, a symbolic link, a FIFO, a
+/// socket or a device would be replaced by the rename (as root, `--out /dev/null` would replace
+/// the device with a file).
+pub fn check_output_file(path: &Path) -> Result<(), InputError> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(()); // a new path
+    };
+    let t = meta.file_type();
+    let what = if t.is_file() {
+        return Ok(());
+    } else if t.is_dir() {
+        "is a folder; expected the name of the output file to write"
+    } else if t.is_symlink() {
+        "is a symbolic link; expected a regular file or a new path (the link would be replaced, not followed)"
+    } else {
+        "is not a regular file (a FIFO, socket or device); expected a regular file or a new path"
+    };
+    Err(InputError::file(path, what))
+}
+
+/// Temporary files and staging folders being written: removed when the run is interrupted
+/// ([`remove_in_flight`]), so an interrupted run leaves nothing half-written behind.
+static IN_FLIGHT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A path registered in [`IN_FLIGHT`] while it is being written; unregistered when dropped.
+pub(crate) struct InFlight(PathBuf);
+
+impl InFlight {
+    pub(crate) fn register(path: &Path) -> InFlight {
+        if let Ok(mut v) = IN_FLIGHT.lock() {
+            v.push(path.to_path_buf());
+        }
+        InFlight(path.to_path_buf())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Ok(mut v) = IN_FLIGHT.lock()
+            && let Some(i) = v.iter().rposition(|p| *p == self.0)
+        {
+            v.remove(i);
+        }
+    }
+}
+
+/// Remove every temporary file and staging folder still being written. The command line calls
+/// it from its SIGINT/SIGTERM handler before exiting.
+pub fn remove_in_flight() {
+    let paths = match IN_FLIGHT.lock() {
+        Ok(mut v) => std::mem::take(&mut *v),
+        Err(_) => return,
+    };
+    for p in paths {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.is_dir() => {
+                let _ = std::fs::remove_dir_all(&p);
+            }
+            Ok(_) => {
+                let _ = std::fs::remove_file(&p);
+            }
+            Err(_) => {}
+        }
+    }
 }
 
 /// Refuse an output path that is one of the run's input files: the atomic rename would replace
@@ -159,6 +232,10 @@ pub mod bundled {
     pub fn sensitive() -> PathBuf {
         at("parcels/lingkun-sensitive.geojson")
     }
+    /// The synthetic context layer of the bundled scenario (island outline, estuary, districts).
+    pub fn context() -> PathBuf {
+        at("parcels/lingkun-context.geojson")
+    }
     pub fn applicants() -> PathBuf {
         at("registries/applicants.csv")
     }
@@ -168,4 +245,45 @@ pub mod bundled {
     pub fn rules() -> PathBuf {
         at("rules/lingkun.toml")
     }
+}
+
+/// Parcels, the warnings of loading them, and the CRS their file was in.
+pub type LoadedParcels = (
+    Vec<crate::model::Parcel>,
+    Vec<crate::Warning>,
+    Option<crate::crs::Crs>,
+);
+
+/// Parcels from a map file of any supported format (GeoJSON, Shapefile, GeoPackage), in WGS84,
+/// with the CRS the file was in (`None`: none declared or given, taken as WGS84).
+pub fn load_parcels(path: &Path, opts: &MapOptions) -> Result<LoadedParcels, crate::Problems> {
+    let (features, crs, mut warnings) = source::read_wgs84(path, opts, source::Want::Polygons)?;
+    let (parcels, w) = geojson::parcels::parcels_from(path, features, Default::default())?;
+    warnings.extend(w);
+    Ok((parcels, warnings, crs))
+}
+
+/// Sensitive areas from a map file of any supported format, in WGS84; `kinds` are the kinds
+/// the rule set has buffers for.
+pub fn load_sensitive(
+    path: &Path,
+    kinds: &std::collections::BTreeSet<String>,
+    opts: &MapOptions,
+) -> Result<(Vec<crate::model::SensitiveArea>, Vec<crate::Warning>), crate::Problems> {
+    let (features, _, mut warnings) = source::read_wgs84(path, opts, source::Want::Areas)?;
+    let (areas, w) = geojson::sensitive::sensitive_from(path, features, Default::default(), kinds)?;
+    warnings.extend(w);
+    Ok((areas, warnings))
+}
+
+/// A context layer from a map file of any supported format (a GeoPackage: every layer, unless
+/// one is chosen), in WGS84.
+pub fn load_context(
+    path: &Path,
+    opts: &MapOptions,
+) -> Result<(crate::model::ContextLayer, Vec<crate::Warning>), crate::Problems> {
+    let (features, _, mut warnings) = source::read_wgs84(path, opts, source::Want::All)?;
+    let (layer, w) = geojson::context::context_from(path, features, Default::default())?;
+    warnings.extend(w);
+    Ok((layer, warnings))
 }

@@ -4,6 +4,7 @@
 //! relocate: options only, never placed). This is the one place that decides who is a
 //! candidate; [`super::Plan`] runs it for `plan` and `allocate` alike.
 
+use crate::error::{InputError, Place, Problems};
 use crate::model::{Candidate, Enterprise};
 use crate::rank::{self, Ranking};
 use crate::scenario::Scenario;
@@ -20,20 +21,44 @@ pub struct Roles {
     pub urban: Vec<Enterprise>,
 }
 
-/// A registry whose every row has a current site (lon, lat) is an urban registry; any other
-/// holds park applicants (applicants have no site yet: they are asking for one).
-pub fn split_registries(s: &Scenario) -> Roles {
+/// A registry whose every row has a current site (lon, lat) is an urban registry; one whose
+/// rows have none holds park applicants (applicants have no site yet: they are asking for one).
+/// A registry where only some rows have a site is refused: its role cannot be told, and
+/// guessing would screen urban enterprises as applicants or leave applicants unscreened.
+pub fn split_registries(s: &Scenario) -> Result<Roles, Problems> {
     let mut roles = Roles::default();
-    for (_, r) in &s.registries {
-        let urban = !r.enterprises.is_empty() && r.enterprises.iter().all(|e| e.site().is_some());
-        let dest = if urban {
+    let mut problems = Problems::default();
+    for (path, r) in &s.registries {
+        let (with, without): (Vec<&Enterprise>, Vec<&Enterprise>) =
+            r.enterprises.iter().partition(|e| e.site().is_some());
+        if !with.is_empty() && !without.is_empty() {
+            let lines: Vec<String> = without
+                .iter()
+                .take(10)
+                .map(|e| e.line.to_string())
+                .collect();
+            let more = if without.len() > 10 { ", ..." } else { "" };
+            problems.push(InputError::new(
+                path,
+                Place::Line(without[0].line),
+                Some("lon"),
+                format!(
+                    "{} of {} rows have no current site (lon, lat), on lines {}{more}: expected a site on every row of an urban registry and on none of an applicants file",
+                    without.len(),
+                    r.enterprises.len(),
+                    lines.join(", ")
+                ),
+            ));
+            continue;
+        }
+        let dest = if without.is_empty() && !with.is_empty() {
             &mut roles.urban
         } else {
             &mut roles.applicants
         };
         dest.extend(r.enterprises.iter().cloned());
     }
-    roles
+    problems.into_result(roles)
 }
 
 /// What the admission stages hand to the allocation.
@@ -59,8 +84,8 @@ pub struct Admission {
 }
 
 /// Screen, rank and gather candidates on the evaluation `date`.
-pub fn admit(s: &Scenario, date: NaiveDate) -> Admission {
-    let roles = split_registries(s);
+pub fn admit(s: &Scenario, date: NaiveDate) -> Result<Admission, Problems> {
+    let roles = split_registries(s)?;
     let report = screen::screen(&roles.applicants, &s.rules, date);
     let (mut candidates, excluded) =
         screen::candidates_checked(&report, &roles.applicants, &s.rules);
@@ -78,7 +103,7 @@ pub fn admit(s: &Scenario, date: NaiveDate) -> Admission {
         .chain(&roles.urban)
         .filter_map(|e| Some((e.id.clone(), e.planned_far?)))
         .collect();
-    Admission {
+    Ok(Admission {
         given: false,
         roles,
         screen: report,
@@ -88,7 +113,7 @@ pub fn admit(s: &Scenario, date: NaiveDate) -> Admission {
         planned_far,
         relocating,
         relocating_excluded,
-    }
+    })
 }
 
 /// Candidates, probes and planned FARs given directly (a candidates file) instead of screened

@@ -44,6 +44,8 @@ const ASSIGNMENTS: &str = "assignments.csv";
 const OPTIONS: &str = "options.csv";
 const SUMMARY: &str = "summary.json";
 const REPORT: &str = "report.html";
+/// The plan's layers for QGIS (`plan` always, `allocate --format gpkg`).
+pub const GPKG: &str = "plan.gpkg";
 
 /// The allocation's files, as `allocate` and `plan` both write them.
 pub fn allocation_files() -> Vec<Listed> {
@@ -83,16 +85,23 @@ pub fn plan_files(ranked: bool) -> Vec<Listed> {
         );
     }
     v.extend(allocation_files());
+    v.push(Listed::one(
+        GPKG,
+        "GeoPackage for QGIS: parcels (assignment, exclusions, distances), sensitive areas, buffer rings, urban sites, relocation lines, styled",
+    ));
     v.push(Listed::drawing(maps::PARK_MAP, "park layout map"));
     v.push(Listed::drawing(maps::RELOCATION_MAP, "relocation map"));
     v.push(Listed::one(REPORT, "this page"));
     v
 }
 
-/// Refuse any listed file in `dir` that is one of `inputs` (the rename would replace it).
+/// Refuse any listed file in `dir` that is one of `inputs` (the rename would replace it) or
+/// that exists as anything but a regular file (a folder, a link, a FIFO or a device).
 pub fn check_outputs(dir: &Path, listed: &[Listed], inputs: &[&Path]) -> Result<(), Error> {
     for name in listed.iter().flat_map(|l| &l.names) {
-        check_not_input(&dir.join(name), inputs)?;
+        let path = dir.join(name);
+        check_not_input(&path, inputs)?;
+        crate::io::check_output_file(&path)?;
     }
     Ok(())
 }
@@ -140,6 +149,13 @@ pub fn write_allocation(
     Ok(())
 }
 
+/// Write `plan.gpkg` into `dir` (in the scenario's output CRS, WGS84 by default).
+pub fn write_gpkg(o: &Outcome, dir: &Path) -> Result<(), Error> {
+    let path = dir.join(GPKG);
+    check_not_input(&path, &o.scenario.files.inputs())?;
+    super::gis::write_gpkg(o, &path)
+}
+
 /// Write the whole plan into `dir`: the screening and ranking tables, the ranking charts, the
 /// allocation's files (without timings, so reruns give the same bytes), both maps and the
 /// report. Reports the maps and report stages to `progress`.
@@ -160,6 +176,7 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
         crate::render::charts::write_charts(dir, &charts)?;
     }
     write_allocation(o, dir, false, None)?;
+    write_gpkg(o, dir)?;
 
     let t = Instant::now();
     let inputs = maps::MapInputs::from_outcome(o);

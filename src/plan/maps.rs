@@ -147,6 +147,7 @@ pub fn park_map<'s>(s: &'s Scenario, inputs: &MapInputs) -> ParkMap<'s> {
         sensitive: &s.park.sensitive,
         buffers: map::buffers_from_rules(&s.rules.allocation),
         assigned: inputs.assigned.clone(),
+        context: &s.context,
     }
 }
 
@@ -158,6 +159,7 @@ pub fn relocation_map<'s>(s: &'s Scenario, inputs: &MapInputs) -> RelocationMap<
         sites: inputs.sites.clone(),
         links: inputs.links.clone(),
         parcels: &s.park.parcels,
+        context: &s.context,
     }
 }
 

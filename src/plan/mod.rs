@@ -30,13 +30,15 @@
 
 pub mod admission;
 mod files;
+pub mod gis;
 pub mod maps;
 pub mod report;
 pub mod text;
 
 pub use admission::{Admission, Given, Roles};
 pub use files::{
-    Listed, allocation_files, check_outputs, plan_files, write_allocation, write_folder,
+    GPKG, Listed, allocation_files, check_outputs, plan_files, write_allocation, write_folder,
+    write_gpkg,
 };
 
 use crate::allocate::{self, Allocation, Mode, Problem};
@@ -150,7 +152,7 @@ impl<'a> Plan<'a> {
         let t = Instant::now();
         let admission = match &self.given {
             Some(g) => admission::given(s, self.date, g.clone()),
-            None => admission::admit(s, self.date),
+            None => admission::admit(s, self.date)?,
         };
         if !admission.given {
             progress.stage(

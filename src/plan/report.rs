@@ -42,6 +42,7 @@ pub fn build(
         Some(ranking(o, charts)),
         Some(allocation(o)),
         Some(drawings(maps)),
+        Some(sources(o)),
     ];
     for (tiles, section) in parts.into_iter().flatten() {
         input.summary.extend(tiles);
@@ -169,10 +170,36 @@ fn decision_list(o: &Outcome, d: Decision, title: &str) -> Table {
     )
 }
 
+/// Every admission criterion with its severity, description and the document it follows.
+fn criteria_table(o: &Outcome) -> Table {
+    let adm = &o.scenario.rules.admission;
+    table(
+        "Criteria and sources 准入条件及依据",
+        &[
+            "criterion",
+            "severity 类别",
+            "criterion 条件",
+            "source 依据",
+        ],
+        adm.criteria()
+            .iter()
+            .map(|c| {
+                vec![
+                    c.id.clone(),
+                    format!("{} {}", c.severity.zh(), c.severity.name()),
+                    format!("{} / {}", c.zh, c.en),
+                    adm.source_of(c).unwrap_or("-").to_string(),
+                ]
+            })
+            .collect(),
+    )
+}
+
 /// The screening: admitted, conditional and rejected applicants, and who cannot be placed.
 fn screening(o: &Outcome) -> Part {
     let (a, c, r) = o.admission.screen.counts();
     let mut tables = vec![
+        criteria_table(o),
         decision_list(o, Decision::Admit, "Admitted"),
         decision_list(o, Decision::Conditional, "Conditional"),
         decision_list(o, Decision::Reject, "Rejected"),
@@ -221,6 +248,7 @@ fn relocation_table(r: &rank::Ranking) -> Table {
                 (k + 1).to_string(),
                 ev.id.clone(),
                 ev.name.clone(),
+                r.track_id(ev).to_string(),
                 ev.class().map_or("-".into(), |c| c.to_string()),
                 ev.action().map_or("-".into(), |a| a.to_string()),
                 rated.map_or("-".into(), |x| num(x.score, 2)),
@@ -235,6 +263,7 @@ fn relocation_table(r: &rank::Ranking) -> Table {
             "order",
             "id",
             "name 企业",
+            "track 分组",
             "class 分类",
             "action 处置",
             "score 得分",
@@ -260,27 +289,40 @@ fn ranking(o: &Outcome, charts: &[(String, String)]) -> Part {
     let r = &o.admission.ranking;
     let count = |c: Class| r.class_counts.get(&c).copied().unwrap_or(0);
     let acts = |a: Action| r.action_counts.get(&a).copied().unwrap_or(0);
-    let not_rated = table(
-        "Not rated 未评价",
-        &["id", "name 企业", "reason"],
-        r.evaluations
-            .iter()
-            .filter_map(|ev| match &ev.outcome {
-                rank::Outcome::NotRated { reason } => {
-                    Some(vec![ev.id.clone(), ev.name.clone(), reason.clone()])
-                }
-                rank::Outcome::Rated(_) => None,
-            })
-            .collect(),
-    );
+    let apart = |status: &str, title: &str| {
+        table(
+            title,
+            &["id", "name 企业", "track 分组", "reason 原因"],
+            r.in_rank_order()
+                .filter(|ev| ev.outcome.status() == status)
+                .map(|ev| {
+                    vec![
+                        ev.id.clone(),
+                        ev.name.clone(),
+                        r.track_id(ev).to_string(),
+                        ev.outcome.reason().unwrap_or("").to_string(),
+                    ]
+                })
+                .collect(),
+        )
+    };
     let classes = table(
-        "Classes 分类",
+        "Classes 分类 (all tracks)",
         &["class", "enterprises"],
         Class::ALL
             .iter()
             .map(|c| vec![c.to_string(), count(*c).to_string()])
             .collect(),
     );
+    let mut tables = vec![
+        tracks_table(r),
+        indicators_table(r),
+        classes,
+        relocation_table(r),
+    ];
+    tables.push(apart("listed_apart", "Listed apart 单列（不参评）"));
+    tables.push(apart("exempt", "Exempt 免评"));
+    tables.push(apart("not_rated", "Not rated 未评价"));
     let freed = &r.land_freed.total;
     let tiles = vec![
         ("class D 淘汰类".into(), count(Class::D).to_string()),
@@ -292,12 +334,16 @@ fn ranking(o: &Outcome, charts: &[(String, String)]) -> Part {
         id: "rank".into(),
         title: title.into(),
         notes: vec![format!(
-            "{} urban enterprises evaluated per mu against rule set {}; relocating and converting them frees {} mu.",
+            "{} urban enterprises evaluated per mu against rule set {}: each on the first track whose condition holds, \
+             classes by that track's own shares; {} listed apart, {} exempt, {} not rated. Relocating and converting them frees {} mu.",
             o.admission.roles.urban.len(),
             o.scenario.rules.version,
+            r.listed_apart,
+            r.exempt,
+            r.not_rated,
             num(freed.mu, 1)
         )],
-        tables: vec![classes, relocation_table(r), not_rated],
+        tables,
         figures: charts
             .iter()
             .map(|(name, svg)| Figure {
@@ -307,6 +353,110 @@ fn ranking(o: &Outcome, charts: &[(String, String)]) -> Part {
             .collect(),
     };
     (tiles, section)
+}
+
+/// Each track: who it takes, its source, how many it rated and its classes.
+fn tracks_table(r: &rank::Ranking) -> Table {
+    table(
+        "Tracks 评价分组",
+        &[
+            "track",
+            "name 名称",
+            "takes 条件",
+            "enterprises 企业",
+            "rated 参评",
+            "A",
+            "B",
+            "C",
+            "D",
+            "source 依据",
+        ],
+        r.tracks
+            .iter()
+            .map(|t| {
+                let n = |c: Class| t.class_counts.get(&c).copied().unwrap_or(0).to_string();
+                let mut row = vec![
+                    t.id.clone(),
+                    t.name.clone(),
+                    t.when
+                        .clone()
+                        .unwrap_or_else(|| "every enterprise left".into()),
+                    t.enterprises.to_string(),
+                ];
+                if t.listed_apart {
+                    row.extend([
+                        "listed apart 单列".into(),
+                        "-".into(),
+                        "-".into(),
+                        "-".into(),
+                        "-".into(),
+                    ]);
+                } else {
+                    row.push(t.boundaries.rated.to_string());
+                    row.extend(Class::ALL.map(n));
+                }
+                row.push(t.source.clone().unwrap_or_else(|| "-".into()));
+                row
+            })
+            .collect(),
+    )
+}
+
+/// Each track's indicators: weight, benchmark, what a missing input does, and the source.
+fn indicators_table(r: &rank::Ranking) -> Table {
+    table(
+        "Indicators 评价指标",
+        &[
+            "track",
+            "indicator 指标",
+            "weight 权重",
+            "benchmark 基准值",
+            "if not reported 缺报",
+            "source 依据",
+        ],
+        r.tracks
+            .iter()
+            .flat_map(|t| {
+                t.indicators.iter().map(move |i| {
+                    vec![
+                        t.id.clone(),
+                        i.name.clone(),
+                        rank::fmt_num(i.weight),
+                        rank::fmt_num(i.benchmark),
+                        i.missing.as_str().to_string(),
+                        i.source
+                            .clone()
+                            .unwrap_or_else(|| "as the track's 同分组依据".into()),
+                    ]
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Every source the rule file cites, by the part of the file it covers.
+fn sources(o: &Outcome) -> Part {
+    let rules = &o.scenario.rules;
+    let section = Section {
+        id: "sources".into(),
+        title: "Rules and sources 规则依据".into(),
+        notes: vec![format!(
+            "Where each part of rule set {} (sha256 {}) comes from, as its `source` keys say; a part without one follows its section's.",
+            rules.version,
+            rules.short_hash()
+        )],
+        tables: vec![table(
+            "Sources 依据",
+            &["part 部分", "source 依据"],
+            rules
+                .sources()
+                .into_iter()
+                .map(|(part, s)| vec![part, s.to_string()])
+                .collect(),
+        )],
+        figures: vec![],
+    };
+    (vec![], section)
 }
 
 /// Every placement: parcel, its cluster and area, the enterprise and its request, by parcel.

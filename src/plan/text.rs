@@ -36,19 +36,22 @@ pub fn screened(a: &Admission, date: NaiveDate) -> String {
     )
 }
 
-/// "150 urban enterprises: 29 A, 89 B, 22 C, 8 D, 2 not rated; 5 relocate, 8 convert".
+/// "150 urban enterprises: 29 A, 89 B, 22 C, 8 D, 2 not rated, 1 listed apart, 2 exempt;
+/// 5 relocate, 8 convert".
 pub fn ranked(a: &Admission) -> String {
     let r = &a.ranking;
     let count = |c: Class| r.class_counts.get(&c).copied().unwrap_or(0);
     let acts = |x: Action| r.action_counts.get(&x).copied().unwrap_or(0);
     format!(
-        "{} urban enterprises: {} A, {} B, {} C, {} D, {} not rated; {} relocate, {} convert",
+        "{} urban enterprises: {} A, {} B, {} C, {} D, {} not rated, {} listed apart, {} exempt; {} relocate, {} convert",
         a.roles.urban.len(),
         count(Class::A),
         count(Class::B),
         count(Class::C),
         count(Class::D),
         r.not_rated,
+        r.listed_apart,
+        r.exempt,
         acts(Action::Relocate),
         acts(Action::Convert)
     )

@@ -4,7 +4,7 @@
 
 use super::IndicatorScore;
 use crate::model::Enterprise;
-use crate::rules::ranking::{Metric, RankingRules};
+use crate::rules::ranking::{Metric, RankingRules, Track};
 use serde::Serialize;
 use std::fmt;
 
@@ -197,22 +197,18 @@ pub(super) fn action_for(
     }
 }
 
-/// The indicator that cost most points against its benchmark, and the class with it met.
-/// Under the weed-out line, tax per mu drives it (if it is an indicator): nothing else lifts D.
+/// The indicator that cost most points against its benchmark on `track`, and the class with
+/// it met. Under the weed-out line (`weed_line`), tax per mu drives it (if it is an indicator):
+/// nothing else lifts D.
 pub(super) fn driver(
     ind: &[IndicatorScore],
     raw: f64,
     weed_out: bool,
-    rules: &RankingRules,
+    track: &Track,
+    weed_line: f64,
     b: &Boundaries,
 ) -> Option<Driver> {
-    let weight = |m: Metric| {
-        rules
-            .indicators
-            .iter()
-            .find(|i| i.metric.value == m)
-            .map_or(0.0, |i| i.weight.value)
-    };
+    let weight = |m: Metric| track.indicator(m).map_or(0.0, |i| i.weight.value);
     let lost = |s: &IndicatorScore| weight(s.metric) * (1.0 - s.ratio);
     let mut pick: Option<&IndicatorScore> = None;
     if weed_out {
@@ -228,15 +224,13 @@ pub(super) fn driver(
     }
     let s = pick?;
     let met_ratio = s.ratio.max(1.0);
-    let new_score = (raw - s.points + weight(s.metric) * met_ratio).max(rules.score_floor.value);
-    let tax_benchmark = rules
-        .indicators
-        .iter()
-        .find(|i| i.metric.value == Metric::TAX_PER_MU)
+    let new_score = (raw - s.points + weight(s.metric) * met_ratio).max(track.score_floor.value);
+    let tax_benchmark = track
+        .indicator(Metric::TAX_PER_MU)
         .map(|i| i.benchmark.value);
     let still_weeded = weed_out
         && !(s.metric == Metric::TAX_PER_MU
-            && tax_benchmark.is_some_and(|t| at_least(t, rules.weed_out_tax_per_mu.value)));
+            && tax_benchmark.is_some_and(|t| at_least(t, weed_line)));
     let class_if_met = if still_weeded {
         Class::D
     } else {

@@ -1,7 +1,9 @@
 //! Per-mu benefit evaluation and relocation ranking of urban enterprises.
 //!
-//! [`rank`] scores each enterprise on the rule set's indicators (Zhejiang 亩均效益综合评价),
-//! sorts the rated ones into classes A/B/C/D by rank share, applies Wenzhou's weed-out line,
+//! [`rank`] puts each enterprise on the first track of the rule set whose condition holds
+//! (Zhejiang 亩均效益综合评价: above designated size, below it, small land listed apart),
+//! leaves out the exempt, scores the rest on their track's indicators, sorts each track's rated
+//! enterprises into classes A/B/C/D by its own rank shares, applies Wenzhou's weed-out line,
 //! computes the pollution-and-energy burden that orders relocation, and proposes an action:
 //! `retain`, `rectify`, `relocate` or `convert`. [`conversion_candidates`] hands the converting
 //! enterprises to the allocation stage. Everything numeric comes from [`RankingRules`].
@@ -14,21 +16,24 @@ mod classes;
 mod land;
 mod output;
 mod scoring;
+mod tracks;
 
 pub use candidates::{conversion_candidates, relocation_probes};
 pub use classes::{Action, ActionReason, Boundaries, Class, Driver, TOLERANCE};
 pub use land::{Land, LandFreed};
 pub use output::{fmt_num, summary_lines, write_csv, write_json};
 pub use scoring::{IndicatorScore, Intensity, intensity};
+pub use tracks::{TrackIndicator, TrackResult};
 
 use crate::model::Enterprise;
 use crate::rules::RuleSet;
-use crate::rules::ranking::{Metric, RankingRules};
+use crate::rules::ranking::{Metric, RankingRules, Track};
 use classes::{action_for, at_least, close, cut, driver};
 use rayon::prelude::*;
 use scoring::indicators;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use tracks::{Placed, fill_averages, place};
 
 /// The outcome for a rated enterprise.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -54,12 +59,45 @@ pub struct Rated {
     pub relocation_rank: Option<usize>,
 }
 
-/// Rated, or not rated with the reason.
+/// Rated, or why not: an input missing or no track applies, a track that lists its
+/// enterprises apart, or an exemption.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
     Rated(Rated),
-    NotRated { reason: String },
+    /// An input missing (or zero where it divides), or no track's condition holds.
+    NotRated {
+        reason: String,
+    },
+    /// On a track that is `listed_apart` (e.g. very little land): not rated, no share.
+    ListedApart {
+        reason: String,
+    },
+    /// `rating_exempt` gives a reason (a new enterprise, one relocated by policy).
+    Exempt {
+        reason: String,
+    },
+}
+
+impl Outcome {
+    /// The status as outputs write it.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Outcome::Rated(_) => "rated",
+            Outcome::NotRated { .. } => "not_rated",
+            Outcome::ListedApart { .. } => "listed_apart",
+            Outcome::Exempt { .. } => "exempt",
+        }
+    }
+    /// Why it is not rated; `None` when it is.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Outcome::Rated(_) => None,
+            Outcome::NotRated { reason }
+            | Outcome::ListedApart { reason }
+            | Outcome::Exempt { reason } => Some(reason),
+        }
+    }
 }
 
 /// The evaluation of one enterprise.
@@ -71,6 +109,10 @@ pub struct Evaluation {
     pub line: u64,
     pub id: String,
     pub name: String,
+    /// Index into [`Ranking::tracks`] of the track it took (`None`: exempt, or no track applies);
+    /// outputs write the track's id.
+    #[serde(skip)]
+    pub track: Option<usize>,
     pub land_mu: Option<f64>,
     pub tax_10k_yuan: Option<f64>,
     pub intensity: Intensity,
@@ -81,7 +123,7 @@ impl Evaluation {
     pub fn rated(&self) -> Option<&Rated> {
         match &self.outcome {
             Outcome::Rated(r) => Some(r),
-            Outcome::NotRated { .. } => None,
+            _ => None,
         }
     }
     pub fn class(&self) -> Option<Class> {
@@ -97,26 +139,35 @@ impl Evaluation {
 pub struct Ranking {
     pub rules_version: String,
     pub rules_hash: String,
-    /// The rule set's indicators, in its order (the columns of the outputs).
+    /// The `[ranking]` section's source.
+    pub source: Option<String>,
+    /// Every track of the rule set, in its order.
+    pub tracks: Vec<TrackResult>,
+    /// Every indicator metric of any track, in the order they first appear (the CSV columns).
     pub metrics: Vec<Metric>,
     /// The burden coefficients (energy, emissions) the ranking used; the charts mark the
     /// benchmark intensities, their reciprocals.
     pub burden_coefficients: (f64, f64),
     /// One per input enterprise, in input order.
     pub evaluations: Vec<Evaluation>,
-    /// Indices into `evaluations`: rated by rank, then not rated by id.
+    /// Indices into `evaluations`: rated by track (in the rule file's order) and rank within
+    /// it, then the others by id.
     pub order: Vec<usize>,
-    /// Indices into `evaluations`: C and D by burden, worst first, ties by id.
+    /// Indices into `evaluations`: C and D of every track by burden, worst first (an unknown
+    /// burden last), ties by id.
     pub relocation: Vec<usize>,
-    pub boundaries: Boundaries,
+    /// Classes over all tracks.
     pub class_counts: BTreeMap<Class, usize>,
     pub action_counts: BTreeMap<Action, usize>,
+    pub rated: usize,
     pub not_rated: usize,
+    pub listed_apart: usize,
+    pub exempt: usize,
     pub land_freed: LandFreed,
 }
 
 impl Ranking {
-    /// Evaluations in output order: rated best first, then the not rated by id.
+    /// Evaluations in output order: rated by track and rank, then the others by id.
     pub fn in_rank_order(&self) -> impl Iterator<Item = &Evaluation> {
         self.order.iter().map(|&i| &self.evaluations[i])
     }
@@ -124,95 +175,144 @@ impl Ranking {
     pub fn relocation_order(&self) -> impl Iterator<Item = &Evaluation> {
         self.relocation.iter().map(|&i| &self.evaluations[i])
     }
+    /// The id of an evaluation's track, empty when it has none.
+    pub fn track_id(&self, ev: &Evaluation) -> &str {
+        ev.track.map_or("", |t| self.tracks[t].id.as_str())
+    }
 }
 
-/// Rank urban enterprises: indicators, score, class, burden, action, driver, land freed.
+/// Rank urban enterprises: tracks, indicators, score, class, burden, action, driver, land freed.
 ///
 /// ```
 /// # use parkplan::rank::{rank, Class};
 /// let rules = parkplan::rules::load(&parkplan::io::bundled::rules()).unwrap();
 /// let csv = "id,name,tax,land_mu,value_added,energy_tce,cod_t,nh3n_t,so2_t,nox_t,staff,rd_expense,revenue\n\
-///            U1,瓯江阀门厂,0.5,10,100,20,0.01,0,0.01,0.01,10,30,1000\n";
+///            U1,瓯江阀门厂,0.5,10,100,20,0.01,0,0.01,0.01,10,30,3000\n";
 /// let reg = parkplan::io::enterprises::read_enterprises("u.csv".as_ref(), csv).unwrap();
 /// let r = rank(&reg.enterprises, &rules);
+/// // Revenue 3,000: above designated size (规上).
+/// assert_eq!(r.track_id(&r.evaluations[0]), "above_size");
 /// // Tax 0.05 per mu is under Wenzhou's weed-out line: D whatever the score.
 /// assert_eq!(r.evaluations[0].class(), Some(Class::D));
 /// ```
 pub fn rank(enterprises: &[Enterprise], rules: &RuleSet) -> Ranking {
     let rr = &rules.ranking;
     let (mut evaluations, mut pre) = score_each(enterprises, rules);
-    let rated = rank_order(enterprises, &pre);
-    let boundaries = boundaries(rr, &rated, &pre);
-    let share_class = share_classes(&rated, &pre, &boundaries);
-    rate(
-        enterprises,
-        rr,
-        &rated,
-        &share_class,
-        &boundaries,
-        &mut pre,
-        &mut evaluations,
-    );
-    let relocation = relocation_order(&rated, &mut evaluations);
-    let (order, not_rated) = output_order(rated, &evaluations);
+    fill_averages(rr, &mut evaluations, &mut pre);
+    let mut order = Vec::new();
+    let mut tracks = Vec::with_capacity(rr.tracks.len());
+    for (t, track) in rr.tracks.iter().enumerate() {
+        let members: Vec<usize> = (0..enterprises.len())
+            .filter(|&i| evaluations[i].track == Some(t))
+            .collect();
+        let rated = rank_order(enterprises, &pre, &members);
+        let boundaries = boundaries(track, &rated, &pre);
+        let share_class = share_classes(&rated, &pre, &boundaries);
+        rate(
+            enterprises,
+            rr,
+            track,
+            &rated,
+            &share_class,
+            &boundaries,
+            &mut pre,
+            &mut evaluations,
+        );
+        let mut class_counts: BTreeMap<Class, usize> = Class::ALL.iter().map(|&c| (c, 0)).collect();
+        for &i in &rated {
+            if let Some(c) = evaluations[i].class() {
+                *class_counts.entry(c).or_default() += 1;
+            }
+        }
+        tracks.push(TrackResult::new(
+            track,
+            members.len(),
+            boundaries,
+            class_counts,
+        ));
+        order.extend(rated);
+    }
+    let rated = order.len();
+    let relocation = relocation_order(&order, &mut evaluations);
+    let order = output_order(order, &evaluations);
     let (class_counts, action_counts, land_freed) = counts(&evaluations);
+    let count = |status: &str| {
+        evaluations
+            .iter()
+            .filter(|e| e.outcome.status() == status)
+            .count()
+    };
     Ranking {
         rules_version: rules.version.clone(),
         rules_hash: rules.hash.clone(),
-        metrics: rr.indicators.iter().map(|i| i.metric.value).collect(),
+        source: rr.source.clone(),
+        metrics: rr.metrics(),
         burden_coefficients: (
             rr.burden.energy_per_value_added.value,
             rr.burden.emissions_per_value_added.value,
         ),
+        not_rated: count("not_rated"),
+        listed_apart: count("listed_apart"),
+        exempt: count("exempt"),
+        rated,
+        tracks,
         evaluations,
         order,
         relocation,
-        boundaries,
         class_counts,
         action_counts,
-        not_rated,
         land_freed,
     }
 }
 
 /// A rateable enterprise's indicators and score, held until the classes are known.
-struct Pre {
-    indicators: Vec<IndicatorScore>,
-    raw: f64,
-    score: f64,
+pub(super) struct Pre {
+    pub(super) indicators: Vec<IndicatorScore>,
+    pub(super) raw: f64,
+    pub(super) score: f64,
 }
 
-/// Score each enterprise on its own, in parallel (the order of the results is the input
-/// order): its evaluation (not rated yet, or not rated with the reason), and for one that can
-/// be rated its indicators and score.
+/// Place and score each enterprise on its own, in parallel (the order of the results is the
+/// input order): its evaluation (not rated yet, or why not), and for one that can be rated its
+/// indicators (averages still to fill).
 fn score_each(enterprises: &[Enterprise], rules: &RuleSet) -> (Vec<Evaluation>, Vec<Option<Pre>>) {
     let rr = &rules.ranking;
     enterprises
         .par_iter()
         .enumerate()
         .map(|(index, e)| {
+            let mut track = None;
             let (outcome, p) = if !rr.is_configured() {
                 let reason = format!("rule set {} has no [ranking] indicators", rules.version);
                 (Outcome::NotRated { reason }, None)
             } else {
-                match indicators(e, rr) {
-                    Ok(ind) => {
-                        let raw: f64 = ind.iter().map(|i| i.points).sum();
-                        let score = raw.max(rr.score_floor.value);
-                        let p = Pre {
-                            indicators: ind,
-                            raw,
-                            score,
-                        };
-                        // Replaced by the rated outcome once the classes are known.
-                        (
-                            Outcome::NotRated {
-                                reason: String::new(),
-                            },
-                            Some(p),
-                        )
+                match place(e, rules) {
+                    Placed::Exempt(reason) => (Outcome::Exempt { reason }, None),
+                    Placed::NoTrack(reason) => (Outcome::NotRated { reason }, None),
+                    Placed::On(t) => {
+                        track = Some(t);
+                        let tr = &rr.tracks[t];
+                        if tr.listed_apart {
+                            let when = tr.when_text().unwrap_or("every enterprise left");
+                            let reason = format!("listed apart: {} ({when})", tr.label());
+                            (Outcome::ListedApart { reason }, None)
+                        } else {
+                            match indicators(e, tr) {
+                                // Replaced by the rated outcome once the classes are known.
+                                Ok(ind) => (
+                                    Outcome::NotRated {
+                                        reason: String::new(),
+                                    },
+                                    Some(Pre {
+                                        indicators: ind,
+                                        raw: 0.0,
+                                        score: 0.0,
+                                    }),
+                                ),
+                                Err(reason) => (Outcome::NotRated { reason }, None),
+                            }
+                        }
                     }
-                    Err(reason) => (Outcome::NotRated { reason }, None),
                 }
             };
             let ev = Evaluation {
@@ -220,6 +320,7 @@ fn score_each(enterprises: &[Enterprise], rules: &RuleSet) -> (Vec<Evaluation>, 
                 line: e.line,
                 id: e.id.clone(),
                 name: e.name.clone(),
+                track,
                 land_mu: e.land_mu,
                 tax_10k_yuan: e.tax_10k_yuan,
                 intensity: intensity(e, rr),
@@ -235,14 +336,13 @@ fn score_of(pre: &[Option<Pre>], i: usize) -> f64 {
     pre[i].as_ref().map_or(0.0, |p| p.score)
 }
 
-/// The rated enterprises (indices) by score, best first, ties by id (then input order, for
-/// duplicate ids given in code). Sorting compact (score, index) keys keeps the comparisons in
-/// cache.
-fn rank_order(enterprises: &[Enterprise], pre: &[Option<Pre>]) -> Vec<usize> {
-    let mut keys: Vec<(f64, usize)> = pre
+/// The rated enterprises among `members` (indices) by score, best first, ties by id (then
+/// input order, for duplicate ids given in code). Sorting compact (score, index) keys keeps the
+/// comparisons in cache.
+fn rank_order(enterprises: &[Enterprise], pre: &[Option<Pre>], members: &[usize]) -> Vec<usize> {
+    let mut keys: Vec<(f64, usize)> = members
         .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.as_ref().map(|p| (p.score, i)))
+        .filter_map(|&i| pre[i].as_ref().map(|p| (p.score, i)))
         .collect();
     keys.par_sort_unstable_by(|a, b| {
         b.0.total_cmp(&a.0)
@@ -252,16 +352,12 @@ fn rank_order(enterprises: &[Enterprise], pre: &[Option<Pre>]) -> Vec<usize> {
     keys.iter().map(|k| k.1).collect()
 }
 
-/// Where the classes split among `rated` (in rank order): floor(share x N) for A, B and C, and
-/// the score at each cut.
-fn boundaries(rr: &RankingRules, rated: &[usize], pre: &[Option<Pre>]) -> Boundaries {
+/// Where a track's classes split among its `rated` (in rank order): floor(share x N) for A,
+/// B and C, and the score at each cut.
+fn boundaries(track: &Track, rated: &[usize], pre: &[Option<Pre>]) -> Boundaries {
     let n = rated.len();
-    let shares = [
-        rr.class_shares.a.value,
-        rr.class_shares.b.value,
-        rr.class_shares.c.value,
-    ];
-    let positions = shares.map(|s| cut(s, n));
+    let s = &track.class_shares;
+    let positions = [s.a.value, s.b.value, s.c.value].map(|s| cut(s, n));
     let scores = positions.map(|k| (k >= 1).then(|| score_of(pre, rated[k - 1])));
     Boundaries {
         rated: n,
@@ -269,7 +365,6 @@ fn boundaries(rr: &RankingRules, rated: &[usize], pre: &[Option<Pre>]) -> Bounda
         scores,
     }
 }
-
 /// Each rated enterprise's class by rank share, in rank order: by position, then ties with the
 /// last of a better class join it.
 fn share_classes(rated: &[usize], pre: &[Option<Pre>], boundaries: &Boundaries) -> Vec<Class> {
@@ -297,10 +392,12 @@ fn share_classes(rated: &[usize], pre: &[Option<Pre>], boundaries: &Boundaries) 
 }
 
 /// Apply Wenzhou's weed-out line (tax per mu below it: class D whatever the score), then give
-/// each rated enterprise its rated outcome: class, action and driver.
+/// each rated enterprise of `track` its rated outcome: class, action and driver.
+#[allow(clippy::too_many_arguments)]
 fn rate(
     enterprises: &[Enterprise],
     rr: &RankingRules,
+    track: &Track,
     rated: &[usize],
     share_class: &[Class],
     boundaries: &Boundaries,
@@ -318,7 +415,7 @@ fn rate(
         let weed_out = below_line(e);
         let class = if weed_out { Class::D } else { share_class[pos] };
         let (action, action_reason) = action_for(e, class, rr);
-        let driver = driver(&p.indicators, p.raw, weed_out, rr, boundaries);
+        let driver = driver(&p.indicators, p.raw, weed_out, track, weed_line, boundaries);
         evaluations[i].outcome = Outcome::Rated(Rated {
             score: p.score,
             raw_score: p.raw,
@@ -335,7 +432,8 @@ fn rate(
     }
 }
 
-/// The relocation ranking: C and D by burden, worst first, ties by id; each gets its place.
+/// The relocation ranking: C and D of every track by burden, worst first (an unknown burden
+/// last), ties by id; each gets its place.
 fn relocation_order(rated: &[usize], evaluations: &mut [Evaluation]) -> Vec<usize> {
     let mut keys: Vec<(f64, usize)> = rated
         .iter()
@@ -361,16 +459,15 @@ fn relocation_order(rated: &[usize], evaluations: &mut [Evaluation]) -> Vec<usiz
     relocation
 }
 
-/// The output order, rated by rank then the not rated by id, and how many are not rated.
-fn output_order(rated: Vec<usize>, evaluations: &[Evaluation]) -> (Vec<usize>, usize) {
-    let mut not_rated: Vec<usize> = (0..evaluations.len())
+/// The output order: the rated by track and rank, then the others by id.
+fn output_order(rated: Vec<usize>, evaluations: &[Evaluation]) -> Vec<usize> {
+    let mut others: Vec<usize> = (0..evaluations.len())
         .filter(|&i| evaluations[i].rated().is_none())
         .collect();
-    not_rated.sort_by(|&a, &b| evaluations[a].id.cmp(&evaluations[b].id));
+    others.sort_by(|&a, &b| evaluations[a].id.cmp(&evaluations[b].id).then(a.cmp(&b)));
     let mut order = rated;
-    let not_rated_count = not_rated.len();
-    order.extend(not_rated);
-    (order, not_rated_count)
+    order.extend(others);
+    order
 }
 
 /// Enterprises per class and per action, and the land `relocate` and `convert` would free.

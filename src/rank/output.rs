@@ -2,7 +2,7 @@
 //! in parallel blocks) and the JSON (summary, then the streamed relocation and enterprise
 //! arrays).
 
-use super::{ActionReason, Evaluation, Land, Outcome, Ranking};
+use super::{ActionReason, Evaluation, Land, Ranking};
 use crate::rules::ranking::Metric;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -80,6 +80,8 @@ fn csv_header(metrics: &[Metric]) -> Vec<String> {
     let mut header: Vec<String> = [
         "id",
         "name",
+        "track",
+        "status",
         "score",
         "class",
         "action",
@@ -93,6 +95,7 @@ fn csv_header(metrics: &[Metric]) -> Vec<String> {
     header.extend(metrics.iter().map(|m| format!("{}_points", m.key())));
     header.extend(
         [
+            "imputed",
             "energy_per_value_added",
             "emissions_per_value_added",
             "emissions_per_mu",
@@ -158,21 +161,34 @@ fn csv_record(out: &mut Vec<u8>, ranking: &Ranking, ev: &Evaluation) {
     let r = ev.rated();
     l.text(&ev.id);
     l.text(&ev.name);
+    l.text(ranking.track_id(ev));
+    l.text(ev.outcome.status());
     l.num(r.map(|r| r.score));
     l.text(r.map_or("not rated", |r| r.class.as_str()));
     l.text(r.map_or("", |r| r.action.as_str()));
     l.num(r.map(|r| r.rank as f64));
     l.num(ev.intensity.burden);
     l.num(r.and_then(|r| r.relocation_rank).map(|x| x as f64));
-    let k = ranking.metrics.len();
-    // A rated enterprise has every indicator, in the rule set's order.
-    let ind = r.map(|r| r.indicators.as_slice()).filter(|i| i.len() == k);
-    for j in 0..k {
-        l.num(ind.and_then(|i| i[j].value));
+    // Each of the ranking's metrics: the enterprise's indicator of it, when its track has one.
+    let ind = |m: &Metric| r.and_then(|r| r.indicators.iter().find(|i| i.metric == *m));
+    for m in &ranking.metrics {
+        l.num(ind(m).and_then(|i| i.value));
     }
-    for j in 0..k {
-        l.num(ind.map(|i| i[j].points));
+    for m in &ranking.metrics {
+        l.num(ind(m).map(|i| i.points));
     }
+    let imputed: Vec<String> = r
+        .map(|r| {
+            r.indicators
+                .iter()
+                .filter_map(|i| {
+                    i.imputed
+                        .map(|how| format!("{}={}", i.metric, how.as_str()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    l.text(&imputed.join(";"));
     l.num(ev.intensity.energy_per_value_added);
     l.num(ev.intensity.emissions_per_value_added);
     l.num(ev.intensity.emissions_per_mu);
@@ -188,10 +204,7 @@ fn csv_record(out: &mut Vec<u8>, ranking: &Ranking, ev: &Evaluation) {
         Some(reason) => l.text(&reason.to_string()),
         None => l.text(""),
     }
-    l.text(match &ev.outcome {
-        Outcome::NotRated { reason } => reason.as_str(),
-        Outcome::Rated(_) => "",
-    });
+    l.text(ev.outcome.reason().unwrap_or(""));
     l.text(&ranking.rules_version);
     l.text(&ranking.rules_hash);
     l.end();
@@ -199,9 +212,10 @@ fn csv_record(out: &mut Vec<u8>, ranking: &Ranking, ev: &Evaluation) {
 
 /// Write the ranking as CSV: one row per enterprise, rated best first, then the not rated.
 ///
-/// Columns: `id,name,score,class,action,rank,burden,relocation_rank`, each indicator's value
-/// and points, the intensities, why (driver, weed-out, action reason, not-rated reason), and the
-/// rule set's version and hash on every row. Rows are formatted in parallel in blocks and
+/// Columns: `id,name,track,status,score,class,action,rank,burden,relocation_rank`, each
+/// indicator's value and points (empty where the enterprise's track has no such indicator),
+/// which indicators were imputed, the intensities, why (driver, weed-out, action reason, the
+/// reason it is not rated), and the rule set's version and hash on every row. Rows are formatted in parallel in blocks and
 /// written in order, so the bytes do not depend on the number of threads.
 pub fn write_csv(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Result<()> {
     {
@@ -284,7 +298,7 @@ pub fn write_json(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Res
         "relocation",
         &ranking.relocation,
         ranking,
-        &relocation_item,
+        &|ev| relocation_item(ranking, ev),
         false,
     )?;
     json_array(
@@ -292,15 +306,22 @@ pub fn write_json(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Res
         "enterprises",
         &ranking.order,
         ranking,
-        &|ev| json(ev),
+        &|ev| {
+            let mut v = json(ev)?;
+            if let Some(o) = v.as_object_mut() {
+                o.insert("track".into(), ranking.track_id(ev).into());
+            }
+            Ok(v)
+        },
         true,
     )?;
     writeln!(w, "}}")
 }
 
-/// The JSON summary ahead of the arrays, key by key in output order: rules, counts, class
-/// boundaries and land freed (with its tax per mu).
-fn json_summary(ranking: &Ranking) -> std::io::Result<[(&'static str, serde_json::Value); 7]> {
+/// The JSON summary ahead of the arrays, key by key in output order: rules and their source,
+/// counts, each track (condition, indicators with their sources, class boundaries and counts),
+/// classes and actions over all tracks, and land freed (with its tax per mu).
+fn json_summary(ranking: &Ranking) -> std::io::Result<[(&'static str, serde_json::Value); 9]> {
     #[derive(Serialize)]
     struct LandOut {
         enterprises: usize,
@@ -318,11 +339,13 @@ fn json_summary(ranking: &Ranking) -> std::io::Result<[(&'static str, serde_json
     Ok([
         (
             "rules",
-            serde_json::json!({ "version": ranking.rules_version, "hash": ranking.rules_hash }),
+            serde_json::json!({ "version": ranking.rules_version, "hash": ranking.rules_hash, "source": ranking.source }),
         ),
-        ("rated", json(&ranking.boundaries.rated)?),
+        ("rated", json(&ranking.rated)?),
         ("not_rated", json(&ranking.not_rated)?),
-        ("boundaries", json(&ranking.boundaries)?),
+        ("listed_apart", json(&ranking.listed_apart)?),
+        ("exempt", json(&ranking.exempt)?),
+        ("tracks", json(&ranking.tracks)?),
         ("class_counts", json(&ranking.class_counts)?),
         ("action_counts", json(&ranking.action_counts)?),
         (
@@ -364,8 +387,9 @@ fn json_array(
     writeln!(w, "{close}]{}", if last { "" } else { "," })
 }
 
-/// One entry of the JSON relocation ranking: place, enterprise, class, action, burden, land.
-fn relocation_item(ev: &Evaluation) -> std::io::Result<serde_json::Value> {
+/// One entry of the JSON relocation ranking: place, enterprise, track, class, action, burden,
+/// land.
+fn relocation_item(ranking: &Ranking, ev: &Evaluation) -> std::io::Result<serde_json::Value> {
     let burden = ev.intensity.burden.map(|b| {
         if b.is_infinite() {
             serde_json::json!("inf")
@@ -377,6 +401,7 @@ fn relocation_item(ev: &Evaluation) -> std::io::Result<serde_json::Value> {
         "relocation_rank": ev.rated().and_then(|r| r.relocation_rank),
         "id": ev.id,
         "name": ev.name,
+        "track": ranking.track_id(ev),
         "class": ev.class(),
         "action": ev.action(),
         "burden": burden,
@@ -386,42 +411,64 @@ fn relocation_item(ev: &Evaluation) -> std::io::Result<serde_json::Value> {
     Ok(v)
 }
 
-/// The two lines `rank` prints on stderr: the classes and actions, and the land freed.
-pub fn summary_lines(ranking: &Ranking, rules: &crate::rules::RuleSet) -> [String; 2] {
+/// The lines `rank` prints on stderr: the classes and actions, one line per track, and the
+/// land freed.
+pub fn summary_lines(ranking: &Ranking, rules: &crate::rules::RuleSet) -> Vec<String> {
     use super::Class;
-    let counts: Vec<String> = Class::ALL
-        .iter()
-        .map(|c| format!("{} {c}", ranking.class_counts.get(c).copied().unwrap_or(0)))
-        .collect();
+    let classes = |counts: &BTreeMap<Class, usize>| {
+        Class::ALL
+            .iter()
+            .map(|c| format!("{} {c}", counts.get(c).copied().unwrap_or(0)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let actions: Vec<String> = ranking
         .action_counts
         .iter()
         .map(|(a, n)| format!("{n} {a}"))
         .collect();
     let freed = &ranking.land_freed.total;
-    [
-        format!(
-            "ranked {} enterprises with rules {} (sha256 {}): {}; {} not rated; actions: {}",
-            ranking.boundaries.rated,
-            rules.version,
-            rules.short_hash(),
-            counts.join(", "),
-            ranking.not_rated,
-            if actions.is_empty() {
-                "none".to_string()
-            } else {
-                actions.join(", ")
-            }
-        ),
-        format!(
-            "land freed by relocate and convert: {} mu from {} enterprises, earning {} (10k yuan) tax per mu today",
-            fmt_num((freed.mu * 10.0).round() / 10.0),
-            freed.enterprises,
-            freed
-                .tax_per_mu()
-                .map_or("-".to_string(), |t| format!("{t:.2}"))
-        ),
-    ]
+    let mut lines = vec![format!(
+        "ranked {} enterprises with rules {} (sha256 {}): {}; {} not rated, {} listed apart, {} exempt; actions: {}",
+        ranking.rated,
+        rules.version,
+        rules.short_hash(),
+        classes(&ranking.class_counts),
+        ranking.not_rated,
+        ranking.listed_apart,
+        ranking.exempt,
+        if actions.is_empty() {
+            "none".to_string()
+        } else {
+            actions.join(", ")
+        }
+    )];
+    for t in &ranking.tracks {
+        let when = t.when.as_deref().unwrap_or("every enterprise left");
+        lines.push(if t.listed_apart {
+            format!(
+                "  track {} ({when}): {} listed apart, not rated",
+                t.id, t.enterprises
+            )
+        } else {
+            format!(
+                "  track {} ({when}): {} enterprises, {} rated: {}",
+                t.id,
+                t.enterprises,
+                t.boundaries.rated,
+                classes(&t.class_counts)
+            )
+        });
+    }
+    lines.push(format!(
+        "land freed by relocate and convert: {} mu from {} enterprises, earning {} (10k yuan) tax per mu today",
+        fmt_num((freed.mu * 10.0).round() / 10.0),
+        freed.enterprises,
+        freed
+            .tax_per_mu()
+            .map_or("-".to_string(), |t| format!("{t:.2}"))
+    ));
+    lines
 }
 
 #[cfg(test)]

@@ -1,22 +1,27 @@
-//! Scoring one enterprise: its indicators against the rule set's benchmarks (capped, weighted)
-//! and its energy and pollution intensities with the burden index that orders relocation.
+//! Scoring one enterprise: its indicators against its track's benchmarks (capped, weighted,
+//! with the track's rule for inputs not reported) and its energy and pollution intensities
+//! with the burden index that orders relocation.
 
 use crate::metrics::{self, MetricId, ZeroDenominator, m};
 use crate::model::Enterprise;
-use crate::rules::ranking::{Metric, RankingRules};
+use crate::rules::ranking::{Metric, MissingInput, RankingRules, Track};
 use serde::Serialize;
 
 /// One indicator of one enterprise.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorScore {
     pub metric: Metric,
-    /// The computed value; `None` when its denominator is zero and it earns the cap
-    /// (no energy use, no emissions).
+    /// The computed value; `None` when its denominator is zero and it earns the cap (no
+    /// energy use, no emissions), or when an input is not reported and `imputed` says what
+    /// it scores instead.
     pub value: Option<f64>,
-    /// `min(value / benchmark, cap)`.
+    /// `min(value / benchmark, cap)` (for an imputed indicator, `points / weight`).
     pub ratio: f64,
     /// `weight x ratio`.
     pub points: f64,
+    /// An input was not reported and the indicator scores the track's average or zero.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imputed: Option<MissingInput>,
 }
 
 /// Energy and pollution intensity, and the burden index that orders relocation.
@@ -43,34 +48,42 @@ fn burden_json<S: serde::Serializer>(b: &Option<f64>, s: S) -> Result<S::Ok, S::
     }
 }
 
-/// Compute one enterprise's indicators; `Err(reason)` when it cannot be rated.
-pub(super) fn indicators(
-    e: &Enterprise,
-    rules: &RankingRules,
-) -> Result<Vec<IndicatorScore>, String> {
+/// Compute one enterprise's indicators on `track`; `Err(reason)` when it cannot be rated.
+/// An indicator whose input is not reported follows its `missing` rule: the enterprise is not
+/// rated, or the indicator scores zero, or the track's average (filled in by the caller, once
+/// every enterprise is scored: `points` is NaN until then).
+pub(super) fn indicators(e: &Enterprise, track: &Track) -> Result<Vec<IndicatorScore>, String> {
     let mut missing: Vec<MetricId> = Vec::new();
-    let mut note = |id: MetricId| {
-        if e.cell(id).number().is_none() && !missing.contains(&id) {
-            missing.push(id);
-        }
-    };
-    for ind in &rules.indicators {
-        if ind.metric.value.parts(e).is_none() {
-            ind.metric.value.inputs().into_iter().for_each(&mut note);
+    for ind in &track.indicators {
+        if ind.missing == MissingInput::NotRated && ind.metric.value.parts(e).is_none() {
+            for id in ind.metric.value.inputs() {
+                if e.cell(id).number().is_none() && !missing.contains(&id) {
+                    missing.push(id);
+                }
+            }
         }
     }
-    // The burden needs value added, energy and emissions whatever the indicators are.
-    BURDEN_INPUTS.into_iter().for_each(note);
     if !missing.is_empty() {
         let names: Vec<&str> = missing.iter().map(|&id| metrics::metric(id).name).collect();
         return Err(format!("not reported: {}", names.join(", ")));
     }
-    let cap = rules.cap.value;
+    let cap = track.cap.value;
     let mut zero: Vec<&str> = Vec::new();
-    let mut out = Vec::with_capacity(rules.indicators.len());
-    for ind in &rules.indicators {
+    let mut out = Vec::with_capacity(track.indicators.len());
+    for ind in &track.indicators {
         let metric = ind.metric.value;
         let Some((num, den)) = metric.parts(e) else {
+            let (ratio, points) = match ind.missing {
+                MissingInput::Zero => (0.0, 0.0),
+                _ => (f64::NAN, f64::NAN),
+            };
+            out.push(IndicatorScore {
+                metric,
+                value: None,
+                ratio,
+                points,
+                imputed: Some(ind.missing),
+            });
             continue;
         };
         let (value, ratio) = if den == 0.0 {
@@ -92,6 +105,7 @@ pub(super) fn indicators(
             value,
             ratio,
             points: ind.weight.value * ratio,
+            imputed: None,
         });
     }
     if !zero.is_empty() {
@@ -99,16 +113,6 @@ pub(super) fn indicators(
     }
     Ok(out)
 }
-
-/// The columns the burden index needs, whatever the indicators are.
-const BURDEN_INPUTS: [MetricId; 6] = [
-    m::VALUE_ADDED,
-    m::ENERGY_TCE,
-    m::COD_T,
-    m::NH3N_T,
-    m::SO2_T,
-    m::NOX_T,
-];
 
 /// Energy and emission intensities and the burden, from whatever inputs are present.
 pub fn intensity(e: &Enterprise, rules: &RankingRules) -> Intensity {

@@ -17,6 +17,8 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawAdmission {
     #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
     priority: Priority,
     #[serde(default)]
     min_far: MinFarTable,
@@ -31,6 +33,8 @@ pub(crate) struct RawAdmission {
 /// fall out of step with the criteria they came from.
 #[derive(Debug, Clone, Default)]
 pub struct AdmissionRules {
+    /// The document the criteria follow, unless a criterion names its own.
+    pub source: Option<String>,
     /// Priority weights for admitted and conditional applicants.
     pub priority: Priority,
     /// Minimum floor-area ratio by industry (the `min_far` metric).
@@ -94,6 +98,9 @@ pub struct Criterion {
     /// Tiered tests: the first tier whose `when` holds applies, and the trace names it.
     #[serde(default)]
     pub tiers: Vec<Tier>,
+    /// The document the threshold comes from, when it is not the `[admission]` section's.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -115,6 +122,8 @@ pub struct Priority {
     /// Rewards for exceeding a criterion's threshold.
     #[serde(default)]
     pub margin: Vec<Margin>,
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// `weight x min((value - threshold) / threshold, cap)`, from the criterion's first comparison
@@ -136,6 +145,9 @@ pub struct MinFarTable {
     pub default: Option<f64>,
     #[serde(default)]
     pub prefix: BTreeMap<String, f64>,
+    /// The document the minimums come from.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 impl MinFarTable {
@@ -157,6 +169,8 @@ pub struct CandidateRules {
     /// `"exclude"` (default: it is not placed, with that reason) or a class to assume.
     #[serde(default)]
     pub missing_pollution_class: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 impl CandidateRules {
@@ -185,7 +199,12 @@ pub struct Branch {
 
 /// Byte offset in the file of the character at `offset` inside a TOML string value spanning
 /// `span` (quotes included); exact unless the string has escapes, then its start.
-fn file_offset(text: &str, span: &std::ops::Range<usize>, value: &str, offset: usize) -> usize {
+pub(super) fn file_offset(
+    text: &str,
+    span: &std::ops::Range<usize>,
+    value: &str,
+    offset: usize,
+) -> usize {
     let raw = text.get(span.clone()).unwrap_or("");
     let open = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
         3
@@ -218,6 +237,7 @@ impl AdmissionRules {
     /// Check and compile a section as read from the file; the errors are located in it.
     pub(crate) fn from_raw(raw: RawAdmission, ctx: &CheckContext) -> (Self, Vec<SpanError>) {
         let mut rules = AdmissionRules {
+            source: raw.source,
             priority: raw.priority,
             min_far: raw.min_far,
             candidates: raw.candidates,
@@ -236,6 +256,11 @@ impl AdmissionRules {
     /// The compiled criteria, in the order of [`AdmissionRules::criteria`].
     pub fn compiled(&self) -> &[CompiledCriterion] {
         &self.compiled
+    }
+
+    /// The document a criterion's threshold comes from: its own `source`, else the section's.
+    pub fn source_of<'a>(&'a self, c: &'a Criterion) -> Option<&'a str> {
+        c.source.as_deref().or(self.source.as_deref())
     }
 
     /// Position of a criterion by id.
@@ -338,7 +363,7 @@ impl AdmissionRules {
             }
             match (c.expr.is_some(), c.tiers.is_empty()) {
                 (true, false) => errors.push(unplaced(
-                    key.clone(),
+                    format!("{key}.tiers"),
                     format!("criterion {:?}: give `expr` or `tiers`, not both", c.id),
                 )),
                 (false, true) => errors.push(unplaced(
@@ -357,12 +382,12 @@ impl AdmissionRules {
                 )),
                 (Severity::Preferred, Some(w)) if !(w.is_finite() && w >= 0.0) => {
                     errors.push(unplaced(
-                        key.clone(),
+                        format!("{key}.weight"),
                         format!("criterion {:?}: expected a weight >= 0, got {w}", c.id),
                     ))
                 }
                 (Severity::Required | Severity::Conditional, Some(_)) => errors.push(unplaced(
-                    key.clone(),
+                    format!("{key}.weight"),
                     format!(
                         "criterion {:?}: only preferred criteria have a `weight`",
                         c.id

@@ -37,6 +37,9 @@ pub struct AllocationRules {
     /// Side constraints; any of them turns plot mode into a MIP.
     #[serde(default)]
     pub side: SideConstraints,
+    /// The document the values come from.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// `area_fit = { min = 0.9, max = 1.5 }`: a parcel fits a request of r mu when
@@ -103,6 +106,11 @@ impl SideConstraints {
     }
 }
 
+/// The longest solver time limit a rule file may set, in seconds (a day).
+pub const MAX_TIME_LIMIT_S: f64 = 86_400.0;
+/// The most relocation options listed per enterprise.
+pub const MAX_OPTIONS: usize = 1000;
+
 impl AllocationRules {
     /// The sensitive kinds this rule set knows (those with a buffer rule).
     pub fn sensitive_kinds(&self) -> BTreeSet<String> {
@@ -115,6 +123,28 @@ impl AllocationRules {
     /// The buffer in metres a `class` enterprise keeps from `kind`.
     pub fn buffer_m(&self, kind: &str, class: PollutionClass) -> Option<f64> {
         self.buffers_m.get(kind)?.get(&class).copied()
+    }
+
+    /// Sensitive kinds are matched case-insensitively after trimming, as the sensitive-areas
+    /// file's `kind` values are: the buffer table's keys are stored that way, and two keys that
+    /// differ only in case are refused (one would silently replace the other).
+    pub(crate) fn normalise_kinds(&mut self) -> Vec<SpanError> {
+        let mut errors = Vec::new();
+        let mut out: BTreeMap<String, BTreeMap<PollutionClass, f64>> = BTreeMap::new();
+        for (kind, per_class) in std::mem::take(&mut self.buffers_m) {
+            let k = kind.trim().to_lowercase();
+            if out.insert(k.clone(), per_class).is_some() {
+                errors.push(SpanError {
+                    span: 0..0,
+                    key: format!("allocation.buffers_m.{kind}"),
+                    message: format!(
+                        "the buffer table lists kind {k:?} twice (kinds are matched ignoring case and spaces); expected each kind once"
+                    ),
+                });
+            }
+        }
+        self.buffers_m = out;
+        errors
     }
 
     /// Semantic checks after parsing; each error is located by a span in the file.
@@ -175,11 +205,19 @@ impl AllocationRules {
             }
         }
         if let Some(t) = self.time_limit_s
-            && !(t.is_finite() && t > 0.0)
+            && !(t.is_finite() && t > 0.0 && t <= MAX_TIME_LIMIT_S)
         {
             err(
                 "allocation.time_limit_s".into(),
-                format!("expected seconds > 0, got {t}"),
+                format!("expected seconds in (0, {MAX_TIME_LIMIT_S}] (at most a day), got {t}"),
+            );
+        }
+        if let Some(k) = self.options_per_enterprise
+            && !(1..=MAX_OPTIONS).contains(&k)
+        {
+            err(
+                "allocation.options_per_enterprise".into(),
+                format!("expected 1 to {MAX_OPTIONS} options per enterprise, got {k}"),
             );
         }
         if let Some(g) = self.mip_gap

@@ -7,6 +7,7 @@
 pub mod admission;
 pub mod allocation;
 pub mod expr;
+mod locate;
 pub mod ranking;
 
 use crate::error::{InputError, Place, Problems, caret_snippet, line_column};
@@ -54,6 +55,9 @@ pub struct ClusterTable {
     #[serde(default = "general")]
     pub default: String,
     pub prefix: BTreeMap<String, String>,
+    /// The plan or document the clusters follow.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 fn general() -> String {
@@ -72,7 +76,7 @@ impl ClusterTable {
     /// # use parkplan::rules::ClusterTable;
     /// # use parkplan::model::IndustryCode;
     /// let t = ClusterTable { default: "general".into(), prefix: [("C35".into(), "mechatronics".into()),
-    ///     ("C3544".into(), "pharma_equipment".into())].into() };
+    ///     ("C3544".into(), "pharma_equipment".into())].into(), source: None };
     /// assert_eq!(t.cluster_of(&IndustryCode::parse("c3544").unwrap()), "pharma_equipment");
     /// assert_eq!(t.cluster_of(&IndustryCode::parse("C3511").unwrap()), "mechatronics");
     /// assert_eq!(t.cluster_of(&IndustryCode::parse("C1711").unwrap()), "general");
@@ -125,9 +129,24 @@ pub fn load(path: &Path) -> Result<RuleSet, Problems> {
 pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems> {
     let raw: RawRuleSet = toml::from_str(text).map_err(|e| {
         let start = e.span().map_or(0, |s| s.start);
-        located(path, text, start, None, e.message())
+        // Inside a criterion (an unknown severity, a wrong type), say which one.
+        let message = match locate::criterion_at(text, start) {
+            Some(id) => format!("criterion {id:?}: {}", e.message()),
+            None => e.message().to_string(),
+        };
+        located(path, text, start, None, &message)
     })?;
     let mut problems = Problems::default();
+    if raw.version.trim().is_empty() {
+        let at = locate::key_span(text, "version").map_or(0, |s| s.start);
+        problems.push(located(
+            path,
+            text,
+            at,
+            Some("version"),
+            "expected a version naming this rule set (it is recorded in every output), got an empty one",
+        ));
+    }
     for (prefix, cluster) in &raw.clusters.prefix {
         if IndustryCode::parse(prefix).is_err() {
             problems.push(InputError::new(path, Place::File, Some(&format!("clusters.prefix.{prefix}")), format!(
@@ -138,23 +157,26 @@ pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems>
     let ctx = CheckContext { text };
     let (admission, admission_at) = section(raw.admission);
     let (admission, admission_errors) = admission::AdmissionRules::from_raw(admission, &ctx);
-    let (ranking, ranking_at) = section(raw.ranking);
-    let (allocation, allocation_at) = section(raw.allocation);
+    let (mut ranking, ranking_at) = section(raw.ranking);
+    let ranking_errors = ranking.check(&ctx);
+    let (mut allocation, allocation_at) = section(raw.allocation);
+    let kind_errors = allocation.normalise_kinds();
     let checks = [
         (admission_errors, admission_at),
-        (ranking.check(&ctx), ranking_at),
+        (ranking_errors, ranking_at),
+        (kind_errors, allocation_at),
         (allocation.check(&ctx), allocation_at),
     ];
     for (errors, section_at) in checks {
         for e in errors {
-            // An error without a span of its own points at its section's header.
-            problems.push(located(
-                path,
-                text,
-                e.span.start.max(section_at),
-                Some(&e.key),
-                &e.message,
-            ));
+            // An error without a span of its own points at its key, found in the text, or at
+            // its section's header when the key is not written there.
+            let at = if e.span.is_empty() && e.span.start == 0 {
+                locate::key_span(text, &e.key).map_or(section_at, |s| s.start)
+            } else {
+                e.span.start.max(section_at)
+            };
+            problems.push(located(path, text, at, Some(&e.key), &e.message));
         }
     }
     problems.into_result(RuleSet {
@@ -207,10 +229,46 @@ impl RuleSet {
         if !self.ranking.is_configured() {
             return Err(InputError::file(
                 &self.source,
-                "the rule set has no [ranking] indicators ([[ranking.indicators]] tables); see rules/lingkun.toml",
+                "the rule set has no [ranking] track with indicators ([[ranking.track]] and its [[ranking.track.indicators]] tables); see rules/lingkun.toml",
             ));
         }
         Ok(())
+    }
+
+    /// Every `source` the rule file cites, by the part it covers (`admission`,
+    /// `admission.criterion.rd_intensity`, `ranking.track.below_size`, ...), in file order.
+    pub fn sources<'a>(&'a self) -> Vec<(String, &'a str)> {
+        let mut out: Vec<(String, &str)> = Vec::new();
+        fn push<'a>(out: &mut Vec<(String, &'a str)>, part: String, s: &'a Option<String>) {
+            if let Some(s) = s {
+                out.push((part, s.as_str()));
+            }
+        }
+        let mut add = |part: String, s: &'a Option<String>| push(&mut out, part, s);
+        add("clusters".into(), &self.clusters.source);
+        let a = &self.admission;
+        add("admission".into(), &a.source);
+        add("admission.priority".into(), &a.priority.source);
+        add("admission.min_far".into(), &a.min_far.source);
+        add("admission.candidates".into(), &a.candidates.source);
+        for c in a.criteria() {
+            add(format!("admission.criterion.{}", c.id), &c.source);
+        }
+        let r = &self.ranking;
+        add("ranking".into(), &r.source);
+        add("ranking.burden".into(), &r.burden.source);
+        add("ranking.conversion".into(), &r.conversion.source);
+        for t in &r.tracks {
+            add(format!("ranking.track.{}", t.id()), &t.source);
+            for i in &t.indicators {
+                add(
+                    format!("ranking.track.{}.{}", t.id(), i.metric.value),
+                    &i.source,
+                );
+            }
+        }
+        add("allocation".into(), &self.allocation.source);
+        out
     }
 
     /// First 12 hex digits of the hash, for titles and tables.

@@ -1,14 +1,20 @@
 //! The `[ranking]` section: the Zhejiang per-mu benefit evaluation of urban enterprises.
 //!
-//! Which indicators count, their weights and benchmarks, the cap, the class shares, the
+//! An evaluation has *tracks* (`[[ranking.track]]`): enterprises above designated size (规上)
+//! and below it (规下) are rated on different indicators with different class shares, and some
+//! (very little land) are listed apart. Each track's condition (`when`, in the rule language),
+//! indicators, weights, benchmarks, cap and class shares, what a missing input does, the
 //! weed-out line, the burden coefficients and the conversion criteria are all data here; the
 //! ranking stage ([`crate::rank`]) only knows how to compute each named metric.
 
+use super::admission::file_offset;
+use super::expr::{Program, Ty};
 use super::{CheckContext, SpanError};
 use crate::metrics::{self, Derivation, MetricId, ZeroDenominator, m, metric};
 use crate::model::{Enterprise, PollutionClass};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::ops::Range;
+use toml::Spanned;
 
 /// A value with the byte span it came from, so semantic checks can point at it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -120,6 +126,30 @@ impl<'de> Deserialize<'de> for Metric {
     }
 }
 
+/// What an indicator scores when one of its inputs is not reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingInput {
+    /// The enterprise is not rated, the missing input named as the reason (the default).
+    #[default]
+    NotRated,
+    /// The average points of the indicator among the track's rated enterprises that report it
+    /// (Huangyan's rule for emissions data).
+    Average,
+    /// No points.
+    Zero,
+}
+
+impl MissingInput {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingInput::NotRated => "not_rated",
+            MissingInput::Average => "average",
+            MissingInput::Zero => "zero",
+        }
+    }
+}
+
 /// One scored indicator: `weight x min(value / benchmark, cap)`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -130,6 +160,12 @@ pub struct Indicator {
     pub name: String,
     pub weight: Val<f64>,
     pub benchmark: Val<f64>,
+    /// What an input not reported does.
+    #[serde(default)]
+    pub missing: MissingInput,
+    /// The document the weight and benchmark come from, when it is not the track's.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 impl Indicator {
@@ -156,6 +192,85 @@ pub struct ClassShares {
     pub c: Val<f64>,
 }
 
+/// One evaluation track (`[[ranking.track]]`): which enterprises it takes, and how it rates
+/// them (or, `listed_apart`, that it lists them apart without rating them).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Track {
+    /// Stable id, written in every output's `track` field.
+    pub id: Val<String>,
+    /// Bilingual label for tables and charts.
+    #[serde(default)]
+    pub name: String,
+    /// The document the track follows.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The enterprises it takes (rule language); absent: every enterprise that reaches it. An
+    /// enterprise takes the first track whose condition holds.
+    #[serde(default)]
+    pub when: Option<Spanned<String>>,
+    /// Lists its enterprises apart, unrated and outside every track's shares.
+    #[serde(default)]
+    pub listed_apart: bool,
+    /// The most one indicator's ratio to its benchmark may count (2: twice its weight).
+    #[serde(default)]
+    pub cap: Val<f64>,
+    /// The lowest score (scores below are raised to it).
+    #[serde(default)]
+    pub score_floor: Val<f64>,
+    #[serde(default)]
+    pub class_shares: ClassShares,
+    #[serde(default)]
+    pub indicators: Vec<Indicator>,
+    /// `when`, compiled by the loader.
+    #[serde(skip)]
+    condition: Option<Program>,
+}
+
+impl Track {
+    /// The id, for outputs.
+    pub fn id(&self) -> &str {
+        &self.id.value
+    }
+
+    /// The label, or the id when the rule file gives none.
+    pub fn label(&self) -> &str {
+        if self.name.is_empty() {
+            self.id()
+        } else {
+            &self.name
+        }
+    }
+
+    /// The condition as written (`None`: every enterprise that reaches the track).
+    pub fn when_text(&self) -> Option<&str> {
+        self.when.as_ref().map(|w| w.get_ref().as_str())
+    }
+
+    /// The compiled condition; `None` when the track has none (or the file was not loaded).
+    pub fn condition(&self) -> Option<&Program> {
+        self.condition.as_ref()
+    }
+
+    /// Whether the track rates its enterprises (it has indicators and is not listed apart).
+    pub fn rates(&self) -> bool {
+        !self.listed_apart && !self.indicators.is_empty()
+    }
+
+    /// The highest score possible on the track: every indicator at the cap.
+    pub fn max_score(&self) -> f64 {
+        self.indicators
+            .iter()
+            .map(|i| i.weight.value * self.cap.value)
+            .sum()
+    }
+
+    /// The indicator of `metric`, if the track scores it.
+    pub fn indicator(&self, metric: Metric) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.metric.value == metric)
+    }
+}
+
 /// The pollution-and-energy burden: `energy/value_added x energy + emissions/value_added x emissions`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -164,6 +279,7 @@ pub struct BurdenCoefficients {
     pub energy_per_value_added: Val<f64>,
     /// Multiplies tonnes of the four pollutants per 10k yuan of value added.
     pub emissions_per_value_added: Val<f64>,
+    pub source: Option<String>,
 }
 
 /// Who may convert instead of being rectified or relocated, and how the allocation sees them.
@@ -182,48 +298,56 @@ pub struct ConversionRules {
     /// Priorities of certified applicants start here; `check` refuses converting priorities
     /// that could reach it.
     pub certified_priority_floor: Val<f64>,
+    pub source: Option<String>,
 }
 
-/// The `[ranking]` section. Absent or without indicators, it is empty and the ranking stage
-/// rates nobody; with indicators, every key below is required (`check` names any missing one).
+/// The `[ranking]` section. Absent or without a rating track, it is empty and the ranking
+/// stage rates nobody; with one, every key below is required (`check` names any missing one).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RankingRules {
-    /// The most one indicator's ratio to its benchmark may count (2: twice its weight).
-    pub cap: Val<f64>,
-    /// The lowest score (scores below are raised to it).
-    pub score_floor: Val<f64>,
-    pub class_shares: ClassShares,
-    /// Wenzhou's weed-out line: tax per mu (10k yuan/mu) below this is class D whatever the score.
+    /// The document the evaluation follows.
+    pub source: Option<String>,
+    /// Wenzhou's weed-out line: tax per mu (10k yuan/mu) below this is class D whatever the
+    /// score, on every track.
     pub weed_out_tax_per_mu: Val<f64>,
     pub burden: BurdenCoefficients,
     pub conversion: ConversionRules,
-    pub indicators: Vec<Indicator>,
+    /// The tracks, in the order enterprises are matched to them.
+    #[serde(rename = "track")]
+    pub tracks: Vec<Track>,
 }
 
 impl RankingRules {
-    /// Whether the section was given (an absent section has no indicators).
+    /// Whether the section rates anyone: it has a track with indicators.
     pub fn is_configured(&self) -> bool {
-        !self.indicators.is_empty()
+        self.tracks.iter().any(Track::rates)
     }
 
-    /// The highest score possible: every indicator at the cap.
+    /// The highest score possible on any track.
     pub fn max_score(&self) -> f64 {
-        self.indicators
+        self.tracks
             .iter()
-            .map(|i| i.weight.value * self.cap.value)
-            .sum()
+            .filter(|t| t.rates())
+            .map(Track::max_score)
+            .fold(0.0, f64::max)
     }
 
-    /// Every scalar key of the section with its dotted name, for presence checks.
-    fn scalars(&self) -> [(&Val<f64>, &'static str); 11] {
-        let (s, b, c) = (&self.class_shares, &self.burden, &self.conversion);
+    /// Every metric some track scores, in the order they first appear (the output columns).
+    pub fn metrics(&self) -> Vec<Metric> {
+        let mut out: Vec<Metric> = Vec::new();
+        for ind in self.tracks.iter().flat_map(|t| &t.indicators) {
+            if !out.contains(&ind.metric.value) {
+                out.push(ind.metric.value);
+            }
+        }
+        out
+    }
+
+    /// Every scalar key of the section (not of its tracks) with its dotted name.
+    fn scalars(&self) -> [(&Val<f64>, &'static str); 7] {
+        let (b, c) = (&self.burden, &self.conversion);
         [
-            (&self.cap, "cap"),
-            (&self.score_floor, "score_floor"),
-            (&s.a, "class_shares.A"),
-            (&s.b, "class_shares.B"),
-            (&s.c, "class_shares.C"),
             (&self.weed_out_tax_per_mu, "weed_out_tax_per_mu"),
             (&b.energy_per_value_added, "burden.energy_per_value_added"),
             (
@@ -233,84 +357,116 @@ impl RankingRules {
             (&c.max_violations, "conversion.max_violations"),
             (&c.priority_base, "conversion.priority_base"),
             (&c.priority_per_point, "conversion.priority_per_point"),
+            (
+                &c.certified_priority_floor,
+                "conversion.certified_priority_floor",
+            ),
         ]
     }
 
-    /// Semantic checks after parsing; each error is located by a span in the file.
-    pub(crate) fn check(&self, _ctx: &CheckContext) -> Vec<SpanError> {
+    /// Semantic checks after parsing, and the tracks' conditions compiled; each error is
+    /// located by a span in the file.
+    pub(crate) fn check(&mut self, ctx: &CheckContext) -> Vec<SpanError> {
         let mut errors = Vec::new();
         if !self.is_configured() {
+            if !self.tracks.is_empty() {
+                errors.push(span_error(
+                    &(0..0),
+                    "track",
+                    "no track rates anyone: give a track `indicators` (and leave `listed_apart` off)"
+                        .into(),
+                ));
+            }
             return errors;
         }
-        let err = |errors: &mut Vec<SpanError>, span: &Range<usize>, key: &str, message: String| {
-            errors.push(SpanError {
-                span: span.clone(),
-                key: format!("ranking.{key}"),
-                message,
-            })
-        };
-        // A key absent from the file has an empty span (and a default of 0).
+        if self.check_section(&mut errors) {
+            return errors;
+        }
+        let mut ids: Vec<&str> = Vec::new();
+        for (i, t) in self.tracks.iter().enumerate() {
+            let id = t.id();
+            if id.trim().is_empty() {
+                errors.push(span_error(
+                    &t.id.span,
+                    &format!("track[{i}].id"),
+                    "a track needs a non-empty id".into(),
+                ));
+            } else if ids.contains(&id) {
+                errors.push(span_error(
+                    &t.id.span,
+                    &format!("track.{id}.id"),
+                    format!("track id {id:?} appears twice"),
+                ));
+            }
+            ids.push(id);
+            if let Some(earlier) = self.tracks[..i].iter().find(|e| e.when.is_none()) {
+                errors.push(span_error(
+                    &t.id.span,
+                    &format!("track.{id}"),
+                    format!(
+                        "track {id:?} can never apply: track {:?} before it has no `when`, so it takes every enterprise left",
+                        earlier.id()
+                    ),
+                ));
+            }
+            if t.listed_apart {
+                check_listed_apart(t, &mut errors);
+            } else {
+                check_rating_track(t, &mut errors);
+            }
+        }
+        let conditions: Vec<Option<Program>> = self
+            .tracks
+            .iter()
+            .map(|t| compile_condition(t, ctx, &mut errors))
+            .collect();
+        self.check_conversion_priority(&mut errors);
+        if errors.is_empty() {
+            for (t, c) in self.tracks.iter_mut().zip(conditions) {
+                t.condition = c;
+            }
+        }
+        errors
+    }
+
+    /// The section's own keys: present, and in range. True when one is missing (the other
+    /// checks would only add noise).
+    fn check_section(&self, errors: &mut Vec<SpanError>) -> bool {
         let mut missing = false;
-        let c = &self.conversion;
-        for (v, key) in self.scalars().into_iter().chain([(
-            &c.certified_priority_floor,
-            "conversion.certified_priority_floor",
-        )]) {
-            if v.span.is_empty() {
-                err(
-                    &mut errors,
-                    &v.span,
-                    key,
-                    "required in a [ranking] section that lists indicators, but missing".into(),
-                );
-                missing = true;
-            }
-        }
-        if c.target_pollution_class.is_none() {
-            err(&mut errors, &(0..0), "conversion.target_pollution_class", "required in a [ranking] section that lists indicators, but missing (e.g. \"light\")".into());
-        }
-        if missing {
-            return errors;
-        }
-        let positive = |x: f64| x.is_finite() && x > 0.0;
         for (v, key) in self.scalars() {
-            let ok = match key {
-                "cap" => positive(v.value),
-                "score_floor" => v.value.is_finite(),
-                k if k.starts_with("class_shares") => (0.0..=1.0).contains(&v.value),
-                _ => v.value.is_finite() && v.value >= 0.0,
-            };
-            if !ok {
-                let expected = match key {
-                    "cap" => "a positive number",
-                    "score_floor" => "a finite number",
-                    k if k.starts_with("class_shares") => "a share between 0 and 1",
-                    _ => "a number >= 0",
-                };
-                err(
-                    &mut errors,
+            if v.span.is_empty() {
+                errors.push(span_error(
                     &v.span,
                     key,
-                    format!("expected {expected}, got {}", v.value),
-                );
+                    "required in a [ranking] section that has tracks, but missing".into(),
+                ));
+                missing = true;
+            } else if !(v.value.is_finite() && v.value >= 0.0) {
+                errors.push(span_error(
+                    &v.span,
+                    key,
+                    format!("expected a number >= 0, got {}", v.value),
+                ));
             }
         }
-        let s = &self.class_shares;
-        if !(s.a.value <= s.b.value && s.b.value <= s.c.value) {
-            err(
-                &mut errors,
-                &s.a.span,
-                "class_shares",
-                format!(
-                    "shares are cumulative and must satisfy A <= B <= C, got A {}, B {}, C {}",
-                    s.a.value, s.b.value, s.c.value
-                ),
-            );
+        if self.conversion.target_pollution_class.is_none() {
+            errors.push(span_error(
+                &(0..0),
+                "conversion.target_pollution_class",
+                "required in a [ranking] section that has tracks, but missing (e.g. \"light\")"
+                    .into(),
+            ));
+            missing = true;
         }
+        missing
+    }
+
+    /// Converting enterprises must rank below certified applicants on every track.
+    fn check_conversion_priority(&self, errors: &mut Vec<SpanError>) {
+        let c = &self.conversion;
         let top = c.priority_base.value + c.priority_per_point.value * self.max_score();
         if top.partial_cmp(&c.certified_priority_floor.value) != Some(std::cmp::Ordering::Less) {
-            err(
-                &mut errors,
+            errors.push(span_error(
                 &c.priority_per_point.span,
                 "conversion.priority_per_point",
                 format!(
@@ -319,30 +475,175 @@ impl RankingRules {
                     self.max_score(),
                     c.certified_priority_floor.value
                 ),
-            );
+            ));
         }
-        let mut seen: Vec<Metric> = Vec::new();
-        for (i, ind) in self.indicators.iter().enumerate() {
-            if seen.contains(&ind.metric.value) {
-                err(
-                    &mut errors,
-                    &ind.metric.span,
-                    &format!("indicators[{i}].metric"),
-                    format!("metric {} is listed twice", ind.metric.value),
-                );
-            }
-            seen.push(ind.metric.value);
-            for (v, key) in [(&ind.weight, "weight"), (&ind.benchmark, "benchmark")] {
-                if !positive(v.value) {
-                    err(
-                        &mut errors,
-                        &v.span,
-                        &format!("indicators[{i}].{key}"),
-                        format!("expected a positive number, got {}", v.value),
-                    );
-                }
-            }
-        }
-        errors
     }
+}
+
+/// An error about `ranking.{key}`, at `span`.
+fn span_error(span: &Range<usize>, key: &str, message: String) -> SpanError {
+    SpanError {
+        span: span.clone(),
+        key: format!("ranking.{key}"),
+        message,
+    }
+}
+
+/// A listed-apart track rates nobody, so it has nothing to rate with.
+fn check_listed_apart(t: &Track, errors: &mut Vec<SpanError>) {
+    let id = t.id();
+    let s = &t.class_shares;
+    let given = [
+        (&t.cap, "cap"),
+        (&t.score_floor, "score_floor"),
+        (&s.a, "class_shares"),
+        (&s.b, "class_shares"),
+        (&s.c, "class_shares"),
+    ];
+    let mut keys: Vec<&str> = given
+        .iter()
+        .filter(|(v, _)| !v.span.is_empty())
+        .map(|(_, k)| *k)
+        .collect();
+    keys.dedup();
+    if !t.indicators.is_empty() {
+        keys.push("indicators");
+    }
+    if !keys.is_empty() {
+        errors.push(span_error(
+            &t.id.span,
+            &format!("track.{id}"),
+            format!(
+                "track {id:?} is listed apart (not rated), so it takes no {}",
+                keys.join(", ")
+            ),
+        ));
+    }
+}
+
+/// A rating track: indicators, cap, floor and shares given and in range.
+fn check_rating_track(t: &Track, errors: &mut Vec<SpanError>) {
+    let id = t.id();
+    let key = |k: &str| format!("track.{id}.{k}");
+    if t.indicators.is_empty() {
+        errors.push(span_error(
+            &t.id.span,
+            &key("indicators"),
+            format!("track {id:?} has no indicators ([[ranking.track.indicators]] tables after it); set `listed_apart = true` to list its enterprises apart"),
+        ));
+    }
+    let s = &t.class_shares;
+    let scalars = [
+        (&t.cap, "cap", "a positive number"),
+        (&t.score_floor, "score_floor", "a finite number"),
+        (&s.a, "class_shares.A", "a share between 0 and 1"),
+        (&s.b, "class_shares.B", "a share between 0 and 1"),
+        (&s.c, "class_shares.C", "a share between 0 and 1"),
+    ];
+    let mut missing = false;
+    for (v, k, expected) in scalars {
+        let ok = match k {
+            "cap" => v.value.is_finite() && v.value > 0.0,
+            "score_floor" => v.value.is_finite(),
+            _ => (0.0..=1.0).contains(&v.value),
+        };
+        if v.span.is_empty() {
+            errors.push(span_error(
+                &t.id.span,
+                &key(k),
+                format!("required in track {id:?}, but missing"),
+            ));
+            missing = true;
+        } else if !ok {
+            errors.push(span_error(
+                &v.span,
+                &key(k),
+                format!("expected {expected}, got {}", v.value),
+            ));
+        }
+    }
+    let ordered = s.a.value <= s.b.value && s.b.value <= s.c.value;
+    if !missing && !ordered {
+        errors.push(span_error(
+            &s.a.span,
+            &key("class_shares"),
+            format!(
+                "shares are cumulative and must satisfy A <= B <= C, got A {}, B {}, C {}",
+                s.a.value, s.b.value, s.c.value
+            ),
+        ));
+    }
+    let mut seen: Vec<Metric> = Vec::new();
+    for (i, ind) in t.indicators.iter().enumerate() {
+        if seen.contains(&ind.metric.value) {
+            errors.push(span_error(
+                &ind.metric.span,
+                &key(&format!("indicators[{i}].metric")),
+                format!(
+                    "metric {} is listed twice in track {id:?}",
+                    ind.metric.value
+                ),
+            ));
+        }
+        seen.push(ind.metric.value);
+        for (v, k) in [(&ind.weight, "weight"), (&ind.benchmark, "benchmark")] {
+            if !(v.value.is_finite() && v.value > 0.0) {
+                errors.push(span_error(
+                    &v.span,
+                    &key(&format!("indicators[{i}].{k}")),
+                    format!("expected a positive number, got {}", v.value),
+                ));
+            }
+        }
+    }
+}
+
+/// Compile a track's `when`; the ranking has no evaluation date, so `eval_date` is refused.
+fn compile_condition(
+    t: &Track,
+    ctx: &CheckContext,
+    errors: &mut Vec<SpanError>,
+) -> Option<Program> {
+    let w = t.when.as_ref()?;
+    let key = format!("track.{}.when", t.id());
+    let text = w.get_ref();
+    if let Some(at) = find_word(text, "eval_date") {
+        let at = file_offset(ctx.text, &w.span(), text, at);
+        errors.push(span_error(
+            &(at..at),
+            &key,
+            format!(
+                "track {:?}: the ranking has no evaluation date, so `eval_date` cannot be used here",
+                t.id()
+            ),
+        ));
+        return None;
+    }
+    match Program::compile(text, &metrics::Catalogue, Ty::Bool) {
+        Ok(p) => Some(p),
+        Err(es) => {
+            for e in es {
+                let at = file_offset(ctx.text, &w.span(), text, e.span.start);
+                errors.push(span_error(
+                    &(at..at),
+                    &key,
+                    format!("track {:?}: {}", t.id(), e.message),
+                ));
+            }
+            None
+        }
+    }
+}
+
+/// Byte offset of `word` in `text` as a whole identifier, if it occurs.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back().is_none_or(|c| !ident(c));
+        let after = text[i + word.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !ident(c));
+        before && after
+    })
 }

@@ -4,9 +4,35 @@
 use crate::metrics::{Derivation, Unit, metric};
 use crate::rules::expr::{Atom, AtomOp, Missing, Value};
 
-/// Format a number: integers without decimals, others with up to 4, trailing zeros trimmed.
+/// Numbers at least this large are written in scientific notation: an absurd but finite input
+/// (revenue 1e300) must not print a 300-digit number.
+pub(super) const SCIENTIFIC_FROM: f64 = 1e15;
+
+/// A number too large for fixed notation, as `1.235e306`; `None` for an ordinary number. An
+/// infinite one (an overflow) says so.
+pub(super) fn fmt_huge(v: f64) -> Option<String> {
+    if !v.is_finite() {
+        return Some("too large to compute".into());
+    }
+    (v.abs() >= SCIENTIFIC_FROM).then(|| {
+        let s = format!("{v:.3e}");
+        // `1.000e20` -> `1e20`: trailing zeros of the mantissa say nothing.
+        match s.split_once('e') {
+            Some((m, e)) if m.contains('.') => {
+                format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
+            }
+            _ => s,
+        }
+    })
+}
+
+/// Format a number: integers without decimals, others with up to 4, trailing zeros trimmed;
+/// very large ones in scientific notation ([`fmt_huge`]).
 pub fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
+    if let Some(s) = fmt_huge(v) {
+        return s;
+    }
+    if v.fract() == 0.0 {
         return format!("{v:.0}");
     }
     let s = format!("{v:.4}");
@@ -16,6 +42,9 @@ pub fn fmt_num(v: f64) -> String {
 
 /// A ratio as a percentage with at least one decimal: 0.05 -> "5.0%", 0.046154 -> "4.62%".
 fn fmt_pct(v: f64) -> String {
+    if let Some(s) = fmt_huge(v * 100.0) {
+        return format!("{s}%");
+    }
     let s = format!("{:.2}", v * 100.0);
     let s = s.trim_end_matches('0');
     let s = if s.ends_with('.') {

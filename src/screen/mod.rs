@@ -14,7 +14,7 @@ mod decide;
 mod format;
 mod output;
 mod remedy;
-mod row;
+pub(crate) mod row;
 mod trace;
 
 pub use candidates::{Excluded, candidates, candidates_checked};

@@ -162,7 +162,7 @@ pub fn screen_csv_text(
 }
 
 /// JSON: the rule set's version and hash, the date, the counts, the criteria (id, severity,
-/// descriptions, tier labels) once, and every enterprise's full [`Trace`] without repeating the
+/// descriptions, tier labels, source) once, and every enterprise's full [`Trace`] without repeating the
 /// descriptions, one enterprise per line. Written in batches, so memory stays bounded.
 pub fn write_json(
     w: &mut dyn Write,
@@ -189,6 +189,7 @@ pub fn write_json(
                     for c in &mut t.criteria {
                         c.zh.clear();
                         c.en.clear();
+                        c.source.clear();
                     }
                     serde_json::to_writer(&mut out, &t).map_err(std::io::Error::other)?;
                 }
@@ -226,6 +227,7 @@ fn json_head(report: &ScreenReport, rules: &RuleSet) -> std::io::Result<String> 
         en: &'a str,
         weight: Option<f64>,
         tiers: Vec<&'a str>,
+        source: Option<&'a str>,
     }
     let (admit, conditional, reject) = report.counts();
     let head = Head {
@@ -248,6 +250,7 @@ fn json_head(report: &ScreenReport, rules: &RuleSet) -> std::io::Result<String> 
                 en: &c.en,
                 weight: c.weight,
                 tiers: c.tiers.iter().map(|t| t.label.as_str()).collect(),
+                source: rules.admission.source_of(c),
             })
             .collect(),
     };
@@ -327,6 +330,9 @@ pub fn write_explain(w: &mut dyn Write, t: &Trace, report: &ScreenReport) -> std
     for (c, r) in t.criteria.iter().zip(&rows) {
         writeln!(w, "{}", line(r))?;
         writeln!(w, "    {} / {}", c.zh, c.en)?;
+        if !c.source.is_empty() {
+            writeln!(w, "    依据 source: {}", c.source)?;
+        }
         if let Some(tier) = &c.tier {
             writeln!(w, "    档次 tier: {tier}")?;
         }

@@ -17,9 +17,12 @@ fn round_up(delta: f64, step: f64, strict: bool) -> f64 {
     r
 }
 
-/// A change rounded to its step, with as many decimals as the step has.
+/// A change rounded to its step, with as many decimals as the step has (scientific notation
+/// for an absurdly large one).
 fn fmt_step(v: f64, step: f64) -> String {
-    if step >= 1.0 {
+    if let Some(s) = super::format::fmt_huge(v) {
+        s
+    } else if step >= 1.0 {
         format!("{v:.0}")
     } else if step >= 0.1 {
         format!("{v:.1}")
@@ -162,6 +165,16 @@ fn ratio_remedy(
     let need = (t * d - n).abs();
     let nu = metric(num).unit;
     let step = round_up(need, nu.step(), goal.strict);
+    if !step.is_finite() {
+        // t x d overflows: no amount can be named; the inputs are what to look at.
+        return Some(format!(
+            "{} cannot reach {}: {} {} is too large to compute with; check the inputs",
+            metric(num).en,
+            goal.target,
+            metric(den).en,
+            fmt_num(d)
+        ));
+    }
     let of = if unit == Unit::Ratio {
         format!(" of {}", metric(den).en)
     } else {

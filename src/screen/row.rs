@@ -7,9 +7,9 @@ use crate::rules::RuleSet;
 use crate::rules::expr::{MetricId, Missing, Row, Value};
 
 /// An enterprise seen through the metric names of the rule language.
-pub(super) struct EntRow<'a> {
-    pub(super) e: &'a Enterprise,
-    pub(super) rules: &'a RuleSet,
+pub(crate) struct EntRow<'a> {
+    pub(crate) e: &'a Enterprise,
+    pub(crate) rules: &'a RuleSet,
 }
 
 fn num(v: Option<f64>, id: MetricId) -> Value<'static> {

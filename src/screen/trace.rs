@@ -34,6 +34,10 @@ pub struct CriterionTrace {
     pub zh: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub en: String,
+    /// The document its threshold comes from (its own `source`, else the `[admission]`
+    /// section's); left out like the descriptions.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub source: String,
     pub status: Status,
     /// The tier that applied, for a tiered criterion.
     pub tier: Option<String>,
@@ -83,7 +87,9 @@ pub fn trace(e: &Enterprise, rules: &RuleSet, date: NaiveDate) -> Trace {
         if o.status.is_failure() && c.severity != Severity::Preferred {
             failed.push(c.id.clone());
         }
-        criteria.push(trace_criterion(c, cc, o.status, &row, date));
+        let mut t = trace_criterion(c, cc, o.status, &row, date);
+        t.source = adm.source_of(c).unwrap_or("").to_string();
+        criteria.push(t);
     }
     Trace {
         id: e.id.clone(),
@@ -142,6 +148,7 @@ fn trace_criterion(
         severity: c.severity,
         zh: c.zh.clone(),
         en: c.en.clone(),
+        source: String::new(),
         status,
         tier: tier_idx.and_then(|i| cc.branches[i].label.clone()),
         value,

@@ -135,7 +135,7 @@ const URBAN_CODES: &[(&str, Trade, f64, [f64; 3])] = &[
 ];
 
 /// Old industrial areas of Longwan on the mainland south of the Oujiang (lon, lat, spread).
-const URBAN_AREAS: &[(&str, f64, f64, f64)] = &[
+pub(super) const URBAN_AREAS: &[(&str, f64, f64, f64)] = &[
     ("状元", 120.765, 27.968, 0.010),
     ("蒲州", 120.752, 27.985, 0.006),
     ("瑶溪", 120.780, 27.950, 0.008),
@@ -384,5 +384,62 @@ pub fn urban(r: &mut ChaCha8Rng, id: String, line: u64, name_buf: &mut String) -
         requested_mu: (willing && r.random::<f64>() < 0.5)
             .then(|| (land * uni(r, 0.6, 1.0)).round().max(10.0)),
         ..Default::default()
+    }
+}
+
+/// Tonnes of standard coal equivalent in 10k kWh of electricity at its calorific value
+/// (0.1229 kgce/kWh, GB/T 2589): electricity is part of an enterprise's total energy use.
+const TCE_PER_10K_KWH: f64 = 1.229;
+
+/// An urban enterprise's electricity use (10k kWh): 35-90% of its energy use, so it never
+/// exceeds the energy total. Drawn from its own stream `r` (one draw a row whatever the row),
+/// so adding it left every other figure of the registries as it was.
+pub(super) fn urban_electricity(r: &mut ChaCha8Rng, e: &mut Enterprise) {
+    let share = uni(r, 0.35, 0.9);
+    e.electricity_10k_kwh = e.energy_tce.map(|t| money(t * share / TCE_PER_10K_KWH));
+}
+
+/// What an applicant commits to for standard land (标准地), and its emissions today, drawn
+/// from its own stream `r` (the same draws a row whatever the row): planned output 370-1500
+/// (10k yuan) per requested mu, tax 10-60 per mu, building height 12-24 m, each missed by
+/// about one applicant in twelve; emissions of the four pollutants by pollution class, as for
+/// urban enterprises.
+pub(super) fn applicant_commitments(r: &mut ChaCha8Rng, e: &mut Enterprise) {
+    let output_per_mu = if r.random::<f64>() < 0.08 {
+        uni(r, 200.0, 355.0)
+    } else {
+        uni(r, 370.0, 1500.0)
+    };
+    let tax_per_mu = if r.random::<f64>() < 0.08 {
+        uni(r, 4.0, 9.5)
+    } else {
+        uni(r, 10.0, 60.0)
+    };
+    let height = if r.random::<f64>() < 0.08 {
+        uni(r, 25.0, 40.0)
+    } else {
+        uni(r, 12.0, 24.0)
+    };
+    let factor = match e.pollution_class {
+        Some(PollutionClass::Heavy) => uni(r, 4.0, 20.0),
+        Some(PollutionClass::Moderate) => uni(r, 1.0, 5.0),
+        _ => uni(r, 0.2, 1.5),
+    };
+    let parts = [
+        uni(r, 0.2, 1.0),
+        uni(r, 0.02, 0.15),
+        uni(r, 0.0, 0.8),
+        uni(r, 0.2, 1.0),
+    ];
+    if let Some(mu) = e.requested_mu {
+        e.planned_output_10k_yuan = Some(money(mu * output_per_mu));
+        e.planned_tax_10k_yuan = Some(money(mu * tax_per_mu));
+    }
+    e.planned_height_m = Some(round_to(height, 1));
+    if let Some(va) = e.value_added_10k_yuan {
+        let emissions = va / 4930.0 * factor;
+        let sum: f64 = parts.iter().sum();
+        let em = |k: usize| Some(round_to(emissions * parts[k] / sum, 3));
+        (e.cod_t, e.nh3n_t, e.so2_t, e.nox_t) = (em(0), em(1), em(2), em(3));
     }
 }

@@ -3,7 +3,7 @@
 //! their deliberate edge cases (`parkplan gen --lingkun`, committed under parcels/ and
 //! registries/).
 
-use super::enterprises::{applicant, date, money, urban};
+use super::enterprises::{applicant, applicant_commitments, date, money, urban, urban_electricity};
 use super::layout::{
     Axis, Placement, Rect, Zone, area, blob, block_target_mu, emit_block, rect_pts,
 };
@@ -328,11 +328,25 @@ fn signed_area(pts: &[(f64, f64)]) -> f64 {
 /// - missing values (empty cells, "not reported"): [AP-047] rd_expense, [AP-051] ip_count,
 ///   [AP-055] planned_far, [AP-059] requested_mu and planned_investment;
 /// - [AP-063] staff 0 (a zero denominator: R&D staff share not computable).
+///
+/// Each applicant also states its standard-land commitments (planned output, tax, building
+/// height) and its emissions today, drawn from a stream of their own; and, left as drawn apart
+/// from the one change:
+/// - [AP-072] a shoe maker (C1951) planning a floor-area ratio of 0.8: enough under a flat 0.7,
+///   short of the 1.0 the national land control indicators set for C19;
+/// - [AP-066] planned output exactly 360 (10k yuan) per mu, [AP-070] planned tax exactly 9.6
+///   per mu, [AP-074] planned height exactly 24 m (the standard-land bounds, inclusive);
+///   [AP-078] planned height not reported.
 pub fn lingkun_applicants(seed: u64) -> Vec<Enterprise> {
     let mut r = rng(seed, stream::APPLICANTS);
+    let mut extras = rng(seed, stream::APPLICANT_COMMITMENTS);
     let mut name = String::new();
     let mut out: Vec<Enterprise> = (0..80)
-        .map(|i| applicant(&mut r, format!("AP-{:03}", i + 1), i as u64 + 2, &mut name))
+        .map(|i| {
+            let mut e = applicant(&mut r, format!("AP-{:03}", i + 1), i as u64 + 2, &mut name);
+            applicant_commitments(&mut extras, &mut e);
+            e
+        })
         .collect();
     let good = |e: &mut Enterprise| {
         e.hightech_level = Some(HightechLevel::Provincial);
@@ -398,6 +412,14 @@ pub fn lingkun_applicants(seed: u64) -> Vec<Enterprise> {
         e.staff = Some(0.0);
         e.rd_staff = Some(0.0);
     });
+    out[71].planned_far = Some(0.8);
+    let per_mu = |e: &Enterprise, v: f64| e.requested_mu.map(|mu| money(mu * v));
+    let e = &mut out[65];
+    e.planned_output_10k_yuan = per_mu(e, 360.0);
+    let e = &mut out[69];
+    e.planned_tax_10k_yuan = per_mu(e, 9.6);
+    out[73].planned_height_m = Some(24.0);
+    out[77].planned_height_m = None;
     out
 }
 
@@ -405,18 +427,35 @@ pub fn lingkun_applicants(seed: u64) -> Vec<Enterprise> {
 /// deliberate cases: [UR-005] tax per mu below 1 (Wenzhou's weed-out line: class D whatever its
 /// score); [UR-010] zero energy use (earns the capped score); [UR-015] a heavy polluter that is
 /// willing to convert but had a violation; [UR-020] energy not reported (not rated);
-/// [UR-025] emissions not reported (cod_t empty); [UR-030] zero value added with energy use
-/// (the worst burden).
+/// [UR-025] emissions not reported (cod_t empty: an enterprise above designated size, so its
+/// emissions indicator gets the track's average score); [UR-030] zero value added with energy
+/// use (the worst burden).
+///
+/// Every enterprise reports its electricity use (drawn from a stream of its own), which the
+/// evaluation of enterprises below designated size (规下, revenue under 2,000) needs; about a
+/// third of them are below it. And for the evaluation's tracks and exemptions:
+/// - [UR-041] below designated size on 2.4 mu: listed apart (under 3 mu);
+/// - [UR-115] below designated size on exactly 3 mu: rated (3 mu and more are);
+/// - [UR-105] above designated size on 2.5 mu: rated all the same (the line is for 规下 only);
+/// - [UR-050] revenue exactly 2,000: above designated size (inclusive);
+/// - [UR-070] below designated size with electricity not reported: not rated;
+/// - [UR-045] exempt as a new enterprise, [UR-090] exempt as relocated by policy.
 pub fn lingkun_urban(seed: u64) -> Vec<Enterprise> {
     let mut r = rng(seed, stream::URBAN);
+    let mut extras = rng(seed, stream::URBAN_ELECTRICITY);
     let mut name = String::new();
     let mut out: Vec<Enterprise> = (0..150)
-        .map(|i| urban(&mut r, format!("UR-{:03}", i + 1), i as u64 + 2, &mut name))
+        .map(|i| {
+            let mut e = urban(&mut r, format!("UR-{:03}", i + 1), i as u64 + 2, &mut name);
+            urban_electricity(&mut extras, &mut e);
+            e
+        })
         .collect();
     let e = &mut out[4];
     e.land_mu = Some(20.0);
     e.tax_10k_yuan = Some(18.5); // 0.925 per mu
     out[9].energy_tce = Some(0.0);
+    out[9].electricity_10k_kwh = Some(0.0);
     let e = &mut out[14];
     e.pollution_class = Some(PollutionClass::Heavy);
     e.willing_to_convert = Some(true);
@@ -424,5 +463,14 @@ pub fn lingkun_urban(seed: u64) -> Vec<Enterprise> {
     out[19].energy_tce = None;
     out[24].cod_t = None;
     out[29].value_added_10k_yuan = Some(0.0);
+    out[40].land_mu = Some(2.4);
+    out[114].land_mu = Some(3.0);
+    out[104].land_mu = Some(2.5);
+    out[49].revenue_10k_yuan = Some(2000.0);
+    out[69].electricity_10k_kwh = None;
+    out[44].rating_exempt =
+        "新建企业，投产未满一年 new enterprise, in production under a year".into();
+    out[89].rating_exempt =
+        "政策性搬迁（瓯江口新区征迁） relocated by policy (Oujiangkou new area clearance)".into();
     out
 }

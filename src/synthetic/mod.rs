@@ -16,6 +16,7 @@
 //! parks of any size; `enterprises`, one applicant or urban row; `registry`, large
 //! registries in seeded chunks and the fast CSV writer.
 
+mod context;
 mod enterprises;
 mod generic;
 mod layout;
@@ -23,6 +24,9 @@ mod lingkun;
 mod random;
 mod registry;
 
+use enterprises::URBAN_AREAS;
+
+pub use context::lingkun_context;
 pub use enterprises::{applicant, urban};
 pub use generic::{MAX_PARCELS, MAX_SENSITIVE, Size, SizeError, park};
 pub use lingkun::{LINGKUN_SEED, lingkun_applicants, lingkun_park, lingkun_urban};

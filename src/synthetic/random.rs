@@ -11,8 +11,14 @@ pub(super) mod stream {
     pub(in crate::synthetic) const SENSITIVE: u64 = 3;
     pub(in crate::synthetic) const APPLICANTS: u64 = 4;
     pub(in crate::synthetic) const URBAN: u64 = 5;
+    /// The bundled urban enterprises' electricity use, drawn apart so the other figures stay.
+    pub(in crate::synthetic) const URBAN_ELECTRICITY: u64 = 6;
+    /// The bundled applicants' commitments and emissions, drawn apart likewise.
+    pub(in crate::synthetic) const APPLICANT_COMMITMENTS: u64 = 7;
     /// Chunks of large registries use streams from here up (one per chunk).
     pub(in crate::synthetic) const CHUNKS: u64 = 1 << 32;
+    /// The same chunks' electricity use or commitments (one stream per chunk from here up).
+    pub(in crate::synthetic) const CHUNK_EXTRAS: u64 = 1 << 33;
 }
 
 /// The ChaCha8 generator for one independent stream of `seed`.

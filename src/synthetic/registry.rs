@@ -1,7 +1,7 @@
 //! Large registries of any size: rows made in seeded chunks (the same file whatever the number
 //! of threads) and written by a fast CSV writer that matches the project's own byte for byte.
 
-use super::enterprises::{applicant, urban};
+use super::enterprises::{applicant, applicant_commitments, urban, urban_electricity};
 use super::random::{rng, stream};
 use crate::model::{Categorical, Enterprise};
 use chrono::Datelike;
@@ -29,13 +29,24 @@ pub fn registry_chunk(kind: RowKind, n: usize, seed: u64, chunk: usize) -> Vec<E
     let start = chunk * CHUNK_ROWS;
     let end = (start + CHUNK_ROWS).min(n);
     let mut r = rng(seed, stream::CHUNKS + chunk as u64);
+    // Electricity and commitments come from a stream of their own, so the rest of each row is
+    // what it was before they were added.
+    let mut extras = rng(seed, stream::CHUNK_EXTRAS + chunk as u64);
     let mut name = String::new();
     (start..end)
         .map(|i| {
             let line = i as u64 + 2;
             let mut e = match kind {
-                RowKind::Applicants => applicant(&mut r, format!("E{:07}", i + 1), line, &mut name),
-                RowKind::Urban => urban(&mut r, format!("U{:07}", i + 1), line, &mut name),
+                RowKind::Applicants => {
+                    let mut e = applicant(&mut r, format!("E{:07}", i + 1), line, &mut name);
+                    applicant_commitments(&mut extras, &mut e);
+                    e
+                }
+                RowKind::Urban => {
+                    let mut e = urban(&mut r, format!("U{:07}", i + 1), line, &mut name);
+                    urban_electricity(&mut extras, &mut e);
+                    e
+                }
             };
             if r.random::<f64>() < MISSING_ROW_SHARE {
                 // One of the common gaps: R&D, energy or staff not reported.
@@ -133,6 +144,12 @@ pub fn write_rows(buf: &mut Vec<u8>, rows: &[Enterprise]) {
         push_num(buf, e.requested_mu);
         push_num(buf, e.planned_investment_10k_yuan);
         push_num(buf, e.planned_far);
+        push_num(buf, e.electricity_10k_kwh);
+        buf.push(b',');
+        push_text(buf, &e.rating_exempt);
+        push_num(buf, e.planned_output_10k_yuan);
+        push_num(buf, e.planned_tax_10k_yuan);
+        push_num(buf, e.planned_height_m);
         buf.push(b'\n');
     }
 }

@@ -1,44 +1,29 @@
 //! The FeatureCollection level of a GeoJSON file: JSON syntax, the collection's type and CRS,
 //! and each feature's type, properties and geometry object, split into [`RawFeature`]s.
 
-use super::Properties;
+use crate::crs::Crs;
 use crate::error::{InputError, Place, Problems};
+use crate::io::source::{RawFeature, Source};
 use serde_json::{Map, Value};
 use std::path::Path;
 
-/// One feature's raw parts, before the caller interprets its properties.
-pub(super) struct RawFeature {
-    pub(super) index: usize,
-    pub(super) id: Option<String>,
-    pub(super) properties: Properties,
-    pub(super) geometry: Option<geojson::Geometry>,
-}
-
-impl RawFeature {
-    /// Where this feature's problems are reported: its position and, when it has one, its id.
-    pub(super) fn place(&self) -> Place {
-        Place::Feature {
-            index: self.index,
-            id: self.id.clone(),
-        }
-    }
-}
-
-/// Split a FeatureCollection's text into features; JSON and structure errors are located.
-pub(super) fn read_features(
-    path: &Path,
-    text: &str,
-    problems: &mut Problems,
-) -> Option<Vec<RawFeature>> {
+/// Split a FeatureCollection's text into features and its declared CRS; JSON and structure
+/// errors are located.
+pub(crate) fn source(path: &Path, text: &str, problems: &mut Problems) -> Option<Source> {
     let root = parse_json(path, text, problems)?;
-    let features = collection_features(path, &root, problems)?;
+    let (features, declared) = collection_features(path, &root, problems)?;
     let mut out = Vec::with_capacity(features.len());
     for (index, f) in features.iter().enumerate() {
         if let Some(raw) = raw_feature(path, index, f, problems) {
             out.push(raw);
         }
     }
-    Some(out)
+    Some(Source {
+        features: out,
+        declared,
+        declared_in: "its crs member",
+        warnings: Vec::new(),
+    })
 }
 
 /// The file's JSON value: an empty file and a syntax error are told apart, the latter located.
@@ -68,12 +53,13 @@ fn parse_json(path: &Path, text: &str, problems: &mut Problems) -> Option<Value>
     }
 }
 
-/// The `features` array of a FeatureCollection object, after its type and CRS are checked.
+/// The `features` array of a FeatureCollection object and its declared CRS, after its type
+/// and CRS are checked.
 fn collection_features<'a>(
     path: &Path,
     root: &'a Value,
     problems: &mut Problems,
-) -> Option<&'a Vec<Value>> {
+) -> Option<(&'a Vec<Value>, Option<Crs>)> {
     let Some(obj) = root.as_object() else {
         problems.push(InputError::file(
             path,
@@ -82,7 +68,7 @@ fn collection_features<'a>(
         return None;
     };
     check_collection_type(path, obj, problems)?;
-    check_crs(path, obj, problems);
+    let declared = declared_crs(path, obj, problems);
     let Some(features) = obj.get("features").and_then(Value::as_array) else {
         problems.push(InputError::new(
             path,
@@ -92,7 +78,7 @@ fn collection_features<'a>(
         ));
         return None;
     };
-    Some(features)
+    Some((features, declared))
 }
 
 /// `Some` when the top-level `type` is `FeatureCollection`; anything else is reported.
@@ -121,32 +107,46 @@ fn check_collection_type(
     }
 }
 
-/// A declared CRS other than WGS84 is a problem (the features are still read, so their own
-/// problems are reported too).
-fn check_crs(path: &Path, obj: &Map<String, Value>, problems: &mut Problems) {
-    if let Some(crs) = obj.get("crs") {
-        let name = crs
-            .pointer("/properties/name")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let wgs84 = ["OGC:1.3:CRS84", "EPSG::4326", "EPSG:4326"]
-            .iter()
-            .any(|n| name.ends_with(n));
-        if !wgs84 {
-            problems.push(InputError::new(path, Place::File, Some("crs"), format!(
-                "declares CRS {name:?}; RFC 7946 GeoJSON must be WGS84 lon/lat (reproject, e.g. `ogr2ogr -t_srs EPSG:4326`)"
-            )));
+/// The CRS a `crs` member names (the 2008 GeoJSON specification's, which GDAL writes for any
+/// CRS but WGS84); one parkplan does not support is a problem (the features are still read, so
+/// their own problems are reported too).
+fn declared_crs(path: &Path, obj: &Map<String, Value>, problems: &mut Problems) -> Option<Crs> {
+    let crs = obj.get("crs")?;
+    if crs.is_null() {
+        return None;
+    }
+    let name = crs
+        .pointer("/properties/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    match Crs::parse(name) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            problems.push(InputError::new(
+                path,
+                Place::File,
+                Some("crs"),
+                format!("declares CRS {name:?}: {e}"),
+            ));
+            None
         }
     }
 }
 
-/// The `properties.id` a feature's messages name it by: a string, or a number as written.
-fn feature_id(f: &Value) -> Option<String> {
-    f.pointer("/properties/id").and_then(|v| match v {
+/// The id a feature's messages name it by: its `id` property (or a catalogue name for it such
+/// as `地块编号`), a string, or a number as written.
+pub(crate) fn feature_id(props: &Map<String, Value>) -> Option<String> {
+    let v = props.get("id").or_else(|| {
+        props
+            .iter()
+            .find(|(k, _)| crate::io::fields::field_of(k) == Some(crate::io::fields::Field::Id))
+            .map(|(_, v)| v)
+    })?;
+    match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
-    })
+    }
 }
 
 /// One feature's parts; `None` (with the problem reported) when its type, properties or
@@ -157,7 +157,10 @@ fn raw_feature(
     f: &Value,
     problems: &mut Problems,
 ) -> Option<RawFeature> {
-    let id = feature_id(f);
+    let id = f
+        .get("properties")
+        .and_then(Value::as_object)
+        .and_then(feature_id);
     let place = Place::Feature {
         index,
         id: id.clone(),

@@ -1,19 +1,19 @@
-//! Parcels from GeoJSON: each feature's id, land use, status, cluster, occupant, FAR cap and
-//! (multi)polygon, checked property by property.
+//! Parcels from map features: each feature's id, land use, status, cluster, occupant, FAR cap
+//! and (multi)polygon, checked property by property. Properties may carry their canonical or
+//! Chinese names and values ([`crate::io::fields`]).
 
-use super::Properties;
-use super::features::RawFeature;
 use super::geometry::polygons;
-use super::reader::{
-    FeatureCheck, WhenEmpty, read_collection, required_geometry, required_text, text_prop,
-};
+use super::reader::{FeatureCheck, WhenEmpty, read_collection, required_geometry};
 use crate::error::{Problems, Warning};
-use crate::model::{Categorical, GENERAL_CLUSTER, LandUse, M2_PER_MU, Parcel, ParcelStatus};
+use crate::io::fields::{self, Field};
+use crate::io::source::RawFeature;
+use crate::model::{GENERAL_CLUSTER, M2_PER_MU, Parcel};
 use geo::GeodesicArea;
 use serde_json::Value;
 use std::path::Path;
 
-/// Parcels from a GeoJSON file.
+/// Parcels from a GeoJSON file (its `crs` member is honoured); [`crate::io::load_parcels`]
+/// reads any supported format.
 pub fn load_parcels(path: &Path) -> Result<(Vec<Parcel>, Vec<Warning>), Problems> {
     let text = crate::io::read_utf8(path)?;
     read_parcels(path, &text)
@@ -30,9 +30,20 @@ pub fn load_parcels(path: &Path) -> Result<(Vec<Parcel>, Vec<Warning>), Problems
 /// assert!((parcels[0].area_mu - 16.4).abs() < 0.1); // about 98 m x 111 m
 /// ```
 pub fn read_parcels(path: &Path, text: &str) -> Result<(Vec<Parcel>, Vec<Warning>), Problems> {
+    let (features, problems) = super::wgs84_features(path, text)?;
+    parcels_from(path, features, problems)
+}
+
+/// Parcels from features already in WGS84, with the problems found reading the file.
+pub(crate) fn parcels_from(
+    path: &Path,
+    features: Vec<RawFeature>,
+    problems: Problems,
+) -> Result<(Vec<Parcel>, Vec<Warning>), Problems> {
     read_collection(
         path,
-        text,
+        features,
+        problems,
         WhenEmpty::Problem("no parcels: the park needs at least one parcel feature"),
         read_parcel,
     )
@@ -41,33 +52,29 @@ pub fn read_parcels(path: &Path, text: &str) -> Result<(Vec<Parcel>, Vec<Warning
 /// One feature's parcel, every property checked in turn; `None` when a required one is bad.
 fn read_parcel(f: RawFeature, check: &mut FeatureCheck) -> Option<Parcel> {
     let props = &f.properties;
-    let id = check.ok("id", parcel_id(props));
+    let (label, v) = check.prop(props, Field::Id);
+    let id = check.ok(&label, parcel_id(v));
     if let Some(id) = &id {
         check.unique_id(id);
     }
-    let land_use = check.ok(
-        "land_use",
-        required_text(props, "land_use", || {
-            "missing: expected one of M1, M2, M3".into()
-        })
-        .and_then(LandUse::parse),
+    let land_use = check.required(
+        props,
+        Field::LandUse,
+        || format!("missing: expected one of {}", fields::land_use_expected()),
+        fields::land_use,
     );
-    let status = check.ok(
-        "status",
-        required_text(props, "status", || {
-            "missing: expected one of available, occupied, reserved".into()
-        })
-        .and_then(ParcelStatus::parse),
+    let status = check.required(
+        props,
+        Field::Status,
+        || format!("missing: expected one of {}", fields::status_expected()),
+        fields::status,
     );
     let cluster = check
-        .ok("cluster", text_prop(props, "cluster"))
-        .flatten()
-        .map_or(GENERAL_CLUSTER.to_string(), |c| c.trim().to_lowercase());
-    let occupant = check
-        .ok("occupant", text_prop(props, "occupant"))
-        .flatten()
-        .map(str::to_string);
-    let max_far = check.ok("max_far", max_far(props)).flatten();
+        .text(props, Field::Cluster)
+        .map_or(GENERAL_CLUSTER.to_string(), fields::cluster);
+    let occupant = check.text(props, Field::Occupant).map(str::to_string);
+    let (label, v) = check.prop(props, Field::MaxFar);
+    let max_far = check.ok(&label, max_far(v)).flatten();
     let geometry = check.ok(
         "geometry",
         required_geometry(&f, "missing: a parcel needs a Polygon or MultiPolygon")
@@ -91,8 +98,8 @@ fn read_parcel(f: RawFeature, check: &mut FeatureCheck) -> Option<Parcel> {
 }
 
 /// The parcel's own id, which must be a non-blank string (trimmed); numbers are refused.
-fn parcel_id(props: &Properties) -> Result<String, String> {
-    match props.get("id") {
+fn parcel_id(v: Option<&Value>) -> Result<String, String> {
+    match v {
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
         Some(Value::String(_)) | None | Some(Value::Null) => {
             Err("missing: every parcel needs a unique string id".into())
@@ -102,8 +109,8 @@ fn parcel_id(props: &Properties) -> Result<String, String> {
 }
 
 /// The optional floor-area-ratio cap, a positive finite number.
-fn max_far(props: &Properties) -> Result<Option<f64>, String> {
-    match props.get("max_far") {
+fn max_far(v: Option<&Value>) -> Result<Option<f64>, String> {
+    match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_f64() {
             Some(v) if v > 0.0 && v.is_finite() => Ok(Some(v)),

@@ -1,36 +1,33 @@
-//! What the parcel and sensitive-area readers share: the loop over a collection's features, the
-//! rule for a file without features, per-feature problem reporting, the unique-id check and the
-//! property and geometry lookups.
+//! What the parcel, sensitive-area and context readers share: the loop over a file's features,
+//! the rule for a file without features, per-feature problem reporting, the unique-id check and
+//! the property lookups through the property catalogue ([`crate::io::fields`]).
 
-use super::Properties;
-use super::features::{RawFeature, read_features};
 use crate::error::{InputError, Place, Problems, Warning};
+use crate::io::fields::{Field, Keys, def};
+use crate::io::source::{Properties, RawFeature};
 use geojson::GeometryValue;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
 
 /// What a file that lists no features means to a reader.
-pub(super) enum WhenEmpty {
+pub(crate) enum WhenEmpty {
     /// An error with this message: the reader cannot do without features.
     Problem(&'static str),
     /// A warning with this message: the file may list none, but the user should know.
     Warning(&'static str),
 }
 
-/// Read a FeatureCollection and turn each well-formed feature into a `T` with `read`, which
-/// reports its problems through the [`FeatureCheck`] and gives `None` when the feature is
-/// unusable. Every problem of every feature is collected before failing.
-pub(super) fn read_collection<T>(
+/// Turn each feature into a `T` with `read`, which reports its problems through the
+/// [`FeatureCheck`] and gives `None` when the feature is unusable. `problems` holds what was
+/// found reading the file itself; every problem of every feature is added before failing.
+pub(crate) fn read_collection<T>(
     path: &Path,
-    text: &str,
+    features: Vec<RawFeature>,
+    mut problems: Problems,
     when_empty: WhenEmpty,
     mut read: impl FnMut(RawFeature, &mut FeatureCheck) -> Option<T>,
 ) -> Result<(Vec<T>, Vec<Warning>), Problems> {
-    let mut problems = Problems::default();
-    let Some(features) = read_features(path, text, &mut problems) else {
-        return Err(problems);
-    };
     let mut warnings = Vec::new();
     if features.is_empty() && problems.is_empty() {
         let empty = |m: &str| InputError::new(path, Place::File, Some("features"), m);
@@ -41,6 +38,7 @@ pub(super) fn read_collection<T>(
     }
     let mut out = Vec::with_capacity(features.len());
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut keys = Keys::default();
     for f in features {
         let mut check = FeatureCheck {
             path,
@@ -48,6 +46,7 @@ pub(super) fn read_collection<T>(
             index: f.index,
             problems: &mut problems,
             seen: &mut seen,
+            keys: &mut keys,
         };
         if let Some(t) = read(f, &mut check) {
             out.push(t);
@@ -57,18 +56,19 @@ pub(super) fn read_collection<T>(
 }
 
 /// Reports one feature's problems, located at the feature and the property at fault.
-pub(super) struct FeatureCheck<'a> {
+pub(crate) struct FeatureCheck<'a> {
     path: &'a Path,
     place: Place,
     index: usize,
     problems: &'a mut Problems,
     /// The ids of the features before this one, with their positions.
     seen: &'a mut HashMap<String, usize>,
+    keys: &'a mut Keys,
 }
 
 impl FeatureCheck<'_> {
     /// Report a problem with `field` of this feature.
-    pub(super) fn bad(&mut self, field: &str, msg: String) {
+    pub(crate) fn bad(&mut self, field: &str, msg: String) {
         self.problems.push(InputError::new(
             self.path,
             self.place.clone(),
@@ -78,12 +78,12 @@ impl FeatureCheck<'_> {
     }
 
     /// The value of a property lookup, or `None` with its error reported against `field`.
-    pub(super) fn ok<T>(&mut self, field: &str, value: Result<T, String>) -> Option<T> {
+    pub(crate) fn ok<T>(&mut self, field: &str, value: Result<T, String>) -> Option<T> {
         value.map_err(|e| self.bad(field, e)).ok()
     }
 
     /// Record this feature's id, reporting it when an earlier feature has it already.
-    pub(super) fn unique_id(&mut self, id: &str) {
+    pub(crate) fn unique_id(&mut self, id: &str) {
         if let Some(prev) = self.seen.insert(id.to_string(), self.index) {
             self.bad(
                 "id",
@@ -91,11 +91,47 @@ impl FeatureCheck<'_> {
             );
         }
     }
+
+    /// The property standing for `field` (by its canonical or any catalogue name): how
+    /// messages name it (`用地性质 (land_use)` for an alias) and its value.
+    pub(crate) fn prop<'p>(
+        &mut self,
+        props: &'p Properties,
+        field: Field,
+    ) -> (String, Option<&'p Value>) {
+        let canonical = def(field).name;
+        match self.keys.get(props, field) {
+            Some((k, v)) if k == canonical => (k.to_string(), Some(v)),
+            Some((k, v)) => (format!("{k} ({canonical})"), Some(v)),
+            None => (canonical.to_string(), None),
+        }
+    }
+
+    /// An optional text property, checked: `None` when absent, null or blank.
+    pub(crate) fn text<'p>(&mut self, props: &'p Properties, field: Field) -> Option<&'p str> {
+        let (label, v) = self.prop(props, field);
+        self.ok(&label, text_value(v)).flatten()
+    }
+
+    /// A required text property with `parse` applied; `missing()` is the error when absent.
+    pub(crate) fn required<'p, T>(
+        &mut self,
+        props: &'p Properties,
+        field: Field,
+        missing: impl FnOnce() -> String,
+        parse: impl FnOnce(&'p str) -> Result<T, String>,
+    ) -> Option<T> {
+        let (label, v) = self.prop(props, field);
+        let value = text_value(v)
+            .and_then(|t| t.ok_or_else(missing))
+            .and_then(parse);
+        self.ok(&label, value)
+    }
 }
 
-/// An optional text property: `None` when absent, null or blank; an error when not a string.
-pub(super) fn text_prop<'a>(props: &'a Properties, key: &str) -> Result<Option<&'a str>, String> {
-    match props.get(key) {
+/// A text value: `None` when absent, null or blank; an error when not a string.
+fn text_value(v: Option<&Value>) -> Result<Option<&str>, String> {
+    match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str())),
@@ -103,17 +139,8 @@ pub(super) fn text_prop<'a>(props: &'a Properties, key: &str) -> Result<Option<&
     }
 }
 
-/// A required text property: as [`text_prop`], with `missing()` as the error when it is absent.
-pub(super) fn required_text<'a>(
-    props: &'a Properties,
-    key: &str,
-    missing: impl FnOnce() -> String,
-) -> Result<&'a str, String> {
-    text_prop(props, key)?.ok_or_else(missing)
-}
-
 /// A feature's geometry, with `missing` as the error when it has none.
-pub(super) fn required_geometry<'a>(
+pub(crate) fn required_geometry<'a>(
     f: &'a RawFeature,
     missing: &str,
 ) -> Result<&'a GeometryValue, String> {

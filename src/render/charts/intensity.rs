@@ -23,7 +23,7 @@ pub fn draw_intensity_scatter<DB: DrawingBackend>(
     register_fonts();
     root.fill(&WHITE)?;
     let pts = plotted(ranking);
-    let unplotted = ranking.boundaries.rated - pts.len();
+    let unplotted = ranking.rated - pts.len();
     let worst = worst_ten(&pts);
     // An empty or all-zero axis still gets a readable 0..1 range.
     let axis_max = |v: f64| if v > 0.0 { v * 1.08 } else { 1.0 };

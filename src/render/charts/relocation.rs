@@ -64,7 +64,7 @@ pub fn draw_relocation_bars<DB: DrawingBackend>(
             .label(format!("{class}"))
             .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 18, y + 8)], colour.filled()));
     }
-    draw_bar_texts(root, &chart, &rows, &labels, xmax)?;
+    draw_bar_texts(root, &chart, ranking, &rows, &labels, xmax)?;
     if rows.is_empty() {
         let (w, h) = root.dim_in_pixel();
         root.draw(&Text::new(
@@ -104,11 +104,12 @@ fn heading(ranking: &Ranking, shown: usize) -> String {
     }
 }
 
-/// Per bar: its burden and action right of the bar's end (an infinite burden at 80 % of the
-/// axis), and its label left of the axis.
+/// Per bar: its burden, action and track (classes are by track) right of the bar's end (an
+/// infinite burden at 80 % of the axis), and its label left of the axis.
 fn draw_bar_texts<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     chart: &Plot<'_, DB>,
+    ranking: &Ranking,
     rows: &[&Evaluation],
     labels: &[String],
     xmax: f64,
@@ -118,16 +119,20 @@ fn draw_bar_texts<DB: DrawingBackend>(
     let bar_font = font(16);
     for (i, e) in rows.iter().enumerate() {
         let y = (n - 1 - i) as f64 + 0.5;
-        let burden = e.intensity.burden.unwrap_or(0.0);
-        let (value, x) = if burden.is_infinite() {
-            ("∞ no value added".to_string(), xmax * 0.80)
-        } else {
-            (format!("{burden:.2}"), burden)
+        let (value, x) = match e.intensity.burden {
+            None => ("burden not computable 无法计算".to_string(), 0.0),
+            Some(b) if b.is_infinite() => ("∞ no value added".to_string(), xmax * 0.80),
+            Some(b) => (format!("{b:.2}"), b),
         };
         let action = e.action().map_or("", |a| a.as_str());
+        // The Chinese half of the track's name ("规下企业 / below ..." -> "规下企业").
+        let track = e.track.map_or("", |t| {
+            let name = ranking.tracks[t].name.as_str();
+            name.split(" / ").next().unwrap_or(name)
+        });
         let (bx, by) = chart.backend_coord(&(x, y));
         root.draw(&Text::new(
-            format!("{value}  {action}"),
+            format!("{value}  {action}  {track}"),
             (bx + 6, by),
             bar_font.pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;

@@ -1,21 +1,51 @@
 //! The score distribution chart: a histogram of scores stacked by class, with the class
-//! boundary scores marked.
+//! boundary scores marked, one panel per evaluation track.
 
 use super::{DrawResult, Plot, class_colour, font, footnote, series_legend, title};
-use crate::rank::{Class, Ranking};
+use crate::rank::{Boundaries, Class, Ranking};
 use crate::render::register_fonts;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// Histogram of scores, bars stacked by class, with the class boundary scores marked.
+/// Histogram of scores, bars stacked by class, with the class boundary scores marked: one
+/// panel per rating track, one above the other, since each track has its own formula and
+/// class shares.
 pub fn draw_score_distribution<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     ranking: &Ranking,
 ) -> DrawResult<DB> {
     register_fonts();
     root.fill(&WHITE)?;
+    let tracks: Vec<usize> = (0..ranking.tracks.len())
+        .filter(|&t| !ranking.tracks[t].listed_apart && ranking.tracks[t].boundaries.rated > 0)
+        .collect();
+    let (_, h) = root.dim_in_pixel();
+    // Room for the footnote under the panels.
+    let (plots, _) = root.split_vertically(h.saturating_sub(40));
+    let panels = plots.split_evenly((tracks.len().max(1), 1));
+    if tracks.is_empty() {
+        draw_panel(root, &panels[0], ranking, None)?;
+    }
+    for (panel, &t) in panels.iter().zip(&tracks) {
+        draw_panel(root, panel, ranking, Some(t))?;
+    }
+    let notes = score_notes(ranking);
+    if !notes.is_empty() {
+        footnote(root, notes.join("; "))?;
+    }
+    root.present()
+}
+
+/// One track's histogram in `area` of `root` (`None`: an empty chart, nobody rated).
+fn draw_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    ranking: &Ranking,
+    track: Option<usize>,
+) -> DrawResult<DB> {
     let rated: Vec<(f64, Class)> = ranking
         .in_rank_order()
+        .filter(|e| e.track == track)
         .filter_map(|e| e.rated().map(|r| (r.score, r.class)))
         .collect();
     let (width, counts) = score_bins(&rated);
@@ -26,13 +56,26 @@ pub fn draw_score_distribution<DB: DrawingBackend>(
         .max()
         .unwrap_or(0)
         .max(1);
-    let mut chart = ChartBuilder::on(root)
+    let what = match track {
+        Some(t) => format!(
+            "亩均效益得分分布 / score distribution by class: {}",
+            ranking.tracks[t].name
+        ),
+        None => "亩均效益得分分布 / score distribution by class".to_string(),
+    };
+    let panels = ranking
+        .tracks
+        .iter()
+        .filter(|t| !t.listed_apart && t.boundaries.rated > 0)
+        .count()
+        .max(1) as u32;
+    let mut chart = ChartBuilder::on(area)
         .caption(
-            title(ranking, "亩均效益得分分布 / score distribution by class"),
-            font(30),
+            title(ranking, &what),
+            font(if panels > 1 { 24 } else { 30 }),
         )
-        .margin(30)
-        .x_label_area_size(70)
+        .margin(24)
+        .x_label_area_size(60)
         .y_label_area_size(90)
         .build_cartesian_2d(0.0..upper, 0.0..(ymax as f64 * 1.15).ceil())?;
     chart
@@ -40,14 +83,20 @@ pub fn draw_score_distribution<DB: DrawingBackend>(
         .disable_x_mesh()
         .x_desc("得分 score (points)")
         .y_desc("企业数 enterprises")
-        .label_style(font(20))
-        .axis_desc_style(font(22))
+        .label_style(font(18))
+        .axis_desc_style(font(20))
         .light_line_style(WHITE)
         .y_label_formatter(&|y| format!("{y:.0}"))
         .x_label_formatter(&|x| format!("{x:.0}"))
         .draw()?;
     for class in Class::ALL {
-        let n = ranking.class_counts.get(&class).copied().unwrap_or(0);
+        let n = track.map_or(0, |t| {
+            ranking.tracks[t]
+                .class_counts
+                .get(&class)
+                .copied()
+                .unwrap_or(0)
+        });
         let colour = class_colour(class);
         chart
             .draw_series(
@@ -70,13 +119,10 @@ pub fn draw_score_distribution<DB: DrawingBackend>(
             .label(format!("{class} ({n})"))
             .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 18, y + 8)], colour.filled()));
     }
-    draw_boundaries(root, &mut chart, ranking, ymax)?;
-    series_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
-    let notes = score_notes(ranking);
-    if !notes.is_empty() {
-        footnote(root, notes.join("; "))?;
+    if let Some(t) = track {
+        draw_boundaries(root, &mut chart, &ranking.tracks[t].boundaries, ymax)?;
     }
-    root.present()
+    series_legend(&mut chart, SeriesLabelPosition::UpperLeft)
 }
 
 /// The histogram's bin width (5 points, 10 above 200) and the count per bin and class, from 0
@@ -97,11 +143,11 @@ fn score_bins(rated: &[(f64, Class)]) -> (f64, Vec<[usize; 4]>) {
 fn draw_boundaries<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     chart: &mut Plot<'_, DB>,
-    ranking: &Ranking,
+    boundaries: &Boundaries,
     ymax: usize,
 ) -> DrawResult<DB> {
     for (i, class) in [Class::A, Class::B, Class::C].into_iter().enumerate() {
-        if let Some(s) = ranking.boundaries.scores[i] {
+        if let Some(s) = boundaries.scores[i] {
             let style = ShapeStyle::from(&BLACK.mix(0.6)).stroke_width(2);
             let top = ymax as f64 * (1.12 - 0.04 * i as f64);
             chart.draw_series(DashedLineSeries::new([(s, 0.0), (s, top)], 8, 6, style))?;
@@ -134,6 +180,12 @@ fn score_notes(ranking: &Ranking) -> Vec<String> {
         notes.push(format!(
             "{} not rated (missing or zero inputs) not shown",
             ranking.not_rated
+        ));
+    }
+    if ranking.listed_apart + ranking.exempt > 0 {
+        notes.push(format!(
+            "{} listed apart and {} exempt not shown",
+            ranking.listed_apart, ranking.exempt
         ));
     }
     notes

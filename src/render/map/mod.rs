@@ -14,19 +14,20 @@
 //! outlines and hatches polygons; `labels` places and fits text; `legend` draws the side panel;
 //! `style` holds the colours, names and fonts.
 
+mod context;
 mod labels;
 mod legend;
 mod page;
 mod park;
 mod relocation;
 mod shapes;
-mod style;
+pub(crate) mod style;
 
 pub use page::{MAX_PAGE_WIDTH, MIN_PAGE_WIDTH, PAGE_HEIGHT};
 pub use park::{draw_park_map, park_map_page};
 pub use relocation::{draw_relocation_map, relocation_map_page};
 
-use crate::model::{Parcel, SensitiveArea};
+use crate::model::{ContextLayer, Parcel, SensitiveArea};
 use crate::rank::{Action, Class};
 use crate::rules::allocation::AllocationRules;
 use plotters::coord::Shift;
@@ -72,6 +73,8 @@ pub struct ParkMap<'a> {
     /// Parcel id -> the enterprises placed on it (one in plot mode, possibly several in block
     /// mode; drawn one name a line).
     pub assigned: Assigned,
+    /// Context layers drawn under everything (boundaries, roads, water, coastline).
+    pub context: &'a [ContextLayer],
 }
 
 /// An urban enterprise at its current site.
@@ -125,6 +128,8 @@ pub struct RelocationMap<'a> {
     pub links: Vec<Link>,
     /// The park's parcels, drawn as its outline.
     pub parcels: &'a [Parcel],
+    /// Context layers drawn under everything.
+    pub context: &'a [ContextLayer],
 }
 
 /// Every distinct buffer distance per sensitive kind in a rule set, sorted by kind then metres.

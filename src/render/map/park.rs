@@ -29,6 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 struct ParkGeometry {
     parcels: Vec<MultiPolygon<f64>>,
     sensitive: Vec<Geometry<f64>>,
+    context: Vec<super::context::Projected>,
 }
 
 /// What the map shows, for the legend: clusters, sensitive kinds, and ring distances per kind.
@@ -36,6 +37,7 @@ struct Shown {
     clusters: BTreeSet<String>,
     kinds: BTreeSet<String>,
     rings: BTreeMap<String, Vec<f64>>,
+    context: BTreeSet<crate::model::ContextKind>,
 }
 
 /// The park map's frame, projected geometry and extent in metres (parcels plus a margin for
@@ -65,6 +67,7 @@ fn park_layout(map: &ParkMap) -> Option<(ParkGeometry, Rect<f64>)> {
             .iter()
             .map(|s| frame.project_geometry(&s.geometry))
             .collect(),
+        context: super::context::project(&frame, map.context),
     };
     // The parcels, plus room for nearby sensitive areas' rings (at most a fifth of the park's size).
     let max_buffer = map.buffers.iter().map(|(_, d)| *d).fold(0.0, f64::max);
@@ -98,6 +101,7 @@ pub fn draw_park_map<DB: DrawingBackend>(
         return Ok(());
     };
     let visible = view.visible();
+    let context = super::context::draw_context(area, &view, &visible, &g.context)?;
     let kinds = draw_sensitive_areas(area, &view, &visible, map, &g)?;
     let rings = draw_buffer_rings(area, &view, &visible, map, &g)?;
     let clusters = draw_parcels(area, &view, map, &g)?;
@@ -111,6 +115,7 @@ pub fn draw_park_map<DB: DrawingBackend>(
         clusters,
         kinds,
         rings,
+        context,
     };
     draw_legend(area, map, &shown)
 }
@@ -434,6 +439,8 @@ fn draw_legend<DB: DrawingBackend>(
     }
     legend_parcel_states(&mut lg, shown)?;
     legend_sensitive(&mut lg, shown)?;
+    let synthetic = map.context.iter().any(|l| l.synthetic);
+    super::context::legend(&mut lg, &shown.context, synthetic)?;
     lg.y += 16;
     let n_avail = map
         .parcels

@@ -62,6 +62,8 @@ pub fn draw_relocation_map<DB: DrawingBackend>(
         .iter()
         .map(|p| frame.project_geometry(&p.geometry))
         .collect();
+    let context = super::context::project(&frame, map.context);
+    let shown = super::context::draw_context(area, &view, &view.visible(), &context)?;
     draw_park(area, &view, &parcels)?;
     // Lines from sites to parcels, then the sites on top, then the movers' names.
     let site_at: BTreeMap<&str, Coord<f64>> = map
@@ -76,7 +78,7 @@ pub fn draw_relocation_map<DB: DrawingBackend>(
     let counts = draw_sites(area, &view, &order, &site_at)?;
     draw_mover_names(area, &view, &order, &site_at, &linked)?;
     frame_map_box(area, &view, "relocation map")?;
-    draw_legend(area, map, &counts)
+    draw_legend(area, map, &counts, &shown)
 }
 
 /// The park: its parcels in light grey and its outline (convex hull of every parcel), named at
@@ -237,6 +239,7 @@ fn draw_legend<DB: DrawingBackend>(
     area: &Area<DB>,
     map: &RelocationMap,
     counts: &BTreeMap<Option<Class>, usize>,
+    context: &BTreeSet<crate::model::ContextKind>,
 ) -> Result<(), RenderError> {
     let mut lg = Legend::in_panel(area);
     legend_classes(&mut lg, counts)?;
@@ -248,6 +251,8 @@ fn draw_legend<DB: DrawingBackend>(
         swatch_dashed(INK, 12, 10),
     )?;
     lg.row("园区范围 park outline", swatch_dashed_box(PARK_GREY, INK))?;
+    let synthetic = map.context.iter().any(|l| l.synthetic);
+    super::context::legend(&mut lg, context, synthetic)?;
     lg.y += 16;
     let movers = map.sites.iter().filter(|s| moves(s.action)).count();
     let placed: BTreeSet<&str> = map

@@ -5,16 +5,16 @@ use crate::rank::Class;
 use plotters::prelude::{IntoFont, RGBColor, TextStyle};
 use plotters::style::FontStyle;
 
-pub(super) const INK: RGBColor = RGBColor(33, 33, 33);
-pub(super) const GREY: RGBColor = RGBColor(120, 120, 120);
-pub(super) const OCCUPIED: RGBColor = RGBColor(128, 128, 128);
-pub(super) const PAPER: RGBColor = RGBColor(255, 255, 255);
-pub(super) const MAP_BG: RGBColor = RGBColor(247, 248, 246);
+pub(crate) const INK: RGBColor = RGBColor(33, 33, 33);
+pub(crate) const GREY: RGBColor = RGBColor(120, 120, 120);
+pub(crate) const OCCUPIED: RGBColor = RGBColor(128, 128, 128);
+pub(crate) const PAPER: RGBColor = RGBColor(255, 255, 255);
+pub(crate) const MAP_BG: RGBColor = RGBColor(247, 248, 246);
 /// The park's parcels on the relocation map (and its legend swatch).
-pub(super) const PARK_GREY: RGBColor = RGBColor(200, 200, 200);
+pub(crate) const PARK_GREY: RGBColor = RGBColor(200, 200, 200);
 
 /// Colour of a park cluster; the four key clusters and `general` have fixed colours.
-pub(super) fn cluster_colour(cluster: &str) -> RGBColor {
+pub(crate) fn cluster_colour(cluster: &str) -> RGBColor {
     match cluster {
         "electronics" => RGBColor(78, 121, 167),
         "biomedicine" => RGBColor(89, 161, 79),
@@ -43,7 +43,7 @@ fn bilingual(name: &str, zh: Option<&str>) -> String {
 }
 
 /// A cluster's legend name, Chinese first where it has one.
-pub(super) fn cluster_name(cluster: &str) -> String {
+pub(crate) fn cluster_name(cluster: &str) -> String {
     let zh = match cluster {
         "electronics" => Some("电子信息"),
         "biomedicine" => Some("生物医药"),
@@ -56,7 +56,7 @@ pub(super) fn cluster_name(cluster: &str) -> String {
 }
 
 /// Colour of a sensitive area's kind, for its fill, edge, buffer rings and name.
-pub(super) fn kind_colour(kind: &str) -> RGBColor {
+pub(crate) fn kind_colour(kind: &str) -> RGBColor {
     match kind {
         "residential" => RGBColor(156, 102, 64),
         "school" => RGBColor(214, 39, 140),
@@ -68,7 +68,7 @@ pub(super) fn kind_colour(kind: &str) -> RGBColor {
 }
 
 /// A sensitive kind's legend name, Chinese first where it has one.
-pub(super) fn kind_name(kind: &str) -> String {
+pub(crate) fn kind_name(kind: &str) -> String {
     let zh = match kind {
         "residential" => Some("居住区"),
         "school" => Some("学校"),
@@ -81,7 +81,7 @@ pub(super) fn kind_name(kind: &str) -> String {
 }
 
 /// Colour of a per-mu class on the relocation map; grey for a site without one.
-pub(super) fn class_colour(class: Option<Class>) -> RGBColor {
+pub(crate) fn class_colour(class: Option<Class>) -> RGBColor {
     match class {
         Some(Class::A) => RGBColor(26, 152, 80),
         Some(Class::B) => RGBColor(69, 117, 180),
@@ -92,18 +92,18 @@ pub(super) fn class_colour(class: Option<Class>) -> RGBColor {
 }
 
 /// `c` mixed with white; `t` = 1 is pure white.
-pub(super) fn pale(c: RGBColor, t: f64) -> RGBColor {
+pub(crate) fn pale(c: RGBColor, t: f64) -> RGBColor {
     let m = |v: u8| (v as f64 + (255.0 - v as f64) * t).round() as u8;
     RGBColor(m(c.0), m(c.1), m(c.2))
 }
 
 /// Regular text in ink at `size` pixels.
-pub(super) fn font(size: f64) -> TextStyle<'static> {
+pub(crate) fn font(size: f64) -> TextStyle<'static> {
     (crate::render::FAMILY, size).into_font().color(&INK)
 }
 
 /// Bold text in ink at `size` pixels.
-pub(super) fn bold(size: f64) -> TextStyle<'static> {
+pub(crate) fn bold(size: f64) -> TextStyle<'static> {
     (crate::render::FAMILY, size, FontStyle::Bold)
         .into_font()
         .color(&INK)

@@ -50,6 +50,8 @@ mod fixtures;
 mod lexer;
 mod parser;
 
+pub use parser::{MAX_DEPTH, MAX_TOKENS};
+
 use chrono::NaiveDate;
 use std::fmt;
 use std::ops::Range;
@@ -277,6 +279,32 @@ pub fn num_cmp(a: f64, b: f64) -> Option<std::cmp::Ordering> {
 mod tests {
     use super::fixtures::{R, S, row, today};
     use super::*;
+
+    /// Absurdly deep or long expressions are refused with a message, never a stack overflow; the
+    /// deepest allowed one still compiles and evaluates.
+    #[test]
+    fn deep_and_long_expressions_are_refused_not_crashed() {
+        let n = 5000;
+        let cases = [
+            format!("{}revenue >= 1{}", "(".repeat(n), ")".repeat(n)),
+            format!("{}true", "not ".repeat(n)),
+            format!("{}revenue >= 1", "-".repeat(n)),
+            format!("revenue{} >= 1", " + revenue".repeat(10_000)),
+            format!("revenue{} >= 1", " + revenue".repeat(400)),
+            format!("revenue in [{}1]", "[".repeat(n)),
+        ];
+        for src in &cases {
+            let e = Program::compile(src, &S, Ty::Bool).unwrap_err();
+            let msg = &e[0].message;
+            assert!(
+                msg.contains("nested more than 100 levels") || msg.contains("too long"),
+                "{msg}"
+            );
+        }
+        let ok = format!("revenue{} >= 1", " + revenue".repeat(90));
+        let p = Program::compile(&ok, &S, Ty::Bool).unwrap();
+        assert_eq!(p.eval(&row(), today(), &mut NoTrace), Value::Bool(true));
+    }
 
     const SOUP: &[&str] = &[
         "revenue",
