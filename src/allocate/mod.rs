@@ -34,6 +34,7 @@ mod explain;
 pub mod feasibility;
 mod index;
 pub mod input;
+mod lagrange;
 mod listing;
 mod locks;
 mod lp;

@@ -95,7 +95,12 @@ pub(super) fn by_mip(
     timings: &mut Timings,
 ) -> Result<Solved, crate::Error> {
     let t = Instant::now();
-    let outcome = mip::solve(model, params.time_limit_s, params.mip_gap)?;
+    let outcome = mip::solve(
+        model,
+        params.time_limit_s,
+        params.mip_gap,
+        params.mip_max_pairs,
+    )?;
     timings.solve_ms = ms(t);
     let chosen: Vec<Pick> = outcome
         .chosen
@@ -122,7 +127,11 @@ pub(super) fn by_mip(
         chosen,
         objective_units,
         bound,
-        method: "MIP (microlp branch and bound via good_lp)".into(),
+        method: if params.mip_max_pairs.is_some_and(|n| model.vars.len() > n) {
+            "greedy and Lagrangian bound (subgradient over the capacity and side rows)".into()
+        } else {
+            "MIP (microlp branch and bound via good_lp)".into()
+        },
         status: outcome.status,
         duals: None,
     })
