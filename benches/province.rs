@@ -1,7 +1,8 @@
 //! Province-size allocation: 1,000,000 parcels, 100,000 sensitive areas, 150,000 candidates,
 //! plot mode, exact.
 //!
-//! `cargo bench --bench province [-- PARCELS SENSITIVE CANDIDATES [MAX_LISTED FIRST]]` builds the park with the
+//! `cargo bench --bench province [-- PARCELS SENSITIVE CANDIDATES [MAX_LISTED FIRST] [--blocks]]`
+//! (`--blocks`: block mode, e.g. `-- 13000 1300 2718 --blocks`) builds the park with the
 //! project's generator (`synthetic::park`, what `parkplan gen` writes, seed 1) and candidates from
 //! its applicant generator (cluster from the rule file's industry table, the generated pollution
 //! class, request and planned FAR, a seeded priority of 1 to 6), then runs the whole plot-mode
@@ -9,8 +10,7 @@
 //! enterprise's best parcels, the certificate, reasons — and prints each step's time, the pairs
 //! listed against the feasible pairs, the optimum and its gap, and the peak resident memory
 //! (`VmHWM`) before and after. `MAX_LISTED FIRST` set `Problem::listing` (defaults
-//! `MAX_LISTED_PAIRS`, `FIRST_LISTED`). `benches/allocation-province.sh` runs it under
-//! `/usr/bin/time -v`.
+//! `MAX_LISTED_PAIRS`, `FIRST_LISTED`).
 
 use parkplan::allocate::{Mode, Problem, allocate};
 use parkplan::model::{Candidate, CandidateKind, Park, PollutionClass};
@@ -95,7 +95,12 @@ fn main() {
     );
 
     let t = Instant::now();
-    let problem = Problem::new(&park, &candidates, &rules, Mode::Plots)
+    let mode = if std::env::args().any(|a| a == "--blocks") {
+        Mode::Blocks
+    } else {
+        Mode::Plots
+    };
+    let problem = Problem::new(&park, &candidates, &rules, mode)
         .planned_far(far)
         .listing(max_listed, first);
     let a = allocate(&problem)
@@ -119,7 +124,8 @@ fn main() {
         a.unplaced.len()
     );
     println!(
-        "status {}: objective {:.6}, bound {:.6}, gap {}; peak RSS {:.0} MB",
+        "{}: status {}: objective {:.6}, bound {:.6}, gap {}; peak RSS {:.0} MB",
+        a.method,
         a.status,
         a.objective,
         a.bound,
