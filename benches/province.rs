@@ -103,8 +103,7 @@ fn main() {
     let problem = Problem::new(&park, &candidates, &rules, mode)
         .planned_far(far)
         .listing(max_listed, first);
-    let a = allocate(&problem)
-        .expect("the allocation runs");
+    let a = allocate(&problem).expect("the allocation runs");
     let wall = t.elapsed().as_secs_f64();
     let ms = &a.timings;
     println!(

@@ -1042,28 +1042,54 @@ fn above_mip_max_pairs_block_mode_is_a_feasible_greedy_with_a_valid_lagrangian_b
     rules.allocation.mip_max_pairs = Some(0);
     let lag = allocate(&Problem::new(&park, &candidates, &rules, Mode::Blocks)).unwrap();
     assert!(lag.method.contains("Lagrangian"), "{}", lag.method);
-    assert!(lag.assignments.len() > 10, "{} placed", lag.assignments.len());
+    assert!(
+        lag.assignments.len() > 10,
+        "{} placed",
+        lag.assignments.len()
+    );
 
     // Feasible: each enterprise once, on a feasible pair, parcels and budget not overfilled.
     let by_id: BTreeMap<&str, &Candidate> = candidates.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut used: BTreeMap<&str, f64> = BTreeMap::new();
     let mut seen = std::collections::BTreeSet::new();
     for a in &lag.assignments {
-        assert!(seen.insert(a.enterprise_id.as_str()), "{} placed twice", a.enterprise_id);
-        assert!(lag.feasible.row(a.candidate).iter().any(|e| e.0 as usize == a.parcel));
+        assert!(
+            seen.insert(a.enterprise_id.as_str()),
+            "{} placed twice",
+            a.enterprise_id
+        );
+        assert!(
+            lag.feasible
+                .row(a.candidate)
+                .iter()
+                .any(|e| e.0 as usize == a.parcel)
+        );
         *used.entry(a.parcel_id.as_str()).or_default() +=
             by_id[a.enterprise_id.as_str()].requested_mu.unwrap();
     }
     for p in &park.parcels {
         let u = used.get(p.id.as_str()).copied().unwrap_or(0.0);
-        assert!(u <= p.area_mu * (1.0 + 1e-9), "{}: {u} mu on {} mu", p.id, p.area_mu);
+        assert!(
+            u <= p.area_mu * (1.0 + 1e-9),
+            "{}: {u} mu on {} mu",
+            p.id,
+            p.area_mu
+        );
     }
     assert!(used.values().sum::<f64>() <= 0.6 * total_mu * (1.0 + 1e-9));
 
     // Weak duality against the MIP's optimum, and a gap a planner can live with.
     let opt = mip.objective;
-    assert!(lag.objective <= opt + 1e-9, "{} above the optimum {opt}", lag.objective);
-    assert!(lag.bound >= opt - 1e-6, "bound {} below the optimum {opt}", lag.bound);
+    assert!(
+        lag.objective <= opt + 1e-9,
+        "{} above the optimum {opt}",
+        lag.objective
+    );
+    assert!(
+        lag.bound >= opt - 1e-6,
+        "bound {} below the optimum {opt}",
+        lag.bound
+    );
     assert!(lag.gap < 0.02, "gap {}", lag.gap);
     assert_eq!(lag.status.is_optimal(), lag.bound == lag.objective);
 }

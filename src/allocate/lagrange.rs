@@ -80,9 +80,9 @@ pub(super) fn search(
             break;
         }
         // Polyak's step towards the best allocation's value (or 5% below the bound without one).
-        let target = best.as_ref().map_or(0.95 * l, |b| {
-            b.1 as f64 / super::feasibility::WEIGHT_SCALE
-        });
+        let target = best
+            .as_ref()
+            .map_or(0.95 * l, |b| b.1 as f64 / super::feasibility::WEIGHT_SCALE);
         let norm: f64 = g
             .iter()
             .zip(&mu)
@@ -101,11 +101,7 @@ pub(super) fn search(
         relaxed.evaluate(m, &best_mu, &mut red, &mut g);
         improve(m, &red, &mut best);
     }
-    Lagrangian {
-        bound,
-        best,
-        steps,
-    }
+    Lagrangian { bound, best, steps }
 }
 
 /// Keep the greedy guided by the priced profits `red` if it beats `best`.
