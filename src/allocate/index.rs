@@ -300,7 +300,9 @@ impl<'a> ParcelIndex<'a> {
     /// How many parcels of each query's windows its planned FAR rules out: an offline sweep
     /// per bucket over the parcels by `max_far`, counting positions with a Fenwick tree.
     pub(crate) fn far_failures(&self, queries: &[Query]) -> Vec<u32> {
-        let mut per_bucket: HashMap<(u8, (u8, u32)), Vec<(f64, u32, u32, u32)>> = HashMap::new();
+        // Per bucket: (planned FAR, window start, window end, query).
+        type Windows = Vec<(f64, u32, u32, u32)>;
+        let mut per_bucket: HashMap<(u8, (u8, u32)), Windows> = HashMap::new();
         for (qi, q) in queries.iter().enumerate() {
             let Some(far) = q.far else { continue };
             for part in &q.parts {
@@ -370,7 +372,7 @@ impl<'a> ParcelIndex<'a> {
         let Some(r) = c.requested_mu.filter(|r| r.is_finite() && *r > 0.0) else {
             return;
         };
-        if q.losses.by_constraint.get(&Constraint::Buffer).is_none() {
+        if !q.losses.by_constraint.contains_key(&Constraint::Buffer) {
             return;
         }
         let (lo, hi) = area_window(self.params, self.blocks, r);

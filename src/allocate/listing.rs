@@ -33,7 +33,9 @@ impl<'i, 'q> Listing<'i, 'q> {
     ) -> Self {
         use rayon::prelude::*;
         let threshold: Vec<i64> = candidates.iter().map(|&i| thresholds[i]).collect();
-        let rows: Vec<(Vec<(u32, i64)>, Option<i64>)> = candidates
+        // Per row: what it lists, and the best weight it leaves out.
+        type Row = (Vec<(u32, i64)>, Option<i64>);
+        let rows: Vec<Row> = candidates
             .par_iter()
             .zip(&threshold)
             .map(|(&i, &t)| {

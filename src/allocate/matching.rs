@@ -179,7 +179,7 @@ struct Adjacency {
 
 impl Adjacency {
     /// Fill from `(key, w, col)` triples, sorting them best key first.
-    fn fill(&mut self, scratch: &mut Vec<(i64, i64, u32)>) {
+    fn fill(&mut self, scratch: &mut [(i64, i64, u32)]) {
         scratch.sort_unstable_by_key(|e| Reverse(e.0));
         self.key.clear();
         self.w.clear();
