@@ -43,6 +43,7 @@ pub mod i18n;
 pub mod io;
 pub mod metrics;
 pub mod model;
+pub mod parcel_shape;
 pub mod plan;
 pub mod rank;
 pub mod render;

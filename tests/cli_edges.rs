@@ -582,7 +582,10 @@ fn plan_runs_block_mode_and_says_so() {
         "within the rule file's mip_gap"
     );
     let report = read(out.join("report.html"));
-    assert!(report.contains("Mode blocks"));
+    assert!(
+        report.contains("多企共用地块"),
+        "the report names the blocks mode"
+    );
 }
 
 #[test]

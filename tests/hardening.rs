@@ -371,3 +371,65 @@ fn a_cluster_no_parcel_carries_is_warned_about() {
         "clusters.prefix.C39: cluster \"electronix\" (industries C39) is on no parcel",
     );
 }
+
+/// A `plan` interrupted while it writes leaves the previous plan folder exactly as it was: the
+/// files are staged in a hidden folder and moved into place only at the end.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_plan_leaves_the_previous_folder_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("plan");
+    let first = bin()
+        .args(["plan", "--date", "2026-11-26", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    common::assert_ok(&first);
+    let before = folder_bytes(&out);
+    assert!(before.len() > 10, "{:?}", before.keys());
+    // A later date expires certificates: the new plan differs from the old one.
+    let mut child = bin()
+        .args(["plan", "--date", "2031-01-01", "--out"])
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let staged = loop {
+        let staging = std::fs::read_dir(&out).unwrap().flatten().find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".parkplan-staging")
+        });
+        if let Some(s) = staging
+            && std::fs::read_dir(s.path()).map(|d| d.count()).unwrap_or(0) > 0
+        {
+            break true;
+        }
+        if started.elapsed().as_secs() > 120 || child.try_wait().unwrap().is_some() {
+            break false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    assert!(staged, "the staging folder never filled");
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert_eq!(folder_bytes(&out), before, "the folder changed");
+}
+
+/// Every entry of `dir` (hidden ones included) with its bytes.
+fn folder_bytes(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap_or_default();
+            (e.file_name().to_string_lossy().into_owned(), bytes)
+        })
+        .collect()
+}

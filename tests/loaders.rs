@@ -501,3 +501,40 @@ fn cli_validate_json_summary_parses_with_areas_and_overlaps() {
         "land classes add up to the total"
     );
 }
+
+/// Shapes whose area would silently be wrong are refused, each naming its feature: parts of a
+/// MultiPolygon that overlap (counted twice), a parcel across the antimeridian (measured the
+/// long way round the Earth) and a parcel with no area.
+#[test]
+fn parcel_shapes_with_a_wrong_area_are_refused() {
+    let shifted =
+        "[[120.8705,27.96],[120.8715,27.96],[120.8715,27.961],[120.8705,27.961],[120.8705,27.96]]";
+    let overlapping = feature(
+        r#"{"id":"M1","land_use":"M1","status":"available"}"#,
+        &format!(r#"{{"type":"MultiPolygon","coordinates":[[{SQUARE}],[{shifted}]]}}"#),
+    );
+    let err = parcel_error(&collection(&[overlapping]));
+    assert_contains(&err, "feature 0");
+    assert_contains(&err, "parts 0 and 1 overlap by");
+    // Touching parts (a shared edge) are fine.
+    let east =
+        "[[120.871,27.96],[120.872,27.96],[120.872,27.961],[120.871,27.961],[120.871,27.96]]";
+    let touching = feature(
+        r#"{"id":"M2","land_use":"M1","status":"available"}"#,
+        &format!(r#"{{"type":"MultiPolygon","coordinates":[[{SQUARE}],[{east}]]}}"#),
+    );
+    let (parcels, _) = read_parcels(Path::new("p.geojson"), &collection(&[touching])).unwrap();
+    assert!(
+        (parcels[0].area_mu - 32.7).abs() < 0.2,
+        "{}",
+        parcels[0].area_mu
+    );
+
+    let across = "[[179.999,0.0],[-179.999,0.0],[-179.999,0.001],[179.999,0.001],[179.999,0.0]]";
+    let err = parcel_error(&collection(&[parcel("AM", "", across)]));
+    assert_contains(&err, "crossing the antimeridian");
+
+    let sliver = "[[120.87,27.96],[120.871,27.96],[120.871,27.9600000001],[120.87,27.96]]";
+    let err = parcel_error(&collection(&[parcel("Z", "", sliver)]));
+    assert_contains(&err, "has no area");
+}

@@ -338,40 +338,6 @@ fn relocation_map_draws_sites_lines_and_park() {
     assert!(png.starts_with(b"\x89PNG"));
 }
 
-/// A report with user text that tries to break out of its markup.
-fn report_input(svg: String) -> parkplan::report::ReportInput {
-    use parkplan::report::{Figure, ReportInput, Section, Table};
-    ReportInput {
-        title: "灵昆高新园区 规划报告".into(),
-        subtitle: "test scenario".into(),
-        rules_version: "lingkun-2026.1".into(),
-        rules_hash: "0123456789abcdef".into(),
-        summary: vec![
-            ("parcels".into(), "48".into()),
-            ("admitted".into(), "12".into()),
-        ],
-        sections: vec![Section {
-            id: "screen".into(),
-            title: "Screening <applicants>".into(),
-            notes: vec!["A & B <script>alert(1)</script>".into()],
-            tables: vec![Table {
-                title: "Rejected".into(),
-                headers: vec!["id".into(), "name".into(), "reason".into()],
-                rows: vec![vec![
-                    "E1".into(),
-                    "<iframe onload=alert(1)>".into(),
-                    "rd_intensity 4.9% < 5%".into(),
-                ]],
-            }],
-            figures: vec![Figure {
-                caption: "Park map".into(),
-                svg,
-            }],
-        }],
-        files: vec![("park-map.png".into(), "the park map for printing".into())],
-    }
-}
-
 /// Minimal HTML well-formedness: every non-void tag closed in order, quotes balanced in tags.
 fn check_well_formed(html: &str) {
     const VOID: &[&str] = &["meta", "br", "hr", "img", "input", "link", "col", "wbr"];
@@ -401,6 +367,11 @@ fn check_well_formed(html: &str) {
             .collect();
         let name = name.to_ascii_lowercase();
         assert!(!name.is_empty(), "empty tag <{tag}>");
+        if name == "script" && !tag.starts_with('/') {
+            // The report's inline script is not markup: skip to its end.
+            rest = &rest[rest.find("</script>").expect("unclosed script") + 9..];
+            continue;
+        }
         if tag.starts_with('/') {
             let open = stack
                 .pop()
@@ -413,31 +384,7 @@ fn check_well_formed(html: &str) {
     assert!(stack.is_empty(), "unclosed: {stack:?}");
 }
 
-#[test]
-fn report_is_one_well_formed_page_that_links_nothing_outside() {
-    let park = load(2, 2);
-    let svg = map::park_map_svg(&park_map(&park, assignments(&park))).unwrap();
-    let mut out = Vec::new();
-    parkplan::report::write_report(&mut out, &report_input(svg)).unwrap();
-    let html = String::from_utf8(out).unwrap();
-    check_well_formed(&html);
-    assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(html.contains("<svg"), "maps are inline");
-    let lower = html.to_ascii_lowercase();
-    for bad in [
-        "<script", "src=", "http:", "https:", "<link", "@import", "url(", "<iframe", "<object",
-    ] {
-        assert!(!lower.contains(bad), "report contains {bad:?}");
-    }
-    // User text is escaped.
-    assert!(html.contains("&lt;iframe onload=alert(1)&gt;"));
-    assert!(html.contains("A &amp; B &lt;script&gt;"));
-    assert!(html.contains("Screening &lt;applicants&gt;"));
-    // In-page links only.
-    for (i, _) in lower.match_indices("href=\"") {
-        assert_eq!(&lower[i + 6..i + 7], "#", "an href leaves the page");
-    }
-}
+// The report's own tests (markup, escaping, no network) are in tests/report.rs.
 
 /// The scenario of [`scenario`] and three enterprises, written into `dir`.
 fn write_scenario(dir: &Path, bx: usize, by: usize) {
@@ -630,12 +577,7 @@ fn plan_runs_on_the_bundled_scenario() {
     assert_contains(&err, "plan: rank      150 urban enterprises");
     let html = read(tmp.path().join("out/report.html"));
     check_well_formed(&html);
-    for part in [
-        "Rejected",
-        "Relocation ranking",
-        "rank-relocation.svg",
-        "Maps",
-    ] {
+    for part in ["不予准入", "搬迁整治排序", "rank-relocation.svg", "规划图"] {
         assert!(html.contains(part), "report lacks {part}");
     }
     // Each criterion's and each track's source, and the tracks' apart lists, are in the report.
@@ -656,13 +598,7 @@ fn plan_runs_on_the_bundled_scenario() {
             t.id()
         );
     }
-    for part in [
-        "Tracks 评价分组",
-        "Listed apart 单列",
-        "UR-041",
-        "Exempt 免评",
-        "UR-090",
-    ] {
+    for part in ["评价分组", "单列（不参评）", "UR-041", "免评", "UR-090"] {
         assert!(html.contains(part), "report lacks {part}");
     }
     // Every enterprise the allocation placed is labelled on the park map.

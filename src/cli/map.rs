@@ -20,6 +20,9 @@ pub struct Args {
     /// Output folder for park-map.{svg,png} and relocation-map.{svg,png}.
     #[arg(long, default_value = "out")]
     out: PathBuf,
+    /// Language of the maps' labels (default zh).
+    #[arg(long, value_enum)]
+    lang: Option<super::LangArg>,
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
@@ -27,6 +30,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     super::print_load_warnings(&scenario);
     let mut inputs = MapInputs {
         sites: maps::sites(&scenario),
+        lang: args.lang.map_or(parkplan::i18n::Lang::Zh, Into::into),
         ..Default::default()
     };
     if let Some(p) = &args.assignments {

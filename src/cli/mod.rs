@@ -166,6 +166,25 @@ pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
         .map_err(|_| format!("expected a date as YYYY-MM-DD, got {s:?}"))
 }
 
+/// `--lang`: the language of documents (report, maps, `--explain`); given as `zh` it also asks
+/// for Chinese headers and values in screen.csv (machine outputs keep English ids otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+    Both,
+}
+
+impl From<LangArg> for parkplan::i18n::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Zh => parkplan::i18n::Lang::Zh,
+            LangArg::En => parkplan::i18n::Lang::En,
+            LangArg::Both => parkplan::i18n::Lang::Both,
+        }
+    }
+}
+
 /// The allocation mode on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ModeArg {

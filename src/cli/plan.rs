@@ -23,6 +23,10 @@ pub struct Args {
     /// plots: one enterprise per parcel, exact; blocks: enterprises share parcels up to their area (MIP).
     #[arg(long, value_enum, default_value = "plots")]
     mode: ModeArg,
+    /// Language of the report and maps (default zh); `zh` given also writes screen.csv with
+    /// Chinese headers and values.
+    #[arg(long, value_enum)]
+    lang: Option<super::LangArg>,
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
@@ -32,7 +36,10 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     plan::check_outputs(&args.out, &plan::plan_files(true), &files.inputs())?;
     let scenario = load_scenario(&files)?;
     let mut progress = StderrProgress::stages("plan");
-    let mut p = Plan::new(&scenario).mode(args.mode.into());
+    let mut p = Plan::new(&scenario)
+        .mode(args.mode.into())
+        .lang(args.lang.map_or(parkplan::i18n::Lang::Zh, Into::into))
+        .chinese_tables(args.lang == Some(super::LangArg::Zh));
     if let Some(d) = args.date {
         p = p.date(d);
     }

@@ -26,6 +26,10 @@ pub struct Args {
     /// Report which enterprises change decision under this other rule set, and why.
     #[arg(long, value_name = "OTHER_RULES")]
     compare: Option<PathBuf>,
+    /// Language of `--explain` (default: bilingual labels, English values); `zh` also gives the
+    /// CSV Chinese headers and decisions.
+    #[arg(long, value_enum)]
+    lang: Option<super::LangArg>,
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
@@ -45,9 +49,13 @@ pub fn run(args: Args) -> Result<(), Error> {
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let text = parkplan::io::read_utf8(&ent_path)?;
+    let csv_lang = match args.lang {
+        Some(super::LangArg::Zh) => parkplan::i18n::Lang::Zh,
+        _ => parkplan::i18n::Lang::En,
+    };
     if args.format == Format::Csv && args.explain.is_none() && other.is_none() {
         // The common case streams: parse, screen and format chunk by chunk on all cores.
-        if let Some(out) = screen::screen_csv_text(&ent_path, &text, &rules, date) {
+        if let Some(out) = screen::screen_csv_text_in(&ent_path, &text, &rules, date, csv_lang) {
             drop(text);
             print_warnings(&out.warnings);
             eprintln!("{}", screen::screened_line(out.counts, date, &rules));
@@ -74,7 +82,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         let t = trace(&ents[row.index], &rules, date);
         return emit(&args.out, |w| match args.format {
             Format::Json => screen::write_trace_json(w, &t),
-            Format::Csv => screen::write_explain(w, &t, &report),
+            Format::Csv => screen::write_explain_in(w, &t, &report, args.lang.map(Into::into)),
         });
     }
     if let Some(other) = &other {
@@ -91,7 +99,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     }
     eprintln!("{}", screen::screened_line(report.counts(), date, &rules));
     emit(&args.out, |w| match args.format {
-        Format::Csv => screen::write_csv(w, &report, ents, &rules),
+        Format::Csv => screen::write_csv_in(w, &report, ents, &rules, csv_lang),
         Format::Json => screen::write_json(w, &report, ents, &rules),
     })
 }

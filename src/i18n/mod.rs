@@ -132,6 +132,35 @@ pub fn text(lang: Lang, key: &str) -> String {
     }
 }
 
+/// The display name of `id` in catalogue area `area` (a cluster, a sensitive kind, a land
+/// class), or `id` itself when the catalogue has none (a rule set's own cluster).
+///
+/// ```
+/// use parkplan::i18n::{Lang, name_of};
+/// assert_eq!(name_of(Lang::Zh, "cluster", "electronics"), "电子信息");
+/// assert_eq!(name_of(Lang::Zh, "cluster", "robotics"), "robotics");
+/// ```
+pub fn name_of(lang: Lang, area: &str, id: &str) -> String {
+    match catalogue().get(&format!("{area}.{id}")) {
+        Some(m) => lang.pick(&m.zh, &m.en),
+        None => id.to_string(),
+    }
+}
+
+/// Every message of one area as (key without the area, text in `lang`), sorted by key: e.g.
+/// the labels the report's script uses.
+pub fn area(lang: Lang, area: &str) -> Vec<(String, String)> {
+    let prefix = format!("{area}.");
+    catalogue()
+        .keys()
+        .into_iter()
+        .filter_map(|k| {
+            k.strip_prefix(&prefix)
+                .map(|rest| (rest.to_string(), text(lang, k)))
+        })
+        .collect()
+}
+
 /// The text of `key` in `lang` with its `{name}` placeholders filled from `args`.
 ///
 /// ```

@@ -9,9 +9,11 @@ pub mod geojson;
 pub mod gpkg;
 pub mod shapefile;
 pub mod source;
+mod staging;
 pub mod tables;
 
 pub use source::{Format, MapOptions, format_of};
+pub use staging::Staging;
 
 use crate::error::{Error, InputError};
 use std::io::Write;

@@ -6,7 +6,7 @@
 
 use super::{Outcome, Progress, Stage, maps, report};
 use crate::error::Error;
-use crate::io::{check_not_input, create_output_dir, write_atomic};
+use crate::io::{Staging, check_not_input, create_output_dir, write_atomic};
 use std::path::Path;
 use std::time::Instant;
 
@@ -114,7 +114,6 @@ pub fn write_allocation(
     timings: bool,
     lp: Option<&Path>,
 ) -> Result<(), Error> {
-    use crate::allocate::output;
     let inputs = o.scenario.files.inputs();
     check_outputs(dir, &allocation_files(), &inputs)?;
     if let Some(lp) = lp {
@@ -129,14 +128,10 @@ pub fn write_allocation(
     {
         create_output_dir(parent)?;
     }
-    let (p, a, rules) = (o.problem(), &o.allocation, &o.scenario.rules);
-    write_atomic(&dir.join(PARCELS), |w| output::write_parcels(w, &p, a))?;
-    write_atomic(&dir.join(ASSIGNMENTS), |w| output::write_assignments(w, a))?;
-    write_atomic(&dir.join(OPTIONS), |w| output::write_options(w, a))?;
-    write_atomic(&dir.join(SUMMARY), |w| {
-        output::write_summary(w, &p, a, rules, timings)
-    })?;
+    let staging = Staging::new(dir)?;
+    write_allocation_files(o, staging.path(), timings)?;
     if let Some(lp) = lp {
+        let (p, a, rules) = (o.problem(), &o.allocation, &o.scenario.rules);
         let title = format!(
             "parkplan allocate, {} mode, rules {} ({})",
             o.mode.as_str(),
@@ -146,7 +141,20 @@ pub fn write_allocation(
         let model = a.linear_model(&p)?;
         write_atomic(lp, |w| model.write_lp(w, &title))?;
     }
-    Ok(())
+    let listed = allocation_files();
+    staging.commit(listed.iter().flat_map(|l| &l.names).map(String::as_str))
+}
+
+/// The allocation's four files into `dir`, unchecked (the callers check and stage).
+fn write_allocation_files(o: &Outcome, dir: &Path, timings: bool) -> Result<(), Error> {
+    use crate::allocate::output;
+    let (p, a, rules) = (o.problem(), &o.allocation, &o.scenario.rules);
+    write_atomic(&dir.join(PARCELS), |w| output::write_parcels(w, &p, a))?;
+    write_atomic(&dir.join(ASSIGNMENTS), |w| output::write_assignments(w, a))?;
+    write_atomic(&dir.join(OPTIONS), |w| output::write_options(w, a))?;
+    write_atomic(&dir.join(SUMMARY), |w| {
+        output::write_summary(w, &p, a, rules, timings)
+    })
 }
 
 /// Write `plan.gpkg` into `dir` (in the scenario's output CRS, WGS84 by default).
@@ -164,9 +172,17 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
     let listed = plan_files(o.has_ranking());
     check_outputs(dir, &listed, &s.files.inputs())?;
     create_output_dir(dir)?;
+    // Everything is written into the staging folder and moved into `out` at the end.
+    let (out, staging) = (dir, Staging::new(dir)?);
+    let dir = staging.path();
     let applicants = &o.admission.roles.applicants;
+    let table_lang = if o.chinese_tables {
+        crate::i18n::Lang::Zh
+    } else {
+        crate::i18n::Lang::En
+    };
     write_atomic(&dir.join(SCREEN_CSV), |w| {
-        crate::screen::write_csv(w, &o.admission.screen, applicants, &s.rules)
+        crate::screen::write_csv_in(w, &o.admission.screen, applicants, &s.rules, table_lang)
     })?;
     let mut charts = Vec::new();
     if o.has_ranking() {
@@ -175,11 +191,12 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
         charts = crate::render::charts::draw_ranking_charts(ranking)?;
         crate::render::charts::write_charts(dir, &charts)?;
     }
-    write_allocation(o, dir, false, None)?;
+    write_allocation_files(o, dir, false)?;
     write_gpkg(o, dir)?;
 
     let t = Instant::now();
-    let inputs = maps::MapInputs::from_outcome(o);
+    let mut inputs = maps::MapInputs::from_outcome(o);
+    inputs.lang = o.lang;
     let drawn = maps::draw(s, &inputs)?;
     maps::write(dir, &drawn)?;
     progress.stage(
@@ -197,12 +214,12 @@ pub fn write_folder(o: &Outcome, dir: &Path, progress: &mut dyn Progress) -> Res
         .into_iter()
         .map(|c| (c.name.to_string(), c.svg))
         .collect();
-    let page = report::build(o, &listed, &drawn, &figures);
-    let path = dir.join(REPORT);
-    write_atomic(&path, |w| crate::report::write_report(w, &page))?;
+    let page = report::build(o, &listed, &inputs, &drawn, &figures);
+    write_atomic(&dir.join(REPORT), |w| crate::report::write_report(w, &page))?;
+    staging.commit(listed.iter().flat_map(|l| &l.names).map(String::as_str))?;
     progress.stage(
         Stage::Report,
-        &path.display().to_string(),
+        &out.join(REPORT).display().to_string(),
         Some(t.elapsed()),
     );
     Ok(())

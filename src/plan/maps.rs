@@ -23,6 +23,8 @@ pub struct MapInputs {
     pub sites: Vec<Site>,
     /// Converting and relocating enterprises to their parcel or best option.
     pub links: Vec<Link>,
+    /// The language the maps are labelled in (`--lang`; Chinese by default).
+    pub lang: crate::i18n::Lang,
 }
 
 /// A parcel label: the enterprise's short name, id and the cluster of its industry.
@@ -124,6 +126,7 @@ impl MapInputs {
             assigned,
             sites,
             links,
+            lang: o.lang,
         }
     }
 }

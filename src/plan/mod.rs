@@ -43,6 +43,7 @@ pub use files::{
 
 use crate::allocate::{self, Allocation, Mode, Problem};
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::scenario::{Scenario, Summary, summarize};
 use chrono::NaiveDate;
 use std::time::{Duration, Instant};
@@ -94,6 +95,8 @@ pub struct Plan<'a> {
     date: NaiveDate,
     mode: Mode,
     given: Option<Given>,
+    lang: Lang,
+    chinese_tables: bool,
 }
 
 impl<'a> Plan<'a> {
@@ -105,7 +108,20 @@ impl<'a> Plan<'a> {
             date: chrono::Local::now().date_naive(),
             mode: Mode::Plots,
             given: None,
+            lang: Lang::Zh,
+            chinese_tables: false,
         }
+    }
+    /// The language of the report and maps (Chinese by default).
+    pub fn lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
+    }
+    /// Write screen.csv with Chinese headers and values (`--lang zh` asked for it); by default
+    /// machine outputs keep their stable English ids.
+    pub fn chinese_tables(mut self, yes: bool) -> Self {
+        self.chinese_tables = yes;
+        self
     }
     /// The evaluation date: certificates must be valid on it.
     pub fn date(mut self, date: NaiveDate) -> Self {
@@ -181,6 +197,8 @@ impl<'a> Plan<'a> {
             scenario: s,
             date: self.date,
             mode: self.mode,
+            lang: self.lang,
+            chinese_tables: self.chinese_tables,
             summary,
             admission,
             allocation,
@@ -208,6 +226,10 @@ pub struct Outcome<'a> {
     pub scenario: &'a Scenario,
     pub date: NaiveDate,
     pub mode: Mode,
+    /// The language of the report and maps.
+    pub lang: Lang,
+    /// Whether screen.csv gets Chinese headers and values.
+    pub chinese_tables: bool,
     /// What `validate` reports: counts, areas, warnings (overlaps are refused before).
     pub summary: Summary,
     /// Roles, screening, ranking, the candidates and who was left out.

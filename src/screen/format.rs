@@ -1,8 +1,9 @@
 //! How values and thresholds read in a trace: numbers, percentages, units, what is missing
 //! and why, and the threshold a test holds a value to.
 
+use crate::i18n::{self, Lang};
 use crate::metrics::{Derivation, Unit, metric};
-use crate::rules::expr::{Atom, AtomOp, Missing, Value};
+use crate::rules::expr::{Atom, AtomOp, MetricId, Missing, Value};
 
 /// Numbers at least this large are written in scientific notation: an absurd but finite input
 /// (revenue 1e300) must not print a 300-digit number.
@@ -90,27 +91,6 @@ pub(super) fn missing_text(why: &Missing) -> String {
     }
 }
 
-pub(super) fn missing_remedy(why: &Missing) -> String {
-    match why {
-        Missing::NotReported(id) => format!(
-            "report {} ({}, {})",
-            metric(*id).en,
-            metric(*id).zh,
-            metric(*id).name
-        ),
-        Missing::NotComputable(id) => match metric(*id).derivation {
-            Derivation::Ratio { den, .. } => format!(
-                "report a non-zero {} ({})",
-                metric(den).en,
-                metric(den).name
-            ),
-            _ => "report the inputs".into(),
-        },
-        Missing::DivisionByZero(_) => "report non-zero inputs".into(),
-        Missing::OutOfRange(id) => format!("check the inputs of {}", metric(*id).name),
-    }
-}
-
 pub(super) fn atom_unit(a: &Atom) -> Option<Unit> {
     a.lhs_metric.or(a.rhs_metric).map(|id| metric(id).unit)
 }
@@ -130,4 +110,101 @@ pub(super) fn threshold_text(a: &Atom, rhs: &Value) -> String {
             }
         }
     }
+}
+
+/// A value a trace shows, owned and typed, rendered per language: the measured value or the
+/// threshold of a test ([`fmt_value`] is its English rendering).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Num(f64, Option<Unit>),
+    Str(String),
+    Date(chrono::NaiveDate),
+    Bool(bool),
+    Missing(Missing),
+}
+
+impl Val {
+    pub(super) fn of(v: &Value, unit: Option<Unit>) -> Val {
+        match v {
+            Value::Num(x) => Val::Num(*x, unit),
+            Value::Str(s) => Val::Str(s.to_string()),
+            Value::Date(d) => Val::Date(*d),
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Missing(m) => Val::Missing(*m),
+        }
+    }
+
+    /// The value in `lang`: English exactly as [`fmt_value`] writes it (the JSON's text);
+    /// Chinese with Chinese units (`300万元/亩`, `12吨标煤`).
+    pub fn render(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Val::Num(x, unit), Lang::Zh) => match unit {
+                Some(Unit::Ratio) => fmt_pct(*x),
+                Some(u) if !u.zh().is_empty() && *u != Unit::Count => {
+                    format!("{}{}", fmt_num(*x), u.zh())
+                }
+                _ => fmt_num(*x),
+            },
+            (Val::Num(x, unit), _) => fmt_value(&Value::Num(*x), *unit),
+            (Val::Str(s), Lang::Zh) => i18n::name_of(Lang::Zh, "category", s),
+            (Val::Str(s), _) => s.clone(),
+            (Val::Date(d), _) => d.format("%Y-%m-%d").to_string(),
+            (Val::Bool(b), Lang::Zh) => {
+                i18n::text(Lang::Zh, if *b { "value.yes" } else { "value.no" })
+            }
+            (Val::Bool(b), _) => b.to_string(),
+            (Val::Missing(m), Lang::En) => missing_en(m),
+            (Val::Missing(m), Lang::Zh) => missing_zh(m),
+            (Val::Missing(m), Lang::Both) => format!("{} {}", missing_zh(m), missing_en(m)),
+        }
+    }
+}
+
+/// Why a value is missing, in Chinese: `研发费用（rd_expense）未填报`.
+pub(super) fn missing_zh(why: &Missing) -> String {
+    missing_in(Lang::Zh, why)
+}
+
+/// Why a value is missing, in English words (the JSON keeps [`missing_text`]).
+pub(super) fn missing_en(why: &Missing) -> String {
+    missing_in(Lang::En, why)
+}
+
+fn missing_in(lang: Lang, why: &Missing) -> String {
+    let label = |id: MetricId| lang.pick(metric(id).zh, metric(id).en);
+    match why {
+        Missing::NotReported(id) => i18n::fill(
+            lang,
+            "reason.not_reported",
+            &[("metric", &label(*id)), ("name", metric(*id).name)],
+        ),
+        Missing::NotComputable(id) => match metric(*id).derivation {
+            Derivation::Ratio { den, .. } => i18n::fill(
+                lang,
+                "reason.zero_denominator",
+                &[("metric", &label(*id)), ("den", &label(den))],
+            ),
+            _ => i18n::fill(lang, "reason.not_computable", &[("metric", &label(*id))]),
+        },
+        Missing::DivisionByZero(_) => i18n::text(lang, "reason.division_by_zero"),
+        Missing::OutOfRange(id) => {
+            i18n::fill(lang, "reason.out_of_range", &[("metric", &label(*id))])
+        }
+    }
+}
+
+/// A comparison in words for documents: `≥`, `属于`, ...
+pub(super) fn op_text(lang: Lang, op: AtomOp) -> String {
+    let key = match op {
+        AtomOp::Lt => "op.lt",
+        AtomOp::Le => "op.le",
+        AtomOp::Gt => "op.gt",
+        AtomOp::Ge => "op.ge",
+        AtomOp::Eq => "op.eq",
+        AtomOp::Ne => "op.ne",
+        AtomOp::In => "op.in",
+        AtomOp::NotIn => "op.not_in",
+        AtomOp::StartsWith => "op.starts_with",
+    };
+    i18n::text(lang, key)
 }

@@ -19,12 +19,13 @@ mod trace;
 
 pub use candidates::{Excluded, candidates, candidates_checked};
 pub use compare::{Change, changes_line, compare, write_changes_csv, write_changes_json};
-pub use format::fmt_num;
+pub use format::{Val, fmt_num};
 pub use output::{
-    StreamedCsv, screen_csv_text, screened_line, write_csv, write_explain, write_json,
-    write_trace_json,
+    StreamedCsv, screen_csv_text, screen_csv_text_in, screened_line, write_csv, write_csv_in,
+    write_explain, write_explain_in, write_json, write_trace_json,
 };
-pub use trace::{Check, CriterionTrace, Trace, trace};
+pub use remedy::{Remedy, Step, Subject, Target};
+pub use trace::{Check, CriterionTrace, Decisive, Trace, Why, trace};
 
 use crate::model::Enterprise;
 use crate::rules::RuleSet;

@@ -4,6 +4,7 @@
 use super::decide::{margins, screen_one};
 use super::trace::{Trace, trace};
 use super::{Decision, Outcome, ScreenReport};
+use crate::i18n::{self, Lang};
 use crate::model::Enterprise;
 use crate::rules::RuleSet;
 use crate::rules::admission::Severity;
@@ -30,8 +31,21 @@ fn fmt4(v: f64) -> String {
     }
 }
 
-/// Header of the CSV output.
-const CSV_HEADER: &[u8] = b"id,name,decision,score,failed,rules_version,rules_sha256\n";
+/// Header of the CSV output: stable English ids, or Chinese when asked (`--lang zh`).
+fn csv_header(lang: Lang) -> Vec<u8> {
+    match lang {
+        Lang::Zh => "编号,企业名称,审核结论,优先分,未通过条件,规则版本,规则哈希\n".into(),
+        _ => b"id,name,decision,score,failed,rules_version,rules_sha256\n".to_vec(),
+    }
+}
+
+/// A decision as the CSV writes it: the stable id, or Chinese when asked.
+fn decision_cell(d: Decision, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => d.zh(),
+        _ => d.name(),
+    }
+}
 
 /// `;`-separated ids of the required and conditional criteria not passed.
 fn failed_text(outs: &[Outcome], rules: &RuleSet) -> String {
@@ -54,11 +68,12 @@ fn csv_row(
     score: Option<f64>,
     outs: &[Outcome],
     rules: &RuleSet,
+    lang: Lang,
 ) -> csv::Result<()> {
     out.write_record([
         e.id.as_str(),
         e.name.as_str(),
-        decision.name(),
+        decision_cell(decision, lang),
         &fmt_score(score),
         &failed_text(outs, rules),
         &rules.version,
@@ -80,7 +95,19 @@ pub fn write_csv(
     enterprises: &[Enterprise],
     rules: &RuleSet,
 ) -> std::io::Result<()> {
-    w.write_all(CSV_HEADER)?;
+    write_csv_in(w, report, enterprises, rules, Lang::En)
+}
+
+/// [`write_csv`] with the headers and decisions in `lang` (Chinese: `编号,企业名称,审核结论,...`
+/// and `准入`/`有条件准入`/`不予准入`; any other language: the stable English ids).
+pub fn write_csv_in(
+    w: &mut dyn Write,
+    report: &ScreenReport,
+    enterprises: &[Enterprise],
+    rules: &RuleSet,
+    lang: Lang,
+) -> std::io::Result<()> {
+    w.write_all(&csv_header(lang))?;
     const BATCH: usize = 1 << 17;
     for (b, batch) in report.rows.chunks(BATCH).enumerate() {
         let chunks: Vec<std::io::Result<Vec<u8>>> = batch
@@ -97,6 +124,7 @@ pub fn write_csv(
                         r.score,
                         report.outcomes(i),
                         rules,
+                        lang,
                     )?;
                 }
                 out.into_inner().map_err(|e| e.into_error())
@@ -129,6 +157,17 @@ pub fn screen_csv_text(
     rules: &RuleSet,
     date: NaiveDate,
 ) -> Option<StreamedCsv> {
+    screen_csv_text_in(path, text, rules, date, Lang::En)
+}
+
+/// [`screen_csv_text`] with the headers and decisions in `lang`, as [`write_csv_in`].
+pub fn screen_csv_text_in(
+    path: &std::path::Path,
+    text: &str,
+    rules: &RuleSet,
+    date: NaiveDate,
+    lang: Lang,
+) -> Option<StreamedCsv> {
     let margins = margins(rules);
     let n = rules.admission.criteria().len();
     let (parts, warnings) = crate::io::enterprises::for_each_chunk(path, text, |ents| {
@@ -143,11 +182,11 @@ pub fn screen_csv_text(
                 Decision::Conditional => counts.1 += 1,
                 Decision::Reject => counts.2 += 1,
             }
-            csv_row(&mut out, e, decision, score, &outs, rules).ok()?;
+            csv_row(&mut out, e, decision, score, &outs, rules, lang).ok()?;
         }
         Some((out.into_inner().ok()?, counts))
     })?;
-    let mut chunks = vec![CSV_HEADER.to_vec()];
+    let mut chunks = vec![csv_header(lang)];
     let mut counts = (0, 0, 0);
     for p in parts {
         let (buf, c) = p?;
@@ -280,28 +319,65 @@ fn pad(s: &str, w: usize) -> String {
 
 /// One enterprise's trace as a readable bilingual table, for `--explain`.
 pub fn write_explain(w: &mut dyn Write, t: &Trace, report: &ScreenReport) -> std::io::Result<()> {
-    explain_heading(w, t, report)?;
-    let header = [
-        "准则 criterion",
-        "类别 severity",
-        "结果 result",
-        "实测 value",
-        "门槛 threshold",
-    ];
+    write_explain_in(w, t, report, None)
+}
+
+/// The `--explain` table in `lang`: `None` is the bilingual table with English values (as it
+/// has always read); `Zh` and `En` put labels, results, values, thresholds, reasons and
+/// remedies in that language; `Both` gives both.
+pub fn write_explain_in(
+    w: &mut dyn Write,
+    t: &Trace,
+    report: &ScreenReport,
+    lang: Option<Lang>,
+) -> std::io::Result<()> {
+    let label = |key: &str, en: &str| match lang {
+        None => format!("{} {en}", i18n::text(Lang::Zh, key)),
+        Some(l) => i18n::text(l, key),
+    };
+    explain_heading(w, t, report, lang)?;
+    let header = match lang {
+        None => [
+            "准则 criterion",
+            "类别 severity",
+            "结果 result",
+            "实测 value",
+            "门槛 threshold",
+        ]
+        .map(String::from),
+        Some(_) => [
+            label("col.criterion", "criterion"),
+            label("col.severity", "severity"),
+            label("col.result", "result"),
+            label("col.value", "value"),
+            label("col.threshold", "threshold"),
+        ],
+    };
+    let word = |zh: &str, en: &str| match lang {
+        None | Some(Lang::Both) => format!("{zh} {en}"),
+        Some(l) => l.pick(zh, en),
+    };
     let rows: Vec<[String; 5]> = t
         .criteria
         .iter()
         .map(|c| {
+            let (value, threshold) = match lang {
+                None => (
+                    c.value.clone().unwrap_or_else(|| "-".into()),
+                    c.threshold.clone().unwrap_or_else(|| "-".into()),
+                ),
+                Some(l) => (c.value_in(l), c.threshold_in(l)),
+            };
             [
                 c.id.clone(),
-                format!("{} {}", c.severity.zh(), c.severity.name()),
-                format!("{} {}", c.status.zh(), c.status.name()),
-                c.value.clone().unwrap_or_else(|| "-".into()),
-                c.threshold.clone().unwrap_or_else(|| "-".into()),
+                word(c.severity.zh(), c.severity.name()),
+                word(c.status.zh(), c.status.name()),
+                value,
+                threshold,
             ]
         })
         .collect();
-    let mut widths = header.map(width);
+    let mut widths = header.clone().map(|h| width(&h));
     for r in &rows {
         for (k, cell) in r.iter().enumerate() {
             widths[k] = widths[k].max(width(cell));
@@ -317,7 +393,7 @@ pub fn write_explain(w: &mut dyn Write, t: &Trace, report: &ScreenReport) -> std
             .trim_end()
             .to_string()
     };
-    writeln!(w, "{}", line(&header.map(String::from)))?;
+    writeln!(w, "{}", line(&header))?;
     writeln!(
         w,
         "{}",
@@ -327,27 +403,85 @@ pub fn write_explain(w: &mut dyn Write, t: &Trace, report: &ScreenReport) -> std
             .collect::<Vec<_>>()
             .join("  ")
     )?;
+    let sub = |key: &str, en: &str| match lang {
+        None => format!("{} {en}", i18n::text(Lang::Zh, key)),
+        Some(l) => i18n::text(l, key),
+    };
     for (c, r) in t.criteria.iter().zip(&rows) {
         writeln!(w, "{}", line(r))?;
-        writeln!(w, "    {} / {}", c.zh, c.en)?;
+        match lang {
+            Some(l @ (Lang::Zh | Lang::En)) => writeln!(w, "    {}", l.pick(&c.zh, &c.en))?,
+            _ => writeln!(w, "    {} / {}", c.zh, c.en)?,
+        }
         if !c.source.is_empty() {
-            writeln!(w, "    依据 source: {}", c.source)?;
+            writeln!(w, "    {}: {}", sub("explain.source", "source"), c.source)?;
         }
         if let Some(tier) = &c.tier {
-            writeln!(w, "    档次 tier: {tier}")?;
+            writeln!(w, "    {}: {tier}", sub("explain.tier", "tier"))?;
         }
-        if let Some(reason) = &c.reason {
-            writeln!(w, "    原因 reason: {reason}")?;
+        let (reason, remedy) = match lang {
+            None => (c.reason.clone(), c.remedy.clone()),
+            Some(l) => (c.reason_in(l), c.remedy_in(l)),
+        };
+        if let Some(reason) = reason {
+            writeln!(w, "    {}: {reason}", sub("explain.reason", "reason"))?;
         }
-        if let Some(fix) = &c.remedy {
-            writeln!(w, "    整改 what it would take: {fix}")?;
+        if let Some(fix) = remedy {
+            writeln!(
+                w,
+                "    {}: {fix}",
+                sub("explain.remedy", "what it would take")
+            )?;
         }
     }
     Ok(())
 }
 
 /// The lines above the `--explain` table: enterprise, decision, score, rules and date.
-fn explain_heading(w: &mut dyn Write, t: &Trace, report: &ScreenReport) -> std::io::Result<()> {
+fn explain_heading(
+    w: &mut dyn Write,
+    t: &Trace,
+    report: &ScreenReport,
+    lang: Option<Lang>,
+) -> std::io::Result<()> {
+    let Some(l) = lang else {
+        return explain_heading_bilingual(w, t, report);
+    };
+    let label = |key: &str| i18n::text(l, key);
+    let lines = [
+        (label("explain.enterprise"), format!("{} {}", t.id, t.name)),
+        (
+            label("explain.decision"),
+            i18n::text(l, &format!("decision.{}", t.decision.name())),
+        ),
+        (
+            label("explain.score"),
+            t.score
+                .map_or(label("explain.rejected"), |s| format!("{s:.4}")),
+        ),
+        (
+            label("explain.rules"),
+            format!(
+                "{} (sha256 {})",
+                report.rules_version,
+                &report.rules_hash[..report.rules_hash.len().min(12)]
+            ),
+        ),
+        (label("explain.date"), report.date.to_string()),
+    ];
+    let wd = lines.iter().map(|(k, _)| width(k)).max().unwrap_or(0) + 2;
+    for (k, v) in &lines {
+        writeln!(w, "{}{v}", pad(k, wd))?;
+    }
+    writeln!(w)
+}
+
+/// The heading as it has always read: Chinese and English labels, English values.
+fn explain_heading_bilingual(
+    w: &mut dyn Write,
+    t: &Trace,
+    report: &ScreenReport,
+) -> std::io::Result<()> {
     writeln!(w, "企业 Enterprise   {} {}", t.id, t.name)?;
     writeln!(
         w,

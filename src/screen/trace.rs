@@ -2,14 +2,16 @@
 //! threshold, tier, reason and remedy, for the JSON output and `--explain`.
 
 use super::decide::{CritResult, margins, run_criterion, screen_one};
-use super::format::{atom_unit, fmt_value, missing_remedy, missing_text, threshold_text};
-use super::remedy::remedy;
+use super::format::{Val, atom_unit, fmt_value, missing_text, op_text, threshold_text};
+use super::remedy::{Remedy, remedy};
 use super::row::EntRow;
 use super::{Decision, Outcome, Status};
+use crate::i18n::{self, Lang};
+use crate::metrics::metric;
 use crate::model::Enterprise;
 use crate::rules::RuleSet;
 use crate::rules::admission::{CompiledCriterion, Criterion, Severity};
-use crate::rules::expr::{Atom, Missing, Recorded, Value};
+use crate::rules::expr::{Atom, AtomOp, MetricId, Missing, Recorded, Value};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -50,10 +52,98 @@ pub struct CriterionTrace {
     pub threshold_number: Option<f64>,
     /// Why it could not be decided (not reported, not computable, no tier).
     pub reason: Option<String>,
-    /// The smallest change that would pass it, in its own units.
+    /// The smallest change that would pass it, in its own units (English; `;`-separated
+    /// when several tests failed).
     pub remedy: Option<String>,
     /// Every test evaluated, in order.
     pub checks: Vec<Check>,
+    /// The deciding test, typed, for documents in any language ([`CriterionTrace::value_in`]).
+    #[serde(skip)]
+    pub decisive: Option<Decisive>,
+    /// Why it could not be decided, typed ([`CriterionTrace::reason_in`]).
+    #[serde(skip)]
+    pub why: Option<Why>,
+    /// What it would take, typed, one per failed test ([`CriterionTrace::remedy_in`]).
+    #[serde(skip)]
+    pub remedies: Vec<Remedy>,
+}
+
+/// The test that decided a criterion: its measured value and the threshold it was held to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decisive {
+    pub value: Val,
+    pub op: AtomOp,
+    pub threshold: Val,
+    /// The list of `in` and `starts_with`.
+    pub list: Vec<String>,
+    /// The metric the threshold is, when it is one (`min_far`).
+    pub threshold_metric: Option<MetricId>,
+}
+
+/// Why a criterion could not be decided.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Why {
+    /// No tier's condition holds.
+    NoTier,
+    Missing(Missing),
+}
+
+impl CriterionTrace {
+    /// The measured value in `lang` (`-` when nothing was tested).
+    pub fn value_in(&self, lang: Lang) -> String {
+        self.decisive
+            .as_ref()
+            .map_or("-".into(), |d| d.value.render(lang))
+    }
+    /// The threshold with its comparison in `lang`: `≥ 300万元/亩`, `>= 300 (10k yuan/mu)`.
+    pub fn threshold_in(&self, lang: Lang) -> String {
+        let Some(d) = &self.decisive else {
+            return "-".into();
+        };
+        if lang == Lang::En {
+            return self.threshold.clone().unwrap_or_else(|| "-".into());
+        }
+        let op = op_text(lang, d.op);
+        match d.op {
+            AtomOp::In | AtomOp::NotIn | AtomOp::StartsWith => {
+                let list: Vec<String> = d
+                    .list
+                    .iter()
+                    .map(|x| i18n::name_of(lang, "category", x))
+                    .collect();
+                format!("{op} {}", list.join("、"))
+            }
+            _ => match d.threshold_metric {
+                Some(id) if !matches!(d.threshold, Val::Missing(_)) => format!(
+                    "{op} {}（{}）",
+                    d.threshold.render(lang),
+                    lang.pick(metric(id).zh, metric(id).name)
+                ),
+                _ => format!("{op} {}", d.threshold.render(lang)),
+            },
+        }
+    }
+    /// Why it could not be decided, in `lang`.
+    pub fn reason_in(&self, lang: Lang) -> Option<String> {
+        self.why.map(|w| match w {
+            Why::NoTier => i18n::text(lang, "reason.no_tier"),
+            Why::Missing(m) => Val::Missing(m).render(lang),
+        })
+    }
+    /// What it would take, in `lang`; several remedies joined with `；` (Chinese) or `; `.
+    pub fn remedy_in(&self, lang: Lang) -> Option<String> {
+        if self.remedies.is_empty() {
+            return None;
+        }
+        let sep = if lang == Lang::En { "; " } else { "；" };
+        Some(
+            self.remedies
+                .iter()
+                .map(|r| r.render(lang))
+                .collect::<Vec<_>>()
+                .join(sep),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -134,6 +224,16 @@ fn trace_criterion(
         ),
         None => (None, None),
     };
+    let typed = decisive.map(|r| {
+        let a = &atoms[r.atom];
+        Decisive {
+            value: Val::of(&r.lhs, atom_unit(a)),
+            op: a.op,
+            threshold: Val::of(&r.rhs, atom_unit(a)),
+            list: a.list.clone(),
+            threshold_metric: a.rhs_metric,
+        }
+    });
     let (measured_number, threshold_number) = match decisive {
         Some(Recorded {
             lhs: Value::Num(a),
@@ -142,7 +242,18 @@ fn trace_criterion(
         }) => (Some(*a), Some(*b)),
         _ => (None, None),
     };
-    let (reason, remedy_text) = reason_and_remedy(&res, status, &rec, atoms, row);
+    let (why, remedies) = reason_and_remedy(&res, status, &rec, atoms, row);
+    let reason = why.map(|w| match w {
+        Why::NoTier => "no tier applies 无适用档次".to_string(),
+        Why::Missing(m) => missing_text(&m),
+    });
+    let remedy_text = (!remedies.is_empty()).then(|| {
+        remedies
+            .iter()
+            .map(|r| r.render(Lang::En))
+            .collect::<Vec<_>>()
+            .join("; ")
+    });
     CriterionTrace {
         id: c.id.clone(),
         severity: c.severity,
@@ -158,6 +269,9 @@ fn trace_criterion(
         reason,
         remedy: remedy_text,
         checks,
+        decisive: typed,
+        why,
+        remedies,
     }
 }
 
@@ -178,31 +292,31 @@ fn checks(rec: &[Recorded], atoms: &[Atom]) -> Vec<Check> {
 }
 
 /// Why a criterion could not be decided (no tier, an input missing), and what it would take
-/// to pass it: report the input, or the remedies of every failed test, `;`-separated.
+/// to pass it: report the input, or the remedies of every failed test.
 fn reason_and_remedy(
     res: &CritResult,
     status: Status,
     rec: &[Recorded],
     atoms: &[Atom],
     row: &EntRow,
-) -> (Option<String>, Option<String>) {
+) -> (Option<Why>, Vec<Remedy>) {
     match (res, status) {
-        (CritResult::NoTier, _) => (Some("no tier applies 无适用档次".to_string()), None),
+        (CritResult::NoTier, _) => (Some(Why::NoTier), vec![]),
         (
             CritResult::Tested {
                 value: Value::Missing(why),
                 ..
             },
             _,
-        ) => (Some(missing_text(why)), Some(missing_remedy(why))),
+        ) => (Some(Why::Missing(*why)), vec![Remedy::Report(*why)]),
         (_, Status::Fail) => {
-            let fixes: Vec<String> = rec
+            let fixes = rec
                 .iter()
                 .filter(|r| r.result == Value::Bool(false))
                 .filter_map(|r| remedy(&atoms[r.atom], &r.lhs, &r.rhs, row))
                 .collect();
-            (None, (!fixes.is_empty()).then(|| fixes.join("; ")))
+            (None, fixes)
         }
-        _ => (None, None),
+        _ => (None, vec![]),
     }
 }

@@ -8,7 +8,6 @@ use crate::error::{Problems, Warning};
 use crate::io::fields::{self, Field};
 use crate::io::source::RawFeature;
 use crate::model::{GENERAL_CLUSTER, M2_PER_MU, Parcel};
-use geo::GeodesicArea;
 use serde_json::Value;
 use std::path::Path;
 
@@ -78,10 +77,10 @@ fn read_parcel(f: RawFeature, check: &mut FeatureCheck) -> Option<Parcel> {
     let geometry = check.ok(
         "geometry",
         required_geometry(&f, "missing: a parcel needs a Polygon or MultiPolygon")
-            .and_then(polygons),
+            .and_then(polygons)
+            .and_then(|g| crate::parcel_shape::check_parcel_shape(&g).map(|area| (g, area))),
     );
-    let (id, land_use, status, geometry) = (id?, land_use?, status?, geometry?);
-    let area_m2 = geometry.geodesic_area_unsigned();
+    let (id, land_use, status, (geometry, area_m2)) = (id?, land_use?, status?, geometry?);
     Some(Parcel {
         index: f.index,
         id,

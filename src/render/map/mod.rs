@@ -24,8 +24,8 @@ mod shapes;
 pub(crate) mod style;
 
 pub use page::{MAX_PAGE_WIDTH, MIN_PAGE_WIDTH, PAGE_HEIGHT};
-pub use park::{draw_park_map, park_map_page};
-pub use relocation::{draw_relocation_map, relocation_map_page};
+pub use park::{draw_park_map, park_map_page, park_map_shapes};
+pub use relocation::{draw_relocation_map, relocation_map_page, relocation_map_shapes};
 
 use crate::model::{ContextLayer, Parcel, SensitiveArea};
 use crate::rank::{Action, Class};

@@ -228,8 +228,18 @@ fn header<DB: DrawingBackend>(
 
 /// The map's box on a page of `area`'s size: everything left of the legend panel.
 fn map_box<DB: DrawingBackend>(area: &Area<DB>) -> Bx {
-    let (w, h) = area.dim_in_pixel();
+    map_box_of(area.dim_in_pixel())
+}
+
+/// The map's box on a page of `size` pixels.
+fn map_box_of((w, h): (u32, u32)) -> Bx {
     (40, MAP_TOP, w as i32 - PANEL_WIDTH, h as i32 - 40)
+}
+
+/// The view a page of `size` pixels draws `extent` (metres) with, as [`start_page`] fits it:
+/// for the report's clickable shapes over the drawn map.
+pub(super) fn view_of(size: (u32, u32), extent: Rect<f64>) -> View {
+    View::fit(extent, map_box_of(size))
 }
 
 /// Top-left corner of the legend panel.

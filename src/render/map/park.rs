@@ -7,7 +7,7 @@ use super::labels::{
     wrap_label,
 };
 use super::legend::{Legend, swatch_dashed, swatch_fill, swatch_hatched};
-use super::page::{View, frame_map_box, lonlat_bounds, pad, page_for, start_page};
+use super::page::{View, frame_map_box, lonlat_bounds, pad, page_for, start_page, view_of};
 use super::shapes::{as_multipolygon, fill_polygon, hatch, outline};
 use super::style::{
     GREY, INK, MAP_BG, OCCUPIED, PAPER, bold, cluster_colour, cluster_name, font, kind_colour,
@@ -508,4 +508,18 @@ fn legend_sensitive<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// Each parcel's outline in the park map's page pixels, as an SVG path (`M x y L ... Z`), by
+/// parcel id: the report lays these over the drawn map to make parcels clickable.
+pub fn park_map_shapes(map: &ParkMap) -> Vec<(String, String)> {
+    let Some((g, extent)) = park_layout(map) else {
+        return vec![];
+    };
+    let view = view_of(park_map_page(map), extent);
+    map.parcels
+        .iter()
+        .zip(&g.parcels)
+        .map(|(p, mp)| (p.id.clone(), super::shapes::svg_path(&view, mp)))
+        .collect()
 }

@@ -3,7 +3,7 @@
 
 use super::labels::{boxed_text, label_point};
 use super::legend::{Legend, swatch_dashed, swatch_dashed_box, swatch_dot, swatch_line};
-use super::page::{View, frame_map_box, lonlat_bounds, pad, page_for, start_page};
+use super::page::{View, frame_map_box, lonlat_bounds, pad, page_for, start_page, view_of};
 use super::shapes::{fill_polygon, outline};
 use super::style::{GREY, INK, MAP_BG, PAPER, PARK_GREY, bold, class_colour, font};
 use super::{Area, MIN_PAGE_WIDTH, PAGE_HEIGHT, RelocationMap, RenderError, Site, err, short_name};
@@ -301,4 +301,37 @@ fn legend_classes<DB: DrawingBackend>(
 /// The site's enterprise leaves it: `convert` or `relocate`.
 fn moves(action: Option<Action>) -> bool {
     matches!(action, Some(Action::Convert | Action::Relocate))
+}
+
+/// Parcel outlines by id: (id, SVG path in page pixels).
+pub(super) type Shapes = Vec<(String, String)>;
+/// Site markers by id: (id, page pixel).
+pub(super) type Sites = Vec<(String, (i32, i32))>;
+
+/// Where the relocation map draws each site (page pixels) and each parcel (an SVG path), by
+/// id: the report lays these over the drawn map to highlight an enterprise's site and parcel.
+pub fn relocation_map_shapes(map: &RelocationMap) -> (Sites, Shapes) {
+    let Some((frame, extent)) = relocation_layout(map) else {
+        return (vec![], vec![]);
+    };
+    let view = view_of(relocation_map_page(map), extent);
+    let sites = map
+        .sites
+        .iter()
+        .map(|s| {
+            (
+                s.id.clone(),
+                view.px(frame.project(Coord { x: s.lon, y: s.lat })),
+            )
+        })
+        .collect();
+    let parcels = map
+        .parcels
+        .iter()
+        .map(|p| {
+            let mp = frame.project_geometry(&p.geometry);
+            (p.id.clone(), super::shapes::svg_path(&view, &mp))
+        })
+        .collect();
+    (sites, parcels)
 }

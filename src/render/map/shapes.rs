@@ -117,3 +117,19 @@ pub(super) fn as_multipolygon(g: &Geometry<f64>) -> MultiPolygon<f64> {
         _ => MultiPolygon(vec![]),
     }
 }
+
+/// Every ring of `mp` as one SVG path in page pixels (`M x y L x y ... Z`, holes included,
+/// to be filled with `fill-rule: evenodd`).
+pub(super) fn svg_path(view: &View, mp: &MultiPolygon<f64>) -> String {
+    use std::fmt::Write as _;
+    let mut d = String::new();
+    for poly in &mp.0 {
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            for (k, (x, y)) in view.ring(ring).into_iter().enumerate() {
+                let _ = write!(d, "{}{x} {y}", if k == 0 { "M" } else { "L" });
+            }
+            d.push('Z');
+        }
+    }
+    d
+}
