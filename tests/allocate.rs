@@ -341,7 +341,92 @@ proptest! {
         for u in &a.unplaced {
             prop_assert!(!u.message.is_empty());
         }
+        // Listing only each enterprise's best parcel (options for one) proves the same optimum
+        // with the same certificate, reasons and options as listing every pair.
+        let mut one = rules.clone();
+        one.allocation.options_per_enterprise = Some(1);
+        let all = allocate(&Problem::new(&park, &candidates, &one, Mode::Plots)).unwrap();
+        let best = allocate(&Problem::new(&park, &candidates, &one, Mode::Plots).listing(0, 1)).unwrap();
+        assert_same_allocation(&all, &best);
     }
+}
+
+/// Two allocations with the same result, reasons, options and proof.
+fn assert_same_allocation(a: &parkplan::allocate::Allocation, b: &parkplan::allocate::Allocation) {
+    assert_eq!(a.assignments, b.assignments);
+    assert_eq!(a.objective, b.objective);
+    assert_eq!(a.bound, b.bound);
+    assert_eq!(a.status, b.status);
+    assert_eq!(a.unplaced, b.unplaced);
+    assert_eq!(a.options, b.options);
+    assert_eq!(a.without_options, b.without_options);
+    assert_eq!(a.feasible.len(), b.feasible.len());
+    assert_eq!(a.feasible.losses, b.feasible.losses);
+}
+
+#[test]
+fn listing_only_the_best_parcels_changes_nothing_on_a_contended_generated_park() {
+    // 400 parcels for 420 enterprises: a third placed, many out-competed, ties included.
+    let rules = rules();
+    let (parcels, sensitive) = parkplan::synthetic::park(
+        parkplan::synthetic::Size {
+            parcels: 400,
+            sensitive: 40,
+        },
+        7,
+    )
+    .unwrap();
+    let park = Park {
+        parcels,
+        sensitive,
+        warnings: vec![],
+    };
+    let classes = [
+        PollutionClass::Light,
+        PollutionClass::Light,
+        PollutionClass::Moderate,
+    ];
+    let clusters = ["general", "electronics", "biomedicine", "mechatronics"];
+    let candidates: Vec<Candidate> = (0..420)
+        .map(|i| {
+            let mu = 10.0 + (i * 37 % 140) as f64;
+            let priority = 1.0 + (i * 53 % 400) as f64 / 100.0;
+            candidate(
+                &format!("E{i:03}"),
+                clusters[i % 4],
+                classes[i % 3],
+                mu,
+                priority,
+            )
+        })
+        .collect();
+    let all = allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots)).unwrap();
+    assert!(all.feasible.complete);
+    let best =
+        allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots).listing(0, 1)).unwrap();
+    assert!(!best.feasible.complete);
+    assert!(
+        best.feasible.listed() < all.feasible.listed(),
+        "{} of {} pairs listed",
+        best.feasible.listed(),
+        all.feasible.listed()
+    );
+    assert!(
+        all.unplaced.len() > 100,
+        "contended: {} unplaced",
+        all.unplaced.len()
+    );
+    assert_same_allocation(&all, &best);
+    assert_eq!(best.gap, 0.0);
+    // The LP file still has every feasible pair, as listing them all gives.
+    let p = Problem::new(&park, &candidates, &rules, Mode::Plots).listing(0, 1);
+    let lp = |a: &parkplan::allocate::Allocation, p: &Problem| {
+        let mut out = Vec::new();
+        a.linear_model(p).unwrap().write_lp(&mut out, "t").unwrap();
+        out
+    };
+    let full = Problem::new(&park, &candidates, &rules, Mode::Plots);
+    assert_eq!(lp(&best, &p), lp(&all, &full));
 }
 
 // ---- inclusive boundaries -------------------------------------------------------------------
@@ -644,6 +729,9 @@ fn locks_fix_a_pair_and_an_unknown_parcel_is_a_rule_error() {
     ];
     rules.allocation.side.locks.insert("P01".into(), "A".into());
     let a = allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots)).unwrap();
+    let listing_best =
+        allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots).listing(0, 1)).unwrap();
+    assert_same_allocation(&a, &listing_best);
     let got: Vec<(&str, &str, bool)> = a
         .assignments
         .iter()
@@ -909,4 +997,106 @@ fn bundled_scenario_lists_options_for_every_relocating_enterprise() {
             "{id}: options and a reason, or neither"
         );
     }
+}
+
+#[test]
+fn above_mip_max_pairs_block_mode_is_a_feasible_greedy_with_a_valid_lagrangian_bound() {
+    // A contended generated park in block mode with a land budget, solved by microlp and by
+    // the Lagrangian path (every model "too large"): each one's allocation is feasible, so it
+    // lies below the other's bound (weak duality), whatever either's status.
+    let mut rules = rules();
+    let (parcels, sensitive) = parkplan::synthetic::park(
+        parkplan::synthetic::Size {
+            parcels: 40,
+            sensitive: 4,
+        },
+        3,
+    )
+    .unwrap();
+    let park = Park {
+        parcels,
+        sensitive,
+        warnings: vec![],
+    };
+    let clusters = ["general", "electronics", "biomedicine", "mechatronics"];
+    let candidates: Vec<Candidate> = (0..90)
+        .map(|i| {
+            let mu = 5.0 + (i * 37 % 60) as f64;
+            let priority = 1.0 + (i * 53 % 400) as f64 / 100.0;
+            candidate(
+                &format!("E{i:03}"),
+                clusters[i % 4],
+                PollutionClass::Light,
+                mu,
+                priority,
+            )
+        })
+        .collect();
+    let total_mu: f64 = park.parcels.iter().map(|p| p.area_mu).sum();
+    rules.allocation.side.land_budget_mu = Some(0.6 * total_mu);
+    rules.allocation.mip_max_pairs = None;
+    rules.allocation.time_limit_s = Some(5.0);
+    let mip = allocate(&Problem::new(&park, &candidates, &rules, Mode::Blocks)).unwrap();
+    assert!(mip.method.starts_with("MIP"), "{}", mip.method);
+    rules.allocation.mip_max_pairs = Some(0);
+    let lag = allocate(&Problem::new(&park, &candidates, &rules, Mode::Blocks)).unwrap();
+    assert!(lag.method.contains("Lagrangian"), "{}", lag.method);
+    assert!(
+        lag.assignments.len() > 10,
+        "{} placed",
+        lag.assignments.len()
+    );
+
+    // Feasible: each enterprise once, on a feasible pair, parcels and budget not overfilled.
+    let by_id: BTreeMap<&str, &Candidate> = candidates.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut used: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for a in &lag.assignments {
+        assert!(
+            seen.insert(a.enterprise_id.as_str()),
+            "{} placed twice",
+            a.enterprise_id
+        );
+        assert!(
+            lag.feasible
+                .row(a.candidate)
+                .iter()
+                .any(|e| e.0 as usize == a.parcel)
+        );
+        *used.entry(a.parcel_id.as_str()).or_default() +=
+            by_id[a.enterprise_id.as_str()].requested_mu.unwrap();
+    }
+    for p in &park.parcels {
+        let u = used.get(p.id.as_str()).copied().unwrap_or(0.0);
+        assert!(
+            u <= p.area_mu * (1.0 + 1e-9),
+            "{}: {u} mu on {} mu",
+            p.id,
+            p.area_mu
+        );
+    }
+    assert!(used.values().sum::<f64>() <= 0.6 * total_mu * (1.0 + 1e-9));
+
+    // Weak duality both ways, and an allocation about as good as the MIP's.
+    let eps = 1e-6;
+    assert!(
+        lag.objective <= mip.bound + eps,
+        "{} above microlp's bound {}",
+        lag.objective,
+        mip.bound
+    );
+    assert!(
+        lag.bound >= mip.objective.max(lag.objective) - eps,
+        "bound {} below an allocation ({} by microlp, {} by the greedy)",
+        lag.bound,
+        mip.objective,
+        lag.objective
+    );
+    assert!(
+        lag.objective >= 0.95 * mip.objective,
+        "{} vs {}",
+        lag.objective,
+        mip.objective
+    );
+    assert_eq!(lag.status.is_optimal(), lag.bound == lag.objective);
 }

@@ -36,7 +36,9 @@ pub(super) fn reasons(
         let weight_short = col_price
             .and_then(|price| row.iter().map(|&(j, w)| price[j as usize] - w).min())
             .map(fmt_w);
-        let (cause, message) = if row.is_empty() {
+        // Rows may list only an enterprise's best parcels; the funnel counts them all.
+        let n_feasible = losses.feasible as usize;
+        let (cause, message) = if n_feasible == 0 {
             (
                 UnplacedCause::NoFeasibleParcel,
                 no_parcel_message(p, params, geometry, c, losses, n, blocks),
@@ -44,19 +46,19 @@ pub(super) fn reasons(
         } else if rivals.iter().all(|r| r.taken_by.is_some()) {
             (
                 UnplacedCause::OutCompeted,
-                out_competed_message(row.len(), &rivals, weight_short, blocks),
+                out_competed_message(n_feasible, &rivals, weight_short, blocks),
             )
         } else {
             (
                 UnplacedCause::SideConstraints,
-                side_constraints_message(row.len(), &rivals, blocks),
+                side_constraints_message(n_feasible, &rivals, blocks),
             )
         };
         out.push(Unplaced {
             enterprise_id: c.id.clone(),
             name: c.name.clone(),
             cause,
-            feasible_parcels: row.len() as u32,
+            feasible_parcels: losses.feasible,
             removed_by: losses.by_constraint.clone(),
             rivals,
             weight_short,

@@ -4,15 +4,16 @@
 //! Constraints are applied in a fixed order — request, priority, status, area fit, land class,
 //! cluster, buffers, max FAR — and a parcel is counted against the first one it fails, so the
 //! counts add up to the number of parcels and read as a funnel ("40 available, 12 of fitting
-//! size, all 12 within 300 m of Lingkun village"). Only feasible pairs are stored: parcels are
-//! sorted by area once, and each enterprise scans only the parcels inside its area window.
+//! size, all 12 within 300 m of Lingkun village"). The counts are range counts over the parcel
+//! index (`index.rs`), not a walk over pairs, and only the pairs asked for are listed.
 
 use super::Params;
+use super::index::{ParcelIndex, Query};
 use crate::model::{Candidate, GENERAL_CLUSTER, LandUse, Parcel, ParcelStatus};
 use crate::spatial::Nearest;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Weights are stored as integers in units of 1e-6 so the matching and its bound are exact;
 /// objective values are reported as these integers divided by `WEIGHT_SCALE`.
@@ -63,23 +64,38 @@ pub struct Losses {
 }
 
 /// The feasible pairs in compressed rows (one row per candidate, parcels ascending).
+///
+/// When `complete`, each row lists every feasible pair (block mode, side constraints, and plot
+/// mode whenever the pairs fit `Problem::max_listed_pairs`). Otherwise a row lists its
+/// enterprise's best parcels: every feasible parcel whose weight is at least some threshold of
+/// that row — at least its `3` and `options_per_enterprise` best (ties included, so its rivals
+/// and options are exact), and all of them for an enterprise left unplaced — while
+/// `losses[i].feasible` always counts them all.
 #[derive(Debug, Clone, Default)]
 pub struct Feasible {
     pub start: Vec<usize>,
     /// `(parcel index, weight in 1e-6 units)`.
     pub pairs: Vec<(u32, i64)>,
     pub losses: Vec<Losses>,
+    /// Whether every row lists every feasible pair.
+    pub complete: bool,
 }
 
 impl Feasible {
+    /// The listed pairs of one candidate.
     pub fn row(&self, candidate: usize) -> &[(u32, i64)] {
         &self.pairs[self.start[candidate]..self.start[candidate + 1]]
     }
+    /// Feasible pairs in all, listed or not.
     pub fn len(&self) -> usize {
-        self.pairs.len()
+        self.losses.iter().map(|l| l.feasible as usize).sum()
     }
     pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
+        self.len() == 0
+    }
+    /// Pairs listed in the rows.
+    pub fn listed(&self) -> usize {
+        self.pairs.len()
     }
 }
 
@@ -114,7 +130,13 @@ pub(crate) fn weight(params: &Params, blocks: bool, c: &Candidate, p: &Parcel) -
 }
 
 /// [`weight`] from the parcel's area and whether its cluster is the enterprise's.
-fn weight_of(params: &Params, blocks: bool, c: &Candidate, area_mu: f64, matching: bool) -> f64 {
+pub(crate) fn weight_of(
+    params: &Params,
+    blocks: bool,
+    c: &Candidate,
+    area_mu: f64,
+    matching: bool,
+) -> f64 {
     let r = c.requested_mu.unwrap_or(0.0);
     let closeness = if blocks || r <= 0.0 {
         1.0
@@ -234,125 +256,68 @@ fn check_rest(
     Ok(())
 }
 
-/// All feasible pairs and the losses, for every candidate, in parallel.
-///
-/// Available parcels are laid out once in area order as flat arrays (land class, interned
-/// cluster, nearest distance per kind), so each candidate's window is a sequential scan.
+/// Every candidate against the index, funnels complete: range counts, the FAR sweep, and the
+/// buffer losses by sensitive area where no parcel is feasible (the only place they are named).
+pub(crate) fn queries<'c>(
+    index: &ParcelIndex,
+    ctx: &Context,
+    candidates: &'c [Candidate],
+) -> Vec<Query<'c>> {
+    let mut qs: Vec<Query<'c>> = candidates
+        .par_iter()
+        .map(|c| index.query(c, ctx.planned_far.get(&c.id).copied()))
+        .collect();
+    let fails = index.far_failures(&qs);
+    qs.par_iter_mut().zip(fails).for_each(|(q, f)| {
+        ParcelIndex::finish(q, f);
+        if q.losses.feasible == 0 {
+            index.buffer_areas(q);
+        }
+    });
+    qs
+}
+
+/// Each query's feasible pairs with weight at least its threshold (1: all of them), in
+/// compressed rows sorted by parcel, with the funnels. `complete` says every threshold is 1.
+pub(crate) fn rows(
+    index: &ParcelIndex,
+    queries: &[Query],
+    thresholds: &[i64],
+    complete: bool,
+) -> Feasible {
+    let rows: Vec<Vec<(u32, i64)>> = queries
+        .par_iter()
+        .zip(thresholds)
+        .map(|(q, &t)| {
+            let mut row = Vec::new();
+            index.list(q, t, None, &mut row);
+            row.sort_unstable_by_key(|e| e.0);
+            row
+        })
+        .collect();
+    let mut start = Vec::with_capacity(queries.len() + 1);
+    start.push(0);
+    let mut pairs = Vec::with_capacity(rows.iter().map(Vec::len).sum());
+    for row in rows {
+        pairs.extend(row);
+        start.push(pairs.len());
+    }
+    Feasible {
+        start,
+        pairs,
+        losses: queries.iter().map(|q| q.losses.clone()).collect(),
+        complete,
+    }
+}
+
+/// All feasible pairs and the losses, for every candidate: the index walked to the end.
 pub(crate) fn feasible_pairs(
     ctx: &Context,
     kinds: &[String],
     candidates: &[Candidate],
     parcels: &[Parcel],
 ) -> Feasible {
-    let mut by_area: Vec<u32> = (0..parcels.len() as u32)
-        .filter(|&j| parcels[j as usize].status == ParcelStatus::Available)
-        .collect();
-    by_area.sort_by(|&a, &b| {
-        parcels[a as usize]
-            .area_mu
-            .total_cmp(&parcels[b as usize].area_mu)
-            .then(a.cmp(&b))
-    });
-    let nk = kinds.len();
-    let mut cluster_ids: HashMap<&str, u32> = HashMap::new();
-    cluster_ids.insert(GENERAL_CLUSTER, 0);
-    let mut areas = Vec::with_capacity(by_area.len());
-    let mut land = Vec::with_capacity(by_area.len());
-    let mut cluster = Vec::with_capacity(by_area.len());
-    let mut max_far = Vec::with_capacity(by_area.len());
-    let mut dist = Vec::with_capacity(by_area.len() * nk);
-    for &j in &by_area {
-        let p = &parcels[j as usize];
-        areas.push(p.area_mu);
-        land.push(land_index(p.land_use) as u8);
-        let next = cluster_ids.len() as u32;
-        cluster.push(*cluster_ids.entry(p.cluster.as_str()).or_insert(next));
-        max_far.push(p.max_far.unwrap_or(f64::INFINITY));
-        dist.extend(
-            ctx.nearest[j as usize]
-                .iter()
-                .map(|n| n.map_or(f64::INFINITY, |n| n.distance_m)),
-        );
-    }
-    let n = parcels.len() as u32;
-    let not_available = n - by_area.len() as u32;
-    let rows: Vec<(Vec<(u32, i64)>, Losses)> = candidates
-        .par_iter()
-        .map(|c| {
-            let mut losses = Losses::default();
-            let Some(r) = c.requested_mu.filter(|r| r.is_finite() && *r > 0.0) else {
-                losses.by_constraint.insert(Constraint::Request, n);
-                return (Vec::new(), losses);
-            };
-            if !(c.priority.is_finite() && c.priority > 0.0) {
-                losses.by_constraint.insert(Constraint::Priority, n);
-                return (Vec::new(), losses);
-            }
-            let mut counts = [0u32; CONSTRAINTS.len()];
-            counts[Constraint::Status as usize] = not_available;
-            let (lo, hi) = area_window(ctx.params, ctx.blocks, r);
-            let a = areas.partition_point(|&x| x < lo);
-            let b = areas.partition_point(|&x| x <= hi);
-            counts[Constraint::AreaFit as usize] = (areas.len() - (b - a)) as u32;
-            let resolved = resolve(ctx, kinds, c);
-            // Buffers with a tolerance folded in; a kind without a buffer never binds.
-            let limits: Vec<f64> = resolved
-                .buffers
-                .iter()
-                .map(|b| b.map_or(f64::NEG_INFINITY, |b| b - TOLERANCE * b.max(1.0)))
-                .collect();
-            let own_cluster = cluster_ids
-                .get(c.cluster.as_str())
-                .copied()
-                .unwrap_or(u32::MAX);
-            let far = resolved.planned_far.unwrap_or(0.0);
-            let mut row = Vec::new();
-            for x in a..b {
-                let failed = if !resolved.land[land[x] as usize] {
-                    Constraint::LandClass
-                } else if cluster[x] != 0 && cluster[x] != own_cluster {
-                    Constraint::Cluster
-                } else if let Some(k) = (0..nk).find(|&k| dist[x * nk + k] < limits[k]) {
-                    let j = by_area[x] as usize;
-                    if let Some(near) = ctx.nearest[j][k] {
-                        *losses.by_area.entry((k, near.area)).or_insert(0) += 1;
-                    }
-                    Constraint::Buffer
-                } else if resolved.planned_far.is_some() && far > max_far[x] * (1.0 + TOLERANCE) {
-                    Constraint::MaxFar
-                } else {
-                    let matching = cluster[x] != 0 && cluster[x] == own_cluster;
-                    let w = weight_units(weight_of(ctx.params, ctx.blocks, c, areas[x], matching));
-                    if w > 0 {
-                        row.push((by_area[x], w));
-                        continue;
-                    }
-                    Constraint::Priority
-                };
-                counts[failed as usize] += 1;
-            }
-            for k in CONSTRAINTS {
-                if counts[k as usize] > 0 {
-                    losses.by_constraint.insert(k, counts[k as usize]);
-                }
-            }
-            row.sort_unstable_by_key(|e| e.0);
-            losses.feasible = row.len() as u32;
-            (row, losses)
-        })
-        .collect();
-    let mut start = Vec::with_capacity(candidates.len() + 1);
-    start.push(0);
-    let mut pairs = Vec::with_capacity(rows.iter().map(|r| r.0.len()).sum());
-    let mut all_losses = Vec::with_capacity(rows.len());
-    for (row, losses) in rows {
-        pairs.extend(row);
-        start.push(pairs.len());
-        all_losses.push(losses);
-    }
-    Feasible {
-        start,
-        pairs,
-        losses: all_losses,
-    }
+    let index = ParcelIndex::new(ctx, kinds, parcels);
+    let qs = queries(&index, ctx, candidates);
+    rows(&index, &qs, &vec![1; qs.len()], true)
 }

@@ -1,25 +1,52 @@
-//! Maximum-weight bipartite matching, exact, with a dual certificate.
+//! Maximum-weight bipartite matching, exact, with a dual certificate, on graphs whose rows may
+//! list only their best edges.
 //!
-//! Successive shortest augmenting paths (the Jonker–Volgenant / Crouse scheme) on a sparse
-//! graph with integer weights. Every row (enterprise) also gets a private "stay unassigned"
-//! column of weight 0, so each row is inserted by one Dijkstra search over reduced costs that
-//! stops at the first free column it settles. Potentials keep reduced costs non-negative, so the
-//! search is exact; with integer weights there is no rounding at all. The final potentials form
-//! a feasible solution of the dual LP
-//! `min sum(u) + sum(p)  s.t.  u_i + p_j >= w_ij, u >= 0, p >= 0`,
-//! whose value bounds every matching from above: [`certify`] checks that certificate
-//! independently on every edge, and at the optimum the bound equals the objective (gap 0).
+//! Successive shortest augmenting paths (the Jonker–Volgenant / Crouse scheme) with integer
+//! weights. Every row (enterprise) also gets a private "stay unassigned" column of weight 0, so
+//! each row is inserted by one Dijkstra search over reduced costs that stops at the first free
+//! column it settles. Potentials keep reduced costs non-negative, so the search is exact; with
+//! integer weights there is no rounding at all. The final potentials form a feasible solution of
+//! the dual LP `min sum(u) + sum(p)  s.t.  u_i + p_j >= w_ij, u >= 0, p >= 0`, whose value bounds
+//! every matching from above: [`certify`] checks that certificate independently, and at the
+//! optimum the bound equals the objective (gap 0).
 //!
-//! Why this algorithm: parks have several times more parcels than enterprises, so most
-//! insertions settle a free parcel after scanning a single row; the benchmark
-//! (`benches/assign.rs`) measures it against OR-Tools' min-cost flow on the same pairs.
+//! **Rows that list only their best edges** ([`Rows`]): column prices never fall, so an edge
+//! the search has not seen costs at least `m_i - u_i - w` where `w` is the best weight the row
+//! does not list. After each search the solver checks that bound against the search's final
+//! distance for every row it scanned; a row whose unlisted edges could have mattered lists more
+//! (down to the weight that makes the bound hold) and the search runs again. The searches are
+//! therefore exactly those of the complete graph — same matching, same duals — while a row lists
+//! only what its searches can reach. At the end a row whose dual is below its best unlisted
+//! weight lists down to its dual, so every unlisted edge is covered by `u_i >= w`, `p >= 0`.
+//!
+//! **Speed**: each row's edges are kept sorted by an upper bound of their current profit
+//! `w - p_j` (prices only rise, so a profit computed earlier bounds today's), and a row's scan
+//! stops at the first edge whose bound cannot beat the best free column found so far. The order
+//! of a row's edges never changes the result, only how soon the scan stops. The benchmark
+//! (`benches/assign.rs`, `benches/assign_ortools.py`) measures this against OR-Tools' min-cost
+//! flow on the same pairs.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 const NONE: u32 = u32::MAX;
 
-/// A sparse bipartite graph in compressed rows: row `i`'s edges are
+/// A graph the matching reads row by row. A row lists edges `(column, weight > 0)` in any order;
+/// it may leave out its weaker edges if it says how good the best of them is and can list more.
+pub trait Rows {
+    fn rows(&self) -> usize;
+    fn cols(&self) -> usize;
+    /// Row `i`'s listed edges.
+    fn row(&self, i: usize) -> &[(u32, i64)];
+    /// The best weight among row `i`'s edges that are not listed; `None` when the row is complete.
+    fn unlisted_max(&self, _i: usize) -> Option<i64> {
+        None
+    }
+    /// List every edge of row `i` whose weight is at least `at_least` (complete rows ignore it).
+    fn list_down_to(&mut self, _i: usize, _at_least: i64) {}
+}
+
+/// A sparse bipartite graph in compressed rows, every edge listed: row `i`'s edges are
 /// `edges[start[i]..start[i + 1]]`, each `(column, weight)` with weight > 0.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
@@ -35,8 +62,20 @@ impl Graph {
     }
 }
 
+impl Rows for Graph {
+    fn rows(&self) -> usize {
+        self.rows
+    }
+    fn cols(&self) -> usize {
+        self.cols
+    }
+    fn row(&self, i: usize) -> &[(u32, i64)] {
+        Graph::row(self, i)
+    }
+}
+
 /// An optimal matching with its dual certificate.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Matching {
     /// Column matched to each row, if any.
     pub col_of_row: Vec<Option<u32>>,
@@ -47,177 +86,329 @@ pub struct Matching {
     pub col_dual: Vec<i64>,
 }
 
-/// Solve to optimality. Weights must be positive; rows may be left unmatched.
+/// Solve a complete graph to optimality. Weights must be positive; rows may be left unmatched.
 pub fn max_weight_matching(g: &Graph) -> Matching {
+    let mut g = Complete(g);
+    solve(&mut g)
+}
+
+/// A borrowed complete graph as [`Rows`].
+struct Complete<'g>(&'g Graph);
+
+impl Rows for Complete<'_> {
+    fn rows(&self) -> usize {
+        self.0.rows
+    }
+    fn cols(&self) -> usize {
+        self.0.cols
+    }
+    fn row(&self, i: usize) -> &[(u32, i64)] {
+        self.0.row(i)
+    }
+}
+
+/// Solve to optimality over every edge of `g`, listed or not; rows list more where the proof
+/// needs them (see the module docs). Afterwards every row with unlisted edges has a dual at least
+/// its best unlisted weight, which [`certify`] checks.
+pub fn solve<R: Rows>(g: &mut R) -> Matching {
     let mut s = Search::new(g);
     for cur in insertion_order(g) {
-        let (sink, min_val) = s.shortest_path(cur);
-        s.update_duals(cur, min_val);
-        s.augment(cur, sink);
-        s.reset();
+        loop {
+            let (sink, min_val) = s.shortest_path(cur);
+            let short = s.rows_to_extend(g, min_val);
+            if short.is_empty() {
+                s.update_duals(cur, min_val);
+                s.augment(cur, sink);
+                s.reset();
+                break;
+            }
+            // Some row's unlisted edges could have changed this search: list them and redo it.
+            s.reset();
+            for (i, at_least) in short {
+                g.list_down_to(i, at_least);
+                s.load_row(g, i);
+            }
+        }
     }
-    s.into_matching()
+    let m = s.into_matching(g);
+    // Cover every unlisted edge by its row's dual: u_i >= w >= w - p_j.
+    let mut m = m;
+    let mut extended = false;
+    for i in 0..g.rows() {
+        if g.unlisted_max(i).is_some_and(|w| w > m.row_dual[i]) {
+            g.list_down_to(i, m.row_dual[i] + 1);
+            extended = true;
+        }
+    }
+    if extended {
+        // The matched edges are still listed; only the objective's lookup needs the new rows.
+        m.objective = objective_of(g, &m.col_of_row);
+    }
+    m
+}
+
+/// Total weight of the matched edges.
+fn objective_of<R: Rows>(g: &R, col_of_row: &[Option<u32>]) -> i64 {
+    col_of_row
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.map(|j| (i, j)))
+        .map(|(i, j)| g.row(i).iter().find(|e| e.0 == j).map_or(0, |e| e.1))
+        .sum()
 }
 
 /// Rows with the best edges first: they set the prices the others then compete against,
 /// which keeps later searches short. Ties by row index, so the result is deterministic.
-fn insertion_order(g: &Graph) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..g.rows).collect();
-    let best = |i: usize| g.row(i).iter().map(|e| e.1).max().unwrap_or(0);
-    order.sort_by(|&a, &b| best(b).cmp(&best(a)).then(a.cmp(&b)));
+fn insertion_order<R: Rows>(g: &R) -> Vec<usize> {
+    let best: Vec<i64> = (0..g.rows())
+        .map(|i| g.row(i).iter().map(|e| e.1).max().unwrap_or(0))
+        .collect();
+    let mut order: Vec<usize> = (0..g.rows()).collect();
+    order.sort_by(|&a, &b| best[b].cmp(&best[a]).then(a.cmp(&b)));
     order
 }
 
-/// The solver's state across row insertions: the duals and the matching so far, and the
-/// Dijkstra search's scratch arrays, which each search resets only where it touched them.
-struct Search<'g> {
-    g: &'g Graph,
+/// A row's edges as the search keeps them, best first by `key`, an upper bound of the edge's
+/// current profit `w - p_j` (kept apart from the rest: the scan reads keys until one is too low).
+#[derive(Debug, Clone, Default)]
+struct Adjacency {
+    key: Vec<i64>,
+    w: Vec<i64>,
+    col: Vec<u32>,
+}
+
+impl Adjacency {
+    /// Fill from `(key, w, col)` triples, sorting them best key first.
+    fn fill(&mut self, scratch: &mut [(i64, i64, u32)]) {
+        scratch.sort_unstable_by_key(|e| Reverse(e.0));
+        self.key.clear();
+        self.w.clear();
+        self.col.clear();
+        for &(k, w, j) in scratch.iter() {
+            self.key.push(k);
+            self.w.push(w);
+            self.col.push(j);
+        }
+    }
+}
+
+/// Per column: the Crouse dual `v` (the price is `-v`), the search's distance and path, the
+/// row holding it, and whether the search settled it. Kept together: a scan touches them all.
+#[derive(Debug, Clone, Copy)]
+struct Col {
+    v: i64,
+    d: i64,
+    path: u32,
+    row: u32,
+    settled: bool,
+}
+
+/// The solver's state across row insertions: the duals and the matching so far, each row's
+/// edges by profit, and the Dijkstra search's scratch, which each search resets only where it
+/// touched it.
+struct Search {
     cols: usize,
     // Costs are c = -w (minimisation); u, v are the Crouse duals with u_i + v_j <= c_ij.
     u: Vec<i64>,
-    v: Vec<i64>,
-    row4col: Vec<u32>,
+    col: Vec<Col>,
     col4row: Vec<u32>,
-    d: Vec<i64>,
-    path: Vec<u32>,
-    settled: Vec<bool>,
+    adj: Vec<Adjacency>,
+    scratch: Vec<(i64, i64, u32)>,
+    /// Edges scanned in vain since the row's keys were last refreshed.
+    waste: Vec<u32>,
     touched: Vec<u32>,
-    scanned_rows: Vec<u32>,
+    /// Rows scanned by the current search, and the distance at which each was reached.
+    scanned_rows: Vec<(u32, i64)>,
     settled_cols: Vec<u32>,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
 }
 
-impl<'g> Search<'g> {
-    fn new(g: &'g Graph) -> Self {
-        let (rows, cols) = (g.rows, g.cols);
+impl Search {
+    fn new<R: Rows>(g: &R) -> Self {
+        let (rows, cols) = (g.rows(), g.cols());
         let total = cols + rows; // real columns, then one private dummy per row
-        Search {
-            g,
+        let mut s = Search {
             cols,
             u: vec![0i64; rows],
-            v: vec![0i64; total],
-            row4col: vec![NONE; total],
+            col: vec![
+                Col {
+                    v: 0,
+                    d: i64::MAX,
+                    path: NONE,
+                    row: NONE,
+                    settled: false,
+                };
+                total
+            ],
             col4row: vec![NONE; rows],
-            d: vec![i64::MAX; total],
-            path: vec![NONE; total],
-            settled: vec![false; total],
+            adj: vec![Adjacency::default(); rows],
+            scratch: Vec::new(),
+            waste: vec![0; rows],
             touched: Vec::new(),
             scanned_rows: Vec::new(),
             settled_cols: Vec::new(),
             heap: BinaryHeap::new(),
+        };
+        for i in 0..rows {
+            s.load_row(g, i);
         }
+        s
+    }
+
+    /// (Re)load row `i`'s listed edges, keyed by their current profit, best first.
+    fn load_row<R: Rows>(&mut self, g: &R, i: usize) {
+        let col = &self.col;
+        self.scratch.clear();
+        self.scratch
+            .extend(g.row(i).iter().map(|&(j, w)| (w + col[j as usize].v, w, j)));
+        self.adj[i].fill(&mut self.scratch);
+        self.waste[i] = 0;
+    }
+
+    /// Recompute row `i`'s profit keys from today's prices and re-sort.
+    fn refresh(&mut self, i: usize) {
+        let col = &self.col;
+        let a = &self.adj[i];
+        self.scratch.clear();
+        self.scratch.extend(
+            a.w.iter()
+                .zip(&a.col)
+                .map(|(&w, &j)| (w + col[j as usize].v, w, j)),
+        );
+        self.adj[i].fill(&mut self.scratch);
+        self.waste[i] = 0;
     }
 
     /// Dijkstra over reduced costs from row `cur` to the first free column it settles (at the
     /// latest the row's own dummy). Returns that column and its distance.
-    #[inline]
     fn shortest_path(&mut self, cur: usize) -> (usize, i64) {
-        let Search {
-            g,
-            cols,
-            u,
-            v,
-            row4col,
-            d,
-            path,
-            settled,
-            touched,
-            scanned_rows,
-            settled_cols,
-            heap,
-            ..
-        } = self;
-        let (g, cols) = (*g, *cols);
+        let cols = self.cols;
         let mut min_val = 0i64;
         let mut i = cur;
-        let sink;
         // Best free column seen so far: entries keyed above it can never be settled first.
         let mut best_free = (i64::MAX, NONE);
-        loop {
-            scanned_rows.push(i as u32);
-            let dummy = (cols + i) as u32;
+        let sink = loop {
+            self.scanned_rows.push((i as u32, min_val));
+            let base = min_val - self.u[i];
             // The private dummy first: it is free, so it bounds the search from the start and
             // edges no better than "stay unplaced" are never queued.
-            for (j, c) in std::iter::once((dummy, 0)).chain(g.row(i).iter().map(|&(j, w)| (j, -w)))
-            {
-                let ju = j as usize;
-                if settled[ju] {
+            let dummy = cols + i;
+            self.relax(dummy as u32, i, base, &mut best_free);
+            let mut scanned = 0u32;
+            let mut useful = 0u32;
+            let len = self.adj[i].key.len();
+            for k in 0..len {
+                // r = base - w + p_j >= base - key: nothing from here on can beat the best free.
+                if base - self.adj[i].key[k] > best_free.0 {
+                    break;
+                }
+                scanned += 1;
+                let j = self.adj[i].col[k];
+                let c = &self.col[j as usize];
+                if c.settled {
                     continue;
                 }
-                let r = min_val + c - u[i] - v[ju];
-                if r < d[ju] {
-                    if d[ju] == i64::MAX {
-                        touched.push(j);
-                    }
-                    d[ju] = r;
-                    path[ju] = i as u32;
-                    if (r, j) < best_free {
-                        if row4col[ju] == NONE {
-                            best_free = (r, j);
-                        }
-                        heap.push(Reverse((r, j)));
-                    }
+                let r = base - self.adj[i].w[k] - c.v;
+                if r < best_free.0 {
+                    useful += 1;
                 }
+                self.relax_to(j, i, r, &mut best_free);
+            }
+            let wasted = scanned - useful;
+            self.waste[i] = self.waste[i].saturating_add(wasted);
+            if self.waste[i] as usize >= (2 * len).max(16) {
+                self.refresh(i);
             }
             let j = loop {
-                let Reverse((dj, j)) = heap
+                let Reverse((dj, j)) = self
+                    .heap
                     .pop()
                     .expect("the row's own dummy column is always reachable");
-                if !settled[j as usize] && dj == d[j as usize] {
+                let c = &self.col[j as usize];
+                if !c.settled && dj == c.d {
                     break j;
                 }
             };
-            let ju = j as usize;
-            min_val = d[ju];
-            settled[ju] = true;
-            settled_cols.push(j);
-            if row4col[ju] == NONE {
-                sink = ju;
-                break;
+            let c = &mut self.col[j as usize];
+            min_val = c.d;
+            c.settled = true;
+            self.settled_cols.push(j);
+            if c.row == NONE {
+                break j as usize;
             }
-            i = row4col[ju] as usize;
-        }
+            i = c.row as usize;
+        };
         (sink, min_val)
     }
 
-    /// Dual update (before augmenting: it uses the columns rows held while scanned).
+    /// Relax the dummy column `j` of row `i` (cost 0).
     #[inline]
-    fn update_duals(&mut self, cur: usize, min_val: i64) {
-        let Search {
-            u,
-            v,
-            col4row,
-            d,
-            scanned_rows,
-            settled_cols,
-            ..
-        } = self;
-        u[cur] += min_val;
-        for &r in &scanned_rows[1..] {
-            let r = r as usize;
-            u[r] += min_val - d[col4row[r] as usize];
+    fn relax(&mut self, j: u32, i: usize, base: i64, best_free: &mut (i64, u32)) {
+        let c = &self.col[j as usize];
+        if c.settled {
+            return;
         }
-        for &j in settled_cols.iter() {
-            let j = j as usize;
-            v[j] -= min_val - d[j];
+        let r = base - c.v;
+        self.relax_to(j, i, r, best_free);
+    }
+
+    /// Column `j` reached from row `i` at distance `r`.
+    #[inline]
+    fn relax_to(&mut self, j: u32, i: usize, r: i64, best_free: &mut (i64, u32)) {
+        let c = &mut self.col[j as usize];
+        if r < c.d {
+            if c.d == i64::MAX {
+                self.touched.push(j);
+            }
+            c.d = r;
+            c.path = i as u32;
+            if (r, j) < *best_free {
+                if c.row == NONE {
+                    *best_free = (r, j);
+                }
+                self.heap.push(Reverse((r, j)));
+            }
+        }
+    }
+
+    /// Rows whose unlisted edges could have changed a search that ended at distance `min_val`,
+    /// with the weight down to which each must list. An unlisted edge of row `i`, reached at
+    /// `m_i`, is at distance at least `m_i - u_i - w_unlisted` (prices are >= 0); above
+    /// `min_val` it is never settled before the sink.
+    fn rows_to_extend<R: Rows>(&self, g: &R, min_val: i64) -> Vec<(usize, i64)> {
+        self.scanned_rows
+            .iter()
+            .filter_map(|&(i, m)| {
+                let i = i as usize;
+                let w = g.unlisted_max(i)?;
+                let need = m - self.u[i] - min_val; // every unlisted weight must be below this
+                (w >= need).then_some((i, need))
+            })
+            .collect()
+    }
+
+    /// Dual update (before augmenting: it uses the columns rows held while scanned).
+    fn update_duals(&mut self, cur: usize, min_val: i64) {
+        self.u[cur] += min_val;
+        for &(r, _) in &self.scanned_rows[1..] {
+            let r = r as usize;
+            let d = self.col[self.col4row[r] as usize].d;
+            self.u[r] += min_val - d;
+        }
+        for &j in &self.settled_cols {
+            let c = &mut self.col[j as usize];
+            c.v -= min_val - c.d;
         }
     }
 
     /// Augment along the path back to `cur`.
-    #[inline]
     fn augment(&mut self, cur: usize, sink: usize) {
-        let Search {
-            row4col,
-            col4row,
-            path,
-            ..
-        } = self;
         let mut j = sink;
         loop {
-            let r = path[j] as usize;
-            row4col[j] = r as u32;
-            let prev = col4row[r];
-            col4row[r] = j as u32;
+            let r = self.col[j].path as usize;
+            self.col[j].row = r as u32;
+            let prev = self.col4row[r];
+            self.col4row[r] = j as u32;
             if r == cur {
                 break;
             }
@@ -226,11 +417,11 @@ impl<'g> Search<'g> {
     }
 
     /// Clear what the search touched, for the next row.
-    #[inline]
     fn reset(&mut self) {
         for &j in &self.touched {
-            self.d[j as usize] = i64::MAX;
-            self.settled[j as usize] = false;
+            let c = &mut self.col[j as usize];
+            c.d = i64::MAX;
+            c.settled = false;
         }
         self.touched.clear();
         self.scanned_rows.clear();
@@ -239,33 +430,21 @@ impl<'g> Search<'g> {
     }
 
     /// Back to the maximisation dual: p_j = -v_j, and each row's dummy price folds into its u.
-    fn into_matching(self) -> Matching {
-        let Search {
-            g,
-            cols,
-            u,
-            v,
-            col4row,
-            ..
-        } = self;
-        let rows = g.rows;
-        let col_dual: Vec<i64> = v[..cols].iter().map(|x| -x).collect();
-        let row_dual: Vec<i64> = (0..rows).map(|i| -u[i] - v[cols + i]).collect();
-        let mut objective = 0;
-        let col_of_row: Vec<Option<u32>> = (0..rows)
-            .map(|i| {
-                let j = col4row[i];
-                if (j as usize) < cols {
-                    objective += g.row(i).iter().find(|e| e.0 == j).map_or(0, |e| e.1);
-                    Some(j)
-                } else {
-                    None
-                }
-            })
+    fn into_matching<R: Rows>(self, g: &R) -> Matching {
+        let cols = self.cols;
+        let rows = self.u.len();
+        let col_dual: Vec<i64> = self.col[..cols].iter().map(|c| -c.v).collect();
+        let row_dual: Vec<i64> = (0..rows)
+            .map(|i| -self.u[i] - self.col[cols + i].v)
+            .collect();
+        let col_of_row: Vec<Option<u32>> = self
+            .col4row
+            .iter()
+            .map(|&j| ((j as usize) < cols).then_some(j))
             .collect();
         Matching {
+            objective: objective_of(g, &col_of_row),
             col_of_row,
-            objective,
             row_dual,
             col_dual,
         }
@@ -273,10 +452,12 @@ impl<'g> Search<'g> {
 }
 
 /// Check a matching and its certificate against the graph, independently of the solver: the
-/// matching uses graph edges and no column twice, the duals are feasible on every edge.
-/// Returns `(objective, bound)`; the bound holds for every matching of the graph.
-pub fn certify(g: &Graph, m: &Matching) -> Result<(i64, i64), String> {
-    let mut used = vec![false; g.cols];
+/// matching uses listed edges and no column twice, the duals are feasible on every listed edge,
+/// and every row with unlisted edges has a dual at least its best unlisted weight (so
+/// `u_i + p_j >= w_ij` holds there too, prices being >= 0). Returns `(objective, bound)`; the
+/// bound holds for every matching of the whole graph.
+pub fn certify<R: Rows>(g: &R, m: &Matching) -> Result<(i64, i64), String> {
+    let mut used = vec![false; g.cols()];
     let mut objective = 0i64;
     for (i, c) in m.col_of_row.iter().enumerate() {
         if let Some(j) = c {
@@ -298,11 +479,19 @@ pub fn certify(g: &Graph, m: &Matching) -> Result<(i64, i64), String> {
     if let Some(j) = m.col_dual.iter().position(|&x| x < 0) {
         return Err(format!("column dual {j} negative"));
     }
-    for i in 0..g.rows {
+    for i in 0..g.rows() {
         for &(j, w) in g.row(i) {
             if m.row_dual[i] + m.col_dual[j as usize] < w {
                 return Err(format!("dual infeasible on edge ({i}, {j})"));
             }
+        }
+        if let Some(w) = g.unlisted_max(i)
+            && m.row_dual[i] < w
+        {
+            return Err(format!(
+                "row {i}: dual {} below its best unlisted weight {w}",
+                m.row_dual[i]
+            ));
         }
     }
     let bound = m.row_dual.iter().sum::<i64>() + m.col_dual.iter().sum::<i64>();
@@ -352,5 +541,85 @@ mod tests {
         let m = max_weight_matching(&g);
         assert_eq!(m.col_of_row, vec![Some(0), None]);
         assert_eq!(certify(&g, &m).unwrap(), (10, 10));
+    }
+
+    /// A complete graph whose rows list only their `k` best edges until asked for more.
+    struct Truncated {
+        full: Graph,
+        /// Per row: edges by weight, best first, and how many are listed.
+        sorted: Vec<Vec<(u32, i64)>>,
+        listed: Vec<usize>,
+    }
+
+    impl Truncated {
+        fn new(full: Graph, k: usize) -> Self {
+            let sorted: Vec<Vec<(u32, i64)>> = (0..full.rows)
+                .map(|i| {
+                    let mut r = full.row(i).to_vec();
+                    r.sort_by_key(|e| (Reverse(e.1), e.0));
+                    r
+                })
+                .collect();
+            let listed = sorted.iter().map(|r| r.len().min(k)).collect();
+            Truncated {
+                full,
+                sorted,
+                listed,
+            }
+        }
+    }
+
+    impl Rows for Truncated {
+        fn rows(&self) -> usize {
+            self.full.rows
+        }
+        fn cols(&self) -> usize {
+            self.full.cols
+        }
+        fn row(&self, i: usize) -> &[(u32, i64)] {
+            &self.sorted[i][..self.listed[i]]
+        }
+        fn unlisted_max(&self, i: usize) -> Option<i64> {
+            self.sorted[i].get(self.listed[i]).map(|e| e.1)
+        }
+        fn list_down_to(&mut self, i: usize, at_least: i64) {
+            while self.listed[i] < self.sorted[i].len()
+                && self.sorted[i][self.listed[i]].1 >= at_least
+            {
+                self.listed[i] += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn rows_listing_only_their_best_edges_give_the_complete_graphs_matching_and_duals() {
+        // A seeded random contended graph: 40 rows, 25 columns, ties included.
+        let mut x = 12345u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20 {
+            let mut edges = Vec::new();
+            for i in 0..40 {
+                for j in 0..25u32 {
+                    if next() % 3 == 0 {
+                        edges.push((i, j, 1 + (next() % 12) as i64));
+                    }
+                }
+            }
+            let full = graph(40, 25, &edges);
+            let want = max_weight_matching(&full);
+            for k in [1, 2, 5] {
+                let mut t = Truncated::new(full.clone(), k);
+                let got = solve(&mut t);
+                assert_eq!(got, want, "k = {k}");
+                assert_eq!(certify(&t, &got), certify(&full, &want));
+                let listed: usize = t.listed.iter().sum();
+                assert!(listed <= full.edges.len());
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Block mode and side constraints: the [`LinearModel`] solved as a MIP by microlp through
-//! good_lp, with a time limit, a greedy warm start and the solver's best bound.
+//! good_lp, with a time limit, a greedy warm start and the solver's best bound; above
+//! `allocation.mip_max_pairs` pairs by the Lagrangian search ([`super::lagrange`]) instead.
 
 use super::model::{LinearModel, Sense};
 use super::status::{SolveStatus, SolverError};
@@ -171,13 +172,20 @@ fn relaxation(m: &LinearModel, time_limit_s: f64) -> Option<Vec<f64>> {
 }
 
 /// Solve the model with microlp within `time_limit_s` seconds.
-/// The solver may stop once within `mip_gap` (relative) of its bound.
+/// The solver may stop once within `mip_gap` (relative) of its bound. Above `max_pairs`
+/// variables microlp is not tried (its dense simplex cannot load millions of columns in
+/// time): the Lagrangian search's allocation and bound are the answer.
 pub(super) fn solve(
     m: &LinearModel,
     time_limit_s: f64,
     mip_gap: f64,
+    max_pairs: Option<usize>,
 ) -> Result<MipOutcome, SolverError> {
     let objective_of = |s: &Vec<usize>| s.iter().map(|&k| m.obj_units[k]).sum::<i64>();
+    let too_big = max_pairs.is_some_and(|n| m.vars.len() > n);
+    if too_big {
+        return Ok(by_lagrange(m, time_limit_s, mip_gap));
+    }
     let mut start = greedy(m, None);
     // A second start rounded from the LP relaxation; keep the better one.
     if let Some(relaxed) = relaxation(m, time_limit_s / 4.0)
@@ -258,3 +266,32 @@ pub(super) fn solve(
         },
     }
 }
+
+/// The model too large for microlp: the greedy, improved by the Lagrangian search within the
+/// time limit, and the search's bound. Optimal only when the bound meets the objective.
+fn by_lagrange(m: &LinearModel, time_limit_s: f64, mip_gap: f64) -> MipOutcome {
+    let budget = std::time::Duration::from_secs_f64(time_limit_s);
+    let l = super::lagrange::search(m, greedy(m, None), budget, mip_gap);
+    let (chosen, units) = l.best.unwrap_or_default();
+    let obj = units as f64 / super::feasibility::WEIGHT_SCALE;
+    let gap = (l.bound - obj) / obj.abs().max(1.0);
+    let status = if gap <= FLOAT_NOISE {
+        SolveStatus::Optimal
+    } else if gap <= mip_gap {
+        SolveStatus::GapLimit
+    } else {
+        SolveStatus::Greedy(format!(
+            "{} pairs exceed allocation.mip_max_pairs, so no MIP; Lagrangian bound after {} steps",
+            m.vars.len(),
+            l.steps
+        ))
+    };
+    MipOutcome {
+        chosen,
+        bound: Some(l.bound.max(obj)),
+        status,
+    }
+}
+
+/// Relative difference below which a floating-point bound meets the objective.
+const FLOAT_NOISE: f64 = 1e-12;

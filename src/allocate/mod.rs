@@ -32,7 +32,10 @@
 mod check;
 mod explain;
 pub mod feasibility;
+mod index;
 pub mod input;
+mod lagrange;
+mod listing;
 mod locks;
 mod lp;
 pub mod matching;
@@ -54,6 +57,8 @@ use crate::model::{Candidate, Parcel, Park};
 use crate::rules::RuleSet;
 use crate::spatial::ParkGeometry;
 use feasibility::{Constraint, Context, Feasible, WEIGHT_SCALE};
+use index::ParcelIndex;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -88,7 +93,21 @@ pub struct Problem<'a> {
     pub mode: Mode,
     /// Planned floor-area ratio by enterprise id, checked against a parcel's `max_far`.
     pub planned_far: BTreeMap<String, f64>,
+    /// Plot mode: the most feasible pairs listed in full; above it each enterprise lists only its
+    /// best parcels and more as the proof needs them (same optimum, same certificate, less
+    /// memory). Default [`MAX_LISTED_PAIRS`].
+    pub max_listed_pairs: usize,
+    /// When listing only the best parcels, how many each enterprise lists at first (at least 3
+    /// and `options_per_enterprise`, so its rivals and options are exact). Default
+    /// [`FIRST_LISTED`]. Neither setting changes any result, only memory and time.
+    pub first_listed: usize,
 }
+
+/// Default of [`Problem::max_listed_pairs`]: 20 million pairs, about 320 MB listed.
+pub const MAX_LISTED_PAIRS: usize = 20_000_000;
+
+/// Default of [`Problem::first_listed`].
+pub const FIRST_LISTED: usize = 16;
 
 impl<'a> Problem<'a> {
     pub fn new(
@@ -104,7 +123,16 @@ impl<'a> Problem<'a> {
             rules,
             mode,
             planned_far: BTreeMap::new(),
+            max_listed_pairs: MAX_LISTED_PAIRS,
+            first_listed: FIRST_LISTED,
         }
+    }
+    /// List at most `max_pairs` feasible pairs in full, else each enterprise's `first` best
+    /// first (see [`Problem::max_listed_pairs`], [`Problem::first_listed`]).
+    pub fn listing(mut self, max_pairs: usize, first: usize) -> Self {
+        self.max_listed_pairs = max_pairs;
+        self.first_listed = first;
+        self
     }
     /// List relocation options for these enterprises without placing them (e.g.
     /// `pipeline::Admission::relocating`).
@@ -239,12 +267,29 @@ impl Allocation {
             return Ok(m.clone());
         }
         let params = Params::from_rules(p.rules)?;
+        let blocks = self.mode == Mode::Blocks;
+        // Rows that list only the best parcels: list every pair again for the model.
+        let all;
+        let feasible = if self.feasible.complete {
+            &self.feasible
+        } else {
+            let geometry = ParkGeometry::new(&p.park.parcels, &p.park.sensitive);
+            let nearest = geometry.nearest_all();
+            let ctx = Context {
+                params: &params,
+                nearest: &nearest,
+                blocks,
+                planned_far: &p.planned_far,
+            };
+            all = feasibility::feasible_pairs(&ctx, &geometry.kinds, p.candidates, &p.park.parcels);
+            &all
+        };
         Ok(model::build(
             &params,
-            self.mode == Mode::Blocks,
+            blocks,
             p.candidates,
             &p.park.parcels,
-            &self.feasible,
+            feasible,
             &self.locked,
         ))
     }
@@ -270,34 +315,74 @@ pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
         blocks,
         planned_far: &p.planned_far,
     };
-    let feasible =
-        feasibility::feasible_pairs(&ctx, &geometry.kinds, p.candidates, &p.park.parcels);
+    let index = ParcelIndex::new(&ctx, &geometry.kinds, &p.park.parcels);
+    let queries = feasibility::queries(&index, &ctx, p.candidates);
     // Same constraints for the probes, kept apart so the solvers never see them.
-    let probe_feasible =
-        feasibility::feasible_pairs(&ctx, &geometry.kinds, p.probes, &p.park.parcels);
+    let probe_queries = feasibility::queries(&index, &ctx, p.probes);
     let locked = locks::locks(p, &params, blocks, &mut warnings)?;
     let use_mip = blocks || params.side.needs_mip();
+    let pairs: usize = queries.iter().map(|q| q.losses.feasible as usize).sum();
+    let complete = use_mip || pairs <= p.max_listed_pairs;
+    // Each enterprise's first listing: everything, or its best parcels.
+    let first = p.first_listed.max(params.options_k).max(3);
+    let thresholds = |qs: &[index::Query], k: usize| -> Vec<i64> {
+        if complete {
+            vec![1; qs.len()]
+        } else {
+            qs.par_iter().map(|q| index.kth_best(q, k, None)).collect()
+        }
+    };
+    let mut listed_to = thresholds(&queries, first);
+    let probe_feasible = feasibility::rows(
+        &index,
+        &probe_queries,
+        &thresholds(&probe_queries, params.options_k.max(1)),
+        complete,
+    );
     // The exact matching works on the pairs directly; only the MIP needs the model.
     let model = use_mip.then(|| {
-        model::build(
+        let feasible = feasibility::rows(&index, &queries, &listed_to, true);
+        let m = model::build(
             &params,
             blocks,
             p.candidates,
             &p.park.parcels,
             &feasible,
             &locked,
-        )
+        );
+        (feasible, m)
     });
     timings.feasibility_ms = ms(t);
 
     let t = Instant::now();
-    let solved = match &model {
-        Some(model) => solve::by_mip(p, &params, model, &feasible, &locked, &mut timings)?,
-        None => solve::by_matching(p, &feasible, &locked, &mut timings)?,
+    let (solved, feasible, model) = match model {
+        Some((feasible, model)) => (
+            solve::by_mip(p, &params, &model, &feasible, &locked, &mut timings)?,
+            Some(feasible),
+            Some(model),
+        ),
+        None => (
+            solve::by_matching(p, &index, &queries, &mut listed_to, &locked, &mut timings)?,
+            None,
+            None,
+        ),
     };
     if timings.solve_ms == 0.0 {
         timings.solve_ms = ms(t) - timings.certify_ms;
     }
+    // The rows the reasons and options read: as far as the matching listed them.
+    let feasible = match feasible {
+        Some(f) => f,
+        None => {
+            let t = Instant::now();
+            let f = feasibility::rows(&index, &queries, &listed_to, complete);
+            timings.feasibility_ms += ms(t);
+            f
+        }
+    };
+    drop(queries);
+    drop(probe_queries);
+    drop(index);
 
     let objective = solved.objective_units as f64 / WEIGHT_SCALE;
     let bound = solved.bound;

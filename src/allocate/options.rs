@@ -94,7 +94,7 @@ fn without_options(
     let n = p.park.parcels.len();
     cs.iter()
         .enumerate()
-        .filter(|&(i, _)| feasible.row(i).is_empty())
+        .filter(|&(i, _)| feasible.losses[i].feasible == 0)
         .filter_map(|(i, c)| {
             let losses = &feasible.losses[i];
             Some(WithoutOptions {

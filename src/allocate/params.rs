@@ -16,6 +16,8 @@ pub struct Params {
     pub time_limit_s: f64,
     /// Relative MIP gap at which the solver may stop; 0 when the rule file gives none.
     pub mip_gap: f64,
+    /// Most pairs handed to the MIP solver; above it the Lagrangian search answers alone.
+    pub mip_max_pairs: Option<usize>,
     pub land_classes: BTreeMap<PollutionClass, Vec<LandUse>>,
     pub buffers_m: BTreeMap<String, BTreeMap<PollutionClass, f64>>,
     pub side: SideConstraints,
@@ -62,6 +64,7 @@ impl Params {
                     options_k,
                     time_limit_s,
                     mip_gap: a.mip_gap.unwrap_or(0.0),
+                    mip_max_pairs: a.mip_max_pairs,
                     land_classes: a.land_classes.clone(),
                     buffers_m: a.buffers_m.clone(),
                     side: a.side.clone(),

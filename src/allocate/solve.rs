@@ -2,6 +2,8 @@
 //! with a dual certificate; block mode and side constraints are a MIP with a best bound.
 
 use super::feasibility::{Feasible, WEIGHT_SCALE};
+use super::index::{ParcelIndex, Query};
+use super::listing::Listing;
 use super::model::LinearModel;
 use super::status::{SolveStatus, SolverError};
 use super::{Mode, Params, Problem, Timings, matching, mip, ms};
@@ -23,27 +25,40 @@ pub(super) struct Solved {
 }
 
 /// The exact path: the locked pairs plus the certified matching of the rest, whose dual
-/// certificate is the bound.
+/// certificate is the bound. The matching's rows list each enterprise's parcels down to
+/// `listed_to` (indexed by candidate) and further as the proof needs; `listed_to` comes back
+/// with how far each row listed in the end.
 pub(super) fn by_matching(
     p: &Problem,
-    feasible: &Feasible,
+    index: &ParcelIndex,
+    queries: &[Query],
+    listed_to: &mut [i64],
     locked: &[(usize, u32, i64)],
     timings: &mut Timings,
 ) -> Result<Solved, crate::Error> {
-    let (graph, rows, certificate) = exact_matching(p, feasible, locked, timings)?;
+    let (locked_row, skip) = locked_masks(p, locked);
+    let rows: Vec<usize> = (0..p.candidates.len())
+        .filter(|&i| !locked_row[i])
+        .collect();
+    let mut listing = Listing::new(index, queries, rows, listed_to, skip);
+    let m = matching::solve(&mut listing);
+    let t = Instant::now();
+    let (obj, bnd) = matching::certify(&listing, &m).map_err(SolverError::Certificate)?;
+    timings.certify_ms = ms(t);
+    for (r, &i) in listing.candidates.iter().enumerate() {
+        listed_to[i] = listed_to[i].min(listing.threshold[r]);
+    }
     let mut picks: Vec<Pick> = locked.iter().map(|&(i, j, w)| (i, j, w, true)).collect();
-    for (r, c) in certificate.0.col_of_row.iter().enumerate() {
+    for (r, c) in m.col_of_row.iter().enumerate() {
         if let Some(j) = c {
-            let w = graph.row(r).iter().find(|e| e.0 == *j).map_or(0, |e| e.1);
-            picks.push((rows[r], *j, w, false));
+            let w = matching::Rows::row(&listing, r)
+                .iter()
+                .find(|e| e.0 == *j)
+                .map_or(0, |e| e.1);
+            picks.push((listing.candidates[r], *j, w, false));
         }
     }
     let locked_units: i64 = locked.iter().map(|l| l.2).sum();
-    let (obj, bnd) = certificate.1;
-    let mut col_price = vec![0i64; p.park.parcels.len()];
-    for (j, price) in certificate.0.col_dual.iter().enumerate() {
-        col_price[j] = *price;
-    }
     Ok(Solved {
         chosen: picks,
         objective_units: obj + locked_units,
@@ -54,8 +69,19 @@ pub(super) fn by_matching(
         } else {
             SolveStatus::NotProved
         },
-        duals: Some(col_price),
+        duals: Some(m.col_dual),
     })
+}
+
+/// Candidates and parcels fixed by a lock.
+fn locked_masks(p: &Problem, locked: &[(usize, u32, i64)]) -> (Vec<bool>, Vec<bool>) {
+    let mut locked_row = vec![false; p.candidates.len()];
+    let mut locked_col = vec![false; p.park.parcels.len()];
+    for &(i, j, _) in locked {
+        locked_row[i] = true;
+        locked_col[j as usize] = true;
+    }
+    (locked_row, locked_col)
 }
 
 /// The MIP path: microlp within the time limit, its status, and the best bound it or the
@@ -69,7 +95,12 @@ pub(super) fn by_mip(
     timings: &mut Timings,
 ) -> Result<Solved, crate::Error> {
     let t = Instant::now();
-    let outcome = mip::solve(model, params.time_limit_s, params.mip_gap)?;
+    let outcome = mip::solve(
+        model,
+        params.time_limit_s,
+        params.mip_gap,
+        params.mip_max_pairs,
+    )?;
     timings.solve_ms = ms(t);
     let chosen: Vec<Pick> = outcome
         .chosen
@@ -96,7 +127,11 @@ pub(super) fn by_mip(
         chosen,
         objective_units,
         bound,
-        method: "MIP (microlp branch and bound via good_lp)".into(),
+        method: if params.mip_max_pairs.is_some_and(|n| model.vars.len() > n) {
+            "greedy and Lagrangian bound (subgradient over the capacity and side rows)".into()
+        } else {
+            "MIP (microlp branch and bound via good_lp)".into()
+        },
         status: outcome.status,
         duals: None,
     })
@@ -112,8 +147,8 @@ fn mip_bound(
     let mut b = solver_bound.unwrap_or(f64::INFINITY);
     // Plot mode: the matching without side constraints bounds the constrained problem too.
     if p.mode != Mode::Blocks {
-        let (_, _, cert) = exact_matching(p, feasible, locked, &mut Timings::default())?;
-        b = b.min((cert.1.1 + locked.iter().map(|l| l.2).sum::<i64>()) as f64 / WEIGHT_SCALE);
+        let (_, bound) = exact_matching(p, feasible, locked)?;
+        b = b.min((bound + locked.iter().map(|l| l.2).sum::<i64>()) as f64 / WEIGHT_SCALE);
     } else if !b.is_finite() {
         // Each enterprise's best pair: a bound no allocation can beat.
         b = (0..p.candidates.len())
@@ -124,39 +159,26 @@ fn mip_bound(
     Ok(b)
 }
 
-type Certified = (matching::Matching, (i64, i64));
-
-/// The matching over unlocked candidates and parcels, certified. Returns the graph, the
-/// candidate index of each graph row, and the matching with `(objective, bound)`.
+/// The matching's bound over unlocked candidates and parcels of a complete `feasible`,
+/// certified: `(objective, bound)` in weight units.
 fn exact_matching(
     p: &Problem,
     feasible: &Feasible,
     locked: &[(usize, u32, i64)],
-    timings: &mut Timings,
-) -> Result<(matching::Graph, Vec<usize>, Certified), crate::Error> {
-    let mut locked_row = vec![false; p.candidates.len()];
-    let mut locked_col = vec![false; p.park.parcels.len()];
-    for &(i, j, _) in locked {
-        locked_row[i] = true;
-        locked_col[j as usize] = true;
-    }
-    let rows: Vec<usize> = (0..p.candidates.len())
-        .filter(|&i| !locked_row[i])
-        .collect();
+) -> Result<(i64, i64), crate::Error> {
+    let (locked_row, locked_col) = locked_masks(p, locked);
     let mut g = matching::Graph {
-        rows: rows.len(),
+        rows: 0,
         cols: p.park.parcels.len(),
         start: vec![0],
-        edges: Vec::with_capacity(feasible.len()),
+        edges: Vec::with_capacity(feasible.listed()),
     };
-    for &i in &rows {
+    for i in (0..p.candidates.len()).filter(|&i| !locked_row[i]) {
         g.edges
             .extend(feasible.row(i).iter().filter(|e| !locked_col[e.0 as usize]));
         g.start.push(g.edges.len());
+        g.rows += 1;
     }
     let m = matching::max_weight_matching(&g);
-    let t = Instant::now();
-    let cert = matching::certify(&g, &m).map_err(SolverError::Certificate)?;
-    timings.certify_ms = ms(t);
-    Ok((g, rows, (m, cert)))
+    Ok(matching::certify(&g, &m).map_err(SolverError::Certificate)?)
 }

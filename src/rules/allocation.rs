@@ -34,6 +34,10 @@ pub struct AllocationRules {
     /// Relative gap at which the MIP solver may stop (0 = prove optimality).
     #[serde(default)]
     pub mip_gap: Option<f64>,
+    /// Most pairs (variables) handed to the MIP solver; above it block mode and side
+    /// constraints are answered by the greedy and the Lagrangian bound. None: no limit.
+    #[serde(default)]
+    pub mip_max_pairs: Option<usize>,
     /// Side constraints; any of them turns plot mode into a MIP.
     #[serde(default)]
     pub side: SideConstraints,

@@ -1,0 +1,94 @@
+//! The matching's rows in plot mode: each enterprise lists its best feasible parcels — every one
+//! whose weight is at least the row's threshold — from the parcel index, and lists more when the
+//! matching asks ([`matching::Rows`]), so memory grows with the parcels the proof needs rather
+//! than with every feasible pair.
+
+use super::index::{ParcelIndex, Query};
+use super::matching;
+
+/// Rows of the matching over the unlocked candidates, without the locked parcels.
+pub(super) struct Listing<'i, 'q> {
+    index: &'i ParcelIndex<'i>,
+    queries: &'q [Query<'q>],
+    /// The candidate of each matching row.
+    pub(super) candidates: Vec<usize>,
+    /// Per row: the weight down to which it lists (1: every feasible parcel), what it lists,
+    /// and the best weight it does not list.
+    pub(super) threshold: Vec<i64>,
+    listed: Vec<Vec<(u32, i64)>>,
+    unlisted: Vec<Option<i64>>,
+    /// Locked parcels, which no matching row lists.
+    skip: Vec<bool>,
+}
+
+impl<'i, 'q> Listing<'i, 'q> {
+    /// Rows for `candidates` (indexes into `queries`), each listing down to its threshold in
+    /// `thresholds` (indexed like `queries`), none listing a parcel of `skip`.
+    pub(super) fn new(
+        index: &'i ParcelIndex<'i>,
+        queries: &'q [Query<'q>],
+        candidates: Vec<usize>,
+        thresholds: &[i64],
+        skip: Vec<bool>,
+    ) -> Self {
+        use rayon::prelude::*;
+        let threshold: Vec<i64> = candidates.iter().map(|&i| thresholds[i]).collect();
+        // Per row: what it lists, and the best weight it leaves out.
+        type Row = (Vec<(u32, i64)>, Option<i64>);
+        let rows: Vec<Row> = candidates
+            .par_iter()
+            .zip(&threshold)
+            .map(|(&i, &t)| {
+                let mut row = Vec::new();
+                index.list(&queries[i], t, Some(&skip), &mut row);
+                (row, index.best_below(&queries[i], t, Some(&skip)))
+            })
+            .collect();
+        let (listed, unlisted) = rows.into_iter().unzip();
+        let mut l = Listing {
+            index,
+            queries,
+            candidates,
+            threshold,
+            listed,
+            unlisted,
+            skip,
+        };
+        // A row whose best parcels are all locked lists down to the best one left.
+        for r in 0..l.candidates.len() {
+            if l.listed[r].is_empty()
+                && let Some(w) = l.unlisted[r]
+            {
+                matching::Rows::list_down_to(&mut l, r, w);
+            }
+        }
+        l
+    }
+}
+
+impl matching::Rows for Listing<'_, '_> {
+    fn rows(&self) -> usize {
+        self.candidates.len()
+    }
+    fn cols(&self) -> usize {
+        self.skip.len()
+    }
+    fn row(&self, i: usize) -> &[(u32, i64)] {
+        &self.listed[i]
+    }
+    fn unlisted_max(&self, i: usize) -> Option<i64> {
+        self.unlisted[i]
+    }
+    fn list_down_to(&mut self, i: usize, at_least: i64) {
+        let t = at_least.max(1);
+        if t >= self.threshold[i] || self.unlisted[i].is_none() {
+            return;
+        }
+        let q = &self.queries[self.candidates[i]];
+        self.listed[i].clear();
+        self.index.list(q, t, Some(&self.skip), &mut self.listed[i]);
+        self.unlisted[i] = self.index.best_below(q, t, Some(&self.skip));
+        // Nothing left below: the row is complete, whatever the locked parcels weigh.
+        self.threshold[i] = if self.unlisted[i].is_none() { 1 } else { t };
+    }
+}
