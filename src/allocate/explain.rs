@@ -25,6 +25,9 @@ pub(super) fn reasons(
         placed[a.candidate] = true;
     }
     let n = p.park.parcels.len();
+    let exact = col_price.filter(|_| feasible.complete).map(|price| {
+        super::shortfall::extra_weight_needed(feasible, assignments, price, p.candidates.len())
+    });
     let mut out = Vec::new();
     for (i, c) in p.candidates.iter().enumerate() {
         if placed[i] {
@@ -33,9 +36,17 @@ pub(super) fn reasons(
         let losses = &feasible.losses[i];
         let row = feasible.row(i);
         let rivals = rivals(p, row, &holder);
-        let weight_short = col_price
-            .and_then(|price| row.iter().map(|&(j, w)| price[j as usize] - w).min())
-            .map(fmt_w);
+        // Exact from the whole chain of displacements when every pair is listed; otherwise the
+        // smallest reduced cost, a lower bound.
+        let weight_short = match (col_price, &exact) {
+            (Some(_), Some(need)) => need[i].map(fmt_w),
+            (Some(price), None) => row
+                .iter()
+                .map(|&(j, w)| price[j as usize] - w)
+                .min()
+                .map(fmt_w),
+            _ => None,
+        };
         // Rows may list only an enterprise's best parcels; the funnel counts them all.
         let n_feasible = losses.feasible as usize;
         let (cause, message) = if n_feasible == 0 {
@@ -46,7 +57,7 @@ pub(super) fn reasons(
         } else if rivals.iter().all(|r| r.taken_by.is_some()) {
             (
                 UnplacedCause::OutCompeted,
-                out_competed_message(n_feasible, &rivals, weight_short, blocks),
+                out_competed_message(n_feasible, &rivals, weight_short, exact.is_some(), blocks),
             )
         } else {
             (
@@ -86,11 +97,13 @@ fn rivals(p: &Problem, row: &[(u32, i64)], holder: &HashMap<usize, &Assignment>)
 }
 
 /// "out-competed: 4 feasible parcels, all taken; best: P7 went to A3 (weight ...)", with the
-/// extra weight that would place it when the matching's dual prices are known.
+/// extra weight that would place it when the matching's dual prices are known (`exact`: the
+/// whole chain of displacements; otherwise a lower bound).
 fn out_competed_message(
     feasible: usize,
     rivals: &[Rival],
     weight_short: Option<f64>,
+    exact: bool,
     blocks: bool,
 ) -> String {
     let list: Vec<String> = rivals
@@ -113,6 +126,7 @@ fn out_competed_message(
         list.join("; ")
     );
     match weight_short {
+        Some(s) if !exact => m.push_str(&format!("; it would need at least {s:.3} extra weight (priority x fit) on one of them to be placed (a lower bound: only each enterprise's best parcels were listed)")),
         Some(s) if s > 0.0 => m.push_str(&format!("; it would need more than {s:.3} extra weight (priority x fit) on one of them to be placed")),
         Some(_) => m.push_str("; a tie: any extra weight (priority x fit) on one of them would place it"),
         None => {}
