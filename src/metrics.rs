@@ -18,7 +18,7 @@
 
 use crate::model::{Categorical, Enterprise, HightechLevel, IndustryCode, PollutionClass};
 pub use crate::rules::expr::{MetricId, Ty};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::borrow::Cow;
 
 /// Units of metrics: how values print and how far a remedy rounds.
@@ -118,8 +118,9 @@ impl Unit {
 pub enum Read {
     /// Text as given (`id`, `name`).
     Text,
-    /// A finite number, at least `min` when given.
-    Number { min: Option<f64> },
+    /// A finite number, at least `min` when given; `whole`: a count (people, products,
+    /// violations), so a fraction is a data error, not a value.
+    Number { min: Option<f64>, whole: bool },
     /// A GB/T 4754-2017 industry code with its section letter.
     IndustryCode,
     /// `none`/`municipal`/`provincial`/`national` or 无/市级/省级/国家级.
@@ -243,11 +244,15 @@ impl Field for String {
 
 impl Field for Option<f64> {
     fn parse(text: &str, read: Read) -> Result<Self, String> {
-        let min = match read {
-            Read::Number { min } => min,
-            _ => None,
+        let (min, whole) = match read {
+            Read::Number { min, whole } => (min, whole),
+            _ => (None, false),
         };
-        parse_number(text, min).map(Some)
+        let v = parse_number(text, min)?;
+        if whole && v.fract() != 0.0 {
+            return Err(format!("expected a whole number (a count), got {text:?}"));
+        }
+        Ok(Some(v))
     }
     fn cell(&self) -> Cell<'_> {
         Cell::Number(*self)
@@ -338,9 +343,22 @@ fn parse_number(text: &str, min: Option<f64>) -> Result<f64, String> {
     }
 }
 
-/// A date cell: `YYYY-MM-DD`, or as Excel and Chinese forms write dates, `YYYY/M/D` and
-/// `YYYY年M月D日` (month and day with one or two digits).
-pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
+/// The earliest year a date cell or `--date` may name: certificates and evaluations are of this
+/// century, and year 0 or 1 is a typing slip or an empty date exported as zeros.
+pub const FIRST_YEAR: i32 = 1900;
+
+/// A date, in a cell or given as `--date`: `YYYY-MM-DD`, or as Excel and Chinese forms write
+/// dates, `YYYY/M/D` and `YYYY年M月D日` (month and day with one or two digits), from
+/// [`FIRST_YEAR`] on.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let d = parse_date_any_year(s)?;
+    if d.year() < FIRST_YEAR {
+        return Err(format!("expected a date from {FIRST_YEAR} on, got {s:?}"));
+    }
+    Ok(d)
+}
+
+fn parse_date_any_year(s: &str) -> Result<NaiveDate, String> {
     let t = s.trim();
     // Fast path for the usual all-digit YYYY-MM-DD (chrono's format parser is slow on 1M rows).
     let b = t.as_bytes();
@@ -454,9 +472,21 @@ macro_rules! catalogue {
 }
 
 const fn num(min: f64) -> Read {
-    Read::Number { min: Some(min) }
+    Read::Number {
+        min: Some(min),
+        whole: false,
+    }
 }
-const NUM_ANY: Read = Read::Number { min: None };
+const NUM_ANY: Read = Read::Number {
+    min: None,
+    whole: false,
+};
+/// A count: a whole number, at least 0. Staff are not counts here: the statistical forms ask
+/// for the year's average headcount (从业人员年平均人数), which may be fractional.
+const COUNT: Read = Read::Number {
+    min: Some(0.0),
+    whole: true,
+};
 
 const fn ratio(num: MetricId, den: MetricId) -> Derivation {
     Derivation::Ratio {
@@ -490,7 +520,7 @@ catalogue! {
         CERT_EXPIRY = "cert_expiry", cert_expiry, Date, Read::Date, None, "certificate expiry", "证书有效期至",
             ["证书有效期至", "证书到期日", "证书有效期", "有效期至", "证书截止日期", "证书到期时间",
              "高企证书有效期", "高新技术企业证书有效期", "有效期截止日期"];
-        CATALOGUE_PRODUCTS = "catalogue_products", catalogue_products, Num, num(0.0), Count, "catalogue products",
+        CATALOGUE_PRODUCTS = "catalogue_products", catalogue_products, Num, COUNT, Count, "catalogue products",
             "目录产品数", ["目录产品数", "高新技术产品目录产品数", "入选目录产品数", "目录内产品数"];
         REVENUE = "revenue", revenue_10k_yuan, Num, num(0.0), Money, "revenue", "营业收入",
             ["营业收入", "主营业务收入", "营业收入(万元)", "主营业务收入(万元)", "营业总收入", "销售收入",
@@ -504,7 +534,7 @@ catalogue! {
         STAFF = "staff", staff, Num, num(0.0), Persons, "staff", "职工人数", ["职工人数", "从业人员", "职工总数", "从业人员数", "年平均职工人数", "从业人员年平均人数",
              "员工人数"];
         RD_STAFF = "rd_staff", rd_staff, Num, num(0.0), Persons, "R&D staff", "科技人员", ["科技人员", "研发人员", "科技人员数", "研发人员数", "科技人员人数", "研究开发人员"];
-        IP_COUNT = "ip_count", ip_count, Num, num(0.0), Count, "core IP", "核心知识产权数", ["知识产权数", "核心知识产权", "知识产权数量", "核心知识产权数", "核心自主知识产权数",
+        IP_COUNT = "ip_count", ip_count, Num, COUNT, Count, "core IP", "核心知识产权数", ["知识产权数", "核心知识产权", "知识产权数量", "核心知识产权数", "核心自主知识产权数",
              "有效知识产权数"];
         VALUE_ADDED = "value_added", value_added_10k_yuan, Num, NUM_ANY, Money, "value added", "工业增加值",
             ["工业增加值", "工业增加值(万元)", "增加值"];
@@ -518,7 +548,7 @@ catalogue! {
         NOX_T = "nox_t", nox_t, Num, num(0.0), Tonnes, "NOx", "氮氧化物", ["氮氧化物(吨)", "氮氧化物", "氮氧化物排放量", "NOx", "NOx排放量"];
         POLLUTION_CLASS = "pollution_class", pollution_class, Str, Read::PollutionClass, None, "pollution class",
             "污染类别", ["污染类别", "污染程度", "污染等级", "污染级别", "环境污染等级"];
-        VIOLATIONS = "violations", violations, Num, num(0.0), Count, "violations", "违法违规次数",
+        VIOLATIONS = "violations", violations, Num, COUNT, Count, "violations", "违法违规次数",
             ["违法违规次数", "违规次数", "违法次数", "环保违法次数"];
         WILLING_TO_CONVERT = "willing_to_convert", willing_to_convert, Bool, Read::Flag, None, "willing to convert",
             "转型意愿", ["转型意愿", "是否愿意转型", "转型升级意愿"];

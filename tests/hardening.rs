@@ -433,3 +433,58 @@ fn folder_bytes(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec
         })
         .collect()
 }
+
+/// Counts are whole numbers: half a violation or 2.5 core IP is a data error naming the cell,
+/// not a value to screen on. Staff stay as given (a year's average headcount may be fractional).
+#[test]
+fn counts_with_fractions_are_refused() {
+    use parkplan::io::enterprises::read_enterprises;
+    let header = "id,name,industry_code,hightech_level,cert_expiry,revenue,rd_expense,staff,ip_count,violations";
+    let ok = format!("{header}\nE1,甲,C3911,national,2028-06-30,1000,60,50.5,3,0\n");
+    assert!(read_enterprises(Path::new("e.csv"), &ok).is_ok());
+    for (row, field) in [
+        (
+            "E1,甲,C3911,national,2028-06-30,1000,60,50,2.5,0",
+            "ip_count",
+        ),
+        (
+            "E1,甲,C3911,national,2028-06-30,1000,60,50,3,0.5",
+            "violations",
+        ),
+    ] {
+        let err = read_enterprises(Path::new("e.csv"), &format!("{header}\n{row}\n"))
+            .expect_err("a fraction of a count")
+            .to_string();
+        assert_contains(
+            &err,
+            &format!("row 2 (line 2): {field}: expected a whole number"),
+        );
+    }
+}
+
+/// `--date` is read as a date cell is: the same forms (`2028/6/30`), the same refusals
+/// (`2026-2-3`, a sign, year 0).
+#[test]
+fn the_evaluation_date_is_read_like_a_date_cell() {
+    for bad in ["2026-2-3", "+2026-11-26", "0000-01-01", "2026-13-01"] {
+        let o = bin()
+            .args(["screen", "--date", bad])
+            .current_dir(ROOT)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert_contains(&stderr(&o), "expected a date");
+    }
+    let slash = bin()
+        .args(["screen", "--date", "2026/11/26"])
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    let iso = bin()
+        .args(["screen", "--date", "2026-11-26"])
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    common::assert_ok(&iso);
+    assert_eq!(slash.stdout, iso.stdout);
+}

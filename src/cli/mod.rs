@@ -271,10 +271,9 @@ pub fn no_xlsx(format: Format, what: &str) -> Result<(), parkplan::Error> {
     Ok(())
 }
 
-/// An evaluation date as `YYYY-MM-DD`.
+/// An evaluation date, read exactly as a date cell is (`parkplan::metrics::parse_date`).
 pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("expected a date as YYYY-MM-DD, got {s:?}"))
+    parkplan::metrics::parse_date(s)
 }
 
 /// `--lang`: the language of documents (report, maps, `--explain`); given as `zh` it also asks

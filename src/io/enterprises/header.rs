@@ -283,8 +283,12 @@ fn holds(derivation: metrics::Derivation) -> String {
     };
     match read {
         Read::Text => "text".into(),
-        Read::Number { min: Some(m) } => format!("a number, at least {m}"),
-        Read::Number { min: None } => "a number".into(),
+        Read::Number {
+            min: Some(m),
+            whole: true,
+        } => format!("a whole number, at least {m}"),
+        Read::Number { min: Some(m), .. } => format!("a number, at least {m}"),
+        Read::Number { min: None, .. } => "a number".into(),
         Read::IndustryCode => "a GB/T 4754-2017 code with its section letter (`C3911`)".into(),
         Read::HightechLevel => {
             "`none`, `municipal`, `provincial`, `national` (or 无, 市级, 省级, 国家级)".into()
