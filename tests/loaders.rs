@@ -626,3 +626,21 @@ fn parcel_shapes_with_a_wrong_area_are_refused() {
     let err = parcel_error(&collection(&[parcel("Z", "", sliver)]));
     assert_contains(&err, "has no area");
 }
+
+/// A key repeated in one JSON object is refused by name, never taken last-wins: a parcel marked
+/// both available and occupied, or a second `features` member emptying the file.
+#[test]
+fn repeated_json_keys_are_refused() {
+    let twice = feature(
+        r#"{"id":"D1","land_use":"M1","status":"available","status":"occupied"}"#,
+        &polygon(&format!("[{SQUARE}]")),
+    );
+    let err = parcel_error(&collection(&[parcel("P1", "", SQUARE), twice]));
+    assert_contains(&err, "feature 1");
+    assert_contains(&err, "properties.status: the key appears twice");
+    let emptied = format!(
+        r#"{{"type":"FeatureCollection","features":[{}],"features":[]}}"#,
+        parcel("P1", "", SQUARE)
+    );
+    assert_contains(&parcel_error(&emptied), "features: the key appears twice");
+}

@@ -68,13 +68,15 @@ pub fn write_atomic(
         _ => PathBuf::from("."),
     };
     check_output_file(path)?;
-    create_output_dir(&dir)?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    // Registered before the folder is made: once an interrupt has cleaned up, registering
+    // blocks until the process exits, so a removed staging folder is never made again.
     let _in_flight = InFlight::register(&tmp);
+    create_output_dir(&dir)?;
     let result = (|| {
         // A leftover of this name (a crash, or something planted) is removed, never followed:
         // `create_new` refuses to open through a link.
@@ -145,10 +147,13 @@ impl Drop for InFlight {
 /// Remove every temporary file and staging folder still being written. The command line calls
 /// it from its SIGINT/SIGTERM handler before exiting.
 pub fn remove_in_flight() {
-    let paths = match IN_FLIGHT.lock() {
-        Ok(mut v) => std::mem::take(&mut *v),
-        Err(_) => return,
+    let Ok(mut guard) = IN_FLIGHT.lock() else {
+        return;
     };
+    let paths = std::mem::take(&mut *guard);
+    // The lock is never released: the caller exits next, and until then no writer can register
+    // (and so create) a file or folder again.
+    std::mem::forget(guard);
     for p in paths {
         match std::fs::symlink_metadata(&p) {
             Ok(m) if m.is_dir() => {

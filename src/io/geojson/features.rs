@@ -16,6 +16,15 @@ pub(crate) fn source(path: &Path, text: &str, problems: &mut Problems) -> Option
     {
         return read;
     }
+    if let Some(key) = super::duplicates::duplicate_key(text) {
+        problems.push(InputError::new(
+            path,
+            Place::File,
+            Some(&key),
+            "the key appears twice in one object: expected each key once (a JSON reader would keep only one of the values)",
+        ));
+        return None;
+    }
     let root = parse_json(path, text, problems)?;
     let (features, declared) = collection_features(path, &root, problems)?;
     let mut out = Vec::with_capacity(features.len());

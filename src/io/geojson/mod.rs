@@ -7,6 +7,7 @@
 //! A `crs` member naming a supported CRS (GDAL writes one for any CRS but WGS84) is honoured.
 
 pub(crate) mod context;
+mod duplicates;
 mod features;
 pub(crate) mod geometry;
 pub(crate) mod parcels;

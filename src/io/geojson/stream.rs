@@ -69,7 +69,7 @@ pub(super) fn source(path: &Path, text: &str, problems: &mut Problems) -> Option
 /// and the slow reader's checks (its problem, or `None` when even that fails to parse).
 fn feature(path: &Path, index: usize, raw: &RawValue) -> Option<(Option<RawFeature>, Problems)> {
     if let Ok(f) = serde_json::from_str::<TypedFeature>(raw.get()) {
-        let properties = f.properties.unwrap_or_default();
+        let properties = f.properties.map(|m| m.0).unwrap_or_default();
         let id = feature_id(&properties);
         let raw = RawFeature {
             index,
@@ -79,10 +79,30 @@ fn feature(path: &Path, index: usize, raw: &RawValue) -> Option<(Option<RawFeatu
         };
         return Some((Some(raw), Problems::default()));
     }
-    let value: Value = serde_json::from_str(raw.get()).ok()?;
     let mut problems = Problems::default();
+    if let Some(key) = super::duplicates::duplicate_key(raw.get()) {
+        problems.push(duplicate_problem(path, index, raw, &key));
+        return Some((None, problems));
+    }
+    let value: Value = serde_json::from_str(raw.get()).ok()?;
     let f = raw_feature(path, index, &value, &mut problems);
     Some((f, problems))
+}
+
+/// A key repeated within one object of a feature: refused, since a JSON reader keeps only one
+/// of its values and which one is not the file's to say.
+fn duplicate_problem(path: &Path, index: usize, raw: &RawValue, key: &str) -> InputError {
+    let id = serde_json::from_str::<Value>(raw.get()).ok().and_then(|v| {
+        v.get("properties")
+            .and_then(Value::as_object)
+            .and_then(feature_id)
+    });
+    InputError::new(
+        path,
+        crate::error::Place::Feature { index, id },
+        Some(key),
+        "the key appears twice in one object: expected each key once (a JSON reader would keep only one of the values)",
+    )
 }
 
 /// The members of a FeatureCollection's top level parkplan reads, as raw text.
@@ -132,7 +152,7 @@ impl<'de: 'a, 'a> serde::Deserialize<'de> for TopLevel<'a> {
 /// A well-formed feature: `"type": "Feature"`, properties an object or null, a valid geometry
 /// or null. Anything else fails, and the feature goes the slow way.
 struct TypedFeature {
-    properties: Option<Map<String, Value>>,
+    properties: Option<UniqueMap>,
     geometry: Option<geojson::Geometry>,
 }
 
@@ -224,5 +244,31 @@ impl<'de> serde::Deserialize<'de> for IsFeature {
             }
         }
         d.deserialize_str(V)
+    }
+}
+
+/// A properties object whose keys are all different; a repeated key fails the typed read, and
+/// the feature goes the slow way, which refuses it by name.
+struct UniqueMap(Map<String, Value>);
+
+impl<'de> serde::Deserialize<'de> for UniqueMap {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = UniqueMap;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a properties object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UniqueMap, A::Error> {
+                let mut m = Map::new();
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    if m.insert(k, v).is_some() {
+                        return Err(de::Error::custom("duplicate key"));
+                    }
+                }
+                Ok(UniqueMap(m))
+            }
+        }
+        d.deserialize_map(V)
     }
 }
