@@ -80,9 +80,11 @@ try {
   }, [...placedIds]);
   check(emptyId, 'some parcel is empty');
   // A click on the map's margin lets the pinned tooltip go; then hover the empty parcel.
-  const mb = await park.locator('svg').boundingBox();
-  await page.mouse.click(mb.x + 5, mb.y + 5);
-  check(await tip.isHidden(), 'a click beside the parcels closes the tooltip');
+  // Element-relative, so Playwright scrolls the corner into view first (a page-relative
+  // click there can fall outside the viewport once the parcel was scrolled to).
+  await park.locator('svg').first().click({ position: { x: 5, y: 5 } });
+  const closed = await tip.waitFor({ state: 'hidden', timeout: 5000 }).then(() => true, () => false);
+  check(closed, 'a click beside the parcels closes the tooltip');
   const emptyShape = park.locator(`.hits path[data-id="${emptyId}"]`);
   await emptyShape.hover({ force: true });
   const whyText = await tip.innerText();
