@@ -175,6 +175,23 @@ pub fn fill(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     s
 }
 
+/// Display width of text in a terminal or a spreadsheet column: CJK and full-width characters
+/// take two columns, so Chinese tables line up.
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,7 @@
 //! ```
 
 use super::cell::{needs_escape, restore};
+use crate::i18n::display_width;
 use crate::metrics::{self, Unit};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet};
 use std::borrow::Cow;
@@ -296,22 +297,6 @@ pub fn about_rules(rules: &crate::RuleSet, prefix: &str) -> Vec<(String, String)
             super::shown_path(&rules.source),
         ),
     ]
-}
-
-/// Display width of text in a spreadsheet column: CJK and full-width characters count twice.
-fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F
-            | 0x2E80..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6 => 2,
-            _ => 1,
-        })
-        .sum()
 }
 
 /// The number of data rows of a CSV table (records after the header), to refuse a table too

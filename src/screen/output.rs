@@ -4,7 +4,7 @@
 use super::decide::{margins, screen_one};
 use super::trace::{Trace, trace};
 use super::{Decision, Outcome, ScreenReport};
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, Lang, display_width};
 use crate::model::Enterprise;
 use crate::rules::RuleSet;
 use crate::rules::admission::Severity;
@@ -299,25 +299,9 @@ fn json_head(report: &ScreenReport, rules: &RuleSet) -> std::io::Result<String> 
     serde_json::to_string(&head).map_err(std::io::Error::other)
 }
 
-/// Display width of text in a terminal: CJK and full-width characters take two columns.
-fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F
-            | 0x2E80..=0xA4CF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0xFE30..=0xFE4F
-            | 0xFF00..=0xFF60
-            | 0xFFE0..=0xFFE6 => 2,
-            _ => 1,
-        })
-        .sum()
-}
-
 /// Text padded with spaces to `w` display columns.
 fn pad(s: &str, w: usize) -> String {
-    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+    format!("{s}{}", " ".repeat(w.saturating_sub(display_width(s))))
 }
 
 /// One enterprise's trace as a readable bilingual table, for `--explain`.
@@ -380,10 +364,10 @@ pub fn write_explain_in(
             ]
         })
         .collect();
-    let mut widths = header.clone().map(|h| width(&h));
+    let mut widths = header.clone().map(|h| display_width(&h));
     for r in &rows {
         for (k, cell) in r.iter().enumerate() {
-            widths[k] = widths[k].max(width(cell));
+            widths[k] = widths[k].max(display_width(cell));
         }
     }
     let line = |cells: &[String]| {
@@ -472,7 +456,12 @@ fn explain_heading(
         ),
         (label("explain.date"), report.date.to_string()),
     ];
-    let wd = lines.iter().map(|(k, _)| width(k)).max().unwrap_or(0) + 2;
+    let wd = lines
+        .iter()
+        .map(|(k, _)| display_width(k))
+        .max()
+        .unwrap_or(0)
+        + 2;
     for (k, v) in &lines {
         writeln!(w, "{}{v}", pad(k, wd))?;
     }
