@@ -384,6 +384,22 @@ fn workbook_problems_name_the_sheet_and_cell() {
 
 /// Names that Excel would run as formulas come out as text: with an apostrophe in the CSV,
 /// and as quote-prefixed text cells (no formula) in the workbook.
+/// A registry's text with the names of its first rows replaced by `names` (CSV-quoted).
+fn with_names(registry: &str, names: &[&str]) -> String {
+    let mut text = String::new();
+    for (i, line) in registry.lines().enumerate() {
+        let mut line = line.to_string();
+        if (1..=names.len()).contains(&i) {
+            let name = line.split(',').nth(1).unwrap().to_string();
+            let quoted = format!("\"{}\"", names[i - 1].replace('"', "\"\""));
+            line = line.replacen(&name, &quoted, 1);
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
 #[test]
 fn formula_cells_come_out_inert_in_csv_and_xlsx() {
     let tmp = tempfile::tempdir().unwrap();
@@ -393,17 +409,7 @@ fn formula_cells_come_out_inert_in_csv_and_xlsx() {
         "@SUM(1+1)",
     ];
     let apps = std::fs::read_to_string(bundled("registries/applicants.csv")).unwrap();
-    let mut text = String::new();
-    for (i, line) in apps.lines().enumerate() {
-        let mut line = line.to_string();
-        if (1..=3).contains(&i) {
-            let name = line.split(',').nth(1).unwrap().to_string();
-            let quoted = format!("\"{}\"", evil[i - 1].replace('"', "\"\""));
-            line = line.replacen(&name, &quoted, 1);
-        }
-        text.push_str(&line);
-        text.push('\n');
-    }
+    let text = with_names(&apps, &evil);
     let f = tmp.path().join("evil.csv");
     std::fs::write(&f, text).unwrap();
     let csv = stdout(&ok(&["screen", "--date", DATE, "--enterprises", path(&f)]));
@@ -419,17 +425,7 @@ fn formula_cells_come_out_inert_in_csv_and_xlsx() {
     }
     // rank.csv too: the urban registry with the same names.
     let urban = std::fs::read_to_string(bundled("registries/urban.csv")).unwrap();
-    let mut text = String::new();
-    for (i, line) in urban.lines().enumerate() {
-        let mut line = line.to_string();
-        if (1..=3).contains(&i) {
-            let name = line.split(',').nth(1).unwrap().to_string();
-            let quoted = format!("\"{}\"", evil[i - 1].replace('"', "\"\""));
-            line = line.replacen(&name, &quoted, 1);
-        }
-        text.push_str(&line);
-        text.push('\n');
-    }
+    let text = with_names(&urban, &evil);
     let u = tmp.path().join("evil-urban.csv");
     std::fs::write(&u, text).unwrap();
     let ranked = stdout(&ok(&["rank", "--enterprises", path(&u)]));

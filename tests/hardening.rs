@@ -209,25 +209,13 @@ fn an_interrupted_run_leaves_no_temporary_file() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let started = std::time::Instant::now();
-    let temp_seen = loop {
-        let any = std::fs::read_dir(&out_dir).unwrap().next().is_some();
-        if any || started.elapsed().as_secs() > 60 {
-            break any;
-        }
-        if child.try_wait().unwrap().is_some() {
-            break false;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    };
-    assert!(temp_seen, "the temporary file never appeared");
-    let kill = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130), "{status:?}");
+    interrupt_when(
+        &mut child,
+        "-TERM",
+        60,
+        "the temporary file never appeared",
+        || std::fs::read_dir(&out_dir).unwrap().next().is_some(),
+    );
     let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
 }
@@ -394,32 +382,51 @@ fn an_interrupted_plan_leaves_the_previous_folder_intact() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    interrupt_when(
+        &mut child,
+        "-INT",
+        120,
+        "the staging folder never filled",
+        || {
+            let staging = std::fs::read_dir(&out).unwrap().flatten().find(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".parkplan-staging")
+            });
+            staging.is_some_and(|s| std::fs::read_dir(s.path()).map(|d| d.count()).unwrap_or(0) > 0)
+        },
+    );
+    assert_eq!(folder_bytes(&out), before, "the folder changed");
+}
+
+/// Wait (up to `secs`) until `ready` holds while `child` runs, then send it `signal` (`-INT`,
+/// `-TERM`): it must exit 130.
+#[cfg(unix)]
+fn interrupt_when(
+    child: &mut std::process::Child,
+    signal: &str,
+    secs: u64,
+    never: &str,
+    mut ready: impl FnMut() -> bool,
+) {
     let started = std::time::Instant::now();
-    let staged = loop {
-        let staging = std::fs::read_dir(&out).unwrap().flatten().find(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with(".parkplan-staging")
-        });
-        if let Some(s) = staging
-            && std::fs::read_dir(s.path()).map(|d| d.count()).unwrap_or(0) > 0
-        {
+    let seen = loop {
+        if ready() {
             break true;
         }
-        if started.elapsed().as_secs() > 120 || child.try_wait().unwrap().is_some() {
+        if started.elapsed().as_secs() > secs || child.try_wait().unwrap().is_some() {
             break false;
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
     };
-    assert!(staged, "the staging folder never filled");
+    assert!(seen, "{never}");
     let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130), "{status:?}");
-    assert_eq!(folder_bytes(&out), before, "the folder changed");
 }
 
 /// Every entry of `dir` (hidden ones included) with its bytes.

@@ -347,52 +347,6 @@ fn relocation_map_draws_sites_lines_and_park() {
     assert!(png.starts_with(b"\x89PNG"));
 }
 
-/// Minimal HTML well-formedness: every non-void tag closed in order, quotes balanced in tags.
-fn check_well_formed(html: &str) {
-    const VOID: &[&str] = &["meta", "br", "hr", "img", "input", "link", "col", "wbr"];
-    let mut stack: Vec<String> = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i..];
-        if rest.starts_with("<!--") {
-            rest = &rest[rest.find("-->").expect("unclosed comment") + 3..];
-            continue;
-        }
-        let end = rest.find('>').expect("unclosed tag");
-        let tag = &rest[1..end];
-        assert_eq!(
-            tag.matches('"').count() % 2,
-            0,
-            "unbalanced quotes in <{tag}>"
-        );
-        rest = &rest[end + 1..];
-        if tag.starts_with('!') || tag.starts_with('?') {
-            continue;
-        }
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
-        let name = name.to_ascii_lowercase();
-        assert!(!name.is_empty(), "empty tag <{tag}>");
-        if name == "script" && !tag.starts_with('/') {
-            // The report's inline script is not markup: skip to its end.
-            rest = &rest[rest.find("</script>").expect("unclosed script") + 9..];
-            continue;
-        }
-        if tag.starts_with('/') {
-            let open = stack
-                .pop()
-                .unwrap_or_else(|| panic!("</{name}> closes nothing"));
-            assert_eq!(open, name, "</{name}> closes <{open}>");
-        } else if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
-            stack.push(name);
-        }
-    }
-    assert!(stack.is_empty(), "unclosed: {stack:?}");
-}
-
 // The report's own tests (markup, escaping, no network) are in tests/report.rs.
 
 /// The scenario of [`scenario`] and three enterprises, written into `dir`.
@@ -670,7 +624,7 @@ fn plan_writes_the_folder_with_progress_per_stage() {
         assert!(d.join("result").join(f).exists(), "{f}");
     }
     let html = read(d.join("result/report.html"));
-    check_well_formed(&html);
+    common::assert_well_formed(&html);
     assert!(html.contains("lingkun-2026.2"));
     // Same input, same bytes.
     let again = scenario_cmd(d, "plan")
@@ -720,7 +674,7 @@ fn plan_runs_on_the_bundled_scenario() {
     assert_contains(&err, "plan: screen    80 applicants on 2026-06-30");
     assert_contains(&err, "plan: rank      150 urban enterprises");
     let html = read(tmp.path().join("out/report.html"));
-    check_well_formed(&html);
+    common::assert_well_formed(&html);
     for part in ["不予准入", "搬迁整治排序", "rank-relocation.svg", "规划图"] {
         assert!(html.contains(part), "report lacks {part}");
     }

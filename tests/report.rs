@@ -140,44 +140,6 @@ fn a_failed_criterion_s_remedy_reads_in_chinese_and_stays_byte_identical_in_engl
     assert!(!text.contains("不得为"), "JSON remedies stay English");
 }
 
-/// Minimal HTML well-formedness: every non-void tag closed in order.
-fn check_well_formed(html: &str) {
-    const VOID: &[&str] = &["meta", "br", "hr", "img", "input", "link", "col", "wbr"];
-    let mut stack: Vec<String> = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i + 1..];
-        if rest.starts_with('!') {
-            continue;
-        }
-        let end = rest.find('>').expect("unterminated tag");
-        let tag = &rest[..end];
-        rest = &rest[end + 1..];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if name == "script" || name == "style" {
-            // Their content is not markup: skip to the closing tag.
-            let close = format!("</{name}>");
-            let k = rest.find(&close).expect("unclosed script or style");
-            rest = &rest[k + close.len()..];
-            continue;
-        }
-        if tag.starts_with('/') {
-            let open = stack
-                .pop()
-                .unwrap_or_else(|| panic!("</{name}> closes nothing"));
-            assert_eq!(open, name, "</{name}> closes <{open}>");
-        } else if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
-            stack.push(name);
-        }
-    }
-    assert!(stack.is_empty(), "unclosed: {stack:?}");
-}
-
 #[test]
 fn the_report_is_one_page_that_escapes_user_text_and_reaches_nothing_outside() {
     let svg = "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" \
@@ -211,7 +173,7 @@ fn the_report_is_one_page_that_escapes_user_text_and_reaches_nothing_outside() {
     let mut out = Vec::new();
     write_report(&mut out, &input).unwrap();
     let html = String::from_utf8(out).unwrap();
-    check_well_formed(&html);
+    common::assert_well_formed(&html);
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert_contains(&html, "&lt;iframe onload=alert(1)&gt;");
     assert_contains(&html, "A &amp; B &lt;script&gt;");

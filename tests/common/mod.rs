@@ -206,3 +206,54 @@ pub fn polygons(features: &[(String, String)]) -> String {
         .collect();
     collection(&f)
 }
+
+// ---- HTML ------------------------------------------------------------------------------------
+
+/// Minimal HTML well-formedness: every non-void tag closed in order, quotes balanced in tags;
+/// the content of `script` and `style` is skipped.
+pub fn assert_well_formed(html: &str) {
+    const VOID: &[&str] = &["meta", "br", "hr", "img", "input", "link", "col", "wbr"];
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i..];
+        if rest.starts_with("<!--") {
+            rest = &rest[rest.find("-->").expect("unclosed comment") + 3..];
+            continue;
+        }
+        let end = rest.find('>').expect("unclosed tag");
+        let tag = &rest[1..end];
+        assert_eq!(
+            tag.matches('"').count() % 2,
+            0,
+            "unbalanced quotes in <{tag}>"
+        );
+        rest = &rest[end + 1..];
+        if tag.starts_with('!') || tag.starts_with('?') {
+            continue;
+        }
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let name = name.to_ascii_lowercase();
+        assert!(!name.is_empty(), "empty tag <{tag}>");
+        if (name == "script" || name == "style") && !tag.starts_with('/') {
+            // Their content is not markup: skip to the closing tag.
+            let close = format!("</{name}>");
+            let k = rest.find(&close).expect("unclosed script or style");
+            rest = &rest[k + close.len()..];
+            continue;
+        }
+        if tag.starts_with('/') {
+            let open = stack
+                .pop()
+                .unwrap_or_else(|| panic!("</{name}> closes nothing"));
+            assert_eq!(open, name, "</{name}> closes <{open}>");
+        } else if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
+            stack.push(name);
+        }
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
