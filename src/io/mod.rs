@@ -73,24 +73,28 @@ pub fn write_atomic(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    // Registered before the folder is made: once an interrupt has cleaned up, registering
-    // blocks until the process exits, so a removed staging folder is never made again.
+    // Registered before anything is made, and made only inside the creation gate: an interrupt
+    // either removes what was made or finds nothing yet, never a folder made behind its back.
     let _in_flight = InFlight::register(&tmp);
-    create_output_dir(&dir)?;
-    let result = (|| {
+    let file = {
+        let _gate = creating();
+        create_output_dir(&dir)?;
         // A leftover of this name (a crash, or something planted) is removed, never followed:
         // `create_new` refuses to open through a link.
         let _ = std::fs::remove_file(&tmp);
-        let file = std::fs::OpenOptions::new()
+        std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&tmp)?;
+            .open(&tmp)
+    };
+    let result = file.and_then(|file| {
         let mut buf = std::io::BufWriter::new(file);
         write(&mut buf)?;
         buf.flush()?;
         buf.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        let _gate = creating();
         std::fs::rename(&tmp, path)
-    })();
+    });
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(output_error(path, "cannot write the output file", e));
@@ -144,15 +148,26 @@ impl Drop for InFlight {
     }
 }
 
+/// Held (shared) by a writer while it creates or moves a file or folder of [`IN_FLIGHT`], and
+/// taken exclusively by [`remove_in_flight`], so the clean-up never races a writer thread that
+/// is making a staging folder or a temporary file at that moment.
+static GATE: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+/// The creation gate ([`GATE`]) for one create or move; held briefly, never while writing data.
+pub(crate) fn creating() -> std::sync::RwLockReadGuard<'static, ()> {
+    GATE.read().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Remove every temporary file and staging folder still being written. The command line calls
 /// it from its SIGINT/SIGTERM handler before exiting.
 pub fn remove_in_flight() {
+    // Neither lock is ever released: the caller exits next, and until then no writer can create
+    // or move a file or folder again.
+    std::mem::forget(GATE.write().unwrap_or_else(|e| e.into_inner()));
     let Ok(mut guard) = IN_FLIGHT.lock() else {
         return;
     };
     let paths = std::mem::take(&mut *guard);
-    // The lock is never released: the caller exits next, and until then no writer can register
-    // (and so create) a file or folder again.
     std::mem::forget(guard);
     for p in paths {
         match std::fs::symlink_metadata(&p) {

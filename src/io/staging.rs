@@ -2,7 +2,7 @@
 //! inside the output folder and moved into place only when all of them are written, so a failed
 //! or interrupted run leaves the previous outputs as they were.
 
-use super::{IN_FLIGHT, InFlight, output_error};
+use super::{InFlight, creating, output_error};
 use crate::error::Error;
 use std::path::{Path, PathBuf};
 
@@ -21,11 +21,14 @@ impl Staging {
     pub fn new(out: &Path) -> Result<Staging, Error> {
         let dir = out.join(format!(".parkplan-staging-{}", std::process::id()));
         let in_flight = InFlight::register(&dir);
-        if std::fs::symlink_metadata(&dir).is_ok() {
-            let _ = std::fs::remove_dir_all(&dir).or_else(|_| std::fs::remove_file(&dir));
+        {
+            let _gate = creating();
+            if std::fs::symlink_metadata(&dir).is_ok() {
+                let _ = std::fs::remove_dir_all(&dir).or_else(|_| std::fs::remove_file(&dir));
+            }
+            std::fs::create_dir(&dir)
+                .map_err(|e| output_error(&dir, "cannot create the staging folder", e))?;
         }
-        std::fs::create_dir(&dir)
-            .map_err(|e| output_error(&dir, "cannot create the staging folder", e))?;
         Ok(Staging {
             out: out.to_path_buf(),
             dir,
@@ -39,11 +42,11 @@ impl Staging {
     }
 
     /// Move every staged file of `names` into the output folder, replacing the previous ones,
-    /// then remove the staging folder. The interrupt handler waits for the moves (it takes the
-    /// same lock), so an interrupt never leaves a folder mixing two runs.
+    /// then remove the staging folder. The interrupt handler waits for the moves (they hold the
+    /// creation gate), so an interrupt never leaves a folder mixing two runs.
     pub fn commit<'a>(self, names: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
         let result = {
-            let _hold = IN_FLIGHT.lock();
+            let _gate = creating();
             let mut result = Ok(());
             for name in names {
                 let from = self.dir.join(name);

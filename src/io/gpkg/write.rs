@@ -115,10 +115,15 @@ pub fn write_geopackage(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    // Removed by the interrupt handler if the run is stopped while the database is written.
+    let _in_flight = crate::io::InFlight::register(&tmp);
     let _ = std::fs::remove_file(&tmp);
     let result = write_all(&tmp, crs, epsg as i64, layers, timestamp)
         .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))
-        .and_then(|_| std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)));
+        .and_then(|_| {
+            let _gate = crate::io::creating();
+            std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+        });
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -126,7 +131,12 @@ pub fn write_geopackage(
 }
 
 fn write_all(tmp: &Path, crs: &Crs, srs: i64, layers: &[Layer], ts: &str) -> rusqlite::Result<()> {
-    let mut db = Connection::open(tmp)?;
+    // The file is made inside the creation gate; with `journal_mode = OFF` SQLite makes no
+    // other file beside it.
+    let mut db = {
+        let _gate = crate::io::creating();
+        Connection::open(tmp)?
+    };
     db.execute_batch(
         "PRAGMA application_id = 1196444487; PRAGMA user_version = 10200; PRAGMA journal_mode = OFF;
          CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
