@@ -88,7 +88,8 @@ pub fn draw_relocation_map<DB: DrawingBackend>(
     let page = Page::of(sheet);
     let mut lg = Legend::in_panel(area, page.panel());
     draw_legend(&mut lg, map, &counts, &shown, &no_option)?;
-    super::inset::draw_inset(area, &page, &view, &frame, map.parcels, &context, sheet)
+    let inset = super::inset::inset_box(&page);
+    super::inset::draw_inset(area, &view, &frame, map.parcels, &context, sheet, inset)
 }
 
 /// The park: its parcels in light grey (a raster above the overview size) and its outline
