@@ -112,6 +112,7 @@ pub fn sensitivity(p: &Problem, a: &Allocation) -> Sensitivity {
     };
     let mut budget = Budget {
         left: sr.max_resolves,
+        max: sr.max_resolves,
         skipped,
         mip: a.mode == Mode::Blocks || p.rules.allocation.side.needs_mip(),
         made: 0,
@@ -124,8 +125,9 @@ pub fn sensitivity(p: &Problem, a: &Allocation) -> Sensitivity {
 
 /// What re-solves may still be made.
 struct Budget {
-    /// MIP re-solves left.
+    /// MIP re-solves left, of `max`.
     left: usize,
+    max: usize,
     /// Why none may be made at all.
     skipped: Option<String>,
     /// Whether a re-solve is a MIP.
@@ -141,7 +143,10 @@ impl Budget {
         }
         if self.mip {
             if self.left == 0 {
-                return Err("allocation.sensitivity.max_resolves reached".into());
+                return Err(match self.max {
+                    0 => "MIP re-solves are off (allocation.sensitivity.max_resolves = 0; each may take up to time_limit_s)".into(),
+                    n => format!("allocation.sensitivity.max_resolves = {n} reached"),
+                });
             }
             self.left -= 1;
         }
@@ -168,7 +173,7 @@ fn gain(
     let b = allocate(&q).map_err(|e| format!("re-solve failed: {e}"))?;
     let note = match (a.gap, b.gap) {
         (0.0, 0.0) => String::new(),
-        (g, h) => format!("gaps {g} and {h}: the difference is within them"),
+        (g, h) => format!("MIP gaps {g:.1e} and {h:.1e}: a difference within them is noise"),
     };
     Ok(((units(&b) - units(a)) as f64 / WEIGHT_SCALE, note))
 }

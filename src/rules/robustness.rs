@@ -16,7 +16,7 @@ pub const DEFAULT_SEED: u64 = 1;
 /// Default of [`RobustnessRules::borderline`]: below 80% of draws keeping the class.
 pub const DEFAULT_BORDERLINE: f64 = 0.8;
 /// Default of [`RobustnessRules::max_evaluations`]: rated enterprises x draws.
-pub const DEFAULT_MAX_EVALUATIONS: usize = 1_000_000;
+pub const DEFAULT_MAX_EVALUATIONS: usize = 250_000;
 /// The most draws a rule file may ask for.
 pub const MAX_DRAWS: usize = 100_000;
 
@@ -101,9 +101,9 @@ pub const DEFAULT_BUFFER_STEP_M: f64 = 10.0;
 /// Default of [`SensitivityRules::land_step_mu`].
 pub const DEFAULT_LAND_STEP_MU: f64 = 1.0;
 /// Default of [`SensitivityRules::max_pairs`].
-pub const DEFAULT_MAX_PAIRS: usize = 50_000;
+pub const DEFAULT_MAX_PAIRS: usize = 10_000;
 /// Default of [`SensitivityRules::max_resolves`].
-pub const DEFAULT_MAX_RESOLVES: usize = 40;
+pub const DEFAULT_MAX_RESOLVES: usize = 0;
 
 /// `[allocation.sensitivity]`: the price of each constraint and how irreplaceable each parcel
 /// is, measured by re-solving copies of the problem.
@@ -119,7 +119,8 @@ pub struct SensitivityRules {
     /// skipped, with a note (the next-best parcels are always listed).
     pub max_pairs: usize,
     /// The most MIP re-solves (block mode, side constraints) one plan makes; the exact matching's
-    /// re-solves are fast and not counted.
+    /// re-solves are fast and not counted. Default 0: a MIP re-solve may take up to
+    /// `time_limit_s` (the bundled block plan's 43 took six minutes), so they are asked for.
     pub max_resolves: usize,
     pub source: Option<String>,
 }

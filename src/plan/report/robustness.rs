@@ -6,6 +6,7 @@ use super::{Tr, ent_row, num, table};
 use crate::allocate::sensitivity::{Price, Sensitivity};
 use crate::plan::Outcome;
 use crate::plan::robustness::{self as rb, Robustness};
+use crate::rank::fmt_num;
 use crate::rank::robustness::share;
 use crate::report::{Block, Column, Row, Section, SectionKind};
 use std::cmp::Ordering;
@@ -24,7 +25,7 @@ pub(super) fn section(tr: Tr, o: &Outcome, r: &Robustness) -> Section {
                 blocks.push(Block::Para(tr.f(
                     "robust.rank_note",
                     &[
-                        ("spread", format!("{}%", num(k.spread * 100.0, 1))),
+                        ("spread", format!("{}%", fmt_num(k.spread * 100.0))),
                         ("draws", k.draws.to_string()),
                         ("seed", k.seed.to_string()),
                         ("borderline", share(k.borderline)),
@@ -91,8 +92,8 @@ fn allocation_blocks(tr: Tr, o: &Outcome, s: &Sensitivity, blocks: &mut Vec<Bloc
     blocks.push(Block::Para(tr.f(
         "robust.prices_note",
         &[
-            ("step_m", num(sr.buffer_step_m, 1)),
-            ("step_mu", num(sr.land_step_mu, 1)),
+            ("step_m", fmt_num(sr.buffer_step_m)),
+            ("step_mu", fmt_num(sr.land_step_mu)),
             ("objective", num(s.objective, 4)),
         ],
     )));
