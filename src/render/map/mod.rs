@@ -18,6 +18,7 @@
 //! parcels; `legend` draws the side panel and `inset` the locator; `style` holds text sizes
 //! and names; the colours are in [`crate::render::palette`].
 
+mod blocks;
 mod context;
 mod inset;
 mod key;
@@ -317,6 +318,11 @@ pub(crate) fn to_svg(
         let area = Typeset::vector(SVGBackend::with_string(&mut svg, size)).into_drawing_area();
         draw(&area)?;
         area.present().map_err(err("SVG"))?;
+    }
+    // plotters writes an embedded raster as `data:png;base64,`, which is no MIME type: browsers
+    // and QGIS want `image/png`.
+    if svg.contains("href=\"data:png;base64,") {
+        svg = svg.replace("href=\"data:png;base64,", "href=\"data:image/png;base64,");
     }
     if let Some(paper) = paper {
         let (w, h) = paper.mm();
