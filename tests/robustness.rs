@@ -289,3 +289,56 @@ fn the_plan_writes_the_figures_and_a_price_matches_two_allocate_runs() {
         }
     }
 }
+
+#[test]
+fn the_price_of_one_more_moderate_place_matches_two_allocate_runs() {
+    // Two moderate places make plot mode a MIP; one re-solve is allowed, and the side
+    // constraint is priced first.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = read(RULES);
+    let with = |n: u32, resolves: u32| {
+        text.replace("# max_moderate = 10", &format!("max_moderate = {n}"))
+            .replace(
+                "[allocation.side]",
+                &format!(
+                    "[allocation.sensitivity]\nmax_resolves = {resolves}\n\n[allocation.side]"
+                ),
+            )
+    };
+    let (two, three) = (tmp.path().join("two.toml"), tmp.path().join("three.toml"));
+    std::fs::write(&two, with(2, 1)).unwrap();
+    std::fs::write(&three, with(3, 0)).unwrap();
+    let out = tmp.path().join("plan");
+    let o = bin()
+        .current_dir(common::ROOT)
+        .args(["plan", "--date", DATE, "--rules"])
+        .arg(&two)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_ok(&o);
+    let prices = csv_rows(&out.join("robustness-prices.csv"));
+    let p = prices
+        .iter()
+        .find(|r| &r[0] == "side.max_moderate")
+        .unwrap();
+    assert_eq!(
+        (&p[1], &p[2], &p[3], &p[5]),
+        ("2", "3", "places", "re-solve")
+    );
+    let gain: f64 = p[4].parse().unwrap();
+    assert!(gain > 0.0, "two places bind on the bundled scenario: {p:?}");
+    // The one re-solve is spent: the buffers needing one say so.
+    assert!(
+        prices.iter().any(|r| &r[5] == "skipped"
+            && r[6].contains("allocation.sensitivity.max_resolves = 1 reached"))
+    );
+    let base = allocate_objective(&tmp.path().join("x"), &two);
+    let more = allocate_objective(&tmp.path().join("y"), &three);
+    assert!(
+        (more - base - gain).abs() < 2e-6,
+        "allocate gains {} ({more} - {base}), the plan reports {gain}",
+        more - base
+    );
+}

@@ -206,57 +206,11 @@ fn measure(mut pr: Price, p: &Problem, a: &Allocation, rules: &RuleSet, b: &mut 
     pr
 }
 
-/// Every buffer's and side constraint's price.
+/// Every side constraint's price, then every buffer's.
 fn prices(p: &Problem, a: &Allocation, b: &mut Budget) -> Vec<Price> {
     let rules = p.rules;
     let sr = &rules.allocation.sensitivity;
     let mut out = Vec::new();
-    let geometry = ParkGeometry::new(&p.park.parcels, &p.park.sensitive);
-    let nearest = geometry.nearest_all();
-    for (kind, per_class) in &rules.allocation.buffers_m {
-        for (&class, &d) in per_class {
-            let relaxed = (d - sr.buffer_step_m).max(0.0);
-            let mut pr = price(
-                format!("buffers_m.{kind}.{}", class.name()),
-                d,
-                relaxed,
-                "m",
-            );
-            if d <= 0.0 {
-                pr.method = "skipped".into();
-                pr.note = "already 0 m".into();
-                out.push(pr);
-                continue;
-            }
-            let k = geometry.kinds.iter().position(|x| x == kind);
-            // Widened a little past the feasibility tolerance: a parcel near either end of the
-            // band is re-solved rather than assumed away.
-            let (lo, hi) = (relaxed * (1.0 - 1e-6) - 1e-3, d * (1.0 + 1e-6) + 1e-3);
-            let in_band = k.is_some_and(|k| {
-                nearest.iter().any(|n| {
-                    n[k].as_ref()
-                        .is_some_and(|n| n.distance_m >= lo && n.distance_m < hi)
-                })
-            });
-            let has_class = p.candidates.iter().any(|c| c.pollution_class == class);
-            if !in_band || !has_class {
-                pr.gain = Some(0.0);
-                pr.method = "no pair within one step".into();
-                pr.note = if has_class {
-                    format!("no parcel lies {relaxed} to {d} m from a {kind} area")
-                } else {
-                    format!("no {} candidate", class.name())
-                };
-                out.push(pr);
-                continue;
-            }
-            let mut r = rules.clone();
-            if let Some(m) = r.allocation.buffers_m.get_mut(kind) {
-                m.insert(class, relaxed);
-            }
-            out.push(measure(pr, p, a, &r, b));
-        }
-    }
     let side = &rules.allocation.side;
     if let Some(budget) = side.land_budget_mu {
         let relaxed = budget + sr.land_step_mu;
@@ -312,6 +266,61 @@ fn prices(p: &Problem, a: &Allocation, b: &mut Budget) -> Vec<Price> {
                 }
             }
             let pr = price(format!("side.cluster_area_mu.{cluster}.{end}"), v, x, "mu");
+            out.push(measure(pr, p, a, &r, b));
+        }
+    }
+    out.extend(buffer_prices(p, a, b));
+    out
+}
+
+/// Each buffer's price (after the side constraints', so a small `max_resolves` prices those first).
+fn buffer_prices(p: &Problem, a: &Allocation, b: &mut Budget) -> Vec<Price> {
+    let rules = p.rules;
+    let sr = &rules.allocation.sensitivity;
+    let mut out = Vec::new();
+    let geometry = ParkGeometry::new(&p.park.parcels, &p.park.sensitive);
+    let nearest = geometry.nearest_all();
+    for (kind, per_class) in &rules.allocation.buffers_m {
+        for (&class, &d) in per_class {
+            let relaxed = (d - sr.buffer_step_m).max(0.0);
+            let mut pr = price(
+                format!("buffers_m.{kind}.{}", class.name()),
+                d,
+                relaxed,
+                "m",
+            );
+            if d <= 0.0 {
+                pr.method = "skipped".into();
+                pr.note = "already 0 m".into();
+                out.push(pr);
+                continue;
+            }
+            let k = geometry.kinds.iter().position(|x| x == kind);
+            // Widened a little past the feasibility tolerance: a parcel near either end of the
+            // band is re-solved rather than assumed away.
+            let (lo, hi) = (relaxed * (1.0 - 1e-6) - 1e-3, d * (1.0 + 1e-6) + 1e-3);
+            let in_band = k.is_some_and(|k| {
+                nearest.iter().any(|n| {
+                    n[k].as_ref()
+                        .is_some_and(|n| n.distance_m >= lo && n.distance_m < hi)
+                })
+            });
+            let has_class = p.candidates.iter().any(|c| c.pollution_class == class);
+            if !in_band || !has_class {
+                pr.gain = Some(0.0);
+                pr.method = "no pair within one step".into();
+                pr.note = if has_class {
+                    format!("no parcel lies {relaxed} to {d} m from a {kind} area")
+                } else {
+                    format!("no {} candidate", class.name())
+                };
+                out.push(pr);
+                continue;
+            }
+            let mut r = rules.clone();
+            if let Some(m) = r.allocation.buffers_m.get_mut(kind) {
+                m.insert(class, relaxed);
+            }
             out.push(measure(pr, p, a, &r, b));
         }
     }
