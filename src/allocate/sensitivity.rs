@@ -278,6 +278,24 @@ fn buffer_prices(p: &Problem, a: &Allocation, b: &mut Budget) -> Vec<Price> {
     let rules = p.rules;
     let sr = &rules.allocation.sensitivity;
     let mut out = Vec::new();
+    if let Some(why) = &b.skipped {
+        // Above the size bound: not even the distances are measured again.
+        for (kind, per_class) in &rules.allocation.buffers_m {
+            for (&class, &d) in per_class {
+                let relaxed = (d - sr.buffer_step_m).max(0.0);
+                let mut pr = price(
+                    format!("buffers_m.{kind}.{}", class.name()),
+                    d,
+                    relaxed,
+                    "m",
+                );
+                pr.method = "skipped".into();
+                pr.note = why.clone();
+                out.push(pr);
+            }
+        }
+        return out;
+    }
     let geometry = ParkGeometry::new(&p.park.parcels, &p.park.sensitive);
     let nearest = geometry.nearest_all();
     for (kind, per_class) in &rules.allocation.buffers_m {
@@ -367,7 +385,8 @@ fn irreplaceability(p: &Problem, a: &Allocation, b: &mut Budget) -> Vec<Irreplac
         e.1.push(x.enterprise_id.clone());
         e.2 |= x.locked;
     }
-    let exact = !b.mip && a.feasible.complete;
+    // Above the size bound nothing is re-solved, so the base matching is not built either.
+    let exact = !b.mip && a.feasible.complete && b.skipped.is_none();
     let base = exact.then(|| Exact::new(a, parcels.len()));
     used.into_iter()
         .map(|(id, (j, mut enterprises, locked))| {
