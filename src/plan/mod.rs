@@ -33,6 +33,7 @@ mod files;
 pub mod gis;
 pub mod maps;
 pub mod report;
+pub mod robustness;
 pub mod text;
 
 pub use admission::{Admission, Given, Roles};
@@ -59,6 +60,8 @@ pub enum Stage {
     Allocate,
     /// Writing the plan's tables, GeoJSON and GeoPackage.
     Write,
+    /// Measuring and writing the robustness of the ranking and the allocation.
+    Robustness,
     Maps,
     Report,
 }
@@ -72,6 +75,7 @@ impl Stage {
             Stage::Rank => "rank",
             Stage::Allocate => "allocate",
             Stage::Write => "write",
+            Stage::Robustness => "robust",
             Stage::Maps => "maps",
             Stage::Report => "report",
         }
