@@ -29,6 +29,7 @@
 //! ```
 
 pub mod admission;
+pub mod compare;
 mod files;
 pub mod gis;
 pub mod maps;
@@ -38,7 +39,8 @@ pub mod text;
 pub use admission::{Admission, Given, Roles};
 pub use files::{
     GPKG, Listed, Tables, allocation_files, allocation_files_as, check_outputs, plan_files,
-    write_allocation, write_folder, write_folder_with, write_gpkg,
+    plan_files_with, write_allocation, write_folder, write_folder_compared, write_folder_with,
+    write_gpkg,
 };
 
 use crate::allocate::{self, Allocation, Mode, Problem};
@@ -60,6 +62,8 @@ pub enum Stage {
     /// Writing the plan's tables, GeoJSON and GeoPackage.
     Write,
     Maps,
+    /// `plan --compare`: the comparison's files and difference map.
+    Compare,
     Report,
 }
 
@@ -73,6 +77,7 @@ impl Stage {
             Stage::Allocate => "allocate",
             Stage::Write => "write",
             Stage::Maps => "maps",
+            Stage::Compare => "compare",
             Stage::Report => "report",
         }
     }

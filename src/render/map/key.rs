@@ -38,9 +38,11 @@ impl Columns {
         // characters: a key of more rows beats full names.
         let floor = w("名称名称");
         let third = (b.2 - b.0) / 3 - number - parcel - 3 * gap;
+        // A key that one column holds whole (a difference map's few parcels) is not cut.
+        let one_column = (template.number as i32) <= (b.3 - b.1 - head_height()) / row_height();
         let names = w(&template.names)
             .min(room.max(floor))
-            .min(if third >= floor {
+            .min(if third >= floor && !one_column {
                 third
             } else {
                 room.max(floor)

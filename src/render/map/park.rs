@@ -20,11 +20,13 @@ use super::style::{
     GREY, INK, MAP_BG, OCCUPIED_INK, PAPER, Sizes, cluster_colour, cluster_name, kind_colour,
     kind_dash, kind_name, pale,
 };
-use super::{Area, Label, ParkMap, RenderError, err, split_name};
+use super::{Area, Label, ParcelDiff, ParkMap, RenderError, err, split_name};
 use crate::frame::LocalFrame;
 use crate::i18n::{Lang, fill, text};
 use crate::model::ParcelStatus;
-use crate::render::palette::{AVAILABLE_TINT, CLUSTERS};
+use crate::render::palette::{
+    AVAILABLE_TINT, CLUSTERS, DIFF_CHANGED, DIFF_FREED, DIFF_PLACED, DIFF_UNCHANGED,
+};
 use crate::render::paper::mm;
 use crate::render::pixel::{in_box, within};
 use geo::{
@@ -315,6 +317,9 @@ fn draw_parcels<DB: DrawingBackend>(
     shown: &mut Shown,
 ) -> Result<(), RenderError> {
     let gap = mm(1.1) as i32;
+    if !map.changes.is_empty() {
+        return draw_changed_parcels(area, view, map, g);
+    }
     for (p, mp) in map.parcels.iter().zip(&g.parcels) {
         let c = cluster_colour(&p.cluster);
         shown.clusters.insert(p.cluster.clone());
@@ -342,6 +347,56 @@ fn draw_parcels<DB: DrawingBackend>(
         };
         outline(area, view, mp, edge, None)?;
     }
+    Ok(())
+}
+
+/// A difference map's parcels: each changed one in the colour of its change, the rest pale.
+fn draw_changed_parcels<DB: DrawingBackend>(
+    area: &Area<DB>,
+    view: &View,
+    map: &ParkMap,
+    g: &ParkGeometry,
+) -> Result<(), RenderError> {
+    for (p, mp) in map.parcels.iter().zip(&g.parcels) {
+        let (fill, edge) = match map.changes.get(&p.id) {
+            Some(d) => (diff_colour(*d), INK.stroke_width(3)),
+            None => (DIFF_UNCHANGED, GREY.stroke_width(1)),
+        };
+        fill_polygon(area, view, mp, fill.to_rgba(), MAP_BG.to_rgba())?;
+        outline(area, view, mp, edge, None)?;
+    }
+    Ok(())
+}
+
+fn diff_colour(d: ParcelDiff) -> plotters::style::RGBColor {
+    match d {
+        ParcelDiff::Placed => DIFF_PLACED,
+        ParcelDiff::Freed => DIFF_FREED,
+        ParcelDiff::Changed => DIFF_CHANGED,
+    }
+}
+
+/// The difference map's legend rows: what each colour means and how to read the labels.
+fn legend_changes<DB: DrawingBackend>(
+    lg: &mut Legend<DB>,
+    map: &ParkMap,
+) -> Result<(), RenderError> {
+    let lang = map.sheet.lang;
+    lg.heading(&text(lang, "compare.map_changes"))?;
+    for (d, key) in [
+        (ParcelDiff::Placed, "compare.map_placed"),
+        (ParcelDiff::Freed, "compare.map_freed"),
+        (ParcelDiff::Changed, "compare.map_changed"),
+    ] {
+        let n = map.changes.values().filter(|x| **x == d).count();
+        let label = fill(lang, key, &[("n", &n.to_string())]);
+        lg.row(&label, swatch_fill(diff_colour(d), EDGE))?;
+    }
+    lg.row(
+        &text(lang, "compare.map_unchanged"),
+        swatch_fill(DIFF_UNCHANGED, EDGE),
+    )?;
+    lg.note(&text(lang, "compare.map_labels"))?;
     Ok(())
 }
 
@@ -397,7 +452,11 @@ fn key_template(map: &ParkMap) -> KeyEntry {
         .max_by_key(|n| crate::render::text::measure(n, 1.0).0)
         .unwrap_or_default();
     KeyEntry {
-        number: map.parcels.len(),
+        // A difference map numbers its changed parcels only.
+        number: match map.changes.len() {
+            0 => map.parcels.len(),
+            n => n,
+        },
         parcel,
         names,
     }
@@ -431,6 +490,9 @@ fn label_parcels<DB: DrawingBackend>(
     let mut pending: Vec<(usize, (i32, i32), Shape)> = Vec::new();
     for i in order {
         let (p, mp) = (&map.parcels[i], &g.parcels[i]);
+        if !map.changes.is_empty() && !map.changes.contains_key(&p.id) {
+            continue; // a difference map labels what changes only
+        }
         let (Some(anchor), Some(shape)) = (label_point(mp), Shape::of(mp, |c| view.pxf(c))) else {
             continue;
         };
@@ -556,18 +618,26 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
     shown: &Shown,
 ) -> Result<(), RenderError> {
     let lang = map.sheet.lang;
-    lg.heading(&text(lang, "map.clusters"))?;
-    for cl in &shown.clusters {
-        lg.row(
-            &cluster_name(lang, cl),
-            swatch_fill(cluster_colour(cl), EDGE),
-        )?;
+    if map.changes.is_empty() {
+        lg.heading(&text(lang, "map.clusters"))?;
+        for cl in &shown.clusters {
+            lg.row(
+                &cluster_name(lang, cl),
+                swatch_fill(cluster_colour(cl), EDGE),
+            )?;
+        }
+        legend_parcel_states(lg, lang, shown)?;
+    } else {
+        legend_changes(lg, map)?;
     }
-    legend_parcel_states(lg, lang, shown)?;
     legend_sensitive(lg, lang, shown)?;
     let synthetic = map.context.iter().any(|l| l.synthetic);
     super::context::legend(lg, lang, &shown.context, synthetic)?;
     lg.gap(1.5);
+    if !map.changes.is_empty() {
+        lg.note(&text(lang, "map.projection_note"))?;
+        return Ok(());
+    }
     let n_avail = map
         .parcels
         .iter()
