@@ -78,6 +78,13 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     progress.begin(Stage::Load, None);
     let scenario = load_scenario(&files)?;
     progress.stage(Stage::Load, &loaded(&scenario), Some(t.elapsed()));
+    // The other plan's files are read before any work, so a bad one stops the run at once.
+    let other_scenario = match compared {
+        true => Some(load_scenario(&plan::compare::other_files(
+            &scenario, &replace,
+        )?)?),
+        false => None,
+    };
     // Both plans on one date: the default (today) is read once.
     let date = args
         .date
@@ -98,19 +105,18 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         bom: !args.csv.no_bom,
         xlsx: false,
     };
-    if !compared {
-        plan::write_folder_with(&outcome, &args.out, tables, &mut progress)?;
-    } else {
+    if let Some(other_scenario) = &other_scenario {
         let t = Instant::now();
-        let other_scenario = load_scenario(&plan::compare::other_files(&scenario, &replace)?)?;
-        let other = plan_of(&other_scenario).run_with(&mut StderrProgress::warnings_only())?;
+        let other = plan_of(other_scenario).run_with(&mut StderrProgress::warnings_only())?;
         let c = plan::compare::Comparison::new(&outcome, &other);
         progress.stage(
             Stage::Compare,
-            &format!("the other plan: {}", loaded(&other_scenario)),
+            &format!("the other plan: {}", loaded(other_scenario)),
             Some(t.elapsed()),
         );
         plan::write_folder_compared(&outcome, (&c, &other), &args.out, tables, &mut progress)?;
+    } else {
+        plan::write_folder_with(&outcome, &args.out, tables, &mut progress)?;
     }
     eprintln!(
         "plan: done in {} ms, see {}",
