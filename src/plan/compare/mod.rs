@@ -216,6 +216,11 @@ pub struct RankChange {
 pub struct AllocationDiff {
     pub objective_before: f64,
     pub objective_after: f64,
+    /// Each plan's optimality gap (0 in plot mode; block mode's MIP may stop within its
+    /// `mip_gap`): an objective change smaller than the gaps may be the solver's, not the
+    /// inputs'.
+    pub gap_before: f64,
+    pub gap_after: f64,
     pub placed_before: usize,
     pub placed_after: usize,
     /// Area of the parcels in use in each plan (mu).
@@ -645,6 +650,8 @@ fn allocation(a: &Outcome, b: &Outcome) -> AllocationDiff {
     AllocationDiff {
         objective_before: a.allocation.objective,
         objective_after: b.allocation.objective,
+        gap_before: a.allocation.gap,
+        gap_after: b.allocation.gap,
         placed_before: a.allocation.assignments.len(),
         placed_after: b.allocation.assignments.len(),
         used_mu_before: used(&oa, &aa),

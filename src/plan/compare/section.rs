@@ -361,6 +361,15 @@ fn allocation(tr: Tr, c: &Comparison) -> Vec<Block> {
             ("land_freed", num(a.land_freed_mu, 1)),
         ],
     )));
+    if a.gap_before > 0.0 || a.gap_after > 0.0 {
+        out.push(Block::Note(tr.f(
+            "compare.gap",
+            &[
+                ("before", num(a.gap_before, 6)),
+                ("after", num(a.gap_after, 6)),
+            ],
+        )));
+    }
     if a.reweighted > 0 {
         out.push(Block::Para(tr.f(
             "compare.reweighted",
