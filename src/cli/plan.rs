@@ -100,14 +100,20 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
             .chinese_tables(args.lang == Some(super::LangArg::Zh))
             .date(date)
     };
-    let outcome = plan_of(&scenario).run_with(&mut progress)?;
+    let mut base = super::warned::Warned {
+        inner: &mut progress,
+        seen: Default::default(),
+    };
+    let outcome = plan_of(&scenario).run_with(&mut base)?;
+    let seen = base.seen;
     let tables = plan::Tables {
         bom: !args.csv.no_bom,
         xlsx: false,
     };
     if let Some(other_scenario) = &other_scenario {
         let t = Instant::now();
-        let other = plan_of(other_scenario).run_with(&mut StderrProgress::warnings_only())?;
+        let mut other_progress = super::warned::OtherWarnings(seen);
+        let other = plan_of(other_scenario).run_with(&mut other_progress)?;
         let c = plan::compare::Comparison::new(&outcome, &other);
         progress.stage(
             Stage::Compare,
