@@ -226,6 +226,31 @@ fn compare_rules_lists_what_two_screen_and_two_allocate_runs_differ_in() {
     for id in listed_flips(&out).keys().chain(listed_moves(&out).keys()) {
         assert_contains(part, &format!(">{id}<"));
     }
+    // The workbook: one sheet per table, Chinese headers, the same rows as the CSV.
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(out.join("compare.xlsx")).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "规则差异",
+            "准入变化",
+            "评价变化",
+            "分配变化",
+            "地块变化",
+            "规则"
+        ]
+    );
+    let sheet = book.worksheet_range("分配变化").unwrap();
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(header[..3], ["企业编号", "企业名称", "变化"]);
+    assert_eq!(sheet.height() - 1, listed_moves(&out).len());
+
     // Every comparison file, and the report, the same bytes on a rerun.
     let files = [
         "compare.json",
