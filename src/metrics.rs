@@ -623,6 +623,11 @@ pub fn by_name(name: &str) -> Option<MetricId> {
         .map(|i| i as MetricId)
 }
 
+/// Every metric, columns then derived ones, with its id.
+pub fn all() -> impl Iterator<Item = (MetricId, &'static MetricDef)> {
+    METRICS.iter().enumerate().map(|(i, d)| (i as MetricId, d))
+}
+
 /// The columns, in file order, with their ids.
 pub fn columns() -> impl Iterator<Item = (MetricId, &'static MetricDef)> {
     METRICS[..COLUMN_COUNT]

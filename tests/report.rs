@@ -88,10 +88,11 @@ fn the_report_is_chinese_by_default_english_on_request_and_the_data_files_stay_t
         "{screen:.80}"
     );
     assert!(screen.contains(",admit,") && !screen.contains("准入"));
-    // ...unless `--lang zh` asks for Chinese headers and values in screen.csv, and only there.
+    // ...unless `--lang zh` asks for Chinese headers and values in the tables (the JSON and
+    // GeoJSON keep their ids).
     let screen_zh = read(zh_tables.join("screen.csv")).replacen('\u{feff}', "", 1);
     assert!(
-        screen_zh.starts_with("编号,企业名称,审核结论,"),
+        screen_zh.starts_with("企业编号,企业名称,准入决定,"),
         "{screen_zh:.80}"
     );
     assert_eq!(screen_zh.lines().count(), screen.lines().count());
@@ -101,13 +102,75 @@ fn the_report_is_chinese_by_default_english_on_request_and_the_data_files_stay_t
         let want = i18n::text(Lang::Zh, &format!("decision.{}", a[2]));
         assert_eq!(b[2], want, "{}'s decision in Chinese", a[0]);
     }
-    for f in MACHINE.iter().filter(|f| **f != "screen.csv") {
+    for f in MACHINE.iter().filter(|f| !f.ends_with(".csv")) {
         assert_eq!(
             read(zh.join(f)),
             read(zh_tables.join(f)),
             "{f} changes with --lang zh"
         );
     }
+    // The ranking: Chinese statuses, actions and reasons; ids and classes as they are.
+    let rows = |dir: &std::path::Path, f: &str| -> Vec<Vec<String>> {
+        let text = read(dir.join(f)).replacen('\u{feff}', "", 1);
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        r.records()
+            .map(|x| x.unwrap().iter().map(String::from).collect())
+            .collect()
+    };
+    let (rank, rank_zh) = (rows(&zh, "rank.csv"), rows(&zh_tables, "rank.csv"));
+    assert_eq!(
+        rank_zh[0][..4],
+        ["企业编号", "企业名称", "评价类别", "评价状态"]
+    );
+    assert!(
+        rank_zh[0].contains(&"亩均税收(万元/亩)".to_string()),
+        "{:?}",
+        rank_zh[0]
+    );
+    let col = |name: &str| rank[0].iter().position(|h| h == name).unwrap();
+    for (a, b) in rank.iter().zip(&rank_zh).skip(1) {
+        assert_eq!(a[0], b[0], "same rows in the same order");
+        if a[col("class")] != "not rated" {
+            assert_eq!(a[col("class")], b[col("class")], "classes stay A-D");
+        }
+        if !a[col("action")].is_empty() {
+            let want = i18n::text(Lang::Zh, &format!("action.{}", a[col("action")]));
+            assert_eq!(b[col("action")], want, "{}'s action in Chinese", a[0]);
+        }
+        if a[col("action_reason")] == "by class" {
+            assert_eq!(b[col("action_reason")], "按分类");
+        }
+    }
+    // The relocation options: actions and yes/no in Chinese.
+    let options = rows(&zh_tables, "options.csv");
+    assert_eq!(options[0][0], "企业编号");
+    assert!(
+        options
+            .iter()
+            .skip(1)
+            .all(|r| ["是", "否"].contains(&r[7].as_str()))
+    );
+    // `map` reads the Chinese tables back and draws what it draws from the English ones.
+    let map = |tables: &Path, out: &Path| {
+        let o = bin()
+            .args(["map", "--date", "2026-11-26", "--assignments"])
+            .arg(tables.join("assignments.csv"))
+            .arg("--ranking")
+            .arg(tables.join("rank.csv"))
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert_ok(&o);
+        read(out.join("relocation-map.svg"))
+    };
+    let (from_en, from_zh) = (tmp.path().join("map-en"), tmp.path().join("map-zh"));
+    assert!(
+        map(&zh, &from_en) == map(&zh_tables, &from_zh),
+        "maps differ"
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! Ids a spreadsheet would run as formulas are neutralised ([`crate::io::cell`]).
 
 use super::{Allocation, Problem, Unplaced};
+use crate::i18n::{Lang, text};
 use crate::io::cell::neutralise;
 use crate::io::geojson::{parcels_to_geojson, round_to};
 use crate::rules::RuleSet;
@@ -17,8 +18,24 @@ fn csv_err(e: csv::Error) -> std::io::Error {
 
 /// `enterprise_id,parcel_id,weight` (weight to 6 decimals, exact in the solver's units).
 pub fn write_assignments(w: &mut dyn Write, a: &Allocation) -> std::io::Result<()> {
+    write_assignments_in(w, a, Lang::En)
+}
+
+/// The header of a table in `lang`: Chinese through the output vocabulary
+/// ([`crate::io::xlsx::column`]), else the stable keys.
+fn header_in(keys: &[&str], lang: Lang) -> Vec<String> {
+    keys.iter()
+        .map(|k| match lang {
+            Lang::Zh => crate::io::xlsx::column(k).zh.into_owned(),
+            _ => k.to_string(),
+        })
+        .collect()
+}
+
+/// [`write_assignments`] with the headers in `lang`.
+pub fn write_assignments_in(w: &mut dyn Write, a: &Allocation, lang: Lang) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
-    out.write_record(["enterprise_id", "parcel_id", "weight"])
+    out.write_record(header_in(&["enterprise_id", "parcel_id", "weight"], lang))
         .map_err(csv_err)?;
     for x in &a.assignments {
         out.write_record([
@@ -34,8 +51,14 @@ pub fn write_assignments(w: &mut dyn Write, a: &Allocation) -> std::io::Result<(
 /// `enterprise_id,action,rank,parcel_id,weight,area_mu,distance_km,assigned`: converting
 /// candidates, then relocating probes (`assigned` always false), each in input order by rank.
 pub fn write_options(w: &mut dyn Write, a: &Allocation) -> std::io::Result<()> {
+    write_options_in(w, a, Lang::En)
+}
+
+/// [`write_options`] with the headers, actions and yes/no in `lang`.
+pub fn write_options_in(w: &mut dyn Write, a: &Allocation, lang: Lang) -> std::io::Result<()> {
+    let zh = lang == Lang::Zh;
     let mut out = csv::Writer::from_writer(w);
-    out.write_record([
+    let keys = [
         "enterprise_id",
         "action",
         "rank",
@@ -44,18 +67,24 @@ pub fn write_options(w: &mut dyn Write, a: &Allocation) -> std::io::Result<()> {
         "area_mu",
         "distance_km",
         "assigned",
-    ])
-    .map_err(csv_err)?;
+    ];
+    out.write_record(header_in(&keys, lang)).map_err(csv_err)?;
     for o in &a.options {
         out.write_record([
             neutralise(&o.enterprise_id).into_owned(),
-            o.action.to_string(),
+            match zh {
+                true => text(lang, &format!("action.{}", o.action.as_str())),
+                false => o.action.to_string(),
+            },
             o.rank.to_string(),
             neutralise(&o.parcel_id).into_owned(),
             format!("{:.6}", o.weight),
             format!("{:.2}", o.area_mu),
             format!("{:.3}", o.distance_km),
-            o.assigned.to_string(),
+            match zh {
+                true => text(lang, if o.assigned { "value.yes" } else { "value.no" }),
+                false => o.assigned.to_string(),
+            },
         ])
         .map_err(csv_err)?;
     }

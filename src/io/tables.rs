@@ -25,9 +25,11 @@ fn read_columns(path: &Path, columns: &[&str]) -> Result<Vec<(u64, Vec<String>)>
     let mut idx = Vec::new();
     let mut problems = Problems::default();
     for c in columns {
+        // The stable key, or its Chinese header (a table written with `--lang zh`).
+        let zh = super::xlsx::column(c).zh;
         match headers
             .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(c))
+            .position(|h| h.trim().eq_ignore_ascii_case(c) || h.trim() == zh)
         {
             Some(i) => idx.push(i),
             None => problems.push(InputError::new(
@@ -173,10 +175,11 @@ pub fn read_ranking(path: &Path, s: &Scenario, inputs: &mut MapInputs) -> Result
     problems.into_result(())
 }
 
-/// A class as `rank` writes it (`A`..`D`, `not rated`, or empty), any case; `Err` lists the
-/// allowed values.
+/// A class as `rank` writes it (`A`..`D`, `not rated` or `未评价`, or empty), any case; `Err`
+/// lists the allowed values.
 fn parse_class(text: &str) -> Result<SiteClass, String> {
-    if text.is_empty() || text.eq_ignore_ascii_case("not rated") {
+    let not_rated = crate::i18n::text(crate::i18n::Lang::Zh, "outcome.not_rated");
+    if text.is_empty() || text.eq_ignore_ascii_case("not rated") || text == not_rated {
         return Ok(SiteClass::NotRated);
     }
     Class::ALL
@@ -189,7 +192,8 @@ fn parse_class(text: &str) -> Result<SiteClass, String> {
         })
 }
 
-/// An action as `rank` writes it, any case, or empty; `Err` lists the allowed values.
+/// An action as `rank` writes it (the id, any case, or its Chinese name), or empty; `Err` lists
+/// the allowed values.
 fn parse_action(text: &str) -> Result<Option<Action>, String> {
     if text.is_empty() {
         return Ok(None);
@@ -200,8 +204,10 @@ fn parse_action(text: &str) -> Result<Option<Action>, String> {
         Action::Relocate,
         Action::Convert,
     ];
+    let zh =
+        |a: &Action| crate::i18n::text(crate::i18n::Lang::Zh, &format!("action.{}", a.as_str()));
     all.iter()
-        .find(|a| a.as_str().eq_ignore_ascii_case(text))
+        .find(|a| a.as_str().eq_ignore_ascii_case(text) || zh(a) == text)
         .map(|a| Some(*a))
         .ok_or_else(|| all.map(|a| a.as_str()).join(", "))
 }

@@ -171,6 +171,28 @@ pub fn column(key: &str) -> Column {
             kind: Kind::Number("0.00"),
         };
     }
+    // A table already written with Chinese headers (`--lang zh`): its columns by their header.
+    if let Some((_, zh, kind)) = COLUMNS.iter().find(|(_, zh, _)| *zh == key) {
+        return Column {
+            zh: Cow::Borrowed(zh),
+            kind: *kind,
+        };
+    }
+    for (_, d) in metrics::all() {
+        let header = metric_header(d);
+        if header == key {
+            return Column {
+                zh: Cow::Owned(header),
+                kind: Kind::Number(metric_format(d.unit)),
+            };
+        }
+        if key.strip_suffix("得分") == Some(d.zh) {
+            return Column {
+                zh: Cow::Owned(key.to_string()),
+                kind: Kind::Number("0.00"),
+            };
+        }
+    }
     Column {
         zh: Cow::Owned(key.to_string()),
         kind: Kind::Auto,

@@ -243,10 +243,11 @@ fn write_allocation_files(
 ) -> Result<(), Error> {
     use crate::allocate::output;
     let (p, a, rules) = (o.problem(), &o.allocation, &o.scenario.rules);
+    let lang = tables_lang(o);
     write_atomic(&dir.join(PARCELS), |w| output::write_parcels(w, &p, a))?;
     if tables.xlsx {
-        let assignments = table(|w| output::write_assignments(w, a))?;
-        let options = table(|w| output::write_options(w, a))?;
+        let assignments = table(|w| output::write_assignments_in(w, a, lang))?;
+        let options = table(|w| output::write_options_in(w, a, lang))?;
         let sheets = [
             Sheet::new(ASSIGNMENTS_SHEET, &assignments),
             Sheet::new(OPTIONS_SHEET, &options),
@@ -256,15 +257,24 @@ fn write_allocation_files(
         })?;
     } else {
         write_csv_file(&dir.join(ASSIGNMENTS), tables.bom, |w| {
-            output::write_assignments(w, a)
+            output::write_assignments_in(w, a, lang)
         })?;
         write_csv_file(&dir.join(OPTIONS), tables.bom, |w| {
-            output::write_options(w, a)
+            output::write_options_in(w, a, lang)
         })?;
     }
     write_atomic(&dir.join(SUMMARY), |w| {
         output::write_summary(w, &p, a, rules, timings)
     })
+}
+
+/// The language of the CSV and workbook tables: Chinese headers and values when asked
+/// (`--lang zh`), else the stable English ids (the workbooks' headers are Chinese either way).
+fn tables_lang(o: &Outcome) -> crate::i18n::Lang {
+    match o.chinese_tables {
+        true => crate::i18n::Lang::Zh,
+        false => crate::i18n::Lang::En,
+    }
 }
 
 /// Sheet names of the workbooks.
@@ -349,24 +359,19 @@ fn write_plan_folder(
     let t = Instant::now();
     progress.begin(Stage::Write, Some(4));
     let applicants = &o.admission.roles.applicants;
-    // The workbook's sheet is made from the English-keyed table; screen.csv is Chinese when
-    // asked (`--lang zh`).
+    // Every table is Chinese when asked (`--lang zh`); the workbook's sheets are the same tables.
+    let lang = tables_lang(o);
     let screened =
-        table(|w| crate::screen::write_csv(w, &o.admission.screen, applicants, &s.rules))?;
+        table(|w| crate::screen::write_csv_in(w, &o.admission.screen, applicants, &s.rules, lang))?;
     write_csv_file(&dir.join(SCREEN_CSV), tables.bom, |w| {
-        if o.chinese_tables {
-            let zh = crate::i18n::Lang::Zh;
-            crate::screen::write_csv_in(w, &o.admission.screen, applicants, &s.rules, zh)
-        } else {
-            w.write_all(&screened)
-        }
+        w.write_all(&screened)
     })?;
     progress.advance(1);
     let mut charts = Vec::new();
     let mut ranked = Vec::new();
     if o.has_ranking() {
         let ranking = &o.admission.ranking;
-        ranked = table(|w| crate::rank::write_csv(w, ranking))?;
+        ranked = table(|w| crate::rank::write_csv_in(w, ranking, lang))?;
         write_csv_file(&dir.join(RANK_CSV), tables.bom, |w| w.write_all(&ranked))?;
         charts = crate::render::charts::draw_ranking_charts_in(ranking, o.maps.lang)?;
         crate::render::charts::write_charts(dir, &charts)?;
@@ -445,8 +450,9 @@ fn write_plan_workbook(
 ) -> Result<(), Error> {
     use crate::allocate::output;
     let a = &o.allocation;
-    let assignments = table(|w| output::write_assignments(w, a))?;
-    let options = table(|w| output::write_options(w, a))?;
+    let lang = tables_lang(o);
+    let assignments = table(|w| output::write_assignments_in(w, a, lang))?;
+    let options = table(|w| output::write_options_in(w, a, lang))?;
     let mut sheets = vec![Sheet::new(SCREEN_SHEET, screened)];
     if o.has_ranking() {
         sheets.push(Sheet::new(RANK_SHEET, ranked));

@@ -141,6 +141,34 @@ pub enum ActionReason {
     WillingnessNotReported,
 }
 
+impl ActionReason {
+    /// The reason in `lang`, from the message catalogue (English: the same text as `Display`).
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::{fill, text};
+        let n = |x: &f64| super::output::fmt_num(*x);
+        match self {
+            ActionReason::ByClass => text(lang, "action_reason.by_class"),
+            ActionReason::Converts { violations, max } => fill(
+                lang,
+                "action_reason.converts",
+                &[("violations", &n(violations)), ("max", &n(max))],
+            ),
+            ActionReason::TooManyViolations { violations, max } => fill(
+                lang,
+                "action_reason.too_many_violations",
+                &[("violations", &n(violations)), ("max", &n(max))],
+            ),
+            ActionReason::ViolationsNotReported => {
+                text(lang, "action_reason.violations_not_reported")
+            }
+            ActionReason::NotWilling => text(lang, "action_reason.not_willing"),
+            ActionReason::WillingnessNotReported => {
+                text(lang, "action_reason.willingness_not_reported")
+            }
+        }
+    }
+}
+
 impl fmt::Display for ActionReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

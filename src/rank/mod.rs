@@ -21,7 +21,7 @@ mod tracks;
 pub use candidates::{conversion_candidates, relocation_probes};
 pub use classes::{Action, ActionReason, Boundaries, Class, Driver, TOLERANCE};
 pub use land::{Land, LandFreed};
-pub use output::{fmt_num, summary_lines, write_csv, write_json};
+pub use output::{fmt_num, summary_lines, write_csv, write_csv_in, write_json};
 pub use scoring::{IndicatorScore, Intensity, intensity};
 pub use tracks::{TrackIndicator, TrackResult};
 

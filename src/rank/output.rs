@@ -3,6 +3,7 @@
 //! arrays).
 
 use super::{ActionReason, Evaluation, Land, Ranking};
+use crate::i18n::{Lang, text};
 use crate::rules::ranking::Metric;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -158,17 +159,29 @@ impl Line<'_> {
     }
 }
 
-/// Append one enterprise's CSV line.
-fn csv_record(out: &mut Vec<u8>, ranking: &Ranking, ev: &Evaluation) {
+/// Append one enterprise's CSV line, its statuses, actions and reasons in `lang` (English: the
+/// stable ids).
+fn csv_record(out: &mut Vec<u8>, ranking: &Ranking, ev: &Evaluation, lang: Lang) {
+    let zh = lang == Lang::Zh;
     let mut l = Line { out, first: true };
     let r = ev.rated();
     l.text(&ev.id);
     l.text(&ev.name);
     l.text(ranking.track_id(ev));
-    l.text(ev.outcome.status());
+    let status = ev.outcome.status();
+    match zh {
+        true => l.text(&text(lang, &format!("outcome.{status}"))),
+        false => l.text(status),
+    }
     l.num(r.map(|r| r.score));
-    l.text(r.map_or("not rated", |r| r.class.as_str()));
-    l.text(r.map_or("", |r| r.action.as_str()));
+    match (r, zh) {
+        (None, true) => l.text(&text(lang, "outcome.not_rated")),
+        _ => l.text(r.map_or("not rated", |r| r.class.as_str())),
+    }
+    match (r, zh) {
+        (Some(r), true) => l.text(&text(lang, &format!("action.{}", r.action.as_str()))),
+        _ => l.text(r.map_or("", |r| r.action.as_str())),
+    }
     l.num(r.map(|r| r.rank as f64));
     l.num(ev.intensity.burden);
     l.num(r.and_then(|r| r.relocation_rank).map(|x| x as f64));
@@ -197,12 +210,19 @@ fn csv_record(out: &mut Vec<u8>, ranking: &Ranking, ev: &Evaluation) {
     l.num(ev.intensity.emissions_per_mu);
     l.num(ev.land_mu);
     l.text(r.map_or("", |r| r.share_class.as_str()));
-    l.text(r.map_or("", |r| if r.weed_out { "true" } else { "false" }));
+    match (r, zh) {
+        (Some(r), true) => l.text(&text(
+            lang,
+            if r.weed_out { "value.yes" } else { "value.no" },
+        )),
+        _ => l.text(r.map_or("", |r| if r.weed_out { "true" } else { "false" })),
+    }
     let d = r.and_then(|r| r.driver.as_ref());
     l.text(d.map_or("", |d| d.metric.key()));
     l.num(d.map(|d| d.points_lost));
     l.text(d.map_or("", |d| d.class_if_met.as_str()));
     match r.map(|r| r.action_reason) {
+        Some(reason) if zh => l.text(&reason.text(lang)),
         Some(ActionReason::ByClass) => l.text("by class"),
         Some(reason) => l.text(&reason.to_string()),
         None => l.text(""),
@@ -221,15 +241,34 @@ fn csv_record(out: &mut Vec<u8>, ranking: &Ranking, ev: &Evaluation) {
 /// reason it is not rated), and the rule set's version and hash on every row. Rows are formatted in parallel in blocks and
 /// written in order, so the bytes do not depend on the number of threads.
 pub fn write_csv(w: &mut dyn std::io::Write, ranking: &Ranking) -> std::io::Result<()> {
+    write_csv_in(w, ranking, Lang::En)
+}
+
+/// [`write_csv`] with the headers, statuses, actions and reasons in `lang` (Chinese:
+/// `编号,企业名称,...`, `参评`, `搬迁腾退`; any other language: the stable English ids). Ids,
+/// classes, tracks and metric keys stay as they are: a planner needs them to look things up.
+pub fn write_csv_in(
+    w: &mut dyn std::io::Write,
+    ranking: &Ranking,
+    lang: Lang,
+) -> std::io::Result<()> {
     {
         let mut out = csv::Writer::from_writer(&mut *w);
-        out.write_record(csv_header(&ranking.metrics))?;
+        let header = csv_header(&ranking.metrics);
+        match lang {
+            Lang::Zh => out.write_record(
+                header
+                    .iter()
+                    .map(|k| crate::io::xlsx::column(k).zh.into_owned()),
+            )?,
+            _ => out.write_record(header)?,
+        }
         out.flush()?;
     }
     in_parallel_blocks(w, &ranking.order, |_, chunk| {
         let mut out = Vec::with_capacity(chunk.len() * 400);
         for &i in chunk {
-            csv_record(&mut out, ranking, &ranking.evaluations[i]);
+            csv_record(&mut out, ranking, &ranking.evaluations[i], lang);
         }
         Ok(out)
     })?;

@@ -267,9 +267,46 @@ pub fn inline_svg(svg: &str) -> String {
         new_head.push_str(rest);
         out = format!("{new_head} class=\"figure\" role=\"img\"{}", &out[end..]);
     }
-    for tag in ["script", "foreignObject", "image", "use", "a"] {
+    for tag in ["script", "foreignObject", "use", "a"] {
         out = strip_element(&out, tag);
     }
+    strip_external_images(&out)
+}
+
+/// Remove every `<image>` except one holding its PNG in a `data:` URI (the overview map's
+/// raster): an embedded image reaches nothing outside the page, any other could.
+fn strip_external_images(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("<image") {
+        let after = &rest[i + "<image".len()..];
+        if !after.starts_with([' ', '>', '/', '\n', '\t']) {
+            out.push_str(&rest[..i + "<image".len()]);
+            rest = after;
+            continue;
+        }
+        out.push_str(&rest[..i]);
+        let gt = after.find('>').map(|g| g + 1).unwrap_or(after.len());
+        let tag = &after[..gt];
+        let closed = tag.ends_with("/>");
+        let embedded = closed
+            && tag.matches("href=").count() == 1
+            && tag.contains(" href=\"data:image/png;base64,")
+            && !tag.contains(" on");
+        if embedded {
+            out.push_str("<image");
+            out.push_str(tag);
+        }
+        rest = if closed {
+            &after[gt..]
+        } else {
+            match after.find("</image>") {
+                Some(c) => &after[c + "</image>".len()..],
+                None => "",
+            }
+        };
+    }
+    out.push_str(rest);
     out
 }
 
@@ -308,11 +345,11 @@ mod tests {
 
     #[test]
     fn inline_svg_drops_prolog_size_namespace_and_scripts() {
-        let svg = r#"<?xml version="1.0"?><svg width="2400" height="1700" viewBox="0 0 2400 1700" xmlns="http://www.w3.org/2000/svg"><script>x()</script><rect/><image href="a.png"/><user/></svg>"#;
+        let svg = r#"<?xml version="1.0"?><svg width="2400" height="1700" viewBox="0 0 2400 1700" xmlns="http://www.w3.org/2000/svg"><script>x()</script><rect/><image href="a.png"/><image x="0" href="data:image/png;base64,iVBO"/><image href="data:image/png;base64,iVBO" onload="x()"/><user/></svg>"#;
         let s = inline_svg(svg);
         assert_eq!(
             s,
-            r#"<svg viewBox="0 0 2400 1700" class="figure" role="img"><rect/><user/></svg>"#
+            r#"<svg viewBox="0 0 2400 1700" class="figure" role="img"><rect/><image x="0" href="data:image/png;base64,iVBO"/><user/></svg>"#
         );
     }
 

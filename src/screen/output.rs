@@ -31,11 +31,21 @@ fn fmt4(v: f64) -> String {
     }
 }
 
-/// Header of the CSV output: stable English ids, or Chinese when asked (`--lang zh`).
+/// The CSV output's columns, by their stable keys.
+const HEADER: &str = "id,name,decision,score,failed,rules_version,rules_sha256\n";
+
+/// Header of the CSV output: stable English ids, or Chinese when asked (`--lang zh`), from the
+/// one output vocabulary the workbooks use too.
 fn csv_header(lang: Lang) -> Vec<u8> {
     match lang {
-        Lang::Zh => "编号,企业名称,审核结论,优先分,未通过条件,规则版本,规则哈希\n".into(),
-        _ => b"id,name,decision,score,failed,rules_version,rules_sha256\n".to_vec(),
+        Lang::Zh => {
+            let keys = HEADER.trim_end().split(',');
+            let zh: Vec<String> = keys
+                .map(|k| crate::io::xlsx::column(k).zh.into_owned())
+                .collect();
+            format!("{}\n", zh.join(",")).into_bytes()
+        }
+        _ => HEADER.as_bytes().to_vec(),
     }
 }
 
@@ -101,7 +111,7 @@ pub fn write_csv(
     write_csv_in(w, report, enterprises, rules, Lang::En)
 }
 
-/// [`write_csv`] with the headers and decisions in `lang` (Chinese: `编号,企业名称,审核结论,...`
+/// [`write_csv`] with the headers and decisions in `lang` (Chinese: `企业编号,企业名称,准入决定,...`
 /// and `准入`/`有条件准入`/`不予准入`; any other language: the stable English ids).
 pub fn write_csv_in(
     w: &mut dyn Write,

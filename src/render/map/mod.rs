@@ -335,6 +335,11 @@ pub(crate) fn to_svg(
         draw(&area)?;
         area.present().map_err(err("SVG"))?;
     }
+    // plotters writes an embedded raster as `data:png;base64,`, which is no MIME type: browsers
+    // and QGIS want `image/png`.
+    if svg.contains("href=\"data:png;base64,") {
+        svg = svg.replace("href=\"data:png;base64,", "href=\"data:image/png;base64,");
+    }
     if let Some(paper) = paper {
         let (w, h) = paper.mm();
         let from = format!("width=\"{}\" height=\"{}\"", size.0, size.1);
