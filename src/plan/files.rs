@@ -411,7 +411,7 @@ fn write_plan_folder(
         let t = Instant::now();
         progress.begin(Stage::Compare, None);
         let map = super::compare::map::draw(c, other)?;
-        super::compare::write_comparison(c, &map, dir, tables.bom, workbook)?;
+        super::compare::write_comparison(c, &map, dir, (tables.bom, tables_lang(o)), workbook)?;
         compare_sections = super::compare::section::sections(c, o.lang, &map.svg);
         progress.stage(
             Stage::Compare,

@@ -90,6 +90,11 @@ impl Tr {
     }
 }
 
+/// Where an enterprise stands in one plan, in `lang`: the parcel, or why it is not placed.
+pub(crate) fn placement(lang: Lang, p: &Placement) -> String {
+    Tr(lang).placement(p)
+}
+
 fn signed(x: f64, decimals: usize) -> String {
     if x > 0.0 {
         format!("+{}", num(x, decimals))

@@ -4,6 +4,7 @@
 
 use super::{Comparison, Placement};
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::io::cell::neutralise;
 use crate::io::write_atomic;
 use crate::io::xlsx::Sheet;
@@ -60,20 +61,26 @@ pub fn compare_files() -> Vec<(Vec<String>, &'static str)> {
 }
 
 /// Write the comparison's tables, JSON and workbook into `dir` (CSV with the byte-order mark
-/// when `bom`), and the drawn difference map; `workbook`: also `compare.xlsx`.
+/// when `bom`, with Chinese headers and values when `lang` is Chinese, else the stable English
+/// ids), and the drawn difference map; `workbook`: also `compare.xlsx` (made from the English
+/// tables, with Chinese headers, as `plan.xlsx` is).
 pub fn write_comparison(
     c: &Comparison,
     map: &crate::plan::maps::Drawn,
     dir: &Path,
-    bom: bool,
+    (bom, lang): (bool, Lang),
     workbook: bool,
 ) -> Result<(), Error> {
     write_atomic(&dir.join(JSON), |w| {
         serde_json::to_writer_pretty(&mut *w, c).map_err(std::io::Error::other)?;
         writeln!(w)
     })?;
-    let tables = tables(c)?;
-    for (name, _, csv) in &tables {
+    let english = tables(c, Lang::En)?;
+    let shown = match lang {
+        Lang::Zh => tables(c, Lang::Zh)?,
+        _ => english.clone(),
+    };
+    for (name, _, csv) in &shown {
         write_atomic(&dir.join(name), |w| {
             if bom {
                 w.write_all(crate::io::cell::BOM)?;
@@ -82,7 +89,7 @@ pub fn write_comparison(
         })?;
     }
     if workbook {
-        let sheets: Vec<Sheet> = tables
+        let sheets: Vec<Sheet> = english
             .iter()
             .map(|(_, sheet, csv)| Sheet::new(sheet, csv))
             .collect();
@@ -132,8 +139,9 @@ pub fn summary_line(c: &Comparison) -> String {
 
 type Tables = Vec<(&'static str, &'static str, Vec<u8>)>;
 
-/// Each part's table as CSV text: (file name, sheet name, text).
-fn tables(c: &Comparison) -> Result<Tables, Error> {
+/// Each part's table as CSV text in `lang` (Chinese, or English ids): (file name, sheet name,
+/// text).
+fn tables(c: &Comparison, lang: Lang) -> Result<Tables, Error> {
     let t = |f: &dyn Fn(&mut csv::Writer<&mut Vec<u8>>) -> csv::Result<()>| {
         let mut v = Vec::new();
         {
@@ -144,22 +152,72 @@ fn tables(c: &Comparison) -> Result<Tables, Error> {
         Ok::<_, Error>(v)
     };
     Ok(vec![
-        (RULES_CSV, "规则差异", t(&|w| rules_table(w, c))?),
-        (SCREENING_CSV, "准入变化", t(&|w| screening_table(w, c))?),
-        (RANKING_CSV, "评价变化", t(&|w| ranking_table(w, c))?),
-        (ALLOCATION_CSV, "分配变化", t(&|w| allocation_table(w, c))?),
-        (PARCELS_CSV, "地块变化", t(&|w| parcels_table(w, c))?),
+        (RULES_CSV, "规则差异", t(&|w| rules_table(w, c, Tx(lang)))?),
+        (
+            SCREENING_CSV,
+            "准入变化",
+            t(&|w| screening_table(w, c, Tx(lang)))?,
+        ),
+        (
+            RANKING_CSV,
+            "评价变化",
+            t(&|w| ranking_table(w, c, Tx(lang)))?,
+        ),
+        (
+            ALLOCATION_CSV,
+            "分配变化",
+            t(&|w| allocation_table(w, c, Tx(lang)))?,
+        ),
+        (
+            PARCELS_CSV,
+            "地块变化",
+            t(&|w| parcels_table(w, c, Tx(lang)))?,
+        ),
     ])
 }
 
 type W<'a, 'b> = csv::Writer<&'a mut Vec<u8>>;
 
+/// A table's language: English writes the stable ids, Chinese the catalogue's texts.
+#[derive(Clone, Copy)]
+struct Tx(Lang);
+
+impl Tx {
+    fn header(self, keys: &[&str]) -> Vec<String> {
+        keys.iter()
+            .map(|k| match self.0 {
+                Lang::Zh => crate::io::xlsx::column(k).zh.into_owned(),
+                _ => k.to_string(),
+            })
+            .collect()
+    }
+    /// An id (`admit`, `pass`, `relocate`) or, in Chinese, its text from catalogue `area`.
+    fn id(self, area: &str, id: &str) -> String {
+        match self.0 {
+            Lang::Zh => crate::i18n::text(Lang::Zh, &format!("{area}.{id}")),
+            _ => id.to_string(),
+        }
+    }
+    fn absent(self) -> String {
+        match self.0 {
+            Lang::Zh => crate::i18n::text(Lang::Zh, "compare.absent"),
+            _ => "absent".into(),
+        }
+    }
+    fn status(self, p: &Placement) -> String {
+        match self.0 {
+            Lang::Zh => super::section::placement(Lang::Zh, p),
+            _ => status_text(p),
+        }
+    }
+}
+
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn rules_table(w: &mut W, c: &Comparison) -> csv::Result<()> {
-    w.write_record(["key", "rule_before", "rule_after"])?;
+fn rules_table(w: &mut W, c: &Comparison, tx: Tx) -> csv::Result<()> {
+    w.write_record(tx.header(&["key", "rule_before", "rule_after"]))?;
     for r in &c.rules.changes {
         w.write_record([
             neutralise(&r.key).as_ref(),
@@ -170,8 +228,8 @@ fn rules_table(w: &mut W, c: &Comparison) -> csv::Result<()> {
     Ok(())
 }
 
-fn screening_table(w: &mut W, c: &Comparison) -> csv::Result<()> {
-    w.write_record([
+fn screening_table(w: &mut W, c: &Comparison, tx: Tx) -> csv::Result<()> {
+    w.write_record(tx.header(&[
         "id",
         "name",
         "before",
@@ -183,14 +241,19 @@ fn screening_table(w: &mut W, c: &Comparison) -> csv::Result<()> {
         "value_after",
         "threshold_before",
         "threshold_after",
-    ])?;
-    let d = |d: Option<crate::screen::Decision>| d.map_or("absent", |d| d.name());
-    let s = |s: Option<crate::screen::Status>| s.map_or("absent", |s| s.name());
+    ]))?;
+    let d =
+        |d: Option<crate::screen::Decision>| d.map_or(tx.absent(), |d| tx.id("decision", d.name()));
+    let s = |s: Option<crate::screen::Status>| {
+        s.map_or(tx.absent(), |s| {
+            tx.id("status", &s.name().replace(' ', "_"))
+        })
+    };
     for x in &c.screening.changes {
         let head = [neutralise(&x.id), neutralise(&x.name)];
         if x.criteria.is_empty() {
             let mut row: Vec<String> = head.iter().map(|h| h.to_string()).collect();
-            row.extend([d(x.before).into(), d(x.after).into()]);
+            row.extend([d(x.before), d(x.after)]);
             row.extend(std::iter::repeat_n(String::new(), 7));
             w.write_record(&row)?;
         }
@@ -198,23 +261,23 @@ fn screening_table(w: &mut W, c: &Comparison) -> csv::Result<()> {
             w.write_record([
                 head[0].as_ref(),
                 &head[1],
-                d(x.before),
-                d(x.after),
+                &d(x.before),
+                &d(x.after),
                 &neutralise(&m.criterion),
-                s(m.before),
-                s(m.after),
-                &neutralise(&m.value_before.en),
-                &neutralise(&m.value_after.en),
-                &neutralise(&m.threshold_before.en),
-                &neutralise(&m.threshold_after.en),
+                &s(m.before),
+                &s(m.after),
+                &neutralise(m.value_before.get(tx.0)),
+                &neutralise(m.value_after.get(tx.0)),
+                &neutralise(m.threshold_before.get(tx.0)),
+                &neutralise(m.threshold_after.get(tx.0)),
             ])?;
         }
     }
     Ok(())
 }
 
-fn ranking_table(w: &mut W, c: &Comparison) -> csv::Result<()> {
-    w.write_record([
+fn ranking_table(w: &mut W, c: &Comparison, tx: Tx) -> csv::Result<()> {
+    w.write_record(tx.header(&[
         "id",
         "name",
         "class_before",
@@ -223,15 +286,17 @@ fn ranking_table(w: &mut W, c: &Comparison) -> csv::Result<()> {
         "action_after",
         "relocation_rank_before",
         "relocation_rank_after",
-    ])?;
+    ]))?;
     for x in &c.ranking.changes {
         w.write_record([
             neutralise(&x.id).as_ref(),
             &neutralise(&x.name),
             &opt(x.class_before),
             &opt(x.class_after),
-            &opt(x.action_before),
-            &opt(x.action_after),
+            &x.action_before
+                .map_or(String::new(), |a| tx.id("action", a.as_str())),
+            &x.action_after
+                .map_or(String::new(), |a| tx.id("action", a.as_str())),
             &opt(x.relocation_before),
             &opt(x.relocation_after),
         ])?;
@@ -260,8 +325,8 @@ pub(crate) fn status_text(p: &Placement) -> String {
     }
 }
 
-fn allocation_table(w: &mut W, c: &Comparison) -> csv::Result<()> {
-    w.write_record([
+fn allocation_table(w: &mut W, c: &Comparison, tx: Tx) -> csv::Result<()> {
+    w.write_record(tx.header(&[
         "enterprise_id",
         "name",
         "change",
@@ -271,7 +336,7 @@ fn allocation_table(w: &mut W, c: &Comparison) -> csv::Result<()> {
         "weight_after",
         "status_before",
         "status_after",
-    ])?;
+    ]))?;
     let weight = |p: &Placement| match p {
         Placement::Placed { weight, .. } => fmt_num(*weight),
         _ => String::new(),
@@ -280,26 +345,26 @@ fn allocation_table(w: &mut W, c: &Comparison) -> csv::Result<()> {
         w.write_record([
             neutralise(&x.id).as_ref(),
             &neutralise(&x.name),
-            x.kind.as_str(),
+            &tx.id("compare", &format!("move_{}", x.kind.as_str())),
             &neutralise(x.before.parcel().unwrap_or("")),
             &neutralise(x.after.parcel().unwrap_or("")),
             &weight(&x.before),
             &weight(&x.after),
-            &neutralise(&status_text(&x.before)),
-            &neutralise(&status_text(&x.after)),
+            &neutralise(&tx.status(&x.before)),
+            &neutralise(&tx.status(&x.after)),
         ])?;
     }
     Ok(())
 }
 
-fn parcels_table(w: &mut W, c: &Comparison) -> csv::Result<()> {
-    w.write_record([
+fn parcels_table(w: &mut W, c: &Comparison, tx: Tx) -> csv::Result<()> {
+    w.write_record(tx.header(&[
         "parcel_id",
         "area_mu",
         "change",
         "enterprises_before",
         "enterprises_after",
-    ])?;
+    ]))?;
     let ids = |v: &[super::Occupant]| {
         v.iter()
             .map(|o| o.id.as_str())
@@ -310,7 +375,7 @@ fn parcels_table(w: &mut W, c: &Comparison) -> csv::Result<()> {
         w.write_record([
             neutralise(&p.parcel_id).as_ref(),
             &fmt_num(p.area_mu),
-            p.kind(),
+            &tx.id("compare", &format!("parcel_{}", p.kind())),
             &neutralise(&ids(&p.before)),
             &neutralise(&ids(&p.after)),
         ])?;
