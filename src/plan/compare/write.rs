@@ -193,8 +193,12 @@ impl Tx {
     }
     /// An id (`admit`, `pass`, `relocate`) or, in Chinese, its text from catalogue `area`.
     fn id(self, area: &str, id: &str) -> String {
+        self.keyed(&format!("{area}.{id}"), id)
+    }
+    /// The id, or in Chinese the text of catalogue `key`.
+    fn keyed(self, key: &str, id: &str) -> String {
         match self.0 {
-            Lang::Zh => crate::i18n::text(Lang::Zh, &format!("{area}.{id}")),
+            Lang::Zh => crate::i18n::text(Lang::Zh, key),
             _ => id.to_string(),
         }
     }
@@ -345,7 +349,10 @@ fn allocation_table(w: &mut W, c: &Comparison, tx: Tx) -> csv::Result<()> {
         w.write_record([
             neutralise(&x.id).as_ref(),
             &neutralise(&x.name),
-            &tx.id("compare", &format!("move_{}", x.kind.as_str())),
+            &tx.keyed(
+                &format!("compare.move_{}", x.kind.as_str()),
+                x.kind.as_str(),
+            ),
             &neutralise(x.before.parcel().unwrap_or("")),
             &neutralise(x.after.parcel().unwrap_or("")),
             &weight(&x.before),
@@ -375,7 +382,7 @@ fn parcels_table(w: &mut W, c: &Comparison, tx: Tx) -> csv::Result<()> {
         w.write_record([
             neutralise(&p.parcel_id).as_ref(),
             &fmt_num(p.area_mu),
-            &tx.id("compare", &format!("parcel_{}", p.kind())),
+            &tx.keyed(&format!("compare.parcel_{}", p.kind()), p.kind()),
             &neutralise(&ids(&p.before)),
             &neutralise(&ids(&p.after)),
         ])?;
