@@ -38,15 +38,18 @@ fn screened(dir: &Path, rules: &Path, enterprises: &Path, name: &str) -> BTreeMa
         .collect()
 }
 
-/// `allocate` under `rules` with these registries: enterprise id -> parcel id.
+/// `allocate` under `rules` with these registries (and `extra` arguments): enterprise id ->
+/// parcel id.
 fn allocated(
     dir: &Path,
     rules: &Path,
     registries: &[&Path],
+    extra: &[&str],
     name: &str,
 ) -> BTreeMap<String, String> {
     let out = dir.join(name);
     let mut args = vec!["allocate", "--rules", s(rules), "--date", DATE];
+    args.extend(extra);
     for r in registries {
         args.extend(["--enterprises", s(r)]);
     }
@@ -210,8 +213,8 @@ fn compare_rules_lists_what_two_screen_and_two_allocate_runs_differ_in() {
 
     // Allocation: exactly the placements that differ between two separate `allocate` runs.
     let urban = bundled("registries/urban.csv");
-    let pa = allocated(dir, &base, &[&applicants, &urban], "alloc-a");
-    let pb = allocated(dir, &other, &[&applicants, &urban], "alloc-b");
+    let pa = allocated(dir, &base, &[&applicants, &urban], &[], "alloc-a");
+    let pb = allocated(dir, &other, &[&applicants, &urban], &[], "alloc-b");
     let expected = moves(&pa, &pb);
     assert!(!expected.is_empty(), "the edit changes some placement");
     assert_eq!(listed_moves(&out), expected);
@@ -348,4 +351,53 @@ fn a_bad_other_rule_file_or_registry_is_refused_before_anything_is_written() {
         assert_eq!(left.len(), 1, "only the previous report is there");
         assert_eq!(read(out.join("report.html")), "the previous plan");
     }
+}
+
+#[test]
+fn compare_parcels_lists_a_removed_parcel_and_the_moves_two_allocate_runs_show() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // Another layout: the bundled parcels without LK-F05-09 (AP-001's parcel in the plan).
+    let mut layout = read_json(bundled("parcels/lingkun.geojson"));
+    let features = layout["features"].as_array_mut().unwrap();
+    let n = features.len();
+    features.retain(|f| f["properties"]["id"] != "LK-F05-09");
+    assert_eq!(features.len(), n - 1);
+    let layout_b = dir.join("layout-b.geojson");
+    std::fs::write(&layout_b, serde_json::to_string(&layout).unwrap()).unwrap();
+    let out = dir.join("out");
+    let run = parkplan(&[
+        "plan",
+        "--date",
+        DATE,
+        "--compare-parcels",
+        s(&layout_b),
+        "--out",
+        s(&out),
+    ]);
+    assert_ok(&run);
+    let rules = bundled("rules/lingkun.toml");
+    let registries = [
+        bundled("registries/applicants.csv"),
+        bundled("registries/urban.csv"),
+    ];
+    let registries: Vec<&Path> = registries.iter().map(|p| p.as_path()).collect();
+    let pa = allocated(dir, &rules, &registries, &[], "alloc-a");
+    let pb = allocated(
+        dir,
+        &rules,
+        &registries,
+        &["--parcels", s(&layout_b)],
+        "alloc-b",
+    );
+    assert_eq!(listed_moves(&out), moves(&pa, &pb));
+    let parcels = read_csv(out.join("compare-parcels.csv"));
+    let removed = parcels
+        .iter()
+        .find(|p| p["parcel_id"] == "LK-F05-09")
+        .expect("the removed parcel is listed");
+    assert_eq!(removed["change"], "removed");
+    assert_eq!(removed["enterprises_before"], "AP-001");
+    let json = read_json(out.join("compare.json"));
+    assert_eq!(json["allocation"]["parcels_removed"][0], "LK-F05-09");
 }

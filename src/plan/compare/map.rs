@@ -18,8 +18,9 @@ pub fn difference_map<'s>(c: &Comparison, other: &Outcome<'s>) -> ParkMap<'s> {
     let mut changes = Changes::new();
     for p in &c.allocation.parcels {
         let kind = match p.kind() {
-            "placed" => ParcelDiff::Placed,
+            "placed" | "added" => ParcelDiff::Placed,
             "freed" => ParcelDiff::Freed,
+            "removed" => continue, // not on the other plan's layout the map draws
             _ => ParcelDiff::Changed,
         };
         changes.insert(p.parcel_id.clone(), kind);

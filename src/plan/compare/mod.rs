@@ -238,6 +238,9 @@ pub struct AllocationDiff {
     pub enterprises: Vec<PlacementChange>,
     /// Parcels whose occupants change, by id.
     pub parcels: Vec<ParcelChange>,
+    /// Parcels in one plan's layout only (`--compare-parcels`), by id.
+    pub parcels_added: Vec<String>,
+    pub parcels_removed: Vec<String>,
 }
 
 /// What changes for one enterprise.
@@ -313,6 +316,9 @@ pub struct ParcelChange {
     pub area_mu: f64,
     pub before: Vec<Occupant>,
     pub after: Vec<Occupant>,
+    /// Whether the parcel is in each plan's layout (`--compare-parcels`: it may be in one only).
+    pub in_base: bool,
+    pub in_other: bool,
 }
 
 /// An enterprise on a parcel.
@@ -324,7 +330,14 @@ pub struct Occupant {
 
 impl ParcelChange {
     /// `placed` (free before, used after), `freed`, or `changed` (another occupant).
+    /// `removed` / `added`: not in the other / the base plan's layout.
     pub fn kind(&self) -> &'static str {
+        if !self.in_other {
+            return "removed";
+        }
+        if !self.in_base {
+            return "added";
+        }
         match (self.before.is_empty(), self.after.is_empty()) {
             (true, false) => "placed",
             (false, true) => "freed",
@@ -639,6 +652,8 @@ fn allocation(a: &Outcome, b: &Outcome) -> AllocationDiff {
             area_mu: mu,
             before: x.clone(),
             after: y.clone(),
+            in_base: aa.contains_key(id.as_str()),
+            in_other: ab.contains_key(id.as_str()),
         };
         match c.kind() {
             "placed" => placed += mu,
@@ -647,7 +662,15 @@ fn allocation(a: &Outcome, b: &Outcome) -> AllocationDiff {
         }
         parcels.push(c);
     }
+    let only = |x: &BTreeMap<&str, f64>, y: &BTreeMap<&str, f64>| -> Vec<String> {
+        x.keys()
+            .filter(|k| !y.contains_key(*k))
+            .map(|k| k.to_string())
+            .collect()
+    };
     AllocationDiff {
+        parcels_added: only(&ab, &aa),
+        parcels_removed: only(&aa, &ab),
         objective_before: a.allocation.objective,
         objective_after: b.allocation.objective,
         gap_before: a.allocation.gap,

@@ -375,6 +375,19 @@ fn allocation(tr: Tr, c: &Comparison) -> Vec<Block> {
             ],
         )));
     }
+    if !a.parcels_added.is_empty() || !a.parcels_removed.is_empty() {
+        let ids = |v: &[String]| match v.is_empty() {
+            true => tr.t("report.none"),
+            false => v.join(if tr.0 == Lang::En { ", " } else { "、" }),
+        };
+        out.push(Block::Para(tr.f(
+            "compare.layout",
+            &[
+                ("added", ids(&a.parcels_added)),
+                ("removed", ids(&a.parcels_removed)),
+            ],
+        )));
+    }
     if a.reweighted > 0 {
         out.push(Block::Para(tr.f(
             "compare.reweighted",
