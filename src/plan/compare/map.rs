@@ -57,7 +57,7 @@ pub fn difference_map<'s>(c: &Comparison, other: &Outcome<'s>) -> ParkMap<'s> {
         assigned,
         context: &s.context,
         overview_above: map::OVERVIEW_ABOVE,
-        changes,
+        changes: Some(changes),
     }
 }
 

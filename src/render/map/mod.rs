@@ -119,8 +119,8 @@ pub struct ParkMap<'a> {
     /// Above this many parcels the map is an overview (no labels); [`OVERVIEW_ABOVE`] by default.
     pub overview_above: usize,
     /// A difference map (`plan --compare`): the parcels that change, drawn in the colour of
-    /// their change, the rest pale; empty for the park layout map.
-    pub changes: Changes,
+    /// their change, the rest pale (none may change); `None` for the park layout map.
+    pub changes: Option<Changes>,
 }
 
 /// How a parcel changes between two plans, on a difference map.

@@ -317,8 +317,8 @@ fn draw_parcels<DB: DrawingBackend>(
     shown: &mut Shown,
 ) -> Result<(), RenderError> {
     let gap = mm(1.1) as i32;
-    if !map.changes.is_empty() {
-        return draw_changed_parcels(area, view, map, g);
+    if let Some(changes) = &map.changes {
+        return draw_changed_parcels(area, view, map, changes, g);
     }
     for (p, mp) in map.parcels.iter().zip(&g.parcels) {
         let c = cluster_colour(&p.cluster);
@@ -355,10 +355,11 @@ fn draw_changed_parcels<DB: DrawingBackend>(
     area: &Area<DB>,
     view: &View,
     map: &ParkMap,
+    changes: &super::Changes,
     g: &ParkGeometry,
 ) -> Result<(), RenderError> {
     for (p, mp) in map.parcels.iter().zip(&g.parcels) {
-        let (fill, edge) = match map.changes.get(&p.id) {
+        let (fill, edge) = match changes.get(&p.id) {
             Some(d) => (diff_colour(*d), INK.stroke_width(3)),
             None => (DIFF_UNCHANGED, GREY.stroke_width(1)),
         };
@@ -380,6 +381,7 @@ fn diff_colour(d: ParcelDiff) -> plotters::style::RGBColor {
 fn legend_changes<DB: DrawingBackend>(
     lg: &mut Legend<DB>,
     map: &ParkMap,
+    changes: &super::Changes,
 ) -> Result<(), RenderError> {
     let lang = map.sheet.lang;
     lg.heading(&text(lang, "compare.map_changes"))?;
@@ -388,7 +390,7 @@ fn legend_changes<DB: DrawingBackend>(
         (ParcelDiff::Freed, "compare.map_freed"),
         (ParcelDiff::Changed, "compare.map_changed"),
     ] {
-        let n = map.changes.values().filter(|x| **x == d).count();
+        let n = changes.values().filter(|x| **x == d).count();
         let label = fill(lang, key, &[("n", &n.to_string())]);
         lg.row(&label, swatch_fill(diff_colour(d), EDGE))?;
     }
@@ -453,10 +455,7 @@ fn key_template(map: &ParkMap) -> KeyEntry {
         .unwrap_or_default();
     KeyEntry {
         // A difference map numbers its changed parcels only.
-        number: match map.changes.len() {
-            0 => map.parcels.len(),
-            n => n,
-        },
+        number: map.changes.as_ref().map_or(map.parcels.len(), |c| c.len()),
         parcel,
         names,
     }
@@ -490,7 +489,7 @@ fn label_parcels<DB: DrawingBackend>(
     let mut pending: Vec<(usize, (i32, i32), Shape)> = Vec::new();
     for i in order {
         let (p, mp) = (&map.parcels[i], &g.parcels[i]);
-        if !map.changes.is_empty() && !map.changes.contains_key(&p.id) {
+        if map.changes.as_ref().is_some_and(|c| !c.contains_key(&p.id)) {
             continue; // a difference map labels what changes only
         }
         let (Some(anchor), Some(shape)) = (label_point(mp), Shape::of(mp, |c| view.pxf(c))) else {
@@ -618,7 +617,9 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
     shown: &Shown,
 ) -> Result<(), RenderError> {
     let lang = map.sheet.lang;
-    if map.changes.is_empty() {
+    if let Some(changes) = &map.changes {
+        legend_changes(lg, map, changes)?;
+    } else {
         lg.heading(&text(lang, "map.clusters"))?;
         for cl in &shown.clusters {
             lg.row(
@@ -627,14 +628,12 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
             )?;
         }
         legend_parcel_states(lg, lang, shown)?;
-    } else {
-        legend_changes(lg, map)?;
     }
     legend_sensitive(lg, lang, shown)?;
     let synthetic = map.context.iter().any(|l| l.synthetic);
     super::context::legend(lg, lang, &shown.context, synthetic)?;
     lg.gap(1.5);
-    if !map.changes.is_empty() {
+    if map.changes.is_some() {
         lg.note(&text(lang, "map.projection_note"))?;
         return Ok(());
     }
