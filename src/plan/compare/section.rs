@@ -24,6 +24,10 @@ impl Tr {
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         i18n::fill(self.0, key, &args)
     }
+    /// The list separator: `、` in Chinese, `, ` in English.
+    fn sep(self) -> &'static str {
+        if self.0 == Lang::En { ", " } else { "、" }
+    }
     fn decision(self, d: Option<Decision>) -> String {
         d.map_or_else(
             || self.t("compare.absent"),
@@ -134,8 +138,8 @@ pub fn sections(c: &Comparison, lang: Lang, svg: &str) -> Vec<Section> {
         blocks.push(Block::Para(tr.f(
             "compare.registries",
             &[
-                ("before", c.base.enterprises.join("、")),
-                ("after", c.other.enterprises.join("、")),
+                ("before", c.base.enterprises.join(tr.sep())),
+                ("after", c.other.enterprises.join(tr.sep())),
             ],
         )));
     }
@@ -267,8 +271,9 @@ fn screening(tr: Tr, c: &Comparison) -> Vec<Block> {
             let mut cells = head.to_vec();
             cells.extend([
                 format!(
-                    "{}：{} → {}",
+                    "{}{} {} → {}",
                     m.criterion,
+                    if tr.0 == Lang::En { ":" } else { "：" },
                     tr.status(m.before),
                     tr.status(m.after)
                 ),
@@ -378,7 +383,7 @@ fn allocation(tr: Tr, c: &Comparison) -> Vec<Block> {
     if !a.parcels_added.is_empty() || !a.parcels_removed.is_empty() {
         let ids = |v: &[String]| match v.is_empty() {
             true => tr.t("report.none"),
-            false => v.join(if tr.0 == Lang::En { ", " } else { "、" }),
+            false => v.join(tr.sep()),
         };
         out.push(Block::Para(tr.f(
             "compare.layout",
@@ -436,7 +441,7 @@ fn allocation(tr: Tr, c: &Comparison) -> Vec<Block> {
             v.iter()
                 .map(|o| format!("{} {}", o.id, o.name))
                 .collect::<Vec<_>>()
-                .join("、")
+                .join(tr.sep())
         }
     };
     let rows = a
