@@ -713,36 +713,37 @@ fn plan_runs_on_the_bundled_scenario() {
     let assignments = read(tmp.path().join("out/assignments.csv"));
     let park_texts = svg_texts(&read(tmp.path().join("out/park-map.svg")));
     // Every placed enterprise is named on its parcel (with the parcel id under the name), or
-    // its parcel is numbered in the key (by id), or it is among the parcels the key's note
-    // counts as not labelled at this scale.
+    // its parcel is in the key by id; no parcel is left unlabelled at this scale.
     let mut placed = 0;
-    let mut unshown = 0;
     for line in assignments.lines().skip(1) {
         let mut cols = line.split(',');
         let (id, parcel) = (cols.next().unwrap(), cols.next().unwrap());
         let label = xml_escape(&map::short_name(&names[id]));
         let keyed = park_texts.iter().any(|t| t == parcel);
-        if !has_label(&park_texts, &label) && !keyed {
-            unshown += 1;
-        }
+        assert!(
+            has_label(&park_texts, &label) || keyed,
+            "{id} on {parcel} is neither named nor in the key"
+        );
         placed += 1;
     }
     assert!(placed > 20, "only {placed} placed");
-    if unshown > 0 {
-        let note = park_texts
-            .iter()
-            .find_map(|t| {
-                t.strip_prefix("另有")?
-                    .split('块')
-                    .next()?
-                    .parse::<usize>()
-                    .ok()
-            })
-            .expect("the key counts the parcels it could not label");
-        assert!(
-            note >= unshown,
-            "{unshown} placed parcels unshown, the note counts {note}"
-        );
+    assert!(
+        !park_texts.iter().any(|t| t.starts_with("另有")),
+        "some parcels are unlabelled"
+    );
+    // Every parcel shows its id, or its block's prefix and its number within the block.
+    let parcels = read(common::bundled("parcels/lingkun.geojson"));
+    let ids: Vec<&str> = parcels
+        .split("\"id\":\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(ids.len(), 300, "{:?}", &ids[..3]);
+    for id in ids {
+        let (block, number) = id.rsplit_once('-').unwrap();
+        let shown = park_texts.iter().any(|t| t == id)
+            || (park_texts.iter().any(|t| t == block) && park_texts.iter().any(|t| t == number));
+        assert!(shown, "parcel {id} is not identifiable on the map");
     }
     // Every urban enterprise the ranking sends to relocate or convert is named on the map.
     let svg = read(tmp.path().join("out/relocation-map.svg"));

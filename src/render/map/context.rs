@@ -148,9 +148,23 @@ pub(super) fn draw_context<DB: DrawingBackend>(
             }
         }
     }
-    let Some(taken) = names else {
-        return Ok(shown);
-    };
+    if let Some(taken) = names {
+        draw_context_names(area, view, visible, features, taken)?;
+    }
+    Ok(shown)
+}
+
+/// The names of the urban districts and waters in view, each where it clears `taken`: inside
+/// the area, else just below, above, left or right of it. Drawn after the map's markers and their names when
+/// those are in `taken`, so a name never hides under a marker.
+pub(super) fn draw_context_names<DB: DrawingBackend>(
+    area: &Area<DB>,
+    view: &View,
+    visible: &geo::Polygon<f64>,
+    features: &[Projected],
+    taken: &mut Taken,
+) -> Result<(), RenderError> {
+    use geo::BoundingRect;
     for f in features
         .iter()
         .filter(|f| f.kind == ContextKind::Urban || f.kind == ContextKind::Water)
@@ -158,17 +172,38 @@ pub(super) fn draw_context<DB: DrawingBackend>(
         let (Some(name), mp) = (&f.name, as_multipolygon(&f.geometry).intersection(visible)) else {
             continue;
         };
-        if let Some(at) = label_point(&mp) {
-            let text = name.split(" (").next().unwrap_or(name);
-            let block = Block::new(vec![Line::new(text, Sizes::AREA_NAME, false, GREY)]);
-            let b = block.at(view.px(at));
-            if crate::render::pixel::within(b, view.bx) && taken.clear(b) {
-                block.draw(area, b, 0.0)?;
-                taken.add(b);
-            }
+        let (Some(at), Some(rect)) = (label_point(&mp), mp.bounding_rect()) else {
+            continue;
+        };
+        let text = name.split(" (").next().unwrap_or(name);
+        let block = Block::new(vec![Line::new(text, Sizes::AREA_NAME, false, GREY)]);
+        let (w, h) = block.size();
+        let c = view.px(at);
+        // Pixel rows grow downwards: the area's lowest point on the sheet is its `min` y.
+        let (lo, hi) = (view.px(rect.min()), view.px(rect.max()));
+        let places = [
+            c,
+            (c.0, lo.1 + h / 2 + 4),
+            (c.0, hi.1 - h / 2 - 4),
+            (lo.0 - w / 2 - 4, c.1),
+            (hi.0 + w / 2 + 4, c.1),
+            (c.0, lo.1 + 3 * h / 2 + 8),
+            (c.0, hi.1 - 3 * h / 2 - 8),
+            (lo.0 - w / 2 - 4, c.1 + 2 * h),
+            (lo.0 - w / 2 - 4, c.1 - 2 * h),
+            (hi.0 + w / 2 + 4, c.1 + 2 * h),
+            (hi.0 + w / 2 + 4, c.1 - 2 * h),
+        ];
+        if let Some(b) = places
+            .into_iter()
+            .map(|p| block.at(p))
+            .find(|b| crate::render::pixel::within(*b, view.bx) && taken.clear(*b))
+        {
+            block.draw(area, b, 0.0)?;
+            taken.add(b);
         }
     }
-    Ok(shown)
+    Ok(())
 }
 
 /// The legend rows of the context kinds in view, with a note when a layer is synthetic.

@@ -23,8 +23,18 @@ const OUTLINE_SAMPLE: usize = 20_000;
 
 /// The inset's box: the foot of the panel, about as high as 0.6 of its width.
 pub(super) fn inset_box(page: &Page) -> Bx {
+    inset_box_of(page, 0.62)
+}
+
+/// The smallest inset the park map gives way to when its key needs the room.
+pub(super) fn smallest_inset_box(page: &Page) -> Bx {
+    inset_box_of(page, 0.36)
+}
+
+/// The inset at the foot of the panel, `ratio` of the panel's width high.
+fn inset_box_of(page: &Page, ratio: f64) -> Bx {
     let p = page.panel();
-    let h = ((p.2 - p.0) as f64 * 0.62) as i32;
+    let h = ((p.2 - p.0) as f64 * ratio) as i32;
     (p.0, p.3 - h, p.2, p.3)
 }
 
@@ -48,14 +58,13 @@ pub(super) fn park_outline(frame: &LocalFrame, parcels: &[Parcel]) -> Option<geo
 /// whichever is larger, the park's outline and the main map's frame.
 pub(super) fn draw_inset<DB: DrawingBackend>(
     area: &Area<DB>,
-    page: &Page,
     main: &View,
     frame: &LocalFrame,
     parcels: &[Parcel],
     context: &[Projected],
     sheet: &Sheet,
+    b: Bx,
 ) -> Result<(), RenderError> {
-    let b = inset_box(page);
     let head = (pt(Sizes::LEGEND_HEAD) * 1.5) as i32;
     let foot = (pt(Sizes::NOTE) * 1.5) as i32;
     area.draw(&Text::new(

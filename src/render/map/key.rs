@@ -11,10 +11,11 @@ use crate::render::text::measure;
 use plotters::prelude::{DrawingBackend, Text};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// A numbered parcel: its number on the map, its id and its enterprises' short names.
+/// A parcel of the key: its number on the map (none when the map shows its number within its
+/// block instead), its id and its enterprises' short names.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct KeyEntry {
-    pub(super) number: usize,
+    pub(super) number: Option<usize>,
     pub(super) parcel: String,
     pub(super) names: String,
 }
@@ -31,18 +32,16 @@ impl Columns {
     fn of(b: Bx, template: &KeyEntry) -> Columns {
         let w = |s: &str| measure(s, font_pt(Sizes::KEY)).0 as i32;
         let gap = mm(1.5) as i32;
-        let number = w(&template.number.to_string());
+        let number = template.number.map_or(0, |n| w(&n.to_string()));
         let parcel = w(&template.parcel);
         let room = (b.2 - b.0) - number - parcel - 3 * gap;
         // Names are cut (with an ellipsis) to fit three columns when a column keeps four
         // characters: a key of more rows beats full names.
         let floor = w("名称名称");
         let third = (b.2 - b.0) / 3 - number - parcel - 3 * gap;
-        // A key that one column holds whole (a difference map's few parcels) is not cut.
-        let one_column = (template.number as i32) <= (b.3 - b.1 - head_height()) / row_height();
         let names = w(&template.names)
             .min(room.max(floor))
-            .min(if third >= floor && !one_column {
+            .min(if third >= floor {
                 third
             } else {
                 room.max(floor)
@@ -56,6 +55,11 @@ impl Columns {
     }
     fn width(&self) -> i32 {
         self.number + self.parcel + self.names + 3 * self.gap
+    }
+    /// Names as wide as the box allows, uncut when they fit (a key of one column).
+    fn whole_names(&mut self, b: Bx, template: &KeyEntry) {
+        let room = (b.2 - b.0) - self.number - self.parcel - 3 * self.gap;
+        self.names = (measure(&template.names, font_pt(Sizes::KEY)).0 as i32).min(room);
     }
 }
 
@@ -90,16 +94,36 @@ fn fit(s: &str, width: i32) -> String {
 }
 
 /// Draw the key in box `b`: its heading, the rows column by column, and the count of parcels
-/// left unlabelled (`more`). Nothing when both are empty.
+/// left unlabelled (`more`). Nothing when both are empty. Returns the lowest pixel row used
+/// (the box's top when nothing is drawn).
 pub(super) fn draw_key<DB: DrawingBackend>(
     area: &Area<DB>,
     b: Bx,
     lang: Lang,
     entries: &[KeyEntry],
     more: usize,
-) -> Result<(), RenderError> {
+    whole_names: bool,
+) -> Result<i32, RenderError> {
     if entries.is_empty() && more == 0 {
-        return Ok(());
+        return Ok(b.1);
+    }
+    // Without room for the heading and a row, only the count of unlabelled parcels, if it fits:
+    // nothing below the box is to be covered.
+    if b.3 - b.1 < head_height() + row_height() {
+        let line = (pt(Sizes::NOTE) * 1.4) as i32;
+        let mut y = b.1;
+        if more > 0 {
+            let note = fill(lang, "map.key_more", &[("n", &more.to_string())]);
+            for l in super::legend::wrap(&note, Sizes::NOTE, b.2 - b.0) {
+                if y + line > b.3 {
+                    break;
+                }
+                area.draw(&Text::new(l, (b.0, y), font(Sizes::NOTE).color(&GREY)))
+                    .map_err(err("key"))?;
+                y += line;
+            }
+        }
+        return Ok(y);
     }
     let mut y = b.1;
     area.draw(&Text::new(
@@ -111,8 +135,10 @@ pub(super) fn draw_key<DB: DrawingBackend>(
     y += (pt(Sizes::LEGEND_HEAD) * 1.4) as i32;
     let note = if more > 0 {
         fill(lang, "map.key_more", &[("n", &more.to_string())])
-    } else {
+    } else if entries.iter().any(|e| e.number.is_some()) {
         text(lang, "map.key_columns")
+    } else {
+        text(lang, "map.key_blocks")
     };
     for line in super::legend::wrap(&note, Sizes::NOTE, b.2 - b.0)
         .into_iter()
@@ -126,15 +152,22 @@ pub(super) fn draw_key<DB: DrawingBackend>(
         .iter()
         .max_by_key(|e| measure(&e.parcel, 10.0).0 + measure(&e.names, 10.0).0)
     else {
-        return Ok(());
+        return Ok(y);
     };
+    let numbered = entries.iter().filter_map(|e| e.number).max();
     let template = KeyEntry {
-        number: entries.len(),
+        number: numbered,
         ..template.clone()
     };
-    let cols = Columns::of(b, &template);
+    let mut cols = Columns::of(b, &template);
     let rows = ((b.3 - (b.1 + head_height())) / row_height()).max(1) as usize;
+    // `whole_names` (a difference map's few parcels): names are not cut when one column holds
+    // every row.
+    if whole_names && entries.len() <= rows {
+        cols.whole_names(b, &template);
+    }
     let top = b.1 + head_height();
+    let bottom = top + (entries.len().min(rows) as i32) * row_height();
     for (k, e) in entries.iter().enumerate() {
         let (col, row) = ((k / rows) as i32, (k % rows) as i32);
         let x = b.0 + col * cols.width();
@@ -143,12 +176,14 @@ pub(super) fn draw_key<DB: DrawingBackend>(
             break;
         }
         let at = |dx: i32| (x + dx, y);
-        area.draw(&Text::new(
-            e.number.to_string(),
-            at(cols.number),
-            bold(Sizes::KEY).pos(Pos::new(HPos::Right, VPos::Center)),
-        ))
-        .map_err(err("key"))?;
+        if let Some(n) = e.number {
+            area.draw(&Text::new(
+                n.to_string(),
+                at(cols.number),
+                bold(Sizes::KEY).pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(err("key"))?;
+        }
         area.draw(&Text::new(
             e.parcel.clone(),
             at(cols.number + cols.gap),
@@ -168,5 +203,5 @@ pub(super) fn draw_key<DB: DrawingBackend>(
             .map_err(err("key"))?;
         }
     }
-    Ok(())
+    Ok(bottom)
 }

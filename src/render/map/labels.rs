@@ -182,6 +182,19 @@ impl Shape {
             ),
         })
     }
+    /// The shape's bounding box in pixels.
+    pub(super) fn bbox(&self) -> Bx {
+        use geo::BoundingRect;
+        match self.poly.bounding_rect() {
+            Some(r) => (
+                r.min().x.floor() as i32,
+                r.min().y.floor() as i32,
+                r.max().x.ceil() as i32,
+                r.max().y.ceil() as i32,
+            ),
+            None => (0, 0, 0, 0),
+        }
+    }
     /// Every corner and edge midpoint of `b` lies inside the shape.
     pub(super) fn holds(&self, b: Bx) -> bool {
         let (x0, y0, x1, y1) = (b.0 as f64, b.1 as f64, b.2 as f64, b.3 as f64);
@@ -214,8 +227,23 @@ pub(super) fn place_inside(block: &Block, anchor: Px, shape: &Shape, taken: &Tak
 /// Where a block goes beside `anchor` when it does not fit inside: around it at growing
 /// distances (3 to 12 mm on the sheet), in `within`, clear of `taken`.
 pub(super) fn place_beside(block: &Block, anchor: Px, within: Bx, taken: &Taken) -> Option<Bx> {
+    place_near(block, anchor, within, taken, 12.0)
+}
+
+/// [`place_beside`] no farther than `max_mm` on the sheet: a short number on a long leader is
+/// hard to tell from its neighbours'.
+pub(super) fn place_near(
+    block: &Block,
+    anchor: Px,
+    within: Bx,
+    taken: &Taken,
+    max_mm: f64,
+) -> Option<Bx> {
     let (w, h) = block.size();
-    for dist_mm in [3.0, 5.0, 7.5, 10.0, 12.0] {
+    for dist_mm in [3.0, 5.0, 7.5, 10.0, 12.0]
+        .into_iter()
+        .filter(|d| *d <= max_mm)
+    {
         let d = mm(dist_mm) as i32;
         for (dx, dy) in [
             (1, -1),

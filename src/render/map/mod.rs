@@ -18,6 +18,7 @@
 //! parcels; `legend` draws the side panel and `inset` the locator; `style` holds text sizes
 //! and names; the colours are in [`crate::render::palette`].
 
+mod blocks;
 mod context;
 mod inset;
 mod key;

@@ -5,13 +5,15 @@
 //! Every label is at least [`Sizes::MIN_LABEL`] points on the sheet and overlaps no other: an
 //! assigned parcel shows its enterprise's short name (one line, or two broken before the trade
 //! word) with the parcel id under it; a free parcel its id. A parcel where that does not fit
-//! gets a number (inside it, or beside it on a leader line) and a row in the key table; when
-//! the key is full the rest are counted on the sheet. Above [`ParkMap::overview_above`]
+//! shows its number within its block ([`super::blocks`]), an assigned one with a key row by id
+//! for its enterprise; a parcel whose id has no block gets a running number (inside it, or
+//! beside it on a leader line) and a key row; when the key is full the rest are counted. Above [`ParkMap::overview_above`]
 //! parcels the map is an overview instead ([`super::overview`]).
 
 use super::key::{self, KeyEntry};
 use super::labels::{
-    Block, Line, Shape, Taken, label_point, leader, place_beside, place_inside, sensitive_anchor,
+    Block, Line, Shape, Taken, label_point, leader, place_beside, place_inside, place_near,
+    sensitive_anchor,
 };
 use super::legend::{EDGE, Legend, swatch_dashed, swatch_fill, swatch_hatched, swatch_stripes};
 use super::page::{Page, View, frame_map_box, furniture, lonlat_bounds, pad, start_page, view_of};
@@ -28,7 +30,7 @@ use crate::render::palette::{
     AVAILABLE_TINT, CLUSTERS, DIFF_CHANGED, DIFF_FREED, DIFF_PLACED, DIFF_UNCHANGED,
 };
 use crate::render::paper::mm;
-use crate::render::pixel::{in_box, within};
+use crate::render::pixel::{Bx, in_box, within};
 use geo::{
     BooleanOps, BoundingRect, Buffer, Geometry, GeometryCollection, MultiLineString, MultiPolygon,
     Rect,
@@ -110,7 +112,8 @@ pub fn draw_park_map<DB: DrawingBackend>(
             ],
         ))?;
         let context = super::context::project(&frame, map.context);
-        return super::inset::draw_inset(area, &page, &view, &frame, map.parcels, &context, sheet);
+        let inset = super::inset::inset_box(&page);
+        return super::inset::draw_inset(area, &view, &frame, map.parcels, &context, sheet, inset);
     }
     let g = ParkGeometry {
         parcels: map
@@ -147,24 +150,35 @@ pub fn draw_park_map<DB: DrawingBackend>(
     let panel = page.panel();
     let mut lg = Legend::in_panel(area, panel);
     draw_legend(&mut lg, map, &shown)?;
-    let inset_top = super::inset::inset_box(&page).1;
-    let key_box = (
-        panel.0,
-        lg.y + mm(3.0) as i32,
-        panel.2,
-        inset_top - mm(3.0) as i32,
-    );
+    // The key may take the inset's room down to the smallest inset.
+    let inset_top = super::inset::smallest_inset_box(&page).1;
+    let key_top = lg.y + mm(3.0) as i32;
+    let mut key_box = (panel.0, key_top, panel.2, inset_top - mm(3.0) as i32);
+    if key_box.3 - key_box.1 < mm(Sizes::MIN_INSET_MM) as i32 {
+        // The legend leaves no room for a key above even the smallest inset: the key (or its
+        // count of unlabelled parcels) goes first, the inset only if room is left.
+        key_box.3 = panel.3;
+    }
     let capacity = key::capacity(key_box, &key_template(map));
     let labelled = label_parcels(area, &view, map, &g, &mut taken, capacity)?;
-    key::draw_key(
+    let key_bottom = key::draw_key(
         area,
         key_box,
         sheet.lang,
         &labelled.key,
         labelled.unlabelled,
+        map.changes.is_some(),
     )?;
     frame_map_box(area, &view, sheet, "park map")?;
-    super::inset::draw_inset(area, &page, &view, &frame, map.parcels, &g.context, sheet)
+    // The inset takes what the legend and the key leave, and is left out when that is too
+    // little to read (a small sheet with a long legend).
+    let mut inset = super::inset::inset_box(&page);
+    inset.1 = inset.1.max(key_bottom + mm(3.0) as i32);
+    if inset.3 - inset.1 < mm(Sizes::MIN_INSET_MM) as i32 {
+        return Ok(());
+    }
+    let context = &g.context;
+    super::inset::draw_inset(area, &view, &frame, map.parcels, context, sheet, inset)
 }
 
 /// Sensitive areas under everything, clipped to the map box: points as dots, areas filled pale
@@ -429,13 +443,19 @@ fn name_block(labels: &[Label], id: &str, points: f64, two: bool) -> Option<Bloc
     Some(Block::new(lines))
 }
 
-/// The text of an assigned parcel's key row: its enterprises' short names.
-fn names_of(labels: &[Label]) -> String {
+/// The text of an assigned parcel's key row: its enterprises' short names (on a difference
+/// map, the before and after lines, apart by `；`).
+fn names_of(map: &ParkMap, labels: &[Label]) -> String {
+    let sep = match (map.changes.is_some(), map.sheet.lang) {
+        (false, _) => "、",
+        (true, Lang::En) => "; ",
+        (true, _) => "；",
+    };
     labels
         .iter()
         .map(|l| l.short_name.as_str())
         .collect::<Vec<_>>()
-        .join("、")
+        .join(sep)
 }
 
 /// The widest key row any parcel could need, for sizing the key table's columns.
@@ -450,12 +470,12 @@ fn key_template(map: &ParkMap) -> KeyEntry {
     let names = map
         .assigned
         .values()
-        .map(|l| names_of(l))
+        .map(|l| names_of(map, l))
         .max_by_key(|n| crate::render::text::measure(n, 1.0).0)
         .unwrap_or_default();
     KeyEntry {
         // A difference map numbers its changed parcels only.
-        number: map.changes.as_ref().map_or(map.parcels.len(), |c| c.len()),
+        number: Some(map.changes.as_ref().map_or(map.parcels.len(), |c| c.len())),
         parcel,
         names,
     }
@@ -486,7 +506,7 @@ fn label_parcels<DB: DrawingBackend>(
             .then(pb.area_m2.total_cmp(&pa.area_m2))
             .then(pa.id.cmp(&pb.id))
     });
-    let mut pending: Vec<(usize, (i32, i32), Shape)> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
     for i in order {
         let (p, mp) = (&map.parcels[i], &g.parcels[i]);
         if map.changes.as_ref().is_some_and(|c| !c.contains_key(&p.id)) {
@@ -530,15 +550,23 @@ fn label_parcels<DB: DrawingBackend>(
             None => pending.push((i, at, shape)),
         }
     }
-    // The key: assigned parcels first, up to the table's capacity, numbered in reading order.
-    let unlabelled = pending.len().saturating_sub(capacity);
-    pending.truncate(capacity);
+    // Parcels numbered within their block: the block's prefix once, each parcel's number in it;
+    // an assigned one also gets a key row by its id for its enterprises' names.
+    let (mut key, mut pending) = number_within_blocks(area, view, map, g, pending, taken)?;
+    key.sort_by(|a, b| a.parcel.cmp(&b.parcel));
+    let over = key.len().saturating_sub(capacity);
+    key.truncate(capacity);
+    // The numbered key: assigned parcels first, up to the table's capacity, numbered in
+    // reading order.
+    let room = capacity - key.len();
+    let unlabelled = over + pending.len().saturating_sub(room);
+    pending.truncate(room);
     pending.sort_by_key(|(_, at, _)| (at.1 / mm(20.0) as i32, at.0));
-    let mut key = Vec::new();
     let mut missed = 0;
+    let mut number = 0;
     for (i, at, shape) in pending {
         let p = &map.parcels[i];
-        let number = key.len() + 1;
+        number += 1;
         let block = Block::new(vec![Line::new(&number.to_string(), Sizes::KEY, true, INK)]);
         if let Some(bx) = place_inside(&block, at, &shape, taken) {
             block.draw(area, bx, 0.85)?;
@@ -549,15 +577,16 @@ fn label_parcels<DB: DrawingBackend>(
             taken.add(bx);
         } else {
             missed += 1;
+            number -= 1;
             continue;
         }
         key.push(KeyEntry {
-            number,
+            number: Some(number),
             parcel: p.id.clone(),
             names: map
                 .assigned
                 .get(&p.id)
-                .map(|l| names_of(l))
+                .map(|l| names_of(map, l))
                 .unwrap_or_default(),
         });
     }
@@ -565,6 +594,104 @@ fn label_parcels<DB: DrawingBackend>(
         key,
         unlabelled: unlabelled + missed,
     })
+}
+
+/// A parcel's number within its block, as drawn on it.
+fn number_block(number: &str) -> Block {
+    Block::new(vec![Line::new(number, Sizes::MIN_LABEL, false, INK)])
+}
+
+/// A parcel waiting for a label: its index, its label point in pixels and its shape.
+type Pending = (usize, (i32, i32), Shape);
+
+/// Label the `pending` parcels by their number within their block ([`super::blocks`]): for each
+/// block (ids sharing a prefix) whose prefix finds a place beside it, the prefix once and each
+/// parcel's number inside the parcel (or beside it on a leader line). Returns the key rows of
+/// the assigned parcels so labelled (by id, for their enterprises' names) and the parcels still
+/// unlabelled, in their order.
+fn number_within_blocks<DB: DrawingBackend>(
+    area: &Area<DB>,
+    view: &View,
+    map: &ParkMap,
+    g: &ParkGeometry,
+    pending: Vec<Pending>,
+    taken: &mut Taken,
+) -> Result<(Vec<KeyEntry>, Vec<Pending>), RenderError> {
+    use super::blocks::{place_block_label, split_id};
+    let mut by_block: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (k, (i, _, _)) in pending.iter().enumerate() {
+        if let Some((block, _)) = split_id(&map.parcels[*i].id) {
+            by_block.entry(block).or_default().push(k);
+        }
+    }
+    // Each block's box on the sheet, over all its parcels.
+    let mut boxes: BTreeMap<&str, Bx> = BTreeMap::new();
+    for (p, mp) in map.parcels.iter().zip(&g.parcels) {
+        let (Some((block, _)), Some(shape)) = (split_id(&p.id), Shape::of(mp, |c| view.pxf(c)))
+        else {
+            continue;
+        };
+        let b = shape.bbox();
+        boxes
+            .entry(block)
+            .and_modify(|a| *a = (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)))
+            .or_insert(b);
+    }
+    let all: Vec<Bx> = boxes.values().copied().collect();
+    let mut done = vec![false; pending.len()];
+    let mut key = Vec::new();
+    for (block, ks) in by_block {
+        let bbox = boxes[block];
+        let label = Block::new(vec![Line::new(block, Sizes::BLOCK, true, INK)]);
+        let numbers: Vec<Bx> = ks
+            .iter()
+            .filter_map(|&k| {
+                let (i, anchor, _) = &pending[k];
+                let (_, n) = split_id(&map.parcels[*i].id)?;
+                Some(number_block(n).at(*anchor))
+            })
+            .collect();
+        let Some(at) = place_block_label(&label, bbox, &numbers, &all, view.bx, taken) else {
+            continue;
+        };
+        label.draw(area, at, 0.85)?;
+        taken.add(at);
+        for k in ks {
+            let (i, anchor, shape) = &pending[k];
+            let p = &map.parcels[*i];
+            let Some((_, number)) = split_id(&p.id) else {
+                continue;
+            };
+            let text = number_block(number);
+            if let Some(bx) = place_inside(&text, *anchor, shape, taken) {
+                text.draw(area, bx, 0.0)?;
+                taken.add(bx);
+            } else if let Some(bx) =
+                place_near(&text, *anchor, view.bx, taken, Sizes::NUMBER_LEADER_MM)
+            {
+                leader(area, bx, *anchor)?;
+                text.draw(area, bx, 0.95)?;
+                taken.add(bx);
+            } else {
+                continue;
+            }
+            done[k] = true;
+            if let Some(labels) = map.assigned.get(&p.id).filter(|l| !l.is_empty()) {
+                key.push(KeyEntry {
+                    number: None,
+                    parcel: p.id.clone(),
+                    names: names_of(map, labels),
+                });
+            }
+        }
+    }
+    let rest = pending
+        .into_iter()
+        .zip(done)
+        .filter(|(_, d)| !d)
+        .map(|(p, _)| p)
+        .collect();
+    Ok((key, rest))
 }
 
 /// Names of the sensitive areas in view, inside the map box and clear of other labels (at a

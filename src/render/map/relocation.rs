@@ -60,7 +60,8 @@ pub fn draw_relocation_map<DB: DrawingBackend>(
         taken.add(b);
     }
     let context = super::context::project(&frame, map.context);
-    let shown = draw_context(area, &view, &view.visible(), &context, Some(&mut taken))?;
+    // The context's names come last, clear of the markers and the movers' names.
+    let shown = draw_context(area, &view, &view.visible(), &context, None)?;
     draw_park(area, &view, &frame, map, &context, &mut taken)?;
     let site_at: BTreeMap<&str, Coord<f64>> = map
         .sites
@@ -84,11 +85,18 @@ pub fn draw_relocation_map<DB: DrawingBackend>(
     draw_mover_names(
         area, &view, &order, &site_at, &linked, &no_option, &mut taken,
     )?;
+    for s in &order {
+        let at = view.px(site_at[s.id.as_str()]);
+        let r = mm(1.0) as i32;
+        taken.add((at.0 - r, at.1 - r, at.0 + r, at.1 + r));
+    }
+    super::context::draw_context_names(area, &view, &view.visible(), &context, &mut taken)?;
     frame_map_box(area, &view, sheet, "relocation map")?;
     let page = Page::of(sheet);
     let mut lg = Legend::in_panel(area, page.panel());
     draw_legend(&mut lg, map, &counts, &shown, &no_option)?;
-    super::inset::draw_inset(area, &page, &view, &frame, map.parcels, &context, sheet)
+    let inset = super::inset::inset_box(&page);
+    super::inset::draw_inset(area, &view, &frame, map.parcels, &context, sheet, inset)
 }
 
 /// The park: its parcels in light grey (a raster above the overview size) and its outline

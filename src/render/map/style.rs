@@ -38,6 +38,12 @@ impl Sizes {
     /// The largest enterprise name on a parcel.
     pub(crate) const MAX_NAME: f64 = 10.0;
     pub(crate) const KEY: f64 = 6.5;
+    /// A block's prefix, above the parcels numbered within it.
+    pub(crate) const BLOCK: f64 = 7.0;
+    /// The lowest inset locator worth drawing, millimetres.
+    pub(crate) const MIN_INSET_MM: f64 = 25.0;
+    /// The longest leader from a parcel to its number within its block, millimetres.
+    pub(crate) const NUMBER_LEADER_MM: f64 = 5.0;
     pub(crate) const AREA_NAME: f64 = 7.5;
 }
 
