@@ -401,3 +401,82 @@ fn compare_parcels_lists_a_removed_parcel_and_the_moves_two_allocate_runs_show()
     let json = read_json(out.join("compare.json"));
     assert_eq!(json["allocation"]["parcels_removed"][0], "LK-F05-09");
 }
+
+#[test]
+fn compare_lists_the_class_action_and_relocation_changes_of_two_rank_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // A stricter share of class A on the above-size track.
+    let other = edited_copy(
+        "rules/lingkun.toml",
+        dir,
+        "other.toml",
+        &[(
+            "class_shares = { A = 0.20, B = 0.80, C = 0.95 }",
+            "class_shares = { A = 0.10, B = 0.70, C = 0.90 }",
+        )],
+    );
+    let out = dir.join("out");
+    let run = parkplan(&[
+        "plan",
+        "--date",
+        DATE,
+        "--compare",
+        s(&other),
+        "--out",
+        s(&out),
+    ]);
+    assert_ok(&run);
+    let ranked = |rules: &Path, name: &str| -> BTreeMap<String, [String; 3]> {
+        let path = dir.join(name);
+        assert_ok(&parkplan(&["rank", "--rules", s(rules), "--out", s(&path)]));
+        read_csv(&path)
+            .into_iter()
+            .map(|r| {
+                let v = [
+                    r["class"].clone(),
+                    r["action"].clone(),
+                    r["relocation_rank"].clone(),
+                ];
+                (r["id"].clone(), v)
+            })
+            .collect()
+    };
+    let (a, b) = (
+        ranked(&bundled("rules/lingkun.toml"), "a.csv"),
+        ranked(&other, "b.csv"),
+    );
+    let expected: BTreeMap<String, ([String; 3], [String; 3])> = a
+        .iter()
+        .filter(|(id, v)| b[*id] != **v)
+        .map(|(id, v)| (id.clone(), (v.clone(), b[id].clone())))
+        .collect();
+    assert!(!expected.is_empty(), "the shares move some class");
+    let listed: BTreeMap<String, ([String; 3], [String; 3])> =
+        read_csv(out.join("compare-ranking.csv"))
+            .into_iter()
+            .map(|r| {
+                let side = |w: &str| {
+                    [
+                        r[&format!("class_{w}")].clone(),
+                        r[&format!("action_{w}")].clone(),
+                        r[&format!("relocation_rank_{w}")].clone(),
+                    ]
+                };
+                (r["id"].clone(), (side("before"), side("after")))
+            })
+            .collect();
+    assert_eq!(listed, expected);
+    let json = read_json(out.join("compare.json"));
+    let key = "ranking.track[above_size].class_shares.A";
+    let change = json["rules"]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == key)
+        .expect("the share is in the rule diff");
+    assert_eq!(
+        (change["before"].as_str(), change["after"].as_str()),
+        (Some("0.2"), Some("0.1"))
+    );
+}
