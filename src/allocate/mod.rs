@@ -44,6 +44,7 @@ mod model;
 mod options;
 pub mod output;
 mod params;
+pub mod sensitivity;
 mod shortfall;
 mod solve;
 mod status;

@@ -97,5 +97,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         plan::write_gpkg(&outcome, &args.out)?;
     }
     print!("{}", text::allocation_summary(&outcome, &args.out));
+    super::keep_until_exit(outcome);
+    super::keep_until_exit(scenario);
     Ok(())
 }

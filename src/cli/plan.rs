@@ -129,6 +129,8 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
         started.elapsed().as_millis(),
         args.out.join("report.html").display()
     );
+    super::keep_until_exit(outcome);
+    super::keep_until_exit(scenario);
     Ok(())
 }
 

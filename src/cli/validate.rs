@@ -25,11 +25,13 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let s = summarize(&scenario);
     if args.format == SummaryFormat::Json {
         println!("{}", serde_json::to_string_pretty(&s)?);
+        super::keep_until_exit(scenario);
         return Ok(());
     }
     print!("{}", s.text());
     super::print_load_warnings(&scenario);
     print!("{}", s.overlaps_text());
     s.refuse_overlaps(&files.parcels)?;
+    super::keep_until_exit(scenario);
     Ok(())
 }

@@ -204,6 +204,11 @@ const CONTEXT_KINDS: &[(ContextKind, &[&str])] = &[
 ];
 
 fn matches(t: &str, names: &[&str]) -> bool {
+    // An ASCII value (`M1`, `available`: nearly every parcel of a big file) never normalises to
+    // a Chinese name: no allocation for it.
+    if t.is_ascii() && names.iter().all(|n| !n.is_ascii()) {
+        return false;
+    }
     let t = normalise_header(t);
     names.iter().any(|n| normalised_chars(n).eq(t.chars()))
 }

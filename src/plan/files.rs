@@ -152,6 +152,7 @@ pub fn plan_files(ranked: bool) -> Vec<Listed> {
         );
     }
     v.extend(allocation_files());
+    v.extend(robustness_files(ranked));
     v.push(Listed::one(
         PLAN_XLSX,
         "every table above as a sheet of one Excel workbook, with the rule version and hash",
@@ -181,6 +182,58 @@ pub fn plan_files_with(ranked: bool, compared: bool) -> Vec<Listed> {
         v.splice(at..at, files);
     }
     v
+}
+
+/// The robustness files of a plan (README "Robustness"); the ranking's table only when the rule
+/// set ranks.
+fn robustness_files(ranked: bool) -> Vec<Listed> {
+    use super::robustness as r;
+    let mut v = vec![Listed::one(
+        r::JSON,
+        "robustness: class stability over seeded draws, constraint prices, next-best parcels, parcel irreplaceability",
+    )];
+    if ranked {
+        v.push(Listed::one(
+            r::RANKING_CSV,
+            "share of draws keeping each class and side of the weed-out line; borderline flags",
+        ));
+    }
+    v.push(Listed::one(
+        r::PRICES_CSV,
+        "objective gained by relaxing each constraint one step",
+    ));
+    v.push(Listed::one(
+        r::NEXT_BEST_CSV,
+        "each placed enterprise's next-best parcel and the weight it would lose there",
+    ));
+    v.push(Listed::one(
+        r::PARCELS_CSV,
+        "how much the optimum drops without each parcel in use",
+    ));
+    v
+}
+
+/// Write the robustness files into `dir`.
+fn write_robustness(
+    dir: &Path,
+    r: &super::robustness::Robustness,
+    ranked: bool,
+    bom: bool,
+) -> Result<(), Error> {
+    use super::robustness as rb;
+    use crate::allocate::sensitivity as s;
+    write_atomic(&dir.join(rb::JSON), |w| rb::write_json(w, r))?;
+    if ranked {
+        write_csv_file(&dir.join(rb::RANKING_CSV), bom, |w| {
+            rb::write_ranking_csv(w, r)
+        })?;
+    }
+    let a = &r.allocation;
+    write_csv_file(&dir.join(rb::PRICES_CSV), bom, |w| s::write_prices(w, a))?;
+    write_csv_file(&dir.join(rb::NEXT_BEST_CSV), bom, |w| {
+        s::write_next_best(w, a)
+    })?;
+    write_csv_file(&dir.join(rb::PARCELS_CSV), bom, |w| s::write_parcels(w, a))
 }
 
 /// Refuse any listed file in `dir` that is one of `inputs` (the rename would replace it) or
@@ -391,6 +444,16 @@ fn write_plan_folder(
     );
 
     let t = Instant::now();
+    progress.begin(Stage::Robustness, None);
+    let robust = super::robustness::measure(o);
+    write_robustness(dir, &robust, o.has_ranking(), tables.bom)?;
+    progress.stage(
+        Stage::Robustness,
+        &super::robustness::summary(&robust),
+        Some(t.elapsed()),
+    );
+
+    let t = Instant::now();
     progress.begin(Stage::Maps, None);
     let inputs = maps::MapInputs::from_outcome(o);
     let drawn = maps::draw(s, &inputs, &o.maps)?;
@@ -427,6 +490,7 @@ fn write_plan_folder(
         .map(|c| (c.name.to_string(), c.svg))
         .collect();
     let mut page = report::build(o, &listed, &inputs, &drawn, &figures);
+    report::insert_robustness(&mut page, o, &robust);
     // The comparison right after the conclusion: it is what a comparing run is for.
     let at = page.sections.len().min(1);
     page.sections.splice(at..at, compare_sections);

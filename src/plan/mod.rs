@@ -34,6 +34,7 @@ mod files;
 pub mod gis;
 pub mod maps;
 pub mod report;
+pub mod robustness;
 pub mod text;
 
 pub use admission::{Admission, Given, Roles};
@@ -61,6 +62,8 @@ pub enum Stage {
     Allocate,
     /// Writing the plan's tables, GeoJSON and GeoPackage.
     Write,
+    /// Measuring and writing the robustness of the ranking and the allocation.
+    Robustness,
     Maps,
     /// `plan --compare`: the comparison's files and difference map.
     Compare,
@@ -76,6 +79,7 @@ impl Stage {
             Stage::Rank => "rank",
             Stage::Allocate => "allocate",
             Stage::Write => "write",
+            Stage::Robustness => "robust",
             Stage::Maps => "maps",
             Stage::Compare => "compare",
             Stage::Report => "report",

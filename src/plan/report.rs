@@ -29,6 +29,23 @@ pub const SHEETS: usize = 200;
 /// Names listed in a sentence of the conclusion before "and N more".
 const NAMES: usize = 12;
 
+mod robustness;
+
+/// Put the robustness section into `page`, after the allocation's (the last section otherwise).
+pub fn insert_robustness(
+    page: &mut ReportInput,
+    o: &Outcome,
+    r: &crate::plan::robustness::Robustness,
+) {
+    let at = page
+        .sections
+        .iter()
+        .position(|s| s.id == "allocate")
+        .map_or(page.sections.len(), |i| i + 1);
+    page.sections
+        .insert(at, robustness::section(Tr(o.lang), o, r));
+}
+
 /// The language the report is written in, and the texts it looks up.
 #[derive(Clone, Copy)]
 struct Tr(Lang);

@@ -15,6 +15,7 @@ mod candidates;
 mod classes;
 mod land;
 mod output;
+pub mod robustness;
 mod scoring;
 mod tracks;
 

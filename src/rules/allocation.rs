@@ -44,6 +44,10 @@ pub struct AllocationRules {
     /// The document the values come from.
     #[serde(default)]
     pub source: Option<String>,
+    /// How constraint prices and parcel irreplaceability are measured
+    /// (`[allocation.sensitivity]`, defaults when absent).
+    #[serde(default)]
+    pub sensitivity: super::robustness::SensitivityRules,
 }
 
 /// `area_fit = { min = 0.9, max = 1.5 }`: a parcel fits a request of r mu when
@@ -153,7 +157,7 @@ impl AllocationRules {
 
     /// Semantic checks after parsing; each error is located by a span in the file.
     pub(crate) fn check(&self, _ctx: &CheckContext) -> Vec<SpanError> {
-        let mut errors = Vec::new();
+        let mut errors = self.sensitivity.check(_ctx);
         let mut err = |key: String, message: String| {
             errors.push(SpanError {
                 span: 0..0,

@@ -10,6 +10,7 @@ pub mod expr;
 mod locate;
 pub mod map;
 pub mod ranking;
+pub mod robustness;
 
 use crate::error::{InputError, Place, Problems, caret_snippet, line_column};
 use crate::model::{GENERAL_CLUSTER, IndustryCode};

@@ -316,6 +316,9 @@ pub struct RankingRules {
     /// The tracks, in the order enterprises are matched to them.
     #[serde(rename = "track")]
     pub tracks: Vec<Track>,
+    /// How the robustness of each class is measured (`[ranking.robustness]`, defaults when
+    /// absent).
+    pub robustness: super::robustness::RobustnessRules,
 }
 
 impl RankingRules {
@@ -382,6 +385,7 @@ impl RankingRules {
         if self.check_section(&mut errors) {
             return errors;
         }
+        errors.extend(self.robustness.check());
         let mut ids: Vec<&str> = Vec::new();
         for (i, t) in self.tracks.iter().enumerate() {
             let id = t.id();
