@@ -131,6 +131,7 @@ fn park_map<'a>(park: &'a parkplan::Park, assigned: BTreeMap<String, Vec<Label>>
         assigned,
         context: &[],
         overview_above: map::OVERVIEW_ABOVE,
+        changes: None,
     }
 }
 

@@ -370,7 +370,7 @@ fn every_message_key_the_code_names_is_in_the_catalogue() {
                 && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             // File names (report.html, screen.csv) are not keys.
             let file = [
-                "html", "csv", "json", "geojson", "svg", "png", "toml", "gpkg",
+                "html", "csv", "json", "geojson", "svg", "png", "toml", "gpkg", "xlsx",
             ]
             .contains(&key);
             if is_key && !file {

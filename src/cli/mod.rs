@@ -7,6 +7,7 @@ pub mod plan;
 pub mod rank;
 pub mod screen;
 pub mod validate;
+mod warned;
 
 /// Output format of tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]

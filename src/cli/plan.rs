@@ -32,32 +32,98 @@ pub struct Args {
     /// Chinese headers and values.
     #[arg(long, value_enum)]
     lang: Option<super::LangArg>,
+    #[command(flatten)]
+    compare: CompareArgs,
+}
+
+/// What `plan` compares its plan with: the same scenario with another rule file, registry or
+/// parcels file (any combination).
+#[derive(clap::Args, Debug)]
+struct CompareArgs {
+    /// Compare with the plan under this rule file: writes compare.json, compare-*.csv,
+    /// compare.xlsx, compare-map.svg/png and a comparison section in report.html.
+    #[arg(long, value_name = "OTHER.toml")]
+    compare: Option<PathBuf>,
+    /// Compare with the plan on this registry (repeatable): it replaces the registries of its
+    /// role (applicants or urban), e.g. this year's against last year's.
+    #[arg(long, value_name = "FILE")]
+    compare_enterprises: Vec<PathBuf>,
+    /// Compare with the plan on this parcels file (another layout).
+    #[arg(long, value_name = "FILE")]
+    compare_parcels: Option<PathBuf>,
+}
+
+impl CompareArgs {
+    fn replace(&self) -> plan::compare::Replace {
+        plan::compare::Replace {
+            rules: self.compare.clone(),
+            enterprises: self.compare_enterprises.clone(),
+            parcels: self.compare_parcels.clone(),
+        }
+    }
 }
 
 pub fn run(args: Args) -> Result<(), parkplan::Error> {
     let started = Instant::now();
     let files = args.scenario.files();
+    let replace = args.compare.replace();
+    let compared = !replace.is_empty();
     // Before any work: no file the plan writes may replace one of its inputs.
-    plan::check_outputs(&args.out, &plan::plan_files(true), &files.inputs())?;
+    let mut inputs = files.inputs();
+    inputs.extend(replace.inputs());
+    let listed = plan::plan_files_with(true, compared);
+    plan::check_outputs(&args.out, &listed, &inputs)?;
     let mut progress = StderrProgress::stages("plan");
     let t = Instant::now();
     progress.begin(Stage::Load, None);
     let scenario = load_scenario(&files)?;
     progress.stage(Stage::Load, &loaded(&scenario), Some(t.elapsed()));
-    let mut p = Plan::new(&scenario)
-        .mode(args.mode.into())
-        .maps(args.print.options(parkplan::i18n::Lang::Zh, None))
-        .lang(args.lang.map_or(parkplan::i18n::Lang::Zh, Into::into))
-        .chinese_tables(args.lang == Some(super::LangArg::Zh));
-    if let Some(d) = args.date {
-        p = p.date(d);
-    }
-    let outcome = p.run_with(&mut progress)?;
+    // The other plan's files are read before any work, so a bad one stops the run at once.
+    let other_scenario = match compared {
+        true => Some(load_scenario(&plan::compare::other_files(
+            &scenario, &replace,
+        )?)?),
+        false => None,
+    };
+    // Both plans on one date: the default (today) is read once.
+    let date = args
+        .date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let maps = args.print.options(parkplan::i18n::Lang::Zh, None);
+    let lang = args.lang.map_or(parkplan::i18n::Lang::Zh, Into::into);
+    let mode = args.mode.into();
+    let plan_of = |s| {
+        Plan::new(s)
+            .mode(mode)
+            .maps(maps.clone())
+            .lang(lang)
+            .chinese_tables(args.lang == Some(super::LangArg::Zh))
+            .date(date)
+    };
+    let mut base = super::warned::Warned {
+        inner: &mut progress,
+        seen: Default::default(),
+    };
+    let outcome = plan_of(&scenario).run_with(&mut base)?;
+    let seen = base.seen;
     let tables = plan::Tables {
         bom: !args.csv.no_bom,
         xlsx: false,
     };
-    plan::write_folder_with(&outcome, &args.out, tables, &mut progress)?;
+    if let Some(other_scenario) = &other_scenario {
+        let t = Instant::now();
+        let mut other_progress = super::warned::OtherWarnings(seen);
+        let other = plan_of(other_scenario).run_with(&mut other_progress)?;
+        let c = plan::compare::Comparison::new(&outcome, &other);
+        progress.stage(
+            Stage::Compare,
+            &format!("the other plan: {}", loaded(other_scenario)),
+            Some(t.elapsed()),
+        );
+        plan::write_folder_compared(&outcome, (&c, &other), &args.out, tables, &mut progress)?;
+    } else {
+        plan::write_folder_with(&outcome, &args.out, tables, &mut progress)?;
+    }
     eprintln!(
         "plan: done in {} ms, see {}",
         started.elapsed().as_millis(),

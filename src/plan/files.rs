@@ -167,6 +167,23 @@ pub fn plan_files(ranked: bool) -> Vec<Listed> {
     v
 }
 
+/// Every file `plan` writes, with `compared` (`plan --compare`) the comparison's files before
+/// the report ([`super::compare::compare_files`]).
+pub fn plan_files_with(ranked: bool, compared: bool) -> Vec<Listed> {
+    let mut v = plan_files(ranked);
+    if compared {
+        let at = v.len() - 1; // before report.html
+        let files = super::compare::compare_files()
+            .into_iter()
+            .map(|(names, holds)| Listed {
+                names,
+                holds: holds.to_string(),
+            });
+        v.splice(at..at, files);
+    }
+    v
+}
+
 /// The robustness files of a plan (README "Robustness"); the ranking's table only when the rule
 /// set ranks.
 fn robustness_files(ranked: bool) -> Vec<Listed> {
@@ -351,15 +368,37 @@ pub fn write_folder_with(
     tables: Tables,
     progress: &mut dyn Progress,
 ) -> Result<(), Error> {
+    write_plan_folder(o, None, dir, tables, progress)
+}
+
+/// [`write_folder_with`] for `plan --compare`: also the comparison of `o` with `other`
+/// (`compare.json`, its tables and workbook, the difference map) and its report sections.
+pub fn write_folder_compared(
+    o: &Outcome,
+    compared: (&super::compare::Comparison, &Outcome),
+    dir: &Path,
+    tables: Tables,
+    progress: &mut dyn Progress,
+) -> Result<(), Error> {
+    write_plan_folder(o, Some(compared), dir, tables, progress)
+}
+
+fn write_plan_folder(
+    o: &Outcome,
+    compared: Option<(&super::compare::Comparison, &Outcome)>,
+    dir: &Path,
+    tables: Tables,
+    progress: &mut dyn Progress,
+) -> Result<(), Error> {
     let tables = Tables {
         xlsx: false,
         ..tables
     };
     let s = o.scenario;
     let workbook = fits_workbook(o);
-    let mut listed = plan_files(o.has_ranking());
+    let mut listed = plan_files_with(o.has_ranking(), compared.is_some());
     if !workbook {
-        listed.retain(|l| l.names != [PLAN_XLSX]);
+        listed.retain(|l| l.names != [PLAN_XLSX] && l.names != [super::compare::write::XLSX]);
         progress.warning(&format!(
             "warning: {PLAN_XLSX} is not written: a table has more rows than the {} an Excel sheet holds; the CSV files have every row",
             crate::io::xlsx::MAX_ROWS
@@ -430,6 +469,20 @@ pub fn write_folder_with(
         Some(t.elapsed()),
     );
 
+    let mut compare_sections = Vec::new();
+    if let Some((c, other)) = compared {
+        let t = Instant::now();
+        progress.begin(Stage::Compare, None);
+        let map = super::compare::map::draw(c, other)?;
+        super::compare::write_comparison(c, &map, dir, (tables.bom, tables_lang(o)), workbook)?;
+        compare_sections = super::compare::section::sections(c, o.lang, &map.svg);
+        progress.stage(
+            Stage::Compare,
+            &super::compare::write::summary_line(c),
+            Some(t.elapsed()),
+        );
+    }
+
     let t = Instant::now();
     progress.begin(Stage::Report, None);
     let figures: Vec<(String, String)> = charts
@@ -438,6 +491,9 @@ pub fn write_folder_with(
         .collect();
     let mut page = report::build(o, &listed, &inputs, &drawn, &figures);
     report::insert_robustness(&mut page, o, &robust);
+    // The comparison right after the conclusion: it is what a comparing run is for.
+    let at = page.sections.len().min(1);
+    page.sections.splice(at..at, compare_sections);
     write_atomic(&dir.join(REPORT), |w| crate::report::write_report(w, &page))?;
     staging.commit(listed.iter().flat_map(|l| &l.names).map(String::as_str))?;
     progress.stage(

@@ -232,6 +232,7 @@ pub fn park_map<'s>(s: &'s Scenario, inputs: &MapInputs, o: &MapOptions) -> Park
         assigned: inputs.assigned.clone(),
         context: &s.context,
         overview_above: map::OVERVIEW_ABOVE,
+        changes: None,
     }
 }
 

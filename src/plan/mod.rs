@@ -29,6 +29,7 @@
 //! ```
 
 pub mod admission;
+pub mod compare;
 mod files;
 pub mod gis;
 pub mod maps;
@@ -39,7 +40,8 @@ pub mod text;
 pub use admission::{Admission, Given, Roles};
 pub use files::{
     GPKG, Listed, Tables, allocation_files, allocation_files_as, check_outputs, plan_files,
-    write_allocation, write_folder, write_folder_with, write_gpkg,
+    plan_files_with, write_allocation, write_folder, write_folder_compared, write_folder_with,
+    write_gpkg,
 };
 
 use crate::allocate::{self, Allocation, Mode, Problem};
@@ -63,6 +65,8 @@ pub enum Stage {
     /// Measuring and writing the robustness of the ranking and the allocation.
     Robustness,
     Maps,
+    /// `plan --compare`: the comparison's files and difference map.
+    Compare,
     Report,
 }
 
@@ -77,6 +81,7 @@ impl Stage {
             Stage::Write => "write",
             Stage::Robustness => "robust",
             Stage::Maps => "maps",
+            Stage::Compare => "compare",
             Stage::Report => "report",
         }
     }

@@ -27,6 +27,13 @@ pub fn pale(c: RGBColor, t: f64) -> RGBColor {
 /// cluster, above the lightest full cluster colour).
 pub const AVAILABLE_TINT: f64 = 0.8;
 
+/// The difference map's parcels: newly placed (green), freed (vermilion), another occupant
+/// (blue), unchanged (pale grey); apart in hue and in grey.
+pub const DIFF_PLACED: RGBColor = RGBColor(27, 140, 70);
+pub const DIFF_FREED: RGBColor = RGBColor(222, 90, 40);
+pub const DIFF_CHANGED: RGBColor = RGBColor(40, 100, 190);
+pub const DIFF_UNCHANGED: RGBColor = RGBColor(228, 228, 224);
+
 /// The park's own clusters, in the order their lightness rises: each has a fixed colour.
 pub const CLUSTERS: [&str; 5] = [
     "electronics",

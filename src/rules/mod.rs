@@ -34,6 +34,9 @@ pub struct RuleSet {
     pub allocation: allocation::AllocationRules,
     /// What the printed maps say about the park (`[map]`).
     pub map: map::MapRules,
+    /// The file's values as written, key by key: what `plan --compare` diffs between two rule
+    /// sets (`crate::plan::compare`).
+    pub values: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -195,6 +198,8 @@ pub fn parse(path: &Path, text: &str, hash: String) -> Result<RuleSet, Problems>
         ranking,
         allocation,
         map: raw.map,
+        // The text parsed as a rule set above, so it parses as a table too.
+        values: toml::from_str(text).unwrap_or_default(),
     })
 }
 

@@ -257,3 +257,38 @@ pub fn assert_well_formed(html: &str) {
     }
     assert!(stack.is_empty(), "unclosed: {stack:?}");
 }
+
+// ---- tables and edited files (plan --compare) -------------------------------------------------
+
+/// A CSV file parkplan wrote (byte-order mark or not), one map of header -> cell per row.
+#[track_caller]
+pub fn read_csv(path: impl AsRef<Path>) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = read(path);
+    let text = text.trim_start_matches('\u{feff}');
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A copy of the bundled file `rel` in `dir` with each `(from, to)` replaced once (each must
+/// be there), e.g. a rule file with another threshold.
+#[track_caller]
+pub fn edited_copy(rel: &str, dir: &Path, name: &str, edits: &[(&str, &str)]) -> PathBuf {
+    let mut text = read(bundled(rel));
+    for (from, to) in edits {
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        text = text.replacen(from, to, 1);
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}

@@ -56,6 +56,11 @@ impl Columns {
     fn width(&self) -> i32 {
         self.number + self.parcel + self.names + 3 * self.gap
     }
+    /// Names as wide as the box allows, uncut when they fit (a key of one column).
+    fn whole_names(&mut self, b: Bx, template: &KeyEntry) {
+        let room = (b.2 - b.0) - self.number - self.parcel - 3 * self.gap;
+        self.names = (measure(&template.names, font_pt(Sizes::KEY)).0 as i32).min(room);
+    }
 }
 
 fn row_height() -> i32 {
@@ -97,6 +102,7 @@ pub(super) fn draw_key<DB: DrawingBackend>(
     lang: Lang,
     entries: &[KeyEntry],
     more: usize,
+    whole_names: bool,
 ) -> Result<i32, RenderError> {
     if entries.is_empty() && more == 0 {
         return Ok(b.1);
@@ -153,8 +159,13 @@ pub(super) fn draw_key<DB: DrawingBackend>(
         number: numbered,
         ..template.clone()
     };
-    let cols = Columns::of(b, &template);
+    let mut cols = Columns::of(b, &template);
     let rows = ((b.3 - (b.1 + head_height())) / row_height()).max(1) as usize;
+    // `whole_names` (a difference map's few parcels): names are not cut when one column holds
+    // every row.
+    if whole_names && entries.len() <= rows {
+        cols.whole_names(b, &template);
+    }
     let top = b.1 + head_height();
     let bottom = top + (entries.len().min(rows) as i32) * row_height();
     for (k, e) in entries.iter().enumerate() {

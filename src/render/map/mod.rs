@@ -119,7 +119,24 @@ pub struct ParkMap<'a> {
     pub context: &'a [ContextLayer],
     /// Above this many parcels the map is an overview (no labels); [`OVERVIEW_ABOVE`] by default.
     pub overview_above: usize,
+    /// A difference map (`plan --compare`): the parcels that change, drawn in the colour of
+    /// their change, the rest pale (none may change); `None` for the park layout map.
+    pub changes: Option<Changes>,
 }
+
+/// How a parcel changes between two plans, on a difference map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParcelDiff {
+    /// Free in the base plan, in use in the other.
+    Placed,
+    /// In use in the base plan, free in the other.
+    Freed,
+    /// In use in both, by another enterprise.
+    Changed,
+}
+
+/// Parcel id -> how it changes.
+pub type Changes = BTreeMap<String, ParcelDiff>;
 
 /// An urban enterprise at its current site.
 #[derive(Debug, Clone, PartialEq)]

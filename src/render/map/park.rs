@@ -22,11 +22,13 @@ use super::style::{
     GREY, INK, MAP_BG, OCCUPIED_INK, PAPER, Sizes, cluster_colour, cluster_name, kind_colour,
     kind_dash, kind_name, pale,
 };
-use super::{Area, Label, ParkMap, RenderError, err, split_name};
+use super::{Area, Label, ParcelDiff, ParkMap, RenderError, err, split_name};
 use crate::frame::LocalFrame;
 use crate::i18n::{Lang, fill, text};
 use crate::model::ParcelStatus;
-use crate::render::palette::{AVAILABLE_TINT, CLUSTERS};
+use crate::render::palette::{
+    AVAILABLE_TINT, CLUSTERS, DIFF_CHANGED, DIFF_FREED, DIFF_PLACED, DIFF_UNCHANGED,
+};
 use crate::render::paper::mm;
 use crate::render::pixel::{Bx, in_box, within};
 use geo::{
@@ -165,6 +167,7 @@ pub fn draw_park_map<DB: DrawingBackend>(
         sheet.lang,
         &labelled.key,
         labelled.unlabelled,
+        map.changes.is_some(),
     )?;
     frame_map_box(area, &view, sheet, "park map")?;
     // The inset takes what the legend and the key leave, and is left out when that is too
@@ -328,6 +331,9 @@ fn draw_parcels<DB: DrawingBackend>(
     shown: &mut Shown,
 ) -> Result<(), RenderError> {
     let gap = mm(1.1) as i32;
+    if let Some(changes) = &map.changes {
+        return draw_changed_parcels(area, view, map, changes, g);
+    }
     for (p, mp) in map.parcels.iter().zip(&g.parcels) {
         let c = cluster_colour(&p.cluster);
         shown.clusters.insert(p.cluster.clone());
@@ -358,6 +364,58 @@ fn draw_parcels<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A difference map's parcels: each changed one in the colour of its change, the rest pale.
+fn draw_changed_parcels<DB: DrawingBackend>(
+    area: &Area<DB>,
+    view: &View,
+    map: &ParkMap,
+    changes: &super::Changes,
+    g: &ParkGeometry,
+) -> Result<(), RenderError> {
+    for (p, mp) in map.parcels.iter().zip(&g.parcels) {
+        let (fill, edge) = match changes.get(&p.id) {
+            Some(d) => (diff_colour(*d), INK.stroke_width(3)),
+            None => (DIFF_UNCHANGED, GREY.stroke_width(1)),
+        };
+        fill_polygon(area, view, mp, fill.to_rgba(), MAP_BG.to_rgba())?;
+        outline(area, view, mp, edge, None)?;
+    }
+    Ok(())
+}
+
+fn diff_colour(d: ParcelDiff) -> plotters::style::RGBColor {
+    match d {
+        ParcelDiff::Placed => DIFF_PLACED,
+        ParcelDiff::Freed => DIFF_FREED,
+        ParcelDiff::Changed => DIFF_CHANGED,
+    }
+}
+
+/// The difference map's legend rows: what each colour means and how to read the labels.
+fn legend_changes<DB: DrawingBackend>(
+    lg: &mut Legend<DB>,
+    map: &ParkMap,
+    changes: &super::Changes,
+) -> Result<(), RenderError> {
+    let lang = map.sheet.lang;
+    lg.heading(&text(lang, "compare.map_changes"))?;
+    for (d, key) in [
+        (ParcelDiff::Placed, "compare.map_placed"),
+        (ParcelDiff::Freed, "compare.map_freed"),
+        (ParcelDiff::Changed, "compare.map_changed"),
+    ] {
+        let n = changes.values().filter(|x| **x == d).count();
+        let label = fill(lang, key, &[("n", &n.to_string())]);
+        lg.row(&label, swatch_fill(diff_colour(d), EDGE))?;
+    }
+    lg.row(
+        &text(lang, "compare.map_unchanged"),
+        swatch_fill(DIFF_UNCHANGED, EDGE),
+    )?;
+    lg.note(&text(lang, "compare.map_labels"))?;
+    Ok(())
+}
+
 /// The lines of an assigned parcel's name block at `points`: each enterprise's short name
 /// (block mode: one a line; one enterprise: whole, or `two` lines broken before its trade
 /// word), then the parcel id.
@@ -385,13 +443,19 @@ fn name_block(labels: &[Label], id: &str, points: f64, two: bool) -> Option<Bloc
     Some(Block::new(lines))
 }
 
-/// The text of an assigned parcel's key row: its enterprises' short names.
-fn names_of(labels: &[Label]) -> String {
+/// The text of an assigned parcel's key row: its enterprises' short names (on a difference
+/// map, the before and after lines, apart by `；`).
+fn names_of(map: &ParkMap, labels: &[Label]) -> String {
+    let sep = match (map.changes.is_some(), map.sheet.lang) {
+        (false, _) => "、",
+        (true, Lang::En) => "; ",
+        (true, _) => "；",
+    };
     labels
         .iter()
         .map(|l| l.short_name.as_str())
         .collect::<Vec<_>>()
-        .join("、")
+        .join(sep)
 }
 
 /// The widest key row any parcel could need, for sizing the key table's columns.
@@ -406,11 +470,12 @@ fn key_template(map: &ParkMap) -> KeyEntry {
     let names = map
         .assigned
         .values()
-        .map(|l| names_of(l))
+        .map(|l| names_of(map, l))
         .max_by_key(|n| crate::render::text::measure(n, 1.0).0)
         .unwrap_or_default();
     KeyEntry {
-        number: Some(map.parcels.len()),
+        // A difference map numbers its changed parcels only.
+        number: Some(map.changes.as_ref().map_or(map.parcels.len(), |c| c.len())),
         parcel,
         names,
     }
@@ -444,6 +509,9 @@ fn label_parcels<DB: DrawingBackend>(
     let mut pending: Vec<Pending> = Vec::new();
     for i in order {
         let (p, mp) = (&map.parcels[i], &g.parcels[i]);
+        if map.changes.as_ref().is_some_and(|c| !c.contains_key(&p.id)) {
+            continue; // a difference map labels what changes only
+        }
         let (Some(anchor), Some(shape)) = (label_point(mp), Shape::of(mp, |c| view.pxf(c))) else {
             continue;
         };
@@ -518,7 +586,7 @@ fn label_parcels<DB: DrawingBackend>(
             names: map
                 .assigned
                 .get(&p.id)
-                .map(|l| names_of(l))
+                .map(|l| names_of(map, l))
                 .unwrap_or_default(),
         });
     }
@@ -612,7 +680,7 @@ fn number_within_blocks<DB: DrawingBackend>(
                 key.push(KeyEntry {
                     number: None,
                     parcel: p.id.clone(),
-                    names: names_of(labels),
+                    names: names_of(map, labels),
                 });
             }
         }
@@ -676,18 +744,26 @@ pub(super) fn draw_legend<DB: DrawingBackend>(
     shown: &Shown,
 ) -> Result<(), RenderError> {
     let lang = map.sheet.lang;
-    lg.heading(&text(lang, "map.clusters"))?;
-    for cl in &shown.clusters {
-        lg.row(
-            &cluster_name(lang, cl),
-            swatch_fill(cluster_colour(cl), EDGE),
-        )?;
+    if let Some(changes) = &map.changes {
+        legend_changes(lg, map, changes)?;
+    } else {
+        lg.heading(&text(lang, "map.clusters"))?;
+        for cl in &shown.clusters {
+            lg.row(
+                &cluster_name(lang, cl),
+                swatch_fill(cluster_colour(cl), EDGE),
+            )?;
+        }
+        legend_parcel_states(lg, lang, shown)?;
     }
-    legend_parcel_states(lg, lang, shown)?;
     legend_sensitive(lg, lang, shown)?;
     let synthetic = map.context.iter().any(|l| l.synthetic);
     super::context::legend(lg, lang, &shown.context, synthetic)?;
     lg.gap(1.5);
+    if map.changes.is_some() {
+        lg.note(&text(lang, "map.projection_note"))?;
+        return Ok(());
+    }
     let n_avail = map
         .parcels
         .iter()
