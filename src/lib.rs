@@ -52,6 +52,7 @@ pub mod rings;
 pub mod rules;
 pub mod scenario;
 pub mod screen;
+pub mod serve;
 pub mod spatial;
 pub mod synthetic;
 

@@ -38,6 +38,8 @@ enum Command {
     Plan(cli::plan::Args),
     /// Generate a seeded synthetic scenario of any size.
     Gen(cli::generate::Args),
+    /// A local page for trying rule changes live (127.0.0.1 only).
+    Serve(cli::serve::Args),
 }
 
 fn main() {
@@ -83,5 +85,6 @@ fn run(cli: Cli) -> Result<(), parkplan::Error> {
         Command::Map(a) => cli::map::run(a),
         Command::Plan(a) => cli::plan::run(a),
         Command::Gen(a) => cli::generate::run(a),
+        Command::Serve(a) => cli::serve::run(a),
     }
 }

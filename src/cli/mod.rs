@@ -6,6 +6,7 @@ pub mod map;
 pub mod plan;
 pub mod rank;
 pub mod screen;
+pub mod serve;
 pub mod validate;
 mod warned;
 

@@ -90,6 +90,16 @@ pub(crate) fn criterion_at(text: &str, offset: usize) -> Option<String> {
         .iter()
         .filter(|i| i.span().start <= offset)
         .max_by_key(|i| i.span().start)?;
+    // A table header between that criterion and the offset (`[ranking]`, `[allocation]`):
+    // the offset is in a later section, not in a criterion.
+    let between = text.get(item.span().start..offset)?;
+    let header = |l: &str| {
+        let l = l.trim();
+        l.starts_with('[') && l.ends_with(']') && !l.contains('=')
+    };
+    if between.lines().skip(1).any(header) {
+        return None;
+    }
     item.get_ref().as_table()?.iter().find_map(|(k, v)| {
         (k.get_ref().as_ref() == "id")
             .then(|| match v.get_ref() {
@@ -108,6 +118,13 @@ mod tests {
 
     fn line_of(span: Range<usize>) -> usize {
         TEXT[..span.start].matches('\n').count() + 1
+    }
+
+    #[test]
+    fn a_later_section_is_in_no_criterion() {
+        let at = |s: &str| TEXT.find(s).unwrap();
+        assert_eq!(criterion_at(TEXT, at("nan")).as_deref(), Some("b"));
+        assert_eq!(criterion_at(TEXT, at("metric")), None);
     }
 
     #[test]
