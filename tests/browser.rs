@@ -371,3 +371,58 @@ fn the_printed_report_has_a4_pages_one_sheet_per_applicant_and_a3_maps() {
         assert!(o.status.success(), "{}", common::stderr(&o));
     }
 }
+
+/// `parkplan serve` in headless Chromium (tests/browser/serve.mjs): a threshold changed on the
+/// page updates the counts and the flipped applicant, a bad value shows its error next to the
+/// field, no console errors, no request beyond 127.0.0.1. Screenshots in `shots/serve-*.png`.
+#[test]
+fn the_serve_page_reruns_a_rule_change_in_headless_chromium() {
+    if !have(&[
+        ("chromium", chromium().is_some()),
+        ("node", on_path("node").is_some()),
+        (
+            "playwright-core (npm ci --prefix tests/browser)",
+            playwright(),
+        ),
+    ]) {
+        return;
+    }
+    use std::io::BufRead;
+    let mut server = common::bin()
+        .args(["serve", "--port", "0", "--date", "2026-11-26"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut url)
+        .unwrap();
+    let shots = out_dir().join("shots");
+    let o = Command::new("node")
+        .arg(Path::new(common::ROOT).join("tests/browser/serve.mjs"))
+        .arg(url.trim())
+        .arg(&shots)
+        .env("PARKPLAN_CHROMIUM", chromium().unwrap())
+        .output()
+        .unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    let out = common::stdout(&o);
+    println!("{out}");
+    assert!(
+        o.status.success(),
+        "{out}\n{}\nscreenshots in {}",
+        common::stderr(&o),
+        shots.display()
+    );
+    for check in [
+        "ok: AP-032 flips",
+        "ok: the counts after",
+        "ok: the error is shown next to the field",
+        "ok: no console errors",
+        "ok: no network request",
+    ] {
+        common::assert_contains(&out, check);
+    }
+}

@@ -114,7 +114,8 @@ fn a_rule_change_reruns_the_plan_and_a_bad_value_gets_the_loaders_located_error(
         "/api/run",
         br#"{"values":{"weight.above_size.tax_per_mu":"-5"}}"#,
     );
-    assert_eq!(status, 422);
+    assert_eq!(status, 200);
+    assert_eq!(json(&body)["ok"], false);
     let e = &json(&body)["errors"][0];
     assert_eq!(e["field"], "weight.above_size.tax_per_mu");
     let m = e["message"].as_str().unwrap();
@@ -129,7 +130,8 @@ fn a_rule_change_reruns_the_plan_and_a_bad_value_gets_the_loaders_located_error(
         "/api/run",
         br#"{"values":{"area_fit.min":"x"}}"#,
     );
-    assert_eq!(status, 422);
+    assert_eq!(status, 200);
+    assert_eq!(json(&body)["ok"], false);
     let e = &json(&body)["errors"][0];
     assert_eq!(e["field"], "area_fit.min");
     assert!(!e["message"].as_str().unwrap().contains("criterion"), "{e}");
@@ -145,6 +147,12 @@ fn a_request_storm_leaves_it_answering_with_flat_memory() {
     let pid = s.child.id();
     let big = vec![b'{'; 65 * 1024];
     let send = |i: usize| {
+        // Every 50th: a full rerun of the plan with its comparison and map.
+        if i % 50 == 49 {
+            let (status, body) = request(s.addr, "POST", "/api/run", AT_250.as_bytes());
+            assert_eq!(status, 200, "request {i}: {body}");
+            return;
+        }
         let (status, body) = match i % 8 {
             0 => request(s.addr, "GET", "/", b""),
             1 => request(s.addr, "GET", "/etc/passwd", b""),
@@ -155,8 +163,11 @@ fn a_request_storm_leaves_it_answering_with_flat_memory() {
             6 => request(s.addr, "POST", "/api/run", br#"{"values":{"criterion.hightech_share":"5x"}}"#),
             _ => request(s.addr, "GET", "/../../Cargo.toml", b""),
         };
-        let want = [200, 404, 400, 413, 400, 405, 422, 404][i % 8];
+        let want = [200, 404, 400, 413, 400, 405, 200, 404][i % 8];
         assert_eq!(status, want, "request {i}: {body}");
+        if i % 8 == 6 {
+            common::assert_contains(&body, r#""field":"criterion.hightech_share""#);
+        }
     };
     for i in 0..16 {
         send(i);
@@ -171,7 +182,7 @@ fn a_request_storm_leaves_it_answering_with_flat_memory() {
     let after = rss_kib(pid);
     println!("resident memory: {before} KiB after the first requests, {after} KiB after 400 more");
     assert!(
-        after <= before + before / 10 + 4096,
+        after <= before + before / 20 + 2048,
         "resident memory grew from {before} KiB to {after} KiB over 400 requests"
     );
 }

@@ -127,7 +127,9 @@ impl<'s> Session<'s> {
         })
     }
 
-    /// Answer one request (method, path, body).
+    /// Answer one request (method, path, body). Values the rule loader refuses are an answer,
+    /// not a failed request: 200 with `ok: false` and the errors by field (a browser logs every
+    /// 4xx as a console error); a body that is not the page's JSON is 400.
     pub(crate) fn handle(&self, method: &str, path: &str, body: &[u8]) -> Reply {
         match (method, path) {
             ("GET", "/") => Reply {
@@ -155,7 +157,7 @@ impl<'s> Session<'s> {
         let rerun = match self.rules(&changes.values) {
             Ok(r) => r,
             Err(Some(errors)) => {
-                return Reply::json(422, &serde_json::json!({ "ok": false, "errors": errors }));
+                return Reply::json(200, &serde_json::json!({ "ok": false, "errors": errors }));
             }
             Err(None) => return Reply::error(400, "unknown or read-only field"),
         };
@@ -171,7 +173,7 @@ impl<'s> Session<'s> {
                     field: None,
                     message: e.to_string(),
                 }];
-                return Reply::json(422, &serde_json::json!({ "ok": false, "errors": errors }));
+                return Reply::json(200, &serde_json::json!({ "ok": false, "errors": errors }));
             }
         };
         let c = Comparison::new(&self.base, &other);
