@@ -93,14 +93,20 @@ fn a_rule_change_reruns_the_plan_and_a_bad_value_gets_the_loaders_located_error(
     let (status, page) = request(s.addr, "GET", "/", b"");
     assert_eq!(status, 200);
     common::assert_contains(&page, "criterion.investment_intensity");
-    assert!(!page.contains("http://") && !page.contains("https://"), "the page loads nothing");
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "the page loads nothing"
+    );
 
     let (status, body) = request(s.addr, "POST", "/api/run", AT_250.as_bytes());
     assert_eq!(status, 200, "{body}");
     let v = json(&body);
     let sc = &v["screening"];
     assert_eq!(sc["before"]["conditional"], 12);
-    assert_eq!(sc["after"]["admit"], sc["before"]["admit"].as_u64().unwrap() + 1);
+    assert_eq!(
+        sc["after"]["admit"],
+        sc["before"]["admit"].as_u64().unwrap() + 1
+    );
     let flips: Vec<_> = sc["changes"].as_array().unwrap().iter().collect();
     assert_eq!(flips.len(), 1, "{flips:?}");
     assert_eq!(flips[0]["id"], "AP-032");
@@ -160,7 +166,12 @@ fn a_request_storm_leaves_it_answering_with_flat_memory() {
             3 => request(s.addr, "POST", "/api/run", &big),
             4 => request(s.addr, "POST", "/api/run", br#"{"values":{"nope.x":"1"}}"#),
             5 => request(s.addr, "DELETE", "/api/run", b""),
-            6 => request(s.addr, "POST", "/api/run", br#"{"values":{"criterion.hightech_share":"5x"}}"#),
+            6 => request(
+                s.addr,
+                "POST",
+                "/api/run",
+                br#"{"values":{"criterion.hightech_share":"5x"}}"#,
+            ),
             _ => request(s.addr, "GET", "/../../Cargo.toml", b""),
         };
         let want = [200, 404, 400, 413, 400, 405, 200, 404][i % 8];
@@ -173,12 +184,18 @@ fn a_request_storm_leaves_it_answering_with_flat_memory() {
         send(i);
     }
     // One full rerun too, then the baseline.
-    assert_eq!(request(s.addr, "POST", "/api/run", AT_250.as_bytes()).0, 200);
+    assert_eq!(
+        request(s.addr, "POST", "/api/run", AT_250.as_bytes()).0,
+        200
+    );
     let before = rss_kib(pid);
     for i in 0..400 {
         send(i);
     }
-    assert_eq!(request(s.addr, "POST", "/api/run", AT_250.as_bytes()).0, 200);
+    assert_eq!(
+        request(s.addr, "POST", "/api/run", AT_250.as_bytes()).0,
+        200
+    );
     let after = rss_kib(pid);
     println!("resident memory: {before} KiB after the first requests, {after} KiB after 400 more");
     assert!(

@@ -95,7 +95,8 @@ pub fn fields(values: &Table) -> Vec<Field> {
             continue;
         };
         for i in array(t, "indicators") {
-            let (Some(metric), Some(w)) = (i.get("metric").and_then(Value::as_str), i.get("weight"))
+            let (Some(metric), Some(w)) =
+                (i.get("metric").and_then(Value::as_str), i.get("weight"))
             else {
                 continue;
             };
@@ -179,7 +180,10 @@ pub fn apply(values: &mut Table, id: &str, text: &str) -> Result<(), UnknownFiel
         ["criterion", c] => {
             let adm = table_mut(values, "admission").ok_or_else(unknown)?;
             let crit = find_mut(adm, "criterion", "id", c).ok_or_else(unknown)?;
-            let expr = crit.get("expr").and_then(Value::as_str).ok_or_else(unknown)?;
+            let expr = crit
+                .get("expr")
+                .and_then(Value::as_str)
+                .ok_or_else(unknown)?;
             let (metric, op, _, pct) = threshold(expr).ok_or_else(unknown)?;
             let value = match pct && !text.ends_with('%') {
                 true => format!("{text}%"),
@@ -226,7 +230,9 @@ mod tests {
     use super::*;
 
     fn bundled() -> Table {
-        crate::rules::load(&crate::io::bundled::rules()).unwrap().values
+        crate::rules::load(&crate::io::bundled::rules())
+            .unwrap()
+            .values
     }
 
     #[test]

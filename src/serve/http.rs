@@ -29,7 +29,8 @@ pub fn serve(scenario: &Scenario, opts: Options, ready: impl FnOnce(&str)) -> Re
     ready(&url);
     for mut request in server.incoming_requests() {
         let reply = answer(&session, &mut request);
-        let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
+        let mut response =
+            tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
         for (k, v) in [
             ("Content-Type", reply.content_type),
             ("Cache-Control", "no-store"),

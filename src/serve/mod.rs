@@ -236,7 +236,10 @@ impl<'s> Session<'s> {
     }
 
     /// The table as TOML text, loaded as if it were the scenario's rule file.
-    fn load(&self, values: &toml::Table) -> (String, Result<crate::rules::RuleSet, crate::Problems>) {
+    fn load(
+        &self,
+        values: &toml::Table,
+    ) -> (String, Result<crate::rules::RuleSet, crate::Problems>) {
         let text = toml::to_string(values).unwrap_or_default();
         let hash = Sha256::digest(text.as_bytes())
             .iter()
@@ -263,9 +266,7 @@ impl<'s> Session<'s> {
         });
         let written = crate::plan::check_outputs(out, &listed, &inputs)
             .and_then(|_| std::fs::create_dir_all(out).map_err(|e| Error::io(out, e)))
-            .and_then(|_| {
-                crate::io::write_atomic(&rules_path, |w| w.write_all(text.as_bytes()))
-            })
+            .and_then(|_| crate::io::write_atomic(&rules_path, |w| w.write_all(text.as_bytes())))
             .and_then(|_| {
                 crate::plan::write_folder_compared(
                     &self.base,

@@ -46,7 +46,12 @@ fn name(lang: Lang, values: &toml::Table, f: &Field) -> String {
                 .into_iter()
                 .flatten()
                 .filter(|t| t.get("id").and_then(Value::as_str) == Some(track))
-                .flat_map(|t| t.get("indicators").and_then(Value::as_array).into_iter().flatten())
+                .flat_map(|t| {
+                    t.get("indicators")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                })
                 .find(|i| i.get("metric").and_then(Value::as_str) == Some(metric))
                 .and_then(|i| i.get("name"))
                 .and_then(Value::as_str);
@@ -64,7 +69,11 @@ fn name(lang: Lang, values: &toml::Table, f: &Field) -> String {
 fn texts(lang: Lang, areas: &[&str]) -> serde_json::Map<String, serde_json::Value> {
     areas
         .iter()
-        .flat_map(|a| i18n::area(lang, a).into_iter().map(move |(k, v)| (format!("{a}.{k}"), v)))
+        .flat_map(|a| {
+            i18n::area(lang, a)
+                .into_iter()
+                .map(move |(k, v)| (format!("{a}.{k}"), v))
+        })
         .map(|(k, v)| (k, serde_json::Value::String(v)))
         .collect()
 }
