@@ -62,6 +62,7 @@ fn name(lang: Lang, values: &toml::Table, f: &Field) -> String {
             i18n::name_of(lang, "sensitive", kind),
             i18n::name_of(lang, "category", class)
         ),
+        ["area_fit", bound @ ("min" | "max")] => i18n::text(lang, &format!("serve.fit_{bound}")),
         _ => f.label.clone(),
     }
 }
