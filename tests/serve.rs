@@ -47,10 +47,21 @@ fn start(args: &[&str]) -> Server {
 
 /// One HTTP/1.0 request (so the answer is not chunked) on its own connection: (status, body).
 fn request(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> (u16, String) {
+    request_to(addr, &addr.to_string(), method, path, body)
+}
+
+/// [`request`] with the Host header `host`.
+fn request_to(
+    addr: SocketAddr,
+    host: &str,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let head = format!(
-        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "{method} {path} HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     s.write_all(head.as_bytes()).unwrap();
@@ -141,6 +152,19 @@ fn a_rule_change_reruns_the_plan_and_a_bad_value_gets_the_loaders_located_error(
     let e = &json(&body)["errors"][0];
     assert_eq!(e["field"], "area_fit.min");
     assert!(!e["message"].as_str().unwrap().contains("criterion"), "{e}");
+
+    // A page elsewhere reaching the port through a name that resolves to 127.0.0.1 (DNS
+    // rebinding) is refused; the machine's own names are not.
+    let (status, _) = request_to(
+        s.addr,
+        "attacker.example:80",
+        "POST",
+        "/api/run",
+        AT_250.as_bytes(),
+    );
+    assert_eq!(status, 403);
+    let localhost = format!("localhost:{}", s.addr.port());
+    assert_eq!(request_to(s.addr, &localhost, "GET", "/", b"").0, 200);
 
     // Without --out nothing is written.
     let (status, _) = request(s.addr, "POST", "/api/write", AT_250.as_bytes());
