@@ -166,6 +166,18 @@ fn a_rule_change_reruns_the_plan_and_a_bad_value_gets_the_loaders_located_error(
     let localhost = format!("localhost:{}", s.addr.port());
     assert_eq!(request_to(s.addr, &localhost, "GET", "/", b"").0, 200);
 
+    // A client that announces a body and sends none holds nobody else for long.
+    let mut stalled = TcpStream::connect(s.addr).unwrap();
+    let head = format!(
+        "POST /api/run HTTP/1.0\r\nHost: {}\r\nContent-Length: 100\r\n\r\n{{",
+        s.addr
+    );
+    stalled.write_all(head.as_bytes()).unwrap();
+    let t = std::time::Instant::now();
+    assert_eq!(request(s.addr, "GET", "/", b"").0, 200);
+    assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
+    drop(stalled);
+
     // Without --out nothing is written.
     let (status, _) = request(s.addr, "POST", "/api/write", AT_250.as_bytes());
     assert_eq!(status, 409);

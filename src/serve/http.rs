@@ -6,6 +6,8 @@ use crate::Error;
 use crate::scenario::Scenario;
 use std::io::Read;
 use std::net::SocketAddr;
+use std::time::Duration;
+use tiny_http::Request;
 
 /// The largest request body read (64 KiB; the page's changes are well under 1 KiB): a longer
 /// one is answered 413 without reading it.
@@ -27,8 +29,15 @@ pub fn serve(scenario: &Scenario, opts: Options, ready: impl FnOnce(&str)) -> Re
         None => format!("http://{addr}/"),
     };
     ready(&url);
-    for mut request in server.incoming_requests() {
-        let reply = answer(&session, &mut request);
+    for request in server.incoming_requests() {
+        // A body that does not arrive in time is given up on: its connection waits alone.
+        let Some((request, body)) = receive(request) else {
+            continue;
+        };
+        let reply = match body {
+            Ok(body) => answer(&session, &request, &body),
+            Err(reply) => reply,
+        };
         let mut response =
             tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
         for (k, v) in [
@@ -51,13 +60,37 @@ pub fn serve(scenario: &Scenario, opts: Options, ready: impl FnOnce(&str)) -> Re
     Ok(())
 }
 
-/// One request's answer: 413 for a body over the limit, 403 for a request naming another host
-/// (a web page elsewhere reaching the loopback address through DNS rebinding), else the
-/// session's.
-fn answer(session: &Session, request: &mut tiny_http::Request) -> Reply {
+/// How long a request's body may take to arrive: a client that announces a body and sends
+/// none (or sends it slowly) must not hold every other request.
+const BODY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The request and its body (at most [`BODY_LIMIT`] bytes, else the 413 answer), read on a
+/// thread of its own; `None` when it does not arrive within [`BODY_TIMEOUT`] (the thread ends,
+/// and the request is dropped, when the client sends it or closes).
+fn receive(mut request: Request) -> Option<(Request, Result<Vec<u8>, Reply>)> {
     if request.body_length().is_some_and(|n| n > BODY_LIMIT) {
-        return too_large();
+        return Some((request, Err(too_large())));
     }
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    std::thread::spawn(move || {
+        let mut body = Vec::new();
+        let read = request
+            .as_reader()
+            .take(BODY_LIMIT as u64 + 1)
+            .read_to_end(&mut body);
+        let body = match read {
+            Err(_) => Err(Reply::error(400, "the request body could not be read")),
+            Ok(_) if body.len() > BODY_LIMIT => Err(too_large()),
+            Ok(_) => Ok(body),
+        };
+        let _ = tx.send((request, body));
+    });
+    rx.recv_timeout(BODY_TIMEOUT).ok()
+}
+
+/// One request's answer: 403 for a request naming another host (a web page elsewhere reaching
+/// the loopback address through DNS rebinding), else the session's.
+fn answer(session: &Session, request: &Request, body: &[u8]) -> Reply {
     let host_ok = request
         .headers()
         .iter()
@@ -66,22 +99,11 @@ fn answer(session: &Session, request: &mut tiny_http::Request) -> Reply {
     if !host_ok {
         return Reply::error(403, "the Host header names another machine");
     }
-    let mut body = Vec::new();
-    let read = request
-        .as_reader()
-        .take(BODY_LIMIT as u64 + 1)
-        .read_to_end(&mut body);
-    if read.is_err() {
-        return Reply::error(400, "the request body could not be read");
-    }
-    if body.len() > BODY_LIMIT {
-        return too_large();
-    }
-    let method = request.method().as_str().to_string();
+    let method = request.method().as_str();
     // The path without a query.
-    let path = request.url().split('?').next().unwrap_or("").to_string();
+    let path = request.url().split('?').next().unwrap_or("");
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        session.handle(&method, &path, &body)
+        session.handle(method, path, body)
     }))
     .unwrap_or_else(|_| Reply::error(500, "internal error (a bug in parkplan)"))
 }
