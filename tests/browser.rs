@@ -3,7 +3,8 @@
 //! playwright-core), and the report printed to PDF by Chromium is checked page by page with
 //! poppler (A4 pages with the title and page number, repeated table headers, ids never
 //! wrapped, one opinion sheet per applicant, the maps on A3 landscape pages, Chinese drawn
-//! with the embedded font alone).
+//! with the embedded font alone). The `parkplan serve` page is tried the same way
+//! (tests/browser/serve.mjs: a threshold changed, a bad value refused).
 //!
 //! `.ci/run` installs chromium, poppler-utils and the node driver. Elsewhere a missing tool
 //! skips these tests with a message; under CI (`CI=true`) it fails them. Screenshots and page
