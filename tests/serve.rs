@@ -277,3 +277,55 @@ fn the_write_button_writes_the_rule_file_and_the_compared_plan_folder() {
     ]);
     common::assert_ok(&o);
 }
+
+/// The classes of `rank` with the rule file `rules` (`None`: the bundled one), by id.
+fn classes(rules: Option<&std::path::Path>) -> std::collections::BTreeMap<String, String> {
+    let mut cmd = common::bin();
+    cmd.arg("rank");
+    if let Some(r) = rules {
+        cmd.arg("--rules").arg(r);
+    }
+    let o = cmd.output().unwrap();
+    common::assert_ok(&o);
+    let text = common::stdout(&o);
+    let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let head = rows.headers().unwrap().clone();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let (id, class) = (col("id"), col("class"));
+    rows.records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[id].to_string(), r[class].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn a_weight_change_moves_the_classes_a_separate_rank_run_gives() {
+    let s = start(&[]);
+    let (status, body) = request(
+        s.addr,
+        "POST",
+        "/api/run",
+        br#"{"values":{"weight.above_size.tax_per_mu":"60"}}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let v = json(&body);
+    let moved: Vec<String> = v["ranking"]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["class_before"] != c["class_after"])
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    let text = common::read(common::RULES).replacen("\nweight = 30\n", "\nweight = 60\n", 1);
+    let (_dir, changed) = common::temp_file("rules.toml", text);
+    let (before, after) = (classes(None), classes(Some(&changed)));
+    let expected: Vec<String> = before
+        .iter()
+        .filter(|(id, c)| after.get(*id) != Some(c))
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(moved, expected);
+}

@@ -99,7 +99,7 @@ pub(super) fn html(s: &Session) -> String {
         "fields": shown,
         "counts": { "admit": admit, "conditional": conditional, "reject": reject },
         "out": s.write_target(),
-        "t": texts(lang, &["serve", "decision", "category", "class"]),
+        "t": texts(lang, &["serve", "decision", "category", "class", "action"]),
     });
     // `</` would end the script element the data sits in.
     let json = data.to_string().replace("</", "<\\/");
