@@ -46,15 +46,16 @@ pub fn insert_robustness(
         .insert(at, robustness::section(Tr(o.lang), o, r));
 }
 
-/// The language the report is written in, and the texts it looks up.
+/// The language the report is written in, and the texts it looks up (the comparison's
+/// section adds its own lookups in `plan::compare::section`).
 #[derive(Clone, Copy)]
-struct Tr(Lang);
+pub(in crate::plan) struct Tr(pub(in crate::plan) Lang);
 
 impl Tr {
-    fn t(self, key: &str) -> String {
+    pub(in crate::plan) fn t(self, key: &str) -> String {
         i18n::text(self.0, key)
     }
-    fn f(self, key: &str, args: &[(&str, String)]) -> String {
+    pub(in crate::plan) fn f(self, key: &str, args: &[(&str, String)]) -> String {
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         i18n::fill(self.0, key, &args)
     }
@@ -68,10 +69,10 @@ impl Tr {
         };
         Tr(lang).f(key, args)
     }
-    fn decision(self, d: Decision) -> String {
+    pub(in crate::plan) fn decision(self, d: Decision) -> String {
         self.t(&format!("decision.{}", d.name()))
     }
-    fn status(self, s: Status) -> String {
+    pub(in crate::plan) fn status(self, s: Status) -> String {
         self.t(&format!("status.{}", s.name().replace(' ', "_")))
     }
     fn severity(self, s: Severity) -> String {
@@ -92,8 +93,12 @@ impl Tr {
     fn col(self, key: &str) -> String {
         self.t(&format!("col.{key}"))
     }
+    /// The list separator: `、` in Chinese, `, ` in English.
+    pub(in crate::plan) fn sep(self) -> &'static str {
+        if self.0 == Lang::En { ", " } else { "、" }
+    }
     /// Cap a table at [`TABLE_ROWS`], naming the file with every row.
-    fn cap(self, mut t: Table, file: &str) -> Table {
+    pub(in crate::plan) fn cap(self, mut t: Table, file: &str) -> Table {
         t.cap(TABLE_ROWS, |shown, total| {
             self.f(
                 "report.capped",
@@ -108,7 +113,7 @@ impl Tr {
     }
     /// Names in a sentence: the first [`NAMES`], then "and N more".
     fn names(self, names: &[String]) -> String {
-        let sep = if self.0 == Lang::En { ", " } else { "、" };
+        let sep = self.sep();
         let mut s = names
             .iter()
             .take(NAMES)

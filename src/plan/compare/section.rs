@@ -5,62 +5,33 @@
 //! (`[compare]`); ids stay as they are.
 
 use super::{Comparison, Placement};
-use crate::i18n::{self, Lang};
+use crate::i18n::Lang;
 use crate::plan::text::num;
 use crate::report::{Block, Column, Figure, Row, Section, SectionKind, Table};
 use crate::screen::{Decision, Status};
 
-/// Rows a comparison table shows; the rest are in its CSV file.
-const ROWS: usize = 300;
+use crate::plan::report::Tr;
 
-#[derive(Clone, Copy)]
-struct Tr(Lang);
-
+/// The comparison's own lookups, on the report's [`Tr`].
 impl Tr {
-    fn t(self, key: &str) -> String {
-        i18n::text(self.0, key)
+    fn decision_or_absent(self, d: Option<Decision>) -> String {
+        d.map_or_else(|| self.t("compare.absent"), |d| self.decision(d))
     }
-    fn f(self, key: &str, args: &[(&str, String)]) -> String {
-        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        i18n::fill(self.0, key, &args)
-    }
-    /// The list separator: `、` in Chinese, `, ` in English.
-    fn sep(self) -> &'static str {
-        if self.0 == Lang::En { ", " } else { "、" }
-    }
-    fn decision(self, d: Option<Decision>) -> String {
-        d.map_or_else(
-            || self.t("compare.absent"),
-            |d| self.t(&format!("decision.{}", d.name())),
-        )
-    }
-    fn status(self, s: Option<Status>) -> String {
-        s.map_or_else(
-            || self.t("compare.absent"),
-            |s| self.t(&format!("status.{}", s.name().replace(' ', "_"))),
-        )
+    fn status_or_absent(self, s: Option<Status>) -> String {
+        s.map_or_else(|| self.t("compare.absent"), |s| self.status(s))
     }
     fn opt<T: std::fmt::Display>(self, area: &str, v: Option<T>) -> String {
         v.map_or("-".into(), |v| self.t(&format!("{area}.{v}")))
     }
+    /// A comparison table, capped as the report's tables are.
     fn table(self, key: &str, cols: Vec<Column>, rows: Vec<Row>, file: &str) -> Table {
-        let mut t = Table {
+        let t = Table {
             title: self.t(key),
             columns: cols,
             rows,
             ..Default::default()
         };
-        t.cap(ROWS, |shown, total| {
-            self.f(
-                "report.capped",
-                &[
-                    ("shown", shown.to_string()),
-                    ("total", total.to_string()),
-                    ("file", file.to_string()),
-                ],
-            )
-        });
-        t
+        self.cap(t, file)
     }
     /// Where an enterprise stands in one plan, in words: the parcel, or why not placed.
     fn placement(self, p: &Placement) -> String {
@@ -73,7 +44,7 @@ impl Tr {
                 &[("cause", self.t(&format!("cause.{cause}")))],
             ),
             Placement::Screened { decision, excluded } => {
-                let d = self.decision(Some(*decision));
+                let d = self.decision(*decision);
                 match excluded {
                     None => self.f("compare.screened", &[("decision", d)]),
                     Some(r) => self.f(
@@ -224,7 +195,7 @@ fn screening(tr: Tr, c: &Comparison) -> Vec<Block> {
         .map(|d| {
             let (a, b) = (s.before.get(d), s.after.get(d));
             vec![
-                tr.decision(Some(d)),
+                tr.decision(d),
                 a.to_string(),
                 b.to_string(),
                 signed(b as f64 - a as f64, 0),
@@ -255,7 +226,11 @@ fn screening(tr: Tr, c: &Comparison) -> Vec<Block> {
         let head = [
             x.id.clone(),
             x.name.clone(),
-            format!("{} → {}", tr.decision(x.before), tr.decision(x.after)),
+            format!(
+                "{} → {}",
+                tr.decision_or_absent(x.before),
+                tr.decision_or_absent(x.after)
+            ),
         ];
         if x.criteria.is_empty() {
             let mut cells = head.to_vec();
@@ -274,8 +249,8 @@ fn screening(tr: Tr, c: &Comparison) -> Vec<Block> {
                     "{}{} {} → {}",
                     m.criterion,
                     if tr.0 == Lang::En { ":" } else { "：" },
-                    tr.status(m.before),
-                    tr.status(m.after)
+                    tr.status_or_absent(m.before),
+                    tr.status_or_absent(m.after)
                 ),
                 value,
                 m.threshold_before.get(tr.0).to_string(),
