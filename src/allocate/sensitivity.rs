@@ -278,26 +278,12 @@ fn buffer_prices(p: &Problem, a: &Allocation, b: &mut Budget) -> Vec<Price> {
     let rules = p.rules;
     let sr = &rules.allocation.sensitivity;
     let mut out = Vec::new();
-    if let Some(why) = &b.skipped {
-        // Above the size bound: not even the distances are measured again.
-        for (kind, per_class) in &rules.allocation.buffers_m {
-            for (&class, &d) in per_class {
-                let relaxed = (d - sr.buffer_step_m).max(0.0);
-                let mut pr = price(
-                    format!("buffers_m.{kind}.{}", class.name()),
-                    d,
-                    relaxed,
-                    "m",
-                );
-                pr.method = "skipped".into();
-                pr.note = why.clone();
-                out.push(pr);
-            }
-        }
-        return out;
-    }
-    let geometry = ParkGeometry::new(&p.park.parcels, &p.park.sensitive);
-    let nearest = geometry.nearest_all();
+    // Above the size bound not even the distances are measured again.
+    let measured = b.skipped.is_none().then(|| {
+        let geometry = ParkGeometry::new(&p.park.parcels, &p.park.sensitive);
+        let nearest = geometry.nearest_all();
+        (geometry, nearest)
+    });
     for (kind, per_class) in &rules.allocation.buffers_m {
         for (&class, &d) in per_class {
             let relaxed = (d - sr.buffer_step_m).max(0.0);
@@ -307,6 +293,12 @@ fn buffer_prices(p: &Problem, a: &Allocation, b: &mut Budget) -> Vec<Price> {
                 relaxed,
                 "m",
             );
+            let Some((geometry, nearest)) = &measured else {
+                pr.method = "skipped".into();
+                pr.note = b.skipped.clone().unwrap_or_default();
+                out.push(pr);
+                continue;
+            };
             if d <= 0.0 {
                 pr.method = "skipped".into();
                 pr.note = "already 0 m".into();
