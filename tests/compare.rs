@@ -244,13 +244,7 @@ fn compare_rules_lists_what_two_screen_and_two_allocate_runs_differ_in() {
         ]
     );
     let sheet = book.worksheet_range("分配变化").unwrap();
-    let header: Vec<String> = sheet
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let header = common::sheet_header(&sheet);
     assert_eq!(header[..3], ["企业编号", "企业名称", "变化"]);
     assert_eq!(sheet.height() - 1, listed_moves(&out).len());
 

@@ -509,13 +509,7 @@ fn xlsx_tables_are_typed_with_the_rules_on_their_own_sheet() {
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
     assert_eq!(book.sheet_names(), ["准入筛选", "规则"]);
     let t = book.worksheet_range("准入筛选").unwrap();
-    let header: Vec<String> = t
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let header = common::sheet_header(&t);
     assert_eq!(
         header,
         ["企业编号", "企业名称", "准入决定", "得分", "未通过准则"]
@@ -543,13 +537,7 @@ fn xlsx_tables_are_typed_with_the_rules_on_their_own_sheet() {
     ok(&["rank", "--format", "xlsx", "--out", path(&out)]);
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
     let t = book.worksheet_range("亩均评价").unwrap();
-    let header: Vec<String> = t
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let header = common::sheet_header(&t);
     let col = |h: &str| {
         header
             .iter()

@@ -292,3 +292,12 @@ pub fn edited_copy(rel: &str, dir: &Path, name: &str, edits: &[(&str, &str)]) ->
     std::fs::write(&path, text).unwrap();
     path
 }
+
+/// The first row of a workbook sheet, as text.
+pub fn sheet_header(sheet: &calamine::Range<calamine::Data>) -> Vec<String> {
+    sheet
+        .rows()
+        .next()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .unwrap_or_default()
+}
