@@ -92,30 +92,18 @@ fn the_report_answers_clicks_sorts_and_finds_in_headless_chromium() {
         return;
     }
     let shots = out_dir().join("shots");
-    let o = Command::new("node")
-        .arg(Path::new(common::ROOT).join("tests/browser/report.mjs"))
-        .arg(plan())
-        .arg(&shots)
-        .env("PARKPLAN_CHROMIUM", chromium().unwrap())
-        .output()
-        .unwrap();
-    let out = common::stdout(&o);
-    println!("{out}");
-    assert!(
-        o.status.success(),
-        "{out}\n{}\nscreenshots in {}",
-        common::stderr(&o),
-        shots.display()
+    let o = node("report.mjs", plan(), &shots);
+    assert_checks(
+        &o,
+        &shots,
+        &[
+            "ok: clicking parcel",
+            "ok: sorting by score",
+            "ok: Enter on",
+            "ok: no console errors",
+            "ok: no network request",
+        ],
     );
-    for check in [
-        "ok: clicking parcel",
-        "ok: sorting by score",
-        "ok: Enter on",
-        "ok: no console errors",
-        "ok: no network request",
-    ] {
-        common::assert_contains(&out, check);
-    }
     assert!(shots.join("parcel-click.png").metadata().unwrap().len() > 10_000);
 }
 
@@ -400,30 +388,45 @@ fn the_serve_page_reruns_a_rule_change_in_headless_chromium() {
         .read_line(&mut url)
         .unwrap();
     let shots = out_dir().join("shots");
-    let o = Command::new("node")
-        .arg(Path::new(common::ROOT).join("tests/browser/serve.mjs"))
-        .arg(url.trim())
-        .arg(&shots)
-        .env("PARKPLAN_CHROMIUM", chromium().unwrap())
-        .output()
-        .unwrap();
+    let o = node("serve.mjs", url.trim(), &shots);
     let _ = server.kill();
     let _ = server.wait();
-    let out = common::stdout(&o);
+    assert_checks(
+        &o,
+        &shots,
+        &[
+            "ok: AP-032 flips",
+            "ok: the counts after",
+            "ok: the error is shown next to the field",
+            "ok: no console errors",
+            "ok: no network request",
+        ],
+    );
+}
+
+/// Run `tests/browser/SCRIPT` on `arg` (a page or a URL) with Debian's Chromium, its
+/// screenshots into `shots`.
+fn node(script: &str, arg: impl AsRef<std::ffi::OsStr>, shots: &Path) -> std::process::Output {
+    Command::new("node")
+        .arg(Path::new(common::ROOT).join("tests/browser").join(script))
+        .arg(arg)
+        .arg(shots)
+        .env("PARKPLAN_CHROMIUM", chromium().unwrap())
+        .output()
+        .unwrap()
+}
+
+/// The script succeeded and printed every one of `checks`.
+fn assert_checks(o: &std::process::Output, shots: &Path, checks: &[&str]) {
+    let out = common::stdout(o);
     println!("{out}");
     assert!(
         o.status.success(),
         "{out}\n{}\nscreenshots in {}",
-        common::stderr(&o),
+        common::stderr(o),
         shots.display()
     );
-    for check in [
-        "ok: AP-032 flips",
-        "ok: the counts after",
-        "ok: the error is shown next to the field",
-        "ok: no console errors",
-        "ok: no network request",
-    ] {
+    for check in checks {
         common::assert_contains(&out, check);
     }
 }
