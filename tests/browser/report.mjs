@@ -6,7 +6,7 @@
 //   node tests/browser/report.mjs PLAN_DIR SHOTS_DIR
 //
 // Prints one "ok: ..." line per check and exits 1 on the first failure. tests/browser.rs runs it.
-import { chromium } from 'playwright-core';
+import { check, launch, watchedPage } from './harness.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -23,31 +23,15 @@ function csv(file) {
   // The bundled files' names have no commas or quotes; ids and numbers never do.
   return rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i], v])));
 }
-function check(cond, what) {
-  if (!cond) throw new Error('FAILED: ' + what);
-  console.log('ok: ' + what);
-}
 
 const assignments = csv('assignments.csv');
 const screen = csv('screen.csv');
 const url = 'file://' + path.resolve(planDir, 'report.html');
 
-const browser = await chromium.launch({
-  executablePath: process.env.PARKPLAN_CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 let failed = false;
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors = [];
-  const requests = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('request', (r) => {
-    const u = r.url();
-    if (u !== url && !u.startsWith('data:')) requests.push(u);
-  });
+  const { page, errors, requests } = await watchedPage(browser, (u) => u === url);
   await page.route('**/*', (route) => {
     const u = route.request().url();
     return u === url || u.startsWith('data:') ? route.continue() : route.abort();

@@ -7,7 +7,7 @@
 //   node tests/browser/serve.mjs URL SHOTS_DIR
 //
 // Prints one "ok: ..." line per check and exits 1 on the first failure. tests/browser.rs runs it.
-import { chromium } from 'playwright-core';
+import { check, launch, watchedPage } from './harness.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -17,27 +17,11 @@ if (!url || !shots) {
   process.exit(2);
 }
 fs.mkdirSync(shots, { recursive: true });
-function check(cond, what) {
-  if (!cond) throw new Error('FAILED: ' + what);
-  console.log('ok: ' + what);
-}
 
-const browser = await chromium.launch({
-  executablePath: process.env.PARKPLAN_CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 let failed = false;
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors = [];
-  const requests = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('request', (r) => {
-    const u = r.url();
-    if (!u.startsWith(url) && !u.startsWith('data:')) requests.push(u);
-  });
+  const { page, errors, requests } = await watchedPage(browser, (u) => u.startsWith(url));
   await page.route('**/*', (route) => {
     const u = route.request().url();
     return u.startsWith(url) || u.startsWith('data:') ? route.continue() : route.abort();
