@@ -6,6 +6,9 @@
 use super::index::{ParcelIndex, Query};
 use super::matching;
 
+/// The fewest edges a row lists after its first extension.
+const FIRST_GROWTH: usize = 64;
+
 /// Rows of the matching over the unlocked candidates, without the locked parcels.
 pub(super) struct Listing<'i, 'q> {
     index: &'i ParcelIndex<'i>,
@@ -85,6 +88,10 @@ impl matching::Rows for Listing<'_, '_> {
             return;
         }
         let q = &self.queries[self.candidates[i]];
+        // At least twice what the row lists now: a row that needs more usually needs much more,
+        // and each extension lists the row again, so doubling keeps the total linear.
+        let grow = (2 * self.listed[i].len()).max(FIRST_GROWTH);
+        let t = t.min(self.index.kth_best(q, grow, Some(&self.skip)));
         self.listed[i].clear();
         self.index.list(q, t, Some(&self.skip), &mut self.listed[i]);
         self.unlisted[i] = self.index.best_below(q, t, Some(&self.skip));

@@ -12,12 +12,15 @@
 //!
 //! **Rows that list only their best edges** ([`Rows`]): column prices never fall, so an edge
 //! the search has not seen costs at least `m_i - u_i - w` where `w` is the best weight the row
-//! does not list. After each search the solver checks that bound against the search's final
-//! distance for every row it scanned; a row whose unlisted edges could have mattered lists more
-//! (down to the weight that makes the bound hold) and the search runs again. The searches are
-//! therefore exactly those of the complete graph — same matching, same duals — while a row lists
-//! only what its searches can reach. At the end a row whose dual is below its best unlisted
-//! weight lists down to its dual, so every unlisted edge is covered by `u_i >= w`, `p >= 0`.
+//! does not list. The search queues that bound as an entry of its own, ahead of columns at the
+//! same distance; only if the search gets that far does the row list more (its edges down to
+//! that distance, at least doubling what it lists) and get scanned again. Ties between rows
+//! reaching a column at the same distance go to the row scanned first, as in one pass over the
+//! complete graph, so the searches are exactly the complete graph's — same matching, same duals —
+//! while a row lists only what its searches reach. (A check after each search confirms that no
+//! unlisted edge could have mattered, and would rerun it if one could.) At the end a row whose
+//! dual is below its best unlisted weight lists down to its dual, so every unlisted edge is
+//! covered by `u_i >= w`, `p >= 0`.
 //!
 //! **Speed**: each row's edges are kept sorted by an upper bound of their current profit
 //! `w - p_j` (prices only rise, so a profit computed earlier bounds today's), and a row's scan
@@ -26,6 +29,7 @@
 //! (`benches/assign.rs`, `benches/assign_ortools.py`) measures this against OR-Tools' min-cost
 //! flow on the same pairs.
 
+use crate::meter::Meter;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -111,15 +115,23 @@ impl Rows for Complete<'_> {
 /// needs them (see the module docs). Afterwards every row with unlisted edges has a dual at least
 /// its best unlisted weight, which [`certify`] checks.
 pub fn solve<R: Rows>(g: &mut R) -> Matching {
+    solve_counted(g, None)
+}
+
+/// [`solve`], counting each row inserted into `meter`.
+pub(crate) fn solve_counted<R: Rows>(g: &mut R, meter: Option<&Meter>) -> Matching {
     let mut s = Search::new(g);
     for cur in insertion_order(g) {
         loop {
-            let (sink, min_val) = s.shortest_path(cur);
+            let (sink, min_val) = s.shortest_path(g, cur);
             let short = s.rows_to_extend(g, min_val);
             if short.is_empty() {
                 s.update_duals(cur, min_val);
                 s.augment(cur, sink);
                 s.reset();
+                if let Some(m) = meter {
+                    m.add(1);
+                }
                 break;
             }
             // Some row's unlisted edges could have changed this search: list them and redo it.
@@ -217,11 +229,23 @@ struct Search {
     /// Edges scanned in vain since the row's keys were last refreshed.
     waste: Vec<u32>,
     touched: Vec<u32>,
+    /// Rows with a deferred entry this search.
+    touched_rows: Vec<u32>,
     /// Rows scanned by the current search, and the distance at which each was reached.
     scanned_rows: Vec<(u32, i64)>,
+    /// Per row: its position in `scanned_rows` this search (`NONE`: not scanned), and the
+    /// distance below which none of its unlisted edges lies (`i64::MAX`: nothing deferred).
+    scan_pos: Vec<u32>,
+    deferred: Vec<i64>,
     settled_cols: Vec<u32>,
-    heap: BinaryHeap<Reverse<(i64, u32)>>,
+    /// Entries `(distance, tag)`: a column `COLUMN | j`, or a row `r` whose unlisted edges lie
+    /// at that distance or beyond; rows come first at equal distance, so their edges are listed
+    /// before any column at that distance is settled.
+    heap: BinaryHeap<Reverse<(i64, u64)>>,
 }
+
+/// Heap tag bit of a column entry (row entries have it clear).
+const COLUMN: u64 = 1 << 32;
 
 impl Search {
     fn new<R: Rows>(g: &R) -> Self {
@@ -245,7 +269,10 @@ impl Search {
             scratch: Vec::new(),
             waste: vec![0; rows],
             touched: Vec::new(),
+            touched_rows: Vec::new(),
             scanned_rows: Vec::new(),
+            scan_pos: vec![NONE; rows],
+            deferred: vec![i64::MAX; rows],
             settled_cols: Vec::new(),
             heap: BinaryHeap::new(),
         };
@@ -281,49 +308,42 @@ impl Search {
 
     /// Dijkstra over reduced costs from row `cur` to the first free column it settles (at the
     /// latest the row's own dummy). Returns that column and its distance.
-    fn shortest_path(&mut self, cur: usize) -> (usize, i64) {
+    fn shortest_path<R: Rows>(&mut self, g: &mut R, cur: usize) -> (usize, i64) {
         let cols = self.cols;
         let mut min_val = 0i64;
         let mut i = cur;
         // Best free column seen so far: entries keyed above it can never be settled first.
         let mut best_free = (i64::MAX, NONE);
         let sink = loop {
+            self.scan_pos[i] = self.scanned_rows.len() as u32;
             self.scanned_rows.push((i as u32, min_val));
             let base = min_val - self.u[i];
             // The private dummy first: it is free, so it bounds the search from the start and
             // edges no better than "stay unplaced" are never queued.
             let dummy = cols + i;
             self.relax(dummy as u32, i, base, &mut best_free);
-            let mut scanned = 0u32;
-            let mut useful = 0u32;
-            let len = self.adj[i].key.len();
-            for k in 0..len {
-                // r = base - w + p_j >= base - key: nothing from here on can beat the best free.
-                if base - self.adj[i].key[k] > best_free.0 {
-                    break;
-                }
-                scanned += 1;
-                let j = self.adj[i].col[k];
-                let c = &self.col[j as usize];
-                if c.settled {
-                    continue;
-                }
-                let r = base - self.adj[i].w[k] - c.v;
-                if r < best_free.0 {
-                    useful += 1;
-                }
-                self.relax_to(j, i, r, &mut best_free);
-            }
-            let wasted = scanned - useful;
-            self.waste[i] = self.waste[i].saturating_add(wasted);
-            if self.waste[i] as usize >= (2 * len).max(16) {
-                self.refresh(i);
-            }
+            self.scan(i, base, &mut best_free);
+            self.defer(g, i, base, best_free);
             let j = loop {
-                let Reverse((dj, j)) = self
+                let Reverse((dj, tag)) = self
                     .heap
                     .pop()
                     .expect("the row's own dummy column is always reachable");
+                if tag & COLUMN == 0 {
+                    // The search reached a row's unlisted edges: list them, then scan it again.
+                    let r = tag as usize;
+                    if self.deferred[r] != dj {
+                        continue;
+                    }
+                    self.deferred[r] = i64::MAX;
+                    let rbase = self.scanned_rows[self.scan_pos[r] as usize].1 - self.u[r];
+                    g.list_down_to(r, rbase - dj);
+                    self.load_row(g, r);
+                    self.scan(r, rbase, &mut best_free);
+                    self.defer(g, r, rbase, best_free);
+                    continue;
+                }
+                let j = tag as u32;
                 let c = &self.col[j as usize];
                 if !c.settled && dj == c.d {
                     break j;
@@ -341,6 +361,52 @@ impl Search {
         (sink, min_val)
     }
 
+    /// Relax row `i`'s listed edges from `base` (its distance less its dual), best key first,
+    /// until no edge can beat the best free column.
+    fn scan(&mut self, i: usize, base: i64, best_free: &mut (i64, u32)) {
+        let mut scanned = 0u32;
+        let mut useful = 0u32;
+        let len = self.adj[i].key.len();
+        for k in 0..len {
+            // r = base - w + p_j >= base - key: nothing from here on can beat the best free.
+            if base - self.adj[i].key[k] > best_free.0 {
+                break;
+            }
+            scanned += 1;
+            let j = self.adj[i].col[k];
+            let c = &self.col[j as usize];
+            if c.settled {
+                continue;
+            }
+            let r = base - self.adj[i].w[k] - c.v;
+            if r < best_free.0 {
+                useful += 1;
+            }
+            self.relax_to(j, i, r, best_free);
+        }
+        let wasted = scanned - useful;
+        self.waste[i] = self.waste[i].saturating_add(wasted);
+        if self.waste[i] as usize >= (2 * len).max(16) {
+            self.refresh(i);
+        }
+    }
+
+    /// Queue row `i`'s unlisted edges at the nearest distance any of them can have, `base - w`
+    /// for its best unlisted weight `w` (prices are >= 0), unless that cannot beat the best free
+    /// column. They are listed only if the search gets that far.
+    fn defer<R: Rows>(&mut self, g: &R, i: usize, base: i64, best_free: (i64, u32)) {
+        if let Some(w) = g.unlisted_max(i) {
+            let d = base - w;
+            if d <= best_free.0 {
+                if self.deferred[i] == i64::MAX {
+                    self.touched_rows.push(i as u32);
+                }
+                self.deferred[i] = d;
+                self.heap.push(Reverse((d, i as u64)));
+            }
+        }
+    }
+
     /// Relax the dummy column `j` of row `i` (cost 0).
     #[inline]
     fn relax(&mut self, j: u32, i: usize, base: i64, best_free: &mut (i64, u32)) {
@@ -356,7 +422,9 @@ impl Search {
     #[inline]
     fn relax_to(&mut self, j: u32, i: usize, r: i64, best_free: &mut (i64, u32)) {
         let c = &mut self.col[j as usize];
-        if r < c.d {
+        // At equal distance the row scanned first keeps the column, whatever order the rows'
+        // edges were listed in: the search is the complete graph's.
+        if r < c.d || (r == c.d && self.scan_pos[i] < self.scan_pos[c.path as usize]) {
             if c.d == i64::MAX {
                 self.touched.push(j);
             }
@@ -366,7 +434,7 @@ impl Search {
                 if c.row == NONE {
                     *best_free = (r, j);
                 }
-                self.heap.push(Reverse((r, j)));
+                self.heap.push(Reverse((r, COLUMN | j as u64)));
             }
         }
     }
@@ -424,6 +492,13 @@ impl Search {
             c.settled = false;
         }
         self.touched.clear();
+        for &(i, _) in &self.scanned_rows {
+            self.scan_pos[i as usize] = NONE;
+        }
+        for &i in &self.touched_rows {
+            self.deferred[i as usize] = i64::MAX;
+        }
+        self.touched_rows.clear();
         self.scanned_rows.clear();
         self.settled_cols.clear();
         self.heap.clear();
