@@ -41,6 +41,7 @@ pub mod error;
 pub mod frame;
 pub mod i18n;
 pub mod io;
+pub mod meter;
 pub mod metrics;
 pub mod model;
 pub mod parcel_shape;

@@ -27,6 +27,7 @@
 //! ```
 
 use crate::frame::LocalFrame;
+use crate::meter::Meter;
 use crate::model::{Parcel, SensitiveArea};
 use geo::{BoundingRect, Coord, Distance, Euclidean, Geometry, MultiPolygon, Rect};
 use rayon::prelude::*;
@@ -192,9 +193,20 @@ impl ParkGeometry {
 
     /// [`Self::nearest`] for every parcel, in parallel.
     pub fn nearest_all(&self) -> Vec<Vec<Option<Nearest>>> {
+        self.nearest_all_counted(None)
+    }
+
+    /// [`Self::nearest_all`], counting each parcel measured into `meter`.
+    pub fn nearest_all_counted(&self, meter: Option<&Meter>) -> Vec<Vec<Option<Nearest>>> {
         (0..self.parcels.len())
             .into_par_iter()
-            .map(|i| self.nearest(i))
+            .map(|i| {
+                let n = self.nearest(i);
+                if let Some(m) = meter {
+                    m.add(1);
+                }
+                n
+            })
             .collect()
     }
 

@@ -53,6 +53,7 @@ pub use model::LinearModel;
 pub use params::{MAX_WEIGHT, Params};
 pub use status::{SolveStatus, SolverError, UnplacedCause};
 
+use crate::meter::Meter;
 use crate::rank::Action;
 
 use crate::model::{Candidate, Parcel, Park};
@@ -103,6 +104,9 @@ pub struct Problem<'a> {
     /// and `options_per_enterprise`, so its rivals and options are exact). Default
     /// [`FIRST_LISTED`]. Neither setting changes any result, only memory and time.
     pub first_listed: usize,
+    /// Where the allocation counts how far it is: parcels measured against the sensitive
+    /// areas, then candidates inserted into the matching.
+    pub meter: Option<&'a Meter>,
 }
 
 /// Default of [`Problem::max_listed_pairs`]: 20 million pairs, about 320 MB listed.
@@ -127,7 +131,13 @@ impl<'a> Problem<'a> {
             planned_far: BTreeMap::new(),
             max_listed_pairs: MAX_LISTED_PAIRS,
             first_listed: FIRST_LISTED,
+            meter: None,
         }
+    }
+    /// Count progress into `meter` (see [`Problem::meter`]).
+    pub fn meter(mut self, meter: &'a Meter) -> Self {
+        self.meter = Some(meter);
+        self
     }
     /// List at most `max_pairs` feasible pairs in full, else each enterprise's `first` best
     /// first (see [`Problem::max_listed_pairs`], [`Problem::first_listed`]).
@@ -306,8 +316,11 @@ pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
     let mut warnings = Vec::new();
 
     let t = Instant::now();
+    if let Some(m) = p.meter {
+        m.start((p.park.parcels.len() + p.candidates.len()) as u64);
+    }
     let geometry = ParkGeometry::new(&p.park.parcels, &p.park.sensitive);
-    let nearest = geometry.nearest_all();
+    let nearest = geometry.nearest_all_counted(p.meter);
     timings.spatial_ms = ms(t);
 
     let t = Instant::now();

@@ -41,7 +41,10 @@ pub(super) fn by_matching(
         .filter(|&i| !locked_row[i])
         .collect();
     let mut listing = Listing::new(index, queries, rows, listed_to, skip);
-    let m = matching::solve(&mut listing);
+    if let Some(meter) = p.meter {
+        meter.add(locked.len() as u64);
+    }
+    let m = matching::solve_counted(&mut listing, p.meter);
     let t = Instant::now();
     let (obj, bnd) = matching::certify(&listing, &m).map_err(SolverError::Certificate)?;
     timings.certify_ms = ms(t);

@@ -350,6 +350,24 @@ impl StderrProgress {
 }
 
 impl parkplan::plan::Progress for StderrProgress {
+    fn begin_metered(
+        &mut self,
+        stage: parkplan::plan::Stage,
+        meter: std::sync::Arc<parkplan::meter::Meter>,
+    ) {
+        // A bar whose length is the meter's total once the stage sets it; a thread copies the
+        // count into it until the stage finishes the bar.
+        self.begin(stage, Some(0));
+        let Some(bar) = self.bar.clone() else { return };
+        std::thread::spawn(move || {
+            while !bar.is_finished() {
+                let (done, total) = meter.read();
+                bar.set_length(total);
+                bar.set_position(done);
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+        });
+    }
     fn begin(&mut self, stage: parkplan::plan::Stage, total: Option<u64>) {
         use std::io::IsTerminal;
         let Some(prefix) = self.prefix else { return };

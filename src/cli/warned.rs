@@ -24,6 +24,9 @@ impl Progress for Warned<'_> {
     fn advance(&mut self, done: u64) {
         self.inner.advance(done);
     }
+    fn begin_metered(&mut self, stage: Stage, meter: std::sync::Arc<parkplan::meter::Meter>) {
+        self.inner.begin_metered(stage, meter);
+    }
 }
 
 /// The other plan's progress (`--compare`): only the warnings the base plan did not give.

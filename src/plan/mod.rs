@@ -47,6 +47,7 @@ pub use files::{
 use crate::allocate::{self, Allocation, Mode, Problem};
 use crate::error::Error;
 use crate::i18n::Lang;
+use crate::meter::Meter;
 use crate::scenario::{Scenario, Summary, summarize};
 use chrono::NaiveDate;
 use std::time::{Duration, Instant};
@@ -100,6 +101,11 @@ pub trait Progress {
     fn begin(&mut self, _stage: Stage, _total: Option<u64>) {}
     /// `done` of the running stage's units are finished.
     fn advance(&mut self, _done: u64) {}
+    /// A stage starts that counts how far it is into `meter` as it goes (the allocation), for
+    /// a display that reads it from a thread of its own.
+    fn begin_metered(&mut self, stage: Stage, _meter: std::sync::Arc<Meter>) {
+        self.begin(stage, None);
+    }
 }
 
 /// Progress that reports nothing (library callers, tests).
@@ -237,8 +243,9 @@ impl<'a> Plan<'a> {
         }
 
         let t = Instant::now();
-        progress.begin(Stage::Allocate, None);
-        let problem = problem(s, &admission, self.mode);
+        let meter = std::sync::Arc::new(Meter::default());
+        progress.begin_metered(Stage::Allocate, std::sync::Arc::clone(&meter));
+        let problem = problem(s, &admission, self.mode).meter(&meter);
         let allocation = allocate::allocate(&problem)?;
         for w in &allocation.warnings {
             progress.warning(&format!("warning: {w}"));
