@@ -17,10 +17,9 @@
 //! that distance, at least doubling what it lists) and get scanned again. Ties between rows
 //! reaching a column at the same distance go to the row scanned first, as in one pass over the
 //! complete graph, so the searches are exactly the complete graph's — same matching, same duals —
-//! while a row lists only what its searches reach. (A check after each search confirms that no
-//! unlisted edge could have mattered, and would rerun it if one could.) At the end a row whose
-//! dual is below its best unlisted weight lists down to its dual, so every unlisted edge is
-//! covered by `u_i >= w`, `p >= 0`.
+//! while a row lists only what its searches reach (debug builds check after each search that no
+//! unlisted edge could have mattered). At the end a row whose dual is below its best unlisted
+//! weight lists down to its dual, so every unlisted edge is covered by `u_i >= w`, `p >= 0`.
 //!
 //! **Speed**: each row's edges are kept sorted by an upper bound of their current profit
 //! `w - p_j` (prices only rise, so a profit computed earlier bounds today's), and a row's scan
@@ -122,29 +121,20 @@ pub fn solve<R: Rows>(g: &mut R) -> Matching {
 pub(crate) fn solve_counted<R: Rows>(g: &mut R, meter: Option<&Meter>) -> Matching {
     let mut s = Search::new(g);
     for cur in insertion_order(g) {
-        loop {
-            let (sink, min_val) = s.shortest_path(g, cur);
-            let short = s.rows_to_extend(g, min_val);
-            if short.is_empty() {
-                s.update_duals(cur, min_val);
-                s.augment(cur, sink);
-                s.reset();
-                if let Some(m) = meter {
-                    m.add(1);
-                }
-                break;
-            }
-            // Some row's unlisted edges could have changed this search: list them and redo it.
-            s.reset();
-            for (i, at_least) in short {
-                g.list_down_to(i, at_least);
-                s.load_row(g, i);
-            }
+        let (sink, min_val) = s.shortest_path(g, cur);
+        debug_assert!(
+            s.unlisted_within(g, min_val).is_none(),
+            "a row's unlisted edges were reachable by the search but never listed"
+        );
+        s.update_duals(cur, min_val);
+        s.augment(cur, sink);
+        s.reset();
+        if let Some(m) = meter {
+            m.add(1);
         }
     }
-    let m = s.into_matching(g);
+    let mut m = s.into_matching(g);
     // Cover every unlisted edge by its row's dual: u_i >= w >= w - p_j.
-    let mut m = m;
     let mut extended = false;
     for i in 0..g.rows() {
         if g.unlisted_max(i).is_some_and(|w| w > m.row_dual[i]) {
@@ -439,20 +429,16 @@ impl Search {
         }
     }
 
-    /// Rows whose unlisted edges could have changed a search that ended at distance `min_val`,
-    /// with the weight down to which each must list. An unlisted edge of row `i`, reached at
-    /// `m_i`, is at distance at least `m_i - u_i - w_unlisted` (prices are >= 0); above
-    /// `min_val` it is never settled before the sink.
-    fn rows_to_extend<R: Rows>(&self, g: &R, min_val: i64) -> Vec<(usize, i64)> {
-        self.scanned_rows
-            .iter()
-            .filter_map(|&(i, m)| {
-                let i = i as usize;
-                let w = g.unlisted_max(i)?;
-                let need = m - self.u[i] - min_val; // every unlisted weight must be below this
-                (w >= need).then_some((i, need))
-            })
-            .collect()
+    /// A row scanned by a search that ended at distance `min_val` whose unlisted edges could
+    /// have changed it: an unlisted edge of row `i`, reached at `m_i`, is at distance at least
+    /// `m_i - u_i - w_unlisted` (prices are >= 0). The deferred entries rule this out; checked in
+    /// debug builds.
+    fn unlisted_within<R: Rows>(&self, g: &R, min_val: i64) -> Option<usize> {
+        self.scanned_rows.iter().find_map(|&(i, m)| {
+            let i = i as usize;
+            let w = g.unlisted_max(i)?;
+            (m - self.u[i] - w <= min_val).then_some(i)
+        })
     }
 
     /// Dual update (before augmenting: it uses the columns rows held while scanned).
