@@ -115,6 +115,16 @@ impl ParkGeometry {
     /// Project parcels and sensitive areas into one frame around all of them and index the
     /// sensitive areas by kind.
     pub fn new(parcels: &[Parcel], sensitive: &[SensitiveArea]) -> Self {
+        Self::build(parcels, sensitive, true)
+    }
+
+    /// The frame and the sensitive areas of [`Self::new`] without projecting the parcels
+    /// (`parcels` is left empty): for drawing buffers around the areas in the same metres.
+    pub fn areas_only(parcels: &[Parcel], sensitive: &[SensitiveArea]) -> Self {
+        Self::build(parcels, sensitive, false)
+    }
+
+    fn build(parcels: &[Parcel], sensitive: &[SensitiveArea], with_parcels: bool) -> Self {
         let bbox = crate::frame::extent(
             parcels
                 .iter()
@@ -126,10 +136,13 @@ impl ParkGeometry {
             Coord { x: 0.0, y: 0.0 },
         ));
         let frame = LocalFrame::around(bbox);
-        let projected_parcels: Vec<MultiPolygon<f64>> = parcels
-            .par_iter()
-            .map(|p| frame.project_geometry(&p.geometry))
-            .collect();
+        let projected_parcels: Vec<MultiPolygon<f64>> = match with_parcels {
+            true => parcels
+                .par_iter()
+                .map(|p| frame.project_geometry(&p.geometry))
+                .collect(),
+            false => Vec::new(),
+        };
         let projected_sensitive: Vec<Geometry<f64>> = sensitive
             .par_iter()
             .map(|s| frame.project_geometry(&s.geometry))

@@ -447,11 +447,26 @@ fn listing_only_the_best_parcels_changes_nothing_on_a_contended_generated_park()
             )
         })
         .collect();
-    let all = allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots)).unwrap();
+    // Every fifth plans a FAR, which some parcels' max_far rules out.
+    let far: BTreeMap<String, f64> = (0..420)
+        .step_by(5)
+        .map(|i| (format!("E{i:03}"), [1.4, 2.2, 2.8][i % 3]))
+        .collect();
+    let problem = || Problem::new(&park, &candidates, &rules, Mode::Plots).planned_far(far.clone());
+    let all = allocate(&problem()).unwrap();
     assert!(all.feasible.complete);
-    let best =
-        allocate(&Problem::new(&park, &candidates, &rules, Mode::Plots).listing(0, 1)).unwrap();
+    let best = allocate(&problem().listing(0, 1)).unwrap();
     assert!(!best.feasible.complete);
+    // Who could use each parcel: counted from the index, the same as from every listed pair.
+    let mut users = vec![0u32; park.parcels.len()];
+    for c in 0..candidates.len() {
+        for (j, _) in all.feasible.row(c) {
+            users[*j as usize] += 1;
+        }
+    }
+    assert!(users.iter().filter(|&&n| n > 1).count() > 100);
+    assert_eq!(all.users, users);
+    assert_eq!(best.users, users);
     assert!(
         best.feasible.listed() < all.feasible.listed(),
         "{} of {} pairs listed",
@@ -466,14 +481,13 @@ fn listing_only_the_best_parcels_changes_nothing_on_a_contended_generated_park()
     assert_same_allocation(&all, &best);
     assert_eq!(best.gap, 0.0);
     // The LP file still has every feasible pair, as listing them all gives.
-    let p = Problem::new(&park, &candidates, &rules, Mode::Plots).listing(0, 1);
+    let p = problem().listing(0, 1);
     let lp = |a: &parkplan::allocate::Allocation, p: &Problem| {
         let mut out = Vec::new();
         a.linear_model(p).unwrap().write_lp(&mut out, "t").unwrap();
         out
     };
-    let full = Problem::new(&park, &candidates, &rules, Mode::Plots);
-    assert_eq!(lp(&best, &p), lp(&all, &full));
+    assert_eq!(lp(&best, &p), lp(&all, &problem()));
 }
 
 // ---- inclusive boundaries -------------------------------------------------------------------

@@ -354,6 +354,63 @@ impl<'a> ParcelIndex<'a> {
         fails
     }
 
+    /// For each parcel, how many of `queries` could use it (feasible with a positive weight,
+    /// locked parcels included): per bucket, each query's span of weights `>= 1` is a range of
+    /// positions, and a sweep by planned FAR against the parcels' `max_far` leaves out what the
+    /// FAR rules out. Exact without listing a pair, so the report's "n candidates could use this
+    /// parcel" holds when the rows list only the best parcels.
+    pub(crate) fn users_per_parcel(&self, queries: &[Query]) -> Vec<u32> {
+        // Per bucket: (planned FAR or -inf, span start, span end).
+        type Spans = Vec<(f64, u32, u32)>;
+        let mut per_bucket: HashMap<(u8, (u8, u32)), Spans> = HashMap::new();
+        for q in queries {
+            let far = q.far.unwrap_or(f64::NEG_INFINITY);
+            for part in &q.parts {
+                let (lo, hi) = self.span(q, part, 1);
+                if hi > lo {
+                    per_bucket
+                        .entry((part.class, part.key))
+                        .or_default()
+                        .push((far, lo as u32, hi as u32));
+                }
+            }
+        }
+        let mut jobs: Vec<_> = per_bucket.into_iter().collect();
+        jobs.sort_by_key(|j| j.0);
+        let counted: Vec<Vec<(u32, u32)>> = jobs
+            .into_par_iter()
+            .map(|((class, key), mut spans)| {
+                let b = &self.clear[class as usize][&key];
+                // Positions by FAR cap; a span counts at a position once its FAR is within the cap.
+                let mut order: Vec<u32> = (0..b.area.len() as u32).collect();
+                order.sort_by(|&x, &y| b.far_cap[x as usize].total_cmp(&b.far_cap[y as usize]));
+                spans.sort_by(|x, y| x.0.total_cmp(&y.0));
+                let (mut starts, mut ends) = (Fenwick::new(b.area.len()), Fenwick::new(b.area.len()));
+                let mut next = 0;
+                let mut out = Vec::new();
+                for x in order {
+                    let cap = b.far_cap[x as usize];
+                    while next < spans.len() && spans[next].0 <= cap {
+                        starts.add(spans[next].1 as usize);
+                        ends.add(spans[next].2 as usize);
+                        next += 1;
+                    }
+                    // Spans with start <= x, less those that also end at or before x.
+                    let n = starts.prefix(x as usize + 1) - ends.prefix(x as usize + 1);
+                    if n > 0 {
+                        out.push((b.parcel[x as usize], n));
+                    }
+                }
+                out
+            })
+            .collect();
+        let mut users = vec![0u32; self.parcels as usize];
+        for (j, n) in counted.into_iter().flatten() {
+            users[j as usize] += n;
+        }
+        users
+    }
+
     /// Fold the FAR failures into a query's funnel: they come before the zero-weight parcels
     /// in the order constraints apply, and are not feasible.
     pub(crate) fn finish(q: &mut Query, far_fails: u32) {

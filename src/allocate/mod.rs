@@ -266,7 +266,14 @@ pub struct Allocation {
     pub locked: Vec<(usize, u32, i64)>,
     /// The MIP's model when one was solved; [`Allocation::linear_model`] builds it otherwise.
     pub model: Option<model::LinearModel>,
+    /// Distinct sensitive kinds, sorted: the order of each parcel's entries in `nearest`.
     pub kinds: Vec<String>,
+    /// Per parcel, the nearest sensitive area of each kind, as the buffers were checked: kept so
+    /// the GeoPackage, the sensitivity analysis and the model read the same distances without
+    /// measuring a million parcels again.
+    pub nearest: Vec<Vec<Option<crate::spatial::Nearest>>>,
+    /// Per parcel, how many candidates could use it (every feasible pair, listed or not).
+    pub users: Vec<u32>,
     pub warnings: Vec<String>,
     pub timings: Timings,
 }
@@ -285,15 +292,13 @@ impl Allocation {
         let feasible = if self.feasible.complete {
             &self.feasible
         } else {
-            let geometry = ParkGeometry::new(&p.park.parcels, &p.park.sensitive);
-            let nearest = geometry.nearest_all();
             let ctx = Context {
                 params: &params,
-                nearest: &nearest,
+                nearest: &self.nearest,
                 blocks,
                 planned_far: &p.planned_far,
             };
-            all = feasibility::feasible_pairs(&ctx, &geometry.kinds, p.candidates, &p.park.parcels);
+            all = feasibility::feasible_pairs(&ctx, &self.kinds, p.candidates, &p.park.parcels);
             &all
         };
         Ok(model::build(
@@ -334,6 +339,7 @@ pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
     let queries = feasibility::queries(&index, &ctx, p.candidates);
     // Same constraints for the probes, kept apart so the solvers never see them.
     let probe_queries = feasibility::queries(&index, &ctx, p.probes);
+    let users = index.users_per_parcel(&queries);
     let locked = locks::locks(p, &params, blocks, &mut warnings)?;
     let use_mip = blocks || params.side.needs_mip();
     let pairs: usize = queries.iter().map(|q| q.losses.feasible as usize).sum();
@@ -437,6 +443,8 @@ pub fn allocate(p: &Problem) -> Result<Allocation, crate::Error> {
         locked,
         model,
         kinds: geometry.kinds.clone(),
+        nearest,
+        users,
         warnings,
         timings,
     })

@@ -22,7 +22,6 @@ use super::matching::{Graph, max_weight_matching};
 use super::{Allocation, Mode, Problem, allocate};
 use crate::model::{Categorical, ParcelStatus, Park, PollutionClass};
 use crate::rules::RuleSet;
-use crate::spatial::ParkGeometry;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -278,12 +277,9 @@ fn buffer_prices(p: &Problem, a: &Allocation, b: &mut Budget) -> Vec<Price> {
     let rules = p.rules;
     let sr = &rules.allocation.sensitivity;
     let mut out = Vec::new();
-    // Above the size bound not even the distances are measured again.
-    let measured = b.skipped.is_none().then(|| {
-        let geometry = ParkGeometry::new(&p.park.parcels, &p.park.sensitive);
-        let nearest = geometry.nearest_all();
-        (geometry, nearest)
-    });
+    // The allocation's distances say which buffers any parcel lies near; above the size bound
+    // no buffer is priced.
+    let measured = b.skipped.is_none().then_some(&a.nearest);
     for (kind, per_class) in &rules.allocation.buffers_m {
         for (&class, &d) in per_class {
             let relaxed = (d - sr.buffer_step_m).max(0.0);
@@ -293,7 +289,7 @@ fn buffer_prices(p: &Problem, a: &Allocation, b: &mut Budget) -> Vec<Price> {
                 relaxed,
                 "m",
             );
-            let Some((geometry, nearest)) = &measured else {
+            let Some(nearest) = measured else {
                 pr.method = "skipped".into();
                 pr.note = b.skipped.clone().unwrap_or_default();
                 out.push(pr);
@@ -305,7 +301,7 @@ fn buffer_prices(p: &Problem, a: &Allocation, b: &mut Budget) -> Vec<Price> {
                 out.push(pr);
                 continue;
             }
-            let k = geometry.kinds.iter().position(|x| x == kind);
+            let k = a.kinds.iter().position(|x| x == kind);
             // Widened a little past the feasibility tolerance: a parcel near either end of the
             // band is re-solved rather than assumed away.
             let (lo, hi) = (relaxed * (1.0 - 1e-6) - 1e-3, d * (1.0 + 1e-6) + 1e-3);

@@ -53,10 +53,11 @@ fn fill(f: RGBColor, edge: RGBColor, hatched: bool) -> Symbol {
 /// Write the plan's layers to `path` in the scenario's output CRS.
 pub fn write_gpkg(o: &Outcome, path: &Path) -> Result<(), Error> {
     let s = o.scenario;
-    let geometry = ParkGeometry::new(&s.park.parcels, &s.park.sensitive);
+    // The allocation measured every parcel's distances; only the rings need the areas in metres.
+    let geometry = ParkGeometry::areas_only(&s.park.parcels, &s.park.sensitive);
     let inputs = MapInputs::from_outcome(o);
     let layers = vec![
-        parcels_layer(o, &geometry)?,
+        parcels_layer(o)?,
         sensitive_layer(o),
         rings_layer(o, &geometry),
         sites_layer(&inputs),
@@ -141,14 +142,14 @@ fn map_class(p: &Parcel, assigned: bool) -> String {
     }
 }
 
-fn parcels_layer(o: &Outcome, g: &ParkGeometry) -> Result<Layer, Error> {
+fn parcels_layer(o: &Outcome) -> Result<Layer, Error> {
     let s = o.scenario;
     let parcels = &s.park.parcels;
     let params = Params::from_rules(&s.rules)?;
-    let nearest = g.nearest_all();
+    let (kinds, nearest) = (&o.allocation.kinds, &o.allocation.nearest);
     let ctx = Context {
         params: &params,
-        nearest: &nearest,
+        nearest,
         blocks: false,
         planned_far: &BTreeMap::new(),
     };
@@ -171,7 +172,7 @@ fn parcels_layer(o: &Outcome, g: &ParkGeometry) -> Result<Layer, Error> {
             .iter()
             .map(|c| (format!("excluded_{c}"), ColumnType::Text)),
     );
-    for k in &g.kinds {
+    for k in kinds {
         columns.push((format!("dist_{k}_m"), ColumnType::Real));
         columns.push((format!("nearest_{k}"), ColumnType::Text));
     }
@@ -218,7 +219,7 @@ fn parcels_layer(o: &Outcome, g: &ParkGeometry) -> Result<Layer, Error> {
             json!((!xs.is_empty()).then(|| round_to(xs.iter().map(|x| x.weight).sum::<f64>(), 6))),
         ]);
         for c in CLASSES {
-            row.push(json!(excluded(&ctx, &g.kinds, o, p, &nearest[j], c)));
+            row.push(json!(excluded(&ctx, kinds, o, p, &nearest[j], c)));
         }
         for n in &nearest[j] {
             row.push(json!(n.map(|n| round_to(n.distance_m, 1))));

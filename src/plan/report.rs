@@ -1312,13 +1312,8 @@ fn page_data(tr: Tr, o: &Outcome) -> String {
     }
     labels.insert("class".into(), Value::String(tr.col("class")));
     labels.insert("action".into(), Value::String(tr.col("action")));
-    // Candidates that could use each parcel.
-    let mut could = vec![0usize; s.park.parcels.len()];
-    for c in 0..candidates.len() {
-        for (p, _) in a.feasible.row(c) {
-            could[*p as usize] += 1;
-        }
-    }
+    // Candidates that could use each parcel, listed by the matching or not.
+    let could = &a.users;
     let mut placed_on: BTreeMap<usize, Vec<Value>> = BTreeMap::new();
     let mut ents = Map::new();
     for x in &a.assignments {
