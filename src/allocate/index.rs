@@ -385,7 +385,8 @@ impl<'a> ParcelIndex<'a> {
                 let mut order: Vec<u32> = (0..b.area.len() as u32).collect();
                 order.sort_by(|&x, &y| b.far_cap[x as usize].total_cmp(&b.far_cap[y as usize]));
                 spans.sort_by(|x, y| x.0.total_cmp(&y.0));
-                let (mut starts, mut ends) = (Fenwick::new(b.area.len()), Fenwick::new(b.area.len()));
+                let (mut starts, mut ends) =
+                    (Fenwick::new(b.area.len()), Fenwick::new(b.area.len()));
                 let mut next = 0;
                 let mut out = Vec::new();
                 for x in order {

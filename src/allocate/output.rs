@@ -5,7 +5,7 @@
 use super::{Allocation, Problem, Unplaced};
 use crate::i18n::{Lang, text};
 use crate::io::cell::neutralise;
-use crate::io::geojson::{parcels_to_geojson, round_to};
+use crate::io::geojson::{Layout, round_to};
 use crate::rules::RuleSet;
 use serde::Serialize;
 use serde_json::json;
@@ -98,7 +98,7 @@ pub fn write_parcels(w: &mut dyn Write, p: &Problem, a: &Allocation) -> std::io:
     for x in &a.assignments {
         by_parcel.entry(x.parcel).or_default().push(x);
     }
-    let fc = parcels_to_geojson(&p.park.parcels, |j, _| {
+    let extra = |j: usize, _: &crate::model::Parcel| {
         let mut m = serde_json::Map::new();
         let xs = by_parcel.get(&j).map(Vec::as_slice).unwrap_or(&[]);
         let join = |f: &dyn Fn(&super::Assignment) -> String| {
@@ -133,8 +133,8 @@ pub fn write_parcels(w: &mut dyn Write, p: &Problem, a: &Allocation) -> std::io:
             m.insert("locked".into(), json!(xs.iter().any(|x| x.locked)));
         }
         m
-    });
-    serde_json::to_writer(&mut *w, &fc).map_err(std::io::Error::other)?;
+    };
+    crate::io::geojson::write_parcels(w, &p.park.parcels, extra, Layout::Compact)?;
     writeln!(w)
 }
 

@@ -320,8 +320,11 @@ fn sensitive_layer(o: &Outcome) -> Layer {
 }
 
 fn rings_layer(o: &Outcome, g: &ParkGeometry) -> Layer {
+    use rayon::prelude::*;
     let s = o.scenario;
-    let mut rows = Vec::new();
+    // Per kind with areas: its areas in metres and its distances with the classes they bind.
+    type Kind<'a> = (&'a str, Vec<Geometry<f64>>, BTreeMap<u64, Vec<String>>);
+    let mut kinds_in_rules: Vec<Kind> = Vec::new();
     for (kind, per_class) in &s.rules.allocation.buffers_m {
         let mut by_distance: BTreeMap<u64, Vec<String>> = BTreeMap::new();
         for (class, d) in per_class {
@@ -340,19 +343,31 @@ fn rings_layer(o: &Outcome, g: &ParkGeometry) -> Layer {
             .filter(|(a, _)| &a.kind == kind)
             .map(|(_, geom)| geom.clone())
             .collect();
-        if geoms.is_empty() {
-            continue;
-        }
-        for (bits, classes) in by_distance {
-            let d = f64::from_bits(bits);
-            let grown = GeometryCollection(geoms.clone()).buffer(d);
-            let lonlat = g.frame.unproject_geometry(&grown);
-            rows.push((
-                Geometry::MultiPolygon(lonlat),
-                vec![json!(kind), json!(d), json!(classes.join(";"))],
-            ));
+        if !geoms.is_empty() {
+            kinds_in_rules.push((kind, geoms, by_distance));
         }
     }
+    // One ring per kind and distance, each a union of buffers (the slow part): grown in
+    // parallel, kept in rule order.
+    let jobs: Vec<_> = kinds_in_rules
+        .iter()
+        .flat_map(|(kind, geoms, by_distance)| {
+            by_distance.iter().map(move |(bits, classes)| {
+                (*kind, geoms.as_slice(), f64::from_bits(*bits), classes)
+            })
+        })
+        .collect();
+    let rows: Vec<_> = jobs
+        .par_iter()
+        .map(|&(kind, geoms, d, classes)| {
+            let grown = GeometryCollection(geoms.to_vec()).buffer(d);
+            let lonlat = g.frame.unproject_geometry(&grown);
+            (
+                Geometry::MultiPolygon(lonlat),
+                vec![json!(kind), json!(d), json!(classes.join(";"))],
+            )
+        })
+        .collect();
     let kinds: Vec<String> = rows
         .iter()
         .filter_map(|(_, v)| v[0].as_str().map(str::to_string))

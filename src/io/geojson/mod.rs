@@ -20,7 +20,8 @@ pub(crate) use features::{feature_id, source};
 pub use parcels::{load_parcels, read_parcels};
 pub use sensitive::{load_sensitive, read_sensitive};
 pub use write::{
-    parcels_to_geojson, round_to, sensitive_to_geojson, write_feature_collection, write_park,
+    Layout, parcels_to_geojson, round_to, sensitive_to_geojson, write_feature_collection,
+    write_parcels, write_park,
 };
 
 use crate::error::Problems;

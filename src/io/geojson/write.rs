@@ -24,6 +24,69 @@ pub fn parcels_to_geojson(
     collection(features)
 }
 
+/// How a written FeatureCollection lays out its features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// All on one line, as `serde_json` writes a [`geojson::FeatureCollection`].
+    Compact,
+    /// One feature per line, as [`write_feature_collection`] writes them.
+    Lines,
+}
+
+/// Parcels per block of [`write_parcels`]: each block is serialized on its own thread.
+const BLOCK: usize = 2048;
+
+/// [`parcels_to_geojson`] written straight to `w`: the features are serialized in parallel
+/// blocks and written in order, so a million parcels never exist as one JSON tree; the bytes
+/// are those of serializing the collection.
+pub fn write_parcels(
+    w: &mut dyn std::io::Write,
+    parcels: &[Parcel],
+    extra: impl Fn(usize, &Parcel) -> Properties + Sync,
+    layout: Layout,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let (open, sep, close): (&[u8], &[u8], &[u8]) = match layout {
+        Layout::Compact => (
+            b"{\"type\":\"FeatureCollection\",\"features\":[",
+            b",",
+            b"]}",
+        ),
+        Layout::Lines => (
+            b"{\"type\":\"FeatureCollection\",\"features\":[\n",
+            b",\n",
+            b"\n]}\n",
+        ),
+    };
+    w.write_all(open)?;
+    let blocks: Vec<usize> = (0..parcels.len()).step_by(BLOCK).collect();
+    // A few blocks per thread at a time: enough to keep every core busy, little held.
+    let window = 4 * rayon::current_num_threads().max(1);
+    for starts in blocks.chunks(window) {
+        let written: Vec<std::io::Result<Vec<u8>>> = starts
+            .par_iter()
+            .map(|&start| {
+                let mut out = Vec::new();
+                for (j, p) in parcels.iter().enumerate().skip(start).take(BLOCK) {
+                    if j > 0 {
+                        out.extend_from_slice(sep);
+                    }
+                    let mut props = p.properties.clone();
+                    props.insert("area_mu".into(), serde_json::json!(round_to(p.area_mu, 2)));
+                    props.extend(extra(j, p));
+                    let f = feature(&Geometry::MultiPolygon(p.geometry.clone()), props);
+                    serde_json::to_writer(&mut out, &f)?;
+                }
+                Ok(out)
+            })
+            .collect();
+        for block in written {
+            w.write_all(&block?)?;
+        }
+    }
+    w.write_all(close)
+}
+
 /// Sensitive areas as a FeatureCollection, properties as loaded.
 pub fn sensitive_to_geojson(areas: &[SensitiveArea]) -> geojson::FeatureCollection {
     let features = areas
@@ -58,8 +121,9 @@ pub fn write_park(
     parcels: &[Parcel],
     sensitive: &[SensitiveArea],
 ) -> Result<(), crate::Error> {
-    let fc = parcels_to_geojson(parcels, |_, _| Default::default());
-    crate::io::write_atomic(parcels_path, |w| write_feature_collection(w, &fc))?;
+    crate::io::write_atomic(parcels_path, |w| {
+        write_parcels(w, parcels, |_, _| Default::default(), Layout::Lines)
+    })?;
     let fc = sensitive_to_geojson(sensitive);
     crate::io::write_atomic(sensitive_path, |w| write_feature_collection(w, &fc))
 }
