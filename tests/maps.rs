@@ -333,6 +333,7 @@ fn relocation_map_draws_sites_lines_and_park() {
         parcels: &park.parcels,
         context: &[],
         options_known: true,
+        overview_above: map::OVERVIEW_ABOVE,
     };
     let svg = map::relocation_map_svg(&m).unwrap();
     assert!(

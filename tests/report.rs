@@ -414,3 +414,65 @@ fn every_message_key_the_code_names_is_in_the_catalogue() {
         missing.join("\n")
     );
 }
+
+/// Above the size where the maps are overviews, the page's maps click only on the assigned
+/// parcels and its data describes only those, and the maps' note says so: a province-sized park
+/// would otherwise put a million shapes into one page. Below it every parcel is clickable.
+#[test]
+fn above_the_overview_size_only_assigned_parcels_are_clickable_and_the_page_says_so() {
+    use parkplan::plan::{Plan, Silent, maps::MapOptions, write_folder};
+    use parkplan::scenario::{ScenarioFiles, load_scenario};
+    let s = load_scenario(&ScenarioFiles::bundled()).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let page = |overview_above: Option<usize>| {
+        let maps = MapOptions {
+            overview_above,
+            ..Default::default()
+        };
+        let o = Plan::new(&s).date(date).maps(maps).run().unwrap();
+        let tmp = TempDir::new().unwrap();
+        write_folder(&o, tmp.path(), &mut Silent).unwrap();
+        let assigned: std::collections::BTreeSet<String> = o
+            .allocation
+            .assignments
+            .iter()
+            .map(|a| a.parcel_id.clone())
+            .collect();
+        (read(tmp.path().join("report.html")), assigned)
+    };
+    // The page's parcels: those its data describes, and the ids its maps' shapes carry.
+    let parcels_of = |html: &str| {
+        let data = html.split("id=\"pp-data\"").nth(1).unwrap();
+        let data = &data[data.find('>').unwrap() + 1..data.find("</script>").unwrap()];
+        let v: serde_json::Value = serde_json::from_str(data).unwrap();
+        let described: std::collections::BTreeSet<String> =
+            v["parcels"].as_object().unwrap().keys().cloned().collect();
+        let shapes: Vec<String> = html
+            .split("<path data-id=\"")
+            .skip(1)
+            .map(|p| p.split('"').next().unwrap().to_string())
+            .collect();
+        (described, shapes)
+    };
+    let n = s.park.parcels.len();
+    let (all, _) = page(None);
+    let (described, shapes) = parcels_of(&all);
+    assert_eq!(described.len(), n);
+    assert_eq!(shapes.len(), 2 * n, "every parcel on both maps");
+    assert!(!all.contains("仅已分配的"));
+
+    let (few, assigned) = page(Some(n / 2));
+    assert!(!assigned.is_empty() && assigned.len() < n);
+    let (described, shapes) = parcels_of(&few);
+    assert_eq!(described, assigned);
+    assert_eq!(shapes.len(), 2 * assigned.len());
+    assert!(shapes.iter().all(|id| assigned.contains(id)));
+    assert_contains(
+        &few,
+        &format!(
+            "园区共{n}宗地块，超过{}宗时地图为概览图，仅已分配的{}宗地块可点击查看详情",
+            n / 2,
+            assigned.len()
+        ),
+    );
+}

@@ -35,6 +35,7 @@ impl PrintArgs {
             park: self.park_name,
             office: self.office,
             date,
+            overview_above: None,
         }
     }
 }

@@ -32,6 +32,16 @@ pub struct MapOptions {
     pub office: Option<String>,
     /// The date in the subtitle (`plan`: the evaluation date).
     pub date: Option<NaiveDate>,
+    /// Above this many parcels the maps are overviews and the report's maps click only on the
+    /// assigned parcels; `None`: [`map::OVERVIEW_ABOVE`].
+    pub overview_above: Option<usize>,
+}
+
+impl MapOptions {
+    /// The parcel count above which the maps are overviews.
+    pub fn overview_above(&self) -> usize {
+        self.overview_above.unwrap_or(map::OVERVIEW_ABOVE)
+    }
 }
 
 /// The park's name in `o.lang`: the option, else the rule file's `[map] park` (the bundled rule
@@ -231,7 +241,7 @@ pub fn park_map<'s>(s: &'s Scenario, inputs: &MapInputs, o: &MapOptions) -> Park
         buffers: map::buffers_from_rules(&s.rules.allocation),
         assigned: inputs.assigned.clone(),
         context: &s.context,
-        overview_above: map::OVERVIEW_ABOVE,
+        overview_above: o.overview_above(),
         changes: None,
     }
 }
@@ -249,6 +259,7 @@ pub fn relocation_map<'s>(
         parcels: &s.park.parcels,
         context: &s.context,
         options_known: inputs.options_known,
+        overview_above: o.overview_above(),
     }
 }
 

@@ -192,18 +192,19 @@ pub fn build(
         ..Default::default()
     };
     input.summary = tiles(tr, o);
+    let clickable = clickable(o);
     input.sections = vec![
         conclusion(tr, o),
         screening(tr, o, &traces),
         sheets(tr, o, &traces),
         ranking(tr, o, charts),
         allocation(tr, o),
-        drawings(tr, o, inputs, maps),
+        drawings(tr, o, inputs, maps, clickable.as_deref()),
         scenario(tr, o),
         sources(tr, o),
         files(tr, listed),
     ];
-    input.data = Some(page_data(tr, o));
+    input.data = Some(page_data(tr, o, clickable.as_deref()));
     input
 }
 
@@ -1133,17 +1134,42 @@ fn allocation(tr: Tr, o: &Outcome) -> Section {
     }
 }
 
-/// The two maps, each on an A3 page, with clickable parcels and sites laid over them.
-fn drawings(tr: Tr, o: &Outcome, inputs: &MapInputs, maps: &Maps) -> Section {
+/// Which parcels the page's maps make clickable and its data describes, when not all: above
+/// the size where the maps become overviews only the assigned ones, so a province-sized park
+/// does not put a million shapes and descriptions into one page (plan.gpkg has every parcel).
+fn clickable(o: &Outcome) -> Option<Vec<bool>> {
+    let n = o.scenario.park.parcels.len();
+    if n <= o.maps.overview_above() {
+        return None;
+    }
+    let mut keep = vec![false; n];
+    for x in &o.allocation.assignments {
+        keep[x.parcel] = true;
+    }
+    Some(keep)
+}
+
+/// The two maps, each on an A3 page, with clickable parcels (those of `clickable`, or all) and
+/// sites laid over them.
+fn drawings(
+    tr: Tr,
+    o: &Outcome,
+    inputs: &MapInputs,
+    maps: &Maps,
+    clickable: Option<&[bool]>,
+) -> Section {
     let s = o.scenario;
+    let keep = |j: usize| clickable.is_none_or(|k| k[j]);
     let park_shapes =
-        crate::render::map::park_map_shapes(&super::maps::park_map(s, inputs, &o.maps));
+        crate::render::map::park_map_shapes(&super::maps::park_map(s, inputs, &o.maps), keep);
     let mut park = String::new();
     for (id, d) in &park_shapes {
         let _ = write!(park, "<path data-id=\"{}\" d=\"{d}\"/>", escape(id));
     }
-    let (sites, parcels) =
-        crate::render::map::relocation_map_shapes(&super::maps::relocation_map(s, inputs, &o.maps));
+    let (sites, parcels) = crate::render::map::relocation_map_shapes(
+        &super::maps::relocation_map(s, inputs, &o.maps),
+        keep,
+    );
     let mut reloc = String::new();
     for (id, d) in &parcels {
         let _ = write!(reloc, "<path data-id=\"{}\" d=\"{d}\"/>", escape(id));
@@ -1160,7 +1186,17 @@ fn drawings(tr: Tr, o: &Outcome, inputs: &MapInputs, maps: &Maps) -> Section {
         title: tr.t("report.maps"),
         kind: SectionKind::A3,
         blocks: vec![
-            Block::Para(tr.t("report.maps_note")),
+            Block::Para(match clickable {
+                None => tr.t("report.maps_note"),
+                Some(k) => tr.f(
+                    "report.maps_note_assigned",
+                    &[
+                        ("parcels", k.len().to_string()),
+                        ("max", o.maps.overview_above().to_string()),
+                        ("clickable", k.iter().filter(|&&x| x).count().to_string()),
+                    ],
+                ),
+            }),
             Block::Figure(Figure {
                 caption: tr.t("report.park_map"),
                 svg: maps.park.svg.clone(),
@@ -1298,10 +1334,10 @@ fn files(tr: Tr, listed: &[Listed]) -> Section {
     }
 }
 
-/// The JSON the page's script reads: its labels, each parcel (area, land class, cluster,
-/// status, the enterprises placed there with their weight, or why it is empty) and each
-/// enterprise (name, parcel, class and action).
-fn page_data(tr: Tr, o: &Outcome) -> String {
+/// The JSON the page's script reads: its labels, each parcel (of `clickable`, or all: area,
+/// land class, cluster, status, the enterprises placed there with their weight, or why it is
+/// empty) and each enterprise (name, parcel, class and action).
+fn page_data(tr: Tr, o: &Outcome, clickable: Option<&[bool]>) -> String {
     use serde_json::{Map, Value, json};
     let s = o.scenario;
     let a = &o.allocation;
@@ -1348,6 +1384,9 @@ fn page_data(tr: Tr, o: &Outcome) -> String {
     }
     let mut parcels = Map::new();
     for (i, p) in s.park.parcels.iter().enumerate() {
+        if clickable.is_some_and(|k| !k[i]) {
+            continue;
+        }
         let placed = placed_on.remove(&i).unwrap_or_default();
         let status = if placed.is_empty() {
             tr.name("parcel_status", &p.status.to_string())

@@ -194,6 +194,8 @@ pub struct RelocationMap<'a> {
     /// `map --assignments` file's): a mover without a link has no park option, and the map
     /// crosses and lists it.
     pub options_known: bool,
+    /// Above this many parcels the park is drawn as an overview; [`OVERVIEW_ABOVE`] by default.
+    pub overview_above: usize,
 }
 
 /// Every distinct buffer distance per sensitive kind in a rule set, sorted by kind then metres.

@@ -860,16 +860,19 @@ fn legend_sensitive<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Each parcel's outline in the park map's page pixels, as an SVG path (`M x y L ... Z`), by
-/// parcel id: the report lays these over the drawn map to make parcels clickable.
-pub fn park_map_shapes(map: &ParkMap) -> Vec<(String, String)> {
+/// The outline of each parcel `keep` accepts (by position) in the park map's page pixels, as an
+/// SVG path (`M x y L ... Z`), by parcel id: the report lays these over the drawn map to make
+/// parcels clickable.
+pub fn park_map_shapes(map: &ParkMap, keep: impl Fn(usize) -> bool) -> Vec<(String, String)> {
     let Some((frame, extent)) = park_frame(map) else {
         return vec![];
     };
     let view = view_of(&map.sheet, extent);
     map.parcels
         .iter()
-        .map(|p| {
+        .enumerate()
+        .filter(|(j, _)| keep(*j))
+        .map(|(_, p)| {
             let mp = frame.project_geometry(&p.geometry);
             (p.id.clone(), super::shapes::svg_path(&view, &mp))
         })

@@ -109,7 +109,7 @@ fn draw_park<DB: DrawingBackend>(
     context: &[super::context::Projected],
     taken: &mut Taken,
 ) -> Result<(), RenderError> {
-    if map.parcels.len() > super::park::OVERVIEW_ABOVE {
+    if map.parcels.len() > map.overview_above {
         super::overview::draw_plain(area, view, frame, map.parcels, context, PARK_GREY)?;
     } else {
         for p in map.parcels {
@@ -499,9 +499,9 @@ pub(super) type Shapes = Vec<(String, String)>;
 /// Site markers by id: (id, page pixel).
 pub(super) type Sites = Vec<(String, (i32, i32))>;
 
-/// Where the relocation map draws each site (page pixels) and each parcel (an SVG path), by
-/// id: the report lays these over the drawn map to highlight an enterprise's site and parcel.
-pub fn relocation_map_shapes(map: &RelocationMap) -> (Sites, Shapes) {
+/// Where the relocation map draws each site (page pixels) and each parcel `keep` accepts (by
+/// position, an SVG path), by id: the report lays these over the drawn map to highlight an enterprise's site and parcel.
+pub fn relocation_map_shapes(map: &RelocationMap, keep: impl Fn(usize) -> bool) -> (Sites, Shapes) {
     let Some((frame, extent)) = relocation_layout(map) else {
         return (vec![], vec![]);
     };
@@ -519,7 +519,9 @@ pub fn relocation_map_shapes(map: &RelocationMap) -> (Sites, Shapes) {
     let parcels = map
         .parcels
         .iter()
-        .map(|p| {
+        .enumerate()
+        .filter(|(j, _)| keep(*j))
+        .map(|(_, p)| {
             let mp = frame.project_geometry(&p.geometry);
             (p.id.clone(), super::shapes::svg_path(&view, &mp))
         })
