@@ -135,10 +135,30 @@ impl Scenario {
 
 /// Load every file of a scenario, collecting the problems of all of them before failing.
 pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
+    load_scenario_counted(files, None)
+}
+
+/// [`load_scenario`], counting into `meter` the bytes of each input file once it is read and
+/// checked (the total is set first from the files' sizes; a Shapefile counts by its `.shp`), so a
+/// display can tell how much of the input is done while a province's parcels load.
+pub fn load_scenario_counted(
+    files: &ScenarioFiles,
+    meter: Option<&crate::meter::Meter>,
+) -> Result<Scenario, Problems> {
+    let size = |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let done = |p: &std::path::Path| {
+        if let Some(m) = meter {
+            m.add(size(p));
+        }
+    };
+    if let Some(m) = meter {
+        m.start(files.inputs().iter().map(|p| size(p)).sum());
+    }
     let mut problems = Problems::default();
     let rules = rules::load(&files.rules)
         .map_err(|p| problems.extend(p))
         .ok();
+    done(&files.rules);
     let mut warnings = Vec::new();
     let mut parcels_crs = None;
     let parcels = io::load_parcels(&files.parcels, &files.parcels_options())
@@ -149,6 +169,7 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
         })
         .map_err(|p| problems.extend(p))
         .ok();
+    done(&files.parcels);
     // Without a rule set there is no list of kinds to hold the sensitive areas to; its own error says why.
     let kinds = rules.as_ref().map(|r| r.allocation.sensitive_kinds());
     let sensitive = match &kinds {
@@ -161,6 +182,7 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
             .ok(),
         None => None,
     };
+    done(&files.sensitive);
     let mut registries: Vec<(PathBuf, Registry)> = Vec::new();
     // An id names one enterprise across all the files: the same one twice would be screened,
     // ranked and allocated twice.
@@ -173,7 +195,9 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
             ));
             continue;
         }
-        match io::enterprises::load_enterprises_with(path, &files.read) {
+        let loaded = io::enterprises::load_enterprises_with(path, &files.read);
+        done(path);
+        match loaded {
             Ok(r) => {
                 for e in &r.enterprises {
                     if let Some(&(f, line)) = first_seen.get(&e.id) {
@@ -208,7 +232,9 @@ pub fn load_scenario(files: &ScenarioFiles) -> Result<Scenario, Problems> {
             crs: files.crs.clone(),
             layer: None,
         };
-        match io::load_context(path, &opts) {
+        let loaded = io::load_context(path, &opts);
+        done(path);
+        match loaded {
             Ok((layer, w)) => {
                 warnings.extend(w);
                 context.push(layer);

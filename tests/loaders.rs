@@ -644,3 +644,18 @@ fn repeated_json_keys_are_refused() {
     );
     assert_contains(&parcel_error(&emptied), "features: the key appears twice");
 }
+
+/// Loading counts every input file's bytes once it is read, so a bar over the total ends full.
+#[test]
+fn loading_counts_each_input_file_to_the_total() {
+    use parkplan::scenario::{ScenarioFiles, load_scenario_counted};
+    let files = ScenarioFiles::bundled();
+    let size: u64 = files
+        .inputs()
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum();
+    let meter = parkplan::meter::Meter::default();
+    load_scenario_counted(&files, Some(&meter)).unwrap();
+    assert_eq!(meter.read(), (size, size));
+}

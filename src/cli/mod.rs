@@ -349,21 +349,49 @@ impl StderrProgress {
     }
 }
 
+/// The bar of a stage that tells how far it is: position, length, elapsed and time left. Loading
+/// counts whole files, the parcels most of it, so its bar shows bytes and no estimate.
+fn bar_style(prefix: &str, stage: parkplan::plan::Stage) -> Option<indicatif::ProgressStyle> {
+    let name = stage.name();
+    let count = match stage {
+        parkplan::plan::Stage::Load => "{bytes}/{total_bytes} {elapsed}",
+        _ => "{pos}/{len} {elapsed} (left {eta})",
+    };
+    let template = format!("{prefix}: {name:<9} {{bar:30}} {count}");
+    indicatif::ProgressStyle::with_template(&template).ok()
+}
+
+/// A stage that does not tell how far it is (or not yet): a spinner and the elapsed time.
+fn spinner_style(prefix: &str, name: &str) -> Option<indicatif::ProgressStyle> {
+    let template = format!("{prefix}: {name:<9} {{spinner}} {{elapsed}}");
+    indicatif::ProgressStyle::with_template(&template).ok()
+}
+
 impl parkplan::plan::Progress for StderrProgress {
     fn begin_metered(
         &mut self,
         stage: parkplan::plan::Stage,
         meter: std::sync::Arc<parkplan::meter::Meter>,
     ) {
-        // A bar whose length is the meter's total once the stage sets it; a thread copies the
-        // count into it until the stage finishes the bar.
-        self.begin(stage, Some(0));
-        let Some(bar) = self.bar.clone() else { return };
+        // A spinner until the stage sets the meter's total, then a bar of that length; a thread
+        // copies the count into it until the stage finishes the bar.
+        self.begin(stage, None);
+        let (Some(bar), Some(prefix)) = (self.bar.clone(), self.prefix) else {
+            return;
+        };
+        let style = bar_style(prefix, stage);
         std::thread::spawn(move || {
+            let mut counting = false;
             while !bar.is_finished() {
                 let (done, total) = meter.read();
-                bar.set_length(total);
-                bar.set_position(done);
+                if total > 0 {
+                    if !counting && let Some(style) = &style {
+                        bar.set_style(style.clone());
+                        counting = true;
+                    }
+                    bar.set_length(total);
+                    bar.set_position(done);
+                }
                 std::thread::sleep(std::time::Duration::from_millis(200));
             }
         });
@@ -378,19 +406,14 @@ impl parkplan::plan::Progress for StderrProgress {
             return;
         }
         let name = stage.name();
-        let (bar, template) = match total {
-            Some(n) => (
-                indicatif::ProgressBar::new(n),
-                format!(
-                    "{prefix}: {name:<9} {{bar:30}} {{pos}}/{{len}} {{elapsed}} (left {{eta}})"
-                ),
-            ),
+        let (bar, style) = match total {
+            Some(n) => (indicatif::ProgressBar::new(n), bar_style(prefix, stage)),
             None => (
                 indicatif::ProgressBar::new_spinner(),
-                format!("{prefix}: {name:<9} {{spinner}} {{elapsed}}"),
+                spinner_style(prefix, name),
             ),
         };
-        if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+        if let Some(style) = style {
             bar.set_style(style);
         }
         bar.enable_steady_tick(std::time::Duration::from_millis(200));

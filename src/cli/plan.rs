@@ -75,8 +75,9 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     plan::check_outputs(&args.out, &listed, &inputs)?;
     let mut progress = StderrProgress::stages("plan");
     let t = Instant::now();
-    progress.begin(Stage::Load, None);
-    let scenario = load_scenario(&files)?;
+    let meter = std::sync::Arc::new(parkplan::meter::Meter::default());
+    progress.begin_metered(Stage::Load, std::sync::Arc::clone(&meter));
+    let scenario = parkplan::scenario::load_scenario_counted(&files, Some(&meter))?;
     progress.stage(Stage::Load, &loaded(&scenario), Some(t.elapsed()));
     // The other plan's files are read before any work, so a bad one stops the run at once.
     let other_scenario = match compared {

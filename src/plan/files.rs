@@ -454,9 +454,10 @@ fn write_plan_folder(
     );
 
     let t = Instant::now();
-    progress.begin(Stage::Maps, None);
+    let meter = std::sync::Arc::new(crate::meter::Meter::default());
+    progress.begin_metered(Stage::Maps, std::sync::Arc::clone(&meter));
     let inputs = maps::MapInputs::from_outcome(o);
-    let drawn = maps::draw(s, &inputs, &o.maps)?;
+    let drawn = maps::draw_counted(s, &inputs, &o.maps, Some(&meter))?;
     maps::write(dir, &drawn)?;
     progress.stage(
         Stage::Maps,
@@ -484,7 +485,7 @@ fn write_plan_folder(
     }
 
     let t = Instant::now();
-    progress.begin(Stage::Report, None);
+    progress.begin(Stage::Report, Some(2));
     let figures: Vec<(String, String)> = charts
         .into_iter()
         .map(|c| (c.name.to_string(), c.svg))
@@ -494,7 +495,9 @@ fn write_plan_folder(
     // The comparison right after the conclusion: it is what a comparing run is for.
     let at = page.sections.len().min(1);
     page.sections.splice(at..at, compare_sections);
+    progress.advance(1);
     write_atomic(&dir.join(REPORT), |w| crate::report::write_report(w, &page))?;
+    progress.advance(2);
     staging.commit(listed.iter().flat_map(|l| &l.names).map(String::as_str))?;
     progress.stage(
         Stage::Report,

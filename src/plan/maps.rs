@@ -283,15 +283,35 @@ pub const RELOCATION_MAP: &str = "relocation-map";
 
 /// Draw both maps (on two threads: they are independent).
 pub fn draw(s: &Scenario, inputs: &MapInputs, o: &MapOptions) -> Result<Maps, RenderError> {
+    draw_counted(s, inputs, o, None)
+}
+
+/// [`draw`], counting each of the four drawings (two maps, SVG and PNG) into `meter` as it is
+/// done.
+pub fn draw_counted(
+    s: &Scenario,
+    inputs: &MapInputs,
+    o: &MapOptions,
+    meter: Option<&crate::meter::Meter>,
+) -> Result<Maps, RenderError> {
     let park = park_map(s, inputs, o);
     let reloc = relocation_map(s, inputs, o);
     crate::render::register_fonts();
+    if let Some(m) = meter {
+        m.start(4);
+    }
+    let counted = |n: u64| {
+        if let Some(m) = meter {
+            m.add(n);
+        }
+    };
     let both = |svg: &dyn Fn() -> Result<String, RenderError>,
                 png: &dyn Fn() -> Result<Vec<u8>, RenderError>| {
-        Ok::<Drawn, RenderError>(Drawn {
-            svg: svg()?,
-            png: png()?,
-        })
+        let svg = svg()?;
+        counted(1);
+        let png = png()?;
+        counted(1);
+        Ok::<Drawn, RenderError>(Drawn { svg, png })
     };
     let (park, relocation) = std::thread::scope(|scope| {
         let job = scope.spawn(|| both(&|| map::park_map_svg(&park), &|| map::park_map_png(&park)));
