@@ -285,23 +285,39 @@ pub(crate) fn rows(
     thresholds: &[i64],
     complete: bool,
 ) -> Feasible {
-    let rows: Vec<Vec<(u32, i64)>> = queries
+    // Listed twice, to count and then to fill: the pairs are allocated once at their size, never
+    // held as rows and as one array at the same time (at a province's size, gigabytes).
+    let lens: Vec<usize> = queries
         .par_iter()
         .zip(thresholds)
-        .map(|(q, &t)| {
-            let mut row = Vec::new();
-            index.list(q, t, None, &mut row);
-            row.sort_unstable_by_key(|e| e.0);
-            row
+        .map_init(Vec::new, |row, (q, &t)| {
+            row.clear();
+            index.list(q, t, None, row);
+            row.len()
         })
         .collect();
     let mut start = Vec::with_capacity(queries.len() + 1);
     start.push(0);
-    let mut pairs = Vec::with_capacity(rows.iter().map(Vec::len).sum());
-    for row in rows {
-        pairs.extend(row);
-        start.push(pairs.len());
+    for l in &lens {
+        start.push(start.last().copied().unwrap_or(0) + l);
     }
+    let mut pairs = vec![(0u32, 0i64); start.last().copied().unwrap_or(0)];
+    let mut slices: Vec<&mut [(u32, i64)]> = Vec::with_capacity(lens.len());
+    let mut rest = pairs.as_mut_slice();
+    for &l in &lens {
+        let (row, tail) = rest.split_at_mut(l);
+        slices.push(row);
+        rest = tail;
+    }
+    slices
+        .into_par_iter()
+        .zip(queries.par_iter().zip(thresholds))
+        .for_each_init(Vec::new, |row, (out, (q, &t))| {
+            row.clear();
+            index.list(q, t, None, row);
+            row.sort_unstable_by_key(|e| e.0);
+            out.copy_from_slice(row);
+        });
     Feasible {
         start,
         pairs,

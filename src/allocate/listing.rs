@@ -15,10 +15,13 @@ pub(super) struct Listing<'i, 'q> {
     queries: &'q [Query<'q>],
     /// The candidate of each matching row.
     pub(super) candidates: Vec<usize>,
-    /// Per row: the weight down to which it lists (1: every feasible parcel), what it lists,
-    /// and the best weight it does not list.
+    /// Per row: the weight down to which it lists (1: every feasible parcel), what it lists
+    /// (empty once released to the matching, which keeps its own copy: the index lists it
+    /// again), how many edges that is, and the best weight it does not list.
     pub(super) threshold: Vec<i64>,
     listed: Vec<Vec<(u32, i64)>>,
+    released: Vec<bool>,
+    count: Vec<usize>,
     unlisted: Vec<Option<i64>>,
     /// Locked parcels, which no matching row lists.
     skip: Vec<bool>,
@@ -47,10 +50,12 @@ impl<'i, 'q> Listing<'i, 'q> {
                 (row, index.best_below(&queries[i], t, Some(&skip)))
             })
             .collect();
-        let (listed, unlisted) = rows.into_iter().unzip();
+        let (listed, unlisted): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
         let mut l = Listing {
             index,
             queries,
+            released: vec![false; candidates.len()],
+            count: listed.iter().map(Vec::len).collect(),
             candidates,
             threshold,
             listed,
@@ -77,7 +82,23 @@ impl matching::Rows for Listing<'_, '_> {
         self.skip.len()
     }
     fn row(&self, i: usize) -> &[(u32, i64)] {
+        debug_assert!(!self.released[i], "row {i} was released; relist it");
         &self.listed[i]
+    }
+    fn relist(&self, i: usize, out: &mut Vec<(u32, i64)>) {
+        out.clear();
+        match self.released[i] {
+            // The same call that listed it, so the same edges in the same order.
+            true => {
+                let q = &self.queries[self.candidates[i]];
+                self.index.list(q, self.threshold[i], Some(&self.skip), out);
+            }
+            false => out.extend_from_slice(&self.listed[i]),
+        }
+    }
+    fn release(&mut self, i: usize) {
+        self.listed[i] = Vec::new();
+        self.released[i] = true;
     }
     fn unlisted_max(&self, i: usize) -> Option<i64> {
         self.unlisted[i]
@@ -90,10 +111,12 @@ impl matching::Rows for Listing<'_, '_> {
         let q = &self.queries[self.candidates[i]];
         // At least twice what the row lists now: a row that needs more usually needs much more,
         // and each extension lists the row again, so doubling keeps the total linear.
-        let grow = (2 * self.listed[i].len()).max(FIRST_GROWTH);
+        let grow = (2 * self.count[i]).max(FIRST_GROWTH);
         let t = t.min(self.index.kth_best(q, grow, Some(&self.skip)));
         self.listed[i].clear();
         self.index.list(q, t, Some(&self.skip), &mut self.listed[i]);
+        self.count[i] = self.listed[i].len();
+        self.released[i] = false;
         self.unlisted[i] = self.index.best_below(q, t, Some(&self.skip));
         // Nothing left below: the row is complete, whatever the locked parcels weigh.
         self.threshold[i] = if self.unlisted[i].is_none() { 1 } else { t };

@@ -39,8 +39,17 @@ const NONE: u32 = u32::MAX;
 pub trait Rows {
     fn rows(&self) -> usize;
     fn cols(&self) -> usize;
-    /// Row `i`'s listed edges.
+    /// Row `i`'s listed edges (while the graph holds them: see [`Rows::release`]).
     fn row(&self, i: usize) -> &[(u32, i64)];
+    /// Row `i`'s listed edges into `out` (cleared first), the same edges in the same order as
+    /// [`Rows::row`] gave them, held or released.
+    fn relist(&self, i: usize, out: &mut Vec<(u32, i64)>) {
+        out.clear();
+        out.extend_from_slice(self.row(i));
+    }
+    /// The solver has its own copy of row `i`'s listed edges: the graph may drop its copy, as
+    /// long as [`Rows::relist`] gives them again (so edges are not held twice while solving).
+    fn release(&mut self, _i: usize) {}
     /// The best weight among row `i`'s edges that are not listed; `None` when the row is complete.
     fn unlisted_max(&self, _i: usize) -> Option<i64> {
         None
@@ -119,8 +128,9 @@ pub fn solve<R: Rows>(g: &mut R) -> Matching {
 
 /// [`solve`], counting each row inserted into `meter`.
 pub(crate) fn solve_counted<R: Rows>(g: &mut R, meter: Option<&Meter>) -> Matching {
+    let order = insertion_order(g);
     let mut s = Search::new(g);
-    for cur in insertion_order(g) {
+    for cur in order {
         let (sink, min_val) = s.shortest_path(g, cur);
         debug_assert!(
             s.unlisted_within(g, min_val).is_none(),
@@ -151,11 +161,15 @@ pub(crate) fn solve_counted<R: Rows>(g: &mut R, meter: Option<&Meter>) -> Matchi
 
 /// Total weight of the matched edges.
 fn objective_of<R: Rows>(g: &R, col_of_row: &[Option<u32>]) -> i64 {
+    let mut row = Vec::new();
     col_of_row
         .iter()
         .enumerate()
         .filter_map(|(i, c)| c.map(|j| (i, j)))
-        .map(|(i, j)| g.row(i).iter().find(|e| e.0 == j).map_or(0, |e| e.1))
+        .map(|(i, j)| {
+            g.relist(i, &mut row);
+            row.iter().find(|e| e.0 == j).map_or(0, |e| e.1)
+        })
         .sum()
 }
 
@@ -238,7 +252,7 @@ struct Search {
 const COLUMN: u64 = 1 << 32;
 
 impl Search {
-    fn new<R: Rows>(g: &R) -> Self {
+    fn new<R: Rows>(g: &mut R) -> Self {
         let (rows, cols) = (g.rows(), g.cols());
         let total = cols + rows; // real columns, then one private dummy per row
         let mut s = Search {
@@ -268,6 +282,7 @@ impl Search {
         };
         for i in 0..rows {
             s.load_row(g, i);
+            g.release(i);
         }
         s
     }
@@ -329,6 +344,7 @@ impl Search {
                     let rbase = self.scanned_rows[self.scan_pos[r] as usize].1 - self.u[r];
                     g.list_down_to(r, rbase - dj);
                     self.load_row(g, r);
+                    g.release(r);
                     self.scan(r, rbase, &mut best_free);
                     self.defer(g, r, rbase, best_free);
                     continue;
@@ -517,13 +533,14 @@ impl Search {
 /// and every row with unlisted edges has a dual at least its best unlisted weight (so
 /// `u_i + p_j >= w_ij` holds there too, prices being >= 0). Returns `(objective, bound)`; the
 /// bound holds for every matching of the whole graph.
-pub fn certify<R: Rows>(g: &R, m: &Matching) -> Result<(i64, i64), String> {
+pub fn certify<R: Rows + Sync>(g: &R, m: &Matching) -> Result<(i64, i64), String> {
     let mut used = vec![false; g.cols()];
     let mut objective = 0i64;
+    let mut row = Vec::new();
     for (i, c) in m.col_of_row.iter().enumerate() {
         if let Some(j) = c {
-            let w = g
-                .row(i)
+            g.relist(i, &mut row);
+            let w = row
                 .iter()
                 .find(|e| e.0 == *j)
                 .ok_or(format!("row {i} matched to column {j} without an edge"))?
@@ -540,20 +557,30 @@ pub fn certify<R: Rows>(g: &R, m: &Matching) -> Result<(i64, i64), String> {
     if let Some(j) = m.col_dual.iter().position(|&x| x < 0) {
         return Err(format!("column dual {j} negative"));
     }
-    for i in 0..g.rows() {
-        for &(j, w) in g.row(i) {
-            if m.row_dual[i] + m.col_dual[j as usize] < w {
-                return Err(format!("dual infeasible on edge ({i}, {j})"));
+    // Row by row on every core (a released row is listed again); the first failing row in row
+    // order is the one reported.
+    use rayon::prelude::*;
+    let failed = (0..g.rows())
+        .into_par_iter()
+        .map_init(Vec::new, |row, i| {
+            g.relist(i, row);
+            for &(j, w) in row.iter() {
+                if m.row_dual[i] + m.col_dual[j as usize] < w {
+                    return Some(format!("dual infeasible on edge ({i}, {j})"));
+                }
             }
-        }
-        if let Some(w) = g.unlisted_max(i)
-            && m.row_dual[i] < w
-        {
-            return Err(format!(
-                "row {i}: dual {} below its best unlisted weight {w}",
-                m.row_dual[i]
-            ));
-        }
+            match g.unlisted_max(i) {
+                Some(w) if m.row_dual[i] < w => Some(format!(
+                    "row {i}: dual {} below its best unlisted weight {w}",
+                    m.row_dual[i]
+                )),
+                _ => None,
+            }
+        })
+        .find_first(Option::is_some)
+        .flatten();
+    if let Some(e) = failed {
+        return Err(e);
     }
     let bound = m.row_dual.iter().sum::<i64>() + m.col_dual.iter().sum::<i64>();
     Ok((objective, bound))
