@@ -340,12 +340,21 @@ fn next_best(p: &Problem, a: &Allocation) -> Vec<NextBest> {
     for x in &a.assignments {
         holder.entry(x.parcel).or_insert(&x.enterprise_id);
     }
+    use rayon::prelude::*;
     a.assignments
-        .iter()
+        .par_iter()
         .map(|x| {
-            let next = super::best_first(parcels, a.feasible.row(x.candidate))
-                .into_iter()
-                .find(|&(j, _)| j as usize != x.parcel);
+            // The first of `best_first`'s order other than its own parcel, found in one pass.
+            let next = a
+                .feasible
+                .row(x.candidate)
+                .iter()
+                .copied()
+                .filter(|&(j, _)| j as usize != x.parcel)
+                .min_by(|a, b| {
+                    b.1.cmp(&a.1)
+                        .then(parcels[a.0 as usize].id.cmp(&parcels[b.0 as usize].id))
+                });
             let next_weight = next.map(|(_, w)| w as f64 / WEIGHT_SCALE);
             NextBest {
                 enterprise_id: x.enterprise_id.clone(),
