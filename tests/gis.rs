@@ -295,6 +295,11 @@ fn plan_gpkg_opens_in_gdal_with_every_layer_and_style() {
         ("relocation_lines", lines),
     ];
     let db = rusqlite::Connection::open(&gpkg).unwrap();
+    // Written in one pass: no free pages to vacuum away.
+    let free: i64 = db
+        .query_row("PRAGMA freelist_count", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(free, 0);
     for (layer, n) in layers {
         let count: i64 = db
             .query_row(&format!("SELECT count(*) FROM {layer}"), [], |r| r.get(0))

@@ -192,42 +192,54 @@ fn parcels_layer(o: &Outcome) -> Result<Layer, Error> {
             ((*k).clone(), column_type(&vals))
         })
         .collect();
-    let mut rows = Vec::with_capacity(parcels.len());
+    // Each parcel's row on every core, in parcel order.
+    use rayon::prelude::*;
+    let built: Vec<_> = parcels
+        .par_iter()
+        .enumerate()
+        .map(|(j, p)| {
+            let xs = by_parcel.get(&j).map(Vec::as_slice).unwrap_or(&[]);
+            let join = |f: &dyn Fn(&crate::allocate::Assignment) -> String| {
+                (!xs.is_empty()).then(|| xs.iter().map(|x| f(x)).collect::<Vec<_>>().join(";"))
+            };
+            let mut row: Vec<Value> = input
+                .iter()
+                .map(|(k, t)| cell(p.properties.get(k), *t))
+                .collect();
+            let mc = map_class(p, !xs.is_empty());
+            let class = (mc.clone(), p.status, p.cluster.clone());
+            row.extend([
+                json!(round_to(p.area_mu, 2)),
+                json!(mc),
+                json!(!xs.is_empty()),
+                json!(join(&|x| x.enterprise_id.clone())),
+                json!(join(&|x| candidates[x.candidate].name.clone())),
+                json!(join(&|x| candidates[x.candidate]
+                    .industry_code
+                    .as_ref()
+                    .map(|c| c.to_string())
+                    .unwrap_or_default())),
+                json!(
+                    (!xs.is_empty()).then(|| round_to(xs.iter().map(|x| x.weight).sum::<f64>(), 6))
+                ),
+            ]);
+            for c in CLASSES {
+                row.push(json!(excluded(&ctx, kinds, o, p, &nearest[j], c)));
+            }
+            for n in &nearest[j] {
+                row.push(json!(n.map(|n| round_to(n.distance_m, 1))));
+                row.push(json!(
+                    n.map(|n| s.park.sensitive[n.area].label().to_string())
+                ));
+            }
+            ((Geometry::MultiPolygon(p.geometry.clone()), row), class)
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(built.len());
     let mut classes = BTreeSet::new();
-    for (j, p) in parcels.iter().enumerate() {
-        let xs = by_parcel.get(&j).map(Vec::as_slice).unwrap_or(&[]);
-        let join = |f: &dyn Fn(&crate::allocate::Assignment) -> String| {
-            (!xs.is_empty()).then(|| xs.iter().map(|x| f(x)).collect::<Vec<_>>().join(";"))
-        };
-        let mut row: Vec<Value> = input
-            .iter()
-            .map(|(k, t)| cell(p.properties.get(k), *t))
-            .collect();
-        let mc = map_class(p, !xs.is_empty());
-        classes.insert((mc.clone(), p.status, p.cluster.clone()));
-        row.extend([
-            json!(round_to(p.area_mu, 2)),
-            json!(mc),
-            json!(!xs.is_empty()),
-            json!(join(&|x| x.enterprise_id.clone())),
-            json!(join(&|x| candidates[x.candidate].name.clone())),
-            json!(join(&|x| candidates[x.candidate]
-                .industry_code
-                .as_ref()
-                .map(|c| c.to_string())
-                .unwrap_or_default())),
-            json!((!xs.is_empty()).then(|| round_to(xs.iter().map(|x| x.weight).sum::<f64>(), 6))),
-        ]);
-        for c in CLASSES {
-            row.push(json!(excluded(&ctx, kinds, o, p, &nearest[j], c)));
-        }
-        for n in &nearest[j] {
-            row.push(json!(n.map(|n| round_to(n.distance_m, 1))));
-            row.push(json!(
-                n.map(|n| s.park.sensitive[n.area].label().to_string())
-            ));
-        }
-        rows.push((Geometry::MultiPolygon(p.geometry.clone()), row));
+    for (row, class) in built {
+        rows.push(row);
+        classes.insert(class);
     }
     let mut all = input;
     all.extend(columns);
