@@ -31,14 +31,19 @@ pub(super) struct Lagrangian {
 }
 
 /// Search prices for at most `budget`, starting from the allocation `start`; stop once the
-/// best allocation is within `gap` (relative) of the bound.
+/// best allocation is within `gap` (relative) of the bound. Each step counts into `meter`, out
+/// of the most steps.
 pub(super) fn search(
     m: &LinearModel,
     start: Option<Vec<usize>>,
     budget: Duration,
     gap: f64,
+    meter: Option<&crate::meter::Meter>,
 ) -> Lagrangian {
     let t0 = Instant::now();
+    if let Some(meter) = meter {
+        meter.start(MAX_STEPS as u64);
+    }
     let value = |s: &[usize]| s.iter().map(|&k| m.obj_units[k]).sum::<i64>();
     let mut best = start.map(|s| {
         let v = value(&s);
@@ -61,6 +66,9 @@ pub(super) fn search(
     };
     while steps < MAX_STEPS && t0.elapsed() < budget {
         steps += 1;
+        if let Some(meter) = meter {
+            meter.add(1);
+        }
         let l = relaxed.evaluate(m, &mu, &mut red, &mut g);
         if l < bound {
             bound = l;

@@ -180,11 +180,12 @@ pub(super) fn solve(
     time_limit_s: f64,
     mip_gap: f64,
     max_pairs: Option<usize>,
+    meter: Option<&crate::meter::Meter>,
 ) -> Result<MipOutcome, SolverError> {
     let objective_of = |s: &Vec<usize>| s.iter().map(|&k| m.obj_units[k]).sum::<i64>();
     let too_big = max_pairs.is_some_and(|n| m.vars.len() > n);
     if too_big {
-        return Ok(by_lagrange(m, time_limit_s, mip_gap));
+        return Ok(by_lagrange(m, time_limit_s, mip_gap, meter));
     }
     let mut start = greedy(m, None);
     // A second start rounded from the LP relaxation; keep the better one.
@@ -269,9 +270,14 @@ pub(super) fn solve(
 
 /// The model too large for microlp: the greedy, improved by the Lagrangian search within the
 /// time limit, and the search's bound. Optimal only when the bound meets the objective.
-fn by_lagrange(m: &LinearModel, time_limit_s: f64, mip_gap: f64) -> MipOutcome {
+fn by_lagrange(
+    m: &LinearModel,
+    time_limit_s: f64,
+    mip_gap: f64,
+    meter: Option<&crate::meter::Meter>,
+) -> MipOutcome {
     let budget = std::time::Duration::from_secs_f64(time_limit_s);
-    let l = super::lagrange::search(m, greedy(m, None), budget, mip_gap);
+    let l = super::lagrange::search(m, greedy(m, None), budget, mip_gap, meter);
     let (chosen, units) = l.best.unwrap_or_default();
     let obj = units as f64 / super::feasibility::WEIGHT_SCALE;
     let gap = (l.bound - obj) / obj.abs().max(1.0);

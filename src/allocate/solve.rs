@@ -102,6 +102,7 @@ pub(super) fn by_mip(
         params.time_limit_s,
         params.mip_gap,
         params.mip_max_pairs,
+        p.meter,
     )?;
     timings.solve_ms = ms(t);
     let chosen: Vec<Pick> = outcome
