@@ -16,7 +16,7 @@ use crate::allocate::feasibility::{Constraint, Context, check_pair};
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::io::geojson::round_to;
-use crate::io::gpkg::{Category, ColumnType, Layer, LayerGeometry, Rgba, Style, Symbol};
+use crate::io::gpkg::{Category, ColumnType, Layer, LayerGeometry, Rgba, Row, Rows, Style, Symbol};
 use crate::model::{Candidate, CandidateKind, Parcel, ParcelStatus, PollutionClass};
 use crate::render::map::SiteClass;
 use crate::render::map::style::{
@@ -142,17 +142,11 @@ fn map_class(p: &Parcel, assigned: bool) -> String {
     }
 }
 
-fn parcels_layer(o: &Outcome) -> Result<Layer, Error> {
+fn parcels_layer<'o>(o: &'o Outcome) -> Result<Layer<'o>, Error> {
     let s = o.scenario;
     let parcels = &s.park.parcels;
     let params = Params::from_rules(&s.rules)?;
     let (kinds, nearest) = (&o.allocation.kinds, &o.allocation.nearest);
-    let ctx = Context {
-        params: &params,
-        nearest,
-        blocks: false,
-        planned_far: &BTreeMap::new(),
-    };
     let mut by_parcel: BTreeMap<usize, Vec<&crate::allocate::Assignment>> = BTreeMap::new();
     for x in &o.allocation.assignments {
         by_parcel.entry(x.parcel).or_default().push(x);
@@ -192,55 +186,58 @@ fn parcels_layer(o: &Outcome) -> Result<Layer, Error> {
             ((*k).clone(), column_type(&vals))
         })
         .collect();
-    // Each parcel's row on every core, in parcel order.
-    use rayon::prelude::*;
-    let built: Vec<_> = parcels
-        .par_iter()
+    // The style's classes in one pass; the rows themselves are made as the writer needs them
+    // (on every core, a block at a time), so a province's parcels are never all held as rows.
+    let classes: BTreeSet<(String, ParcelStatus, String)> = parcels
+        .iter()
         .enumerate()
         .map(|(j, p)| {
-            let xs = by_parcel.get(&j).map(Vec::as_slice).unwrap_or(&[]);
-            let join = |f: &dyn Fn(&crate::allocate::Assignment) -> String| {
-                (!xs.is_empty()).then(|| xs.iter().map(|x| f(x)).collect::<Vec<_>>().join(";"))
-            };
-            let mut row: Vec<Value> = input
-                .iter()
-                .map(|(k, t)| cell(p.properties.get(k), *t))
-                .collect();
-            let mc = map_class(p, !xs.is_empty());
-            let class = (mc.clone(), p.status, p.cluster.clone());
-            row.extend([
-                json!(round_to(p.area_mu, 2)),
-                json!(mc),
-                json!(!xs.is_empty()),
-                json!(join(&|x| x.enterprise_id.clone())),
-                json!(join(&|x| candidates[x.candidate].name.clone())),
-                json!(join(&|x| candidates[x.candidate]
-                    .industry_code
-                    .as_ref()
-                    .map(|c| c.to_string())
-                    .unwrap_or_default())),
-                json!(
-                    (!xs.is_empty()).then(|| round_to(xs.iter().map(|x| x.weight).sum::<f64>(), 6))
-                ),
-            ]);
-            for c in CLASSES {
-                row.push(json!(excluded(&ctx, kinds, o, p, &nearest[j], c)));
-            }
-            for n in &nearest[j] {
-                row.push(json!(n.map(|n| round_to(n.distance_m, 1))));
-                row.push(json!(
-                    n.map(|n| s.park.sensitive[n.area].label().to_string())
-                ));
-            }
-            ((Geometry::MultiPolygon(p.geometry.clone()), row), class)
+            let mc = map_class(p, by_parcel.contains_key(&j));
+            (mc, p.status, p.cluster.clone())
         })
         .collect();
-    let mut rows = Vec::with_capacity(built.len());
-    let mut classes = BTreeSet::new();
-    for (row, class) in built {
-        rows.push(row);
-        classes.insert(class);
-    }
+    let cells = input.clone();
+    let no_far = BTreeMap::new();
+    let row = move |j: usize| -> Row {
+        let p = &parcels[j];
+        let ctx = Context {
+            params: &params,
+            nearest,
+            blocks: false,
+            planned_far: &no_far,
+        };
+        let xs = by_parcel.get(&j).map(Vec::as_slice).unwrap_or(&[]);
+        let join = |f: &dyn Fn(&crate::allocate::Assignment) -> String| {
+            (!xs.is_empty()).then(|| xs.iter().map(|x| f(x)).collect::<Vec<_>>().join(";"))
+        };
+        let mut row: Vec<Value> = cells
+            .iter()
+            .map(|(k, t)| cell(p.properties.get(k), *t))
+            .collect();
+        row.extend([
+            json!(round_to(p.area_mu, 2)),
+            json!(map_class(p, !xs.is_empty())),
+            json!(!xs.is_empty()),
+            json!(join(&|x| x.enterprise_id.clone())),
+            json!(join(&|x| candidates[x.candidate].name.clone())),
+            json!(join(&|x| candidates[x.candidate]
+                .industry_code
+                .as_ref()
+                .map(|c| c.to_string())
+                .unwrap_or_default())),
+            json!((!xs.is_empty()).then(|| round_to(xs.iter().map(|x| x.weight).sum::<f64>(), 6))),
+        ]);
+        for c in CLASSES {
+            row.push(json!(excluded(&ctx, kinds, o, p, &nearest[j], c)));
+        }
+        for n in &nearest[j] {
+            row.push(json!(n.map(|n| round_to(n.distance_m, 1))));
+            row.push(json!(
+                n.map(|n| s.park.sensitive[n.area].label().to_string())
+            ));
+        }
+        (Geometry::MultiPolygon(p.geometry.clone()), row)
+    };
     let mut all = input;
     all.extend(columns);
     let categories = classes
@@ -274,7 +271,10 @@ fn parcels_layer(o: &Outcome) -> Result<Layer, Error> {
             .into(),
         geometry: LayerGeometry::MultiPolygon,
         columns: all,
-        rows,
+        rows: Rows::Made {
+            count: parcels.len(),
+            row: Box::new(row),
+        },
         style: Some(Style {
             name: "parkplan parcels".into(),
             column: "map_class".into(),
@@ -299,7 +299,7 @@ fn kind_categories(
         .collect()
 }
 
-fn sensitive_layer(o: &Outcome) -> Layer {
+fn sensitive_layer(o: &Outcome) -> Layer<'static> {
     let areas = &o.scenario.park.sensitive;
     let rows = areas
         .iter()
@@ -319,7 +319,7 @@ fn sensitive_layer(o: &Outcome) -> Layer {
             ("kind".into(), ColumnType::Text),
             ("name".into(), ColumnType::Text),
         ],
-        rows,
+        rows: Rows::Held(rows),
         // Points of a mixed layer take QGIS's default marker; the polygons the kind's colours.
         style: Some(Style {
             name: "parkplan sensitive areas".into(),
@@ -331,7 +331,7 @@ fn sensitive_layer(o: &Outcome) -> Layer {
     }
 }
 
-fn rings_layer(o: &Outcome, g: &ParkGeometry) -> Layer {
+fn rings_layer(o: &Outcome, g: &ParkGeometry) -> Layer<'static> {
     use rayon::prelude::*;
     let s = o.scenario;
     // Per kind with areas: its areas in metres and its distances with the classes they bind.
@@ -394,7 +394,7 @@ fn rings_layer(o: &Outcome, g: &ParkGeometry) -> Layer {
             ("distance_m".into(), ColumnType::Real),
             ("classes".into(), ColumnType::Text),
         ],
-        rows,
+        rows: Rows::Held(rows),
         style: Some(Style {
             name: "parkplan buffer rings".into(),
             column: "kind".into(),
@@ -417,7 +417,7 @@ fn site_class(c: SiteClass) -> String {
     }
 }
 
-fn sites_layer(inputs: &MapInputs) -> Layer {
+fn sites_layer(inputs: &MapInputs) -> Layer<'static> {
     use crate::rank::Class;
     let rows = inputs
         .sites
@@ -468,7 +468,7 @@ fn sites_layer(inputs: &MapInputs) -> Layer {
             ("class".into(), ColumnType::Text),
             ("action".into(), ColumnType::Text),
         ],
-        rows,
+        rows: Rows::Held(rows),
         style: Some(Style {
             name: "parkplan urban sites".into(),
             column: "class".into(),
@@ -477,7 +477,7 @@ fn sites_layer(inputs: &MapInputs) -> Layer {
     }
 }
 
-fn lines_layer(o: &Outcome, inputs: &MapInputs) -> Layer {
+fn lines_layer(o: &Outcome, inputs: &MapInputs) -> Layer<'static> {
     let parcels: BTreeMap<&str, &Parcel> = o
         .scenario
         .park
@@ -531,7 +531,7 @@ fn lines_layer(o: &Outcome, inputs: &MapInputs) -> Layer {
             ("line".into(), ColumnType::Text),
             ("action".into(), ColumnType::Text),
         ],
-        rows,
+        rows: Rows::Held(rows),
         style: Some(Style {
             name: "parkplan relocation lines".into(),
             column: "line".into(),

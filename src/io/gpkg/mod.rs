@@ -8,7 +8,7 @@ mod write;
 
 pub use qml::{Category, Rgba, Style, Symbol};
 pub(crate) use read::source;
-pub use write::{ColumnType, Layer, LayerGeometry, write_geopackage};
+pub use write::{ColumnType, Layer, LayerGeometry, Row, Rows, write_geopackage};
 
 /// The GeoPackage geometry blob of a WKB geometry: the `GP` header (version 0, little-endian,
 /// no envelope) then the WKB, as the standard's section 2.1.3 lays it out.

@@ -54,15 +54,40 @@ impl ColumnType {
     }
 }
 
-/// One feature layer: name, description, geometry type, columns, rows (WGS84 geometry and one
-/// value per column) and its QGIS style.
-#[derive(Debug, Clone)]
-pub struct Layer {
+/// A feature: its WGS84 geometry and one value per column.
+pub type Row = (geo::Geometry<f64>, Vec<Value>);
+
+/// A layer's rows: held, or made by position as they are written.
+pub enum Rows<'a> {
+    Held(Vec<Row>),
+    /// `count` rows, row `k` made by `row(k)`: built on every core and written a block at a
+    /// time, so a layer of a million parcels is never held whole.
+    Made {
+        count: usize,
+        row: Box<dyn Fn(usize) -> Row + Sync + 'a>,
+    },
+}
+
+impl std::fmt::Debug for Rows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rows::Held(rows) => write!(f, "Rows::Held({} rows)", rows.len()),
+            Rows::Made { count, .. } => write!(f, "Rows::Made({count} rows)"),
+        }
+    }
+}
+
+/// Rows made and written together by [`Rows::Made`].
+const BLOCK: usize = 4096;
+
+/// One feature layer: name, description, geometry type, columns, rows and its QGIS style.
+#[derive(Debug)]
+pub struct Layer<'a> {
     pub name: String,
     pub description: String,
     pub geometry: LayerGeometry,
     pub columns: Vec<(String, ColumnType)>,
-    pub rows: Vec<(geo::Geometry<f64>, Vec<Value>)>,
+    pub rows: Rows<'a>,
     pub style: Option<Style>,
 }
 
@@ -241,7 +266,7 @@ fn write_layer(
     );
     let mut st = tx.prepare(&insert)?;
     let mut bounds: Option<geo::Rect<f64>> = None;
-    for (g, values) in &l.rows {
+    let mut write = |(g, values): &Row| -> rusqlite::Result<()> {
         let projected = g.map_coords(|c| {
             let (x, y) = crs.from_wgs84(c.x, c.y);
             geo::Coord { x, y }
@@ -256,6 +281,20 @@ fn write_layer(
             vec![rusqlite::types::Value::Blob(super::blob(srs as i32, &wkb))];
         args.extend(values.iter().map(sql_value));
         st.execute(rusqlite::params_from_iter(args))?;
+        Ok(())
+    };
+    match &l.rows {
+        Rows::Held(rows) => rows.iter().try_for_each(&mut write)?,
+        Rows::Made { count, row } => {
+            use rayon::prelude::*;
+            for start in (0..*count).step_by(BLOCK) {
+                let block: Vec<Row> = (start..(start + BLOCK).min(*count))
+                    .into_par_iter()
+                    .map(row)
+                    .collect();
+                block.iter().try_for_each(&mut write)?;
+            }
+        }
     }
     let b = bounds.map(|r| (r.min().x, r.min().y, r.max().x, r.max().y));
     tx.execute(
