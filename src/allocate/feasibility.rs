@@ -285,16 +285,12 @@ pub(crate) fn rows(
     thresholds: &[i64],
     complete: bool,
 ) -> Feasible {
-    // Listed twice, to count and then to fill: the pairs are allocated once at their size, never
-    // held as rows and as one array at the same time (at a province's size, gigabytes).
+    // Counted, then listed in place: the pairs are allocated once at their size, never held as
+    // rows and as one array at the same time (at a province's size, gigabytes).
     let lens: Vec<usize> = queries
         .par_iter()
         .zip(thresholds)
-        .map_init(Vec::new, |row, (q, &t)| {
-            row.clear();
-            index.list(q, t, None, row);
-            row.len()
-        })
+        .map(|(q, &t)| index.count(q, t))
         .collect();
     let mut start = Vec::with_capacity(queries.len() + 1);
     start.push(0);

@@ -558,6 +558,22 @@ impl<'a> ParcelIndex<'a> {
         }
     }
 
+    /// How many parcels [`Self::list`] gives for `q` and `t` (no `skip`), without weighing them.
+    pub(crate) fn count(&self, q: &Query, t: i64) -> usize {
+        let t = t.max(1);
+        q.parts
+            .iter()
+            .map(|part| {
+                let b = self.bucket(part);
+                let (lo, hi) = self.span(q, part, t);
+                match q.far {
+                    None => hi - lo,
+                    Some(_) => (lo..hi).filter(|&x| self.usable(q, b, x, None)).count(),
+                }
+            })
+            .sum()
+    }
+
     /// The best weight among `q`'s feasible parcels (not `skip`ped) below `t`: on each side of
     /// each part, the first usable position outside the span of weights `>= t`.
     pub(crate) fn best_below(&self, q: &Query, t: i64, skip: Option<&[bool]>) -> Option<i64> {

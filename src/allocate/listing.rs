@@ -9,6 +9,10 @@ use super::matching;
 /// The fewest edges a row lists after its first extension.
 const FIRST_GROWTH: usize = 64;
 
+/// The fewest edges a row lists for the matching to take it over (see `Rows::release`): the
+/// long rows of a province's contended buckets, not the few best parcels of most rows.
+const RELEASE_FROM: usize = 512;
+
 /// Rows of the matching over the unlocked candidates, without the locked parcels.
 pub(super) struct Listing<'i, 'q> {
     index: &'i ParcelIndex<'i>,
@@ -22,6 +26,9 @@ pub(super) struct Listing<'i, 'q> {
     listed: Vec<Vec<(u32, i64)>>,
     released: Vec<bool>,
     count: Vec<usize>,
+    /// Whether the rows list only their best parcels (some threshold above 1): only then are
+    /// rows released to the matching.
+    sparse: bool,
     unlisted: Vec<Option<i64>>,
     /// Locked parcels, which no matching row lists.
     skip: Vec<bool>,
@@ -55,6 +62,7 @@ impl<'i, 'q> Listing<'i, 'q> {
             index,
             queries,
             released: vec![false; candidates.len()],
+            sparse: threshold.iter().any(|&t| t > 1),
             count: listed.iter().map(Vec::len).collect(),
             candidates,
             threshold,
@@ -82,23 +90,29 @@ impl matching::Rows for Listing<'_, '_> {
         self.skip.len()
     }
     fn row(&self, i: usize) -> &[(u32, i64)] {
-        debug_assert!(!self.released[i], "row {i} was released; relist it");
+        debug_assert!(!self.released[i], "row {i} was released; use with_row");
         &self.listed[i]
     }
-    fn relist(&self, i: usize, out: &mut Vec<(u32, i64)>) {
-        out.clear();
+    fn with_row<T>(&self, i: usize, f: impl FnOnce(&[(u32, i64)]) -> T) -> T {
         match self.released[i] {
             // The same call that listed it, so the same edges in the same order.
             true => {
                 let q = &self.queries[self.candidates[i]];
-                self.index.list(q, self.threshold[i], Some(&self.skip), out);
+                let mut row = Vec::new();
+                self.index
+                    .list(q, self.threshold[i], Some(&self.skip), &mut row);
+                f(&row)
             }
-            false => out.extend_from_slice(&self.listed[i]),
+            false => f(&self.listed[i]),
         }
     }
     fn release(&mut self, i: usize) {
-        self.listed[i] = Vec::new();
-        self.released[i] = true;
+        // Complete rows (at most `max_listed_pairs` pairs in all) and short rows are kept:
+        // listing them again would cost more time than holding them costs memory.
+        if self.sparse && self.count[i] >= RELEASE_FROM {
+            self.listed[i] = Vec::new();
+            self.released[i] = true;
+        }
     }
     fn unlisted_max(&self, i: usize) -> Option<i64> {
         self.unlisted[i]

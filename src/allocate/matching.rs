@@ -41,14 +41,13 @@ pub trait Rows {
     fn cols(&self) -> usize;
     /// Row `i`'s listed edges (while the graph holds them: see [`Rows::release`]).
     fn row(&self, i: usize) -> &[(u32, i64)];
-    /// Row `i`'s listed edges into `out` (cleared first), the same edges in the same order as
-    /// [`Rows::row`] gave them, held or released.
-    fn relist(&self, i: usize, out: &mut Vec<(u32, i64)>) {
-        out.clear();
-        out.extend_from_slice(self.row(i));
+    /// `f` of row `i`'s listed edges, the same edges in the same order as [`Rows::row`] gave
+    /// them, whether the graph still holds them or lists them again.
+    fn with_row<T>(&self, i: usize, f: impl FnOnce(&[(u32, i64)]) -> T) -> T {
+        f(self.row(i))
     }
     /// The solver has its own copy of row `i`'s listed edges: the graph may drop its copy, as
-    /// long as [`Rows::relist`] gives them again (so edges are not held twice while solving).
+    /// long as [`Rows::with_row`] gives them again (so edges are not held twice while solving).
     fn release(&mut self, _i: usize) {}
     /// The best weight among row `i`'s edges that are not listed; `None` when the row is complete.
     fn unlisted_max(&self, _i: usize) -> Option<i64> {
@@ -161,15 +160,11 @@ pub(crate) fn solve_counted<R: Rows>(g: &mut R, meter: Option<&Meter>) -> Matchi
 
 /// Total weight of the matched edges.
 fn objective_of<R: Rows>(g: &R, col_of_row: &[Option<u32>]) -> i64 {
-    let mut row = Vec::new();
     col_of_row
         .iter()
         .enumerate()
         .filter_map(|(i, c)| c.map(|j| (i, j)))
-        .map(|(i, j)| {
-            g.relist(i, &mut row);
-            row.iter().find(|e| e.0 == j).map_or(0, |e| e.1)
-        })
+        .map(|(i, j)| g.with_row(i, |row| row.iter().find(|e| e.0 == j).map_or(0, |e| e.1)))
         .sum()
 }
 
@@ -536,15 +531,11 @@ impl Search {
 pub fn certify<R: Rows + Sync>(g: &R, m: &Matching) -> Result<(i64, i64), String> {
     let mut used = vec![false; g.cols()];
     let mut objective = 0i64;
-    let mut row = Vec::new();
     for (i, c) in m.col_of_row.iter().enumerate() {
         if let Some(j) = c {
-            g.relist(i, &mut row);
-            let w = row
-                .iter()
-                .find(|e| e.0 == *j)
-                .ok_or(format!("row {i} matched to column {j} without an edge"))?
-                .1;
+            let w = g
+                .with_row(i, |row| row.iter().find(|e| e.0 == *j).map(|e| e.1))
+                .ok_or(format!("row {i} matched to column {j} without an edge"))?;
             if std::mem::replace(&mut used[*j as usize], true) {
                 return Err(format!("column {j} matched twice"));
             }
@@ -562,12 +553,14 @@ pub fn certify<R: Rows + Sync>(g: &R, m: &Matching) -> Result<(i64, i64), String
     use rayon::prelude::*;
     let failed = (0..g.rows())
         .into_par_iter()
-        .map_init(Vec::new, |row, i| {
-            g.relist(i, row);
-            for &(j, w) in row.iter() {
-                if m.row_dual[i] + m.col_dual[j as usize] < w {
-                    return Some(format!("dual infeasible on edge ({i}, {j})"));
-                }
+        .map(|i| {
+            let infeasible = g.with_row(i, |row| {
+                row.iter()
+                    .find(|&&(j, w)| m.row_dual[i] + m.col_dual[j as usize] < w)
+                    .copied()
+            });
+            if let Some((j, _)) = infeasible {
+                return Some(format!("dual infeasible on edge ({i}, {j})"));
             }
             match g.unlisted_max(i) {
                 Some(w) if m.row_dual[i] < w => Some(format!(
@@ -631,12 +624,14 @@ mod tests {
         assert_eq!(certify(&g, &m).unwrap(), (10, 10));
     }
 
-    /// A complete graph whose rows list only their `k` best edges until asked for more.
+    /// A complete graph whose rows list only their `k` best edges until asked for more, and
+    /// that refuses to lend a row the solver has taken over (`release`) until it lists more.
     struct Truncated {
         full: Graph,
-        /// Per row: edges by weight, best first, and how many are listed.
+        /// Per row: edges by weight, best first, how many are listed, and whether released.
         sorted: Vec<Vec<(u32, i64)>>,
         listed: Vec<usize>,
+        released: Vec<bool>,
     }
 
     impl Truncated {
@@ -650,6 +645,7 @@ mod tests {
                 .collect();
             let listed = sorted.iter().map(|r| r.len().min(k)).collect();
             Truncated {
+                released: vec![false; full.rows],
                 full,
                 sorted,
                 listed,
@@ -665,12 +661,20 @@ mod tests {
             self.full.cols
         }
         fn row(&self, i: usize) -> &[(u32, i64)] {
+            assert!(!self.released[i], "row {i} read after it was released");
             &self.sorted[i][..self.listed[i]]
+        }
+        fn with_row<T>(&self, i: usize, f: impl FnOnce(&[(u32, i64)]) -> T) -> T {
+            f(&self.sorted[i][..self.listed[i]])
+        }
+        fn release(&mut self, i: usize) {
+            self.released[i] = true;
         }
         fn unlisted_max(&self, i: usize) -> Option<i64> {
             self.sorted[i].get(self.listed[i]).map(|e| e.1)
         }
         fn list_down_to(&mut self, i: usize, at_least: i64) {
+            self.released[i] = false;
             while self.listed[i] < self.sorted[i].len()
                 && self.sorted[i][self.listed[i]].1 >= at_least
             {

@@ -52,11 +52,11 @@ pub(super) fn by_matching(
         listed_to[i] = listed_to[i].min(listing.threshold[r]);
     }
     let mut picks: Vec<Pick> = locked.iter().map(|&(i, j, w)| (i, j, w, true)).collect();
-    let mut row = Vec::new();
     for (r, c) in m.col_of_row.iter().enumerate() {
         if let Some(j) = c {
-            matching::Rows::relist(&listing, r, &mut row);
-            let w = row.iter().find(|e| e.0 == *j).map_or(0, |e| e.1);
+            let w = matching::Rows::with_row(&listing, r, |row| {
+                row.iter().find(|e| e.0 == *j).map_or(0, |e| e.1)
+            });
             picks.push((listing.candidates[r], *j, w, false));
         }
     }
