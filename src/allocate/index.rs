@@ -301,19 +301,9 @@ impl<'a> ParcelIndex<'a> {
     /// per bucket over the parcels by `max_far`, counting positions with a Fenwick tree.
     pub(crate) fn far_failures(&self, queries: &[Query]) -> Vec<u32> {
         // Per bucket: (planned FAR, window start, window end, query).
-        type Windows = Vec<(f64, u32, u32, u32)>;
-        let mut per_bucket: HashMap<(u8, (u8, u32)), Windows> = HashMap::new();
-        for (qi, q) in queries.iter().enumerate() {
-            let Some(far) = q.far else { continue };
-            for part in &q.parts {
-                per_bucket
-                    .entry((part.class, part.key))
-                    .or_default()
-                    .push((far, part.a, part.b, qi as u32));
-            }
-        }
-        let mut jobs: Vec<_> = per_bucket.into_iter().collect();
-        jobs.sort_by_key(|j| j.0);
+        let jobs = by_bucket(queries, |qi, q, part| {
+            q.far.map(|far| (far, part.a, part.b, qi as u32))
+        });
         let answers: Vec<Vec<(u32, u32)>> = jobs
             .into_par_iter()
             .map(|((class, key), mut qs)| {
@@ -361,22 +351,10 @@ impl<'a> ParcelIndex<'a> {
     /// parcel" holds when the rows list only the best parcels.
     pub(crate) fn users_per_parcel(&self, queries: &[Query]) -> Vec<u32> {
         // Per bucket: (planned FAR or -inf, span start, span end).
-        type Spans = Vec<(f64, u32, u32)>;
-        let mut per_bucket: HashMap<(u8, (u8, u32)), Spans> = HashMap::new();
-        for q in queries {
-            let far = q.far.unwrap_or(f64::NEG_INFINITY);
-            for part in &q.parts {
-                let (lo, hi) = self.span(q, part, 1);
-                if hi > lo {
-                    per_bucket
-                        .entry((part.class, part.key))
-                        .or_default()
-                        .push((far, lo as u32, hi as u32));
-                }
-            }
-        }
-        let mut jobs: Vec<_> = per_bucket.into_iter().collect();
-        jobs.sort_by_key(|j| j.0);
+        let jobs = by_bucket(queries, |_, q, part| {
+            let (lo, hi) = self.span(q, part, 1);
+            (hi > lo).then(|| (q.far.unwrap_or(f64::NEG_INFINITY), lo as u32, hi as u32))
+        });
         let counted: Vec<Vec<(u32, u32)>> = jobs
             .into_par_iter()
             .map(|((class, key), mut spans)| {
@@ -594,6 +572,31 @@ impl<'a> ParcelIndex<'a> {
         }
         best
     }
+}
+
+/// A bucket of one pollution class: `(class, (land class, cluster))`.
+type BucketKey = (u8, (u8, u32));
+
+/// What `item(query index, query, part)` gives for each part of each query, gathered per bucket
+/// and in bucket order, for the offline sweeps over a bucket's parcels.
+fn by_bucket<T>(
+    queries: &[Query],
+    item: impl Fn(usize, &Query, &Part) -> Option<T>,
+) -> Vec<(BucketKey, Vec<T>)> {
+    let mut per_bucket: HashMap<BucketKey, Vec<T>> = HashMap::new();
+    for (qi, q) in queries.iter().enumerate() {
+        for part in &q.parts {
+            if let Some(x) = item(qi, q, part) {
+                per_bucket
+                    .entry((part.class, part.key))
+                    .or_default()
+                    .push(x);
+            }
+        }
+    }
+    let mut jobs: Vec<_> = per_bucket.into_iter().collect();
+    jobs.sort_by_key(|j| j.0);
+    jobs
 }
 
 /// The first position in `[a, e)` where `below` turns false (`below` true then false).
