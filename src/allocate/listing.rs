@@ -24,7 +24,6 @@ pub(super) struct Listing<'i, 'q> {
     /// again), how many edges that is, and the best weight it does not list.
     pub(super) threshold: Vec<i64>,
     listed: Vec<Vec<(u32, i64)>>,
-    released: Vec<bool>,
     count: Vec<usize>,
     /// Whether the rows list only their best parcels (some threshold above 1): only then are
     /// rows released to the matching.
@@ -61,7 +60,6 @@ impl<'i, 'q> Listing<'i, 'q> {
         let mut l = Listing {
             index,
             queries,
-            released: vec![false; candidates.len()],
             sparse: threshold.iter().any(|&t| t > 1),
             count: listed.iter().map(Vec::len).collect(),
             candidates,
@@ -82,6 +80,13 @@ impl<'i, 'q> Listing<'i, 'q> {
     }
 }
 
+impl Listing<'_, '_> {
+    /// Whether row `i` was handed over to the matching: it holds fewer edges than it lists.
+    fn released(&self, i: usize) -> bool {
+        self.listed[i].len() < self.count[i]
+    }
+}
+
 impl matching::Rows for Listing<'_, '_> {
     fn rows(&self) -> usize {
         self.candidates.len()
@@ -90,11 +95,11 @@ impl matching::Rows for Listing<'_, '_> {
         self.skip.len()
     }
     fn row(&self, i: usize) -> &[(u32, i64)] {
-        debug_assert!(!self.released[i], "row {i} was released; use with_row");
+        debug_assert!(!self.released(i), "row {i} was released; use with_row");
         &self.listed[i]
     }
     fn with_row<T>(&self, i: usize, f: impl FnOnce(&[(u32, i64)]) -> T) -> T {
-        match self.released[i] {
+        match self.released(i) {
             // The same call that listed it, so the same edges in the same order.
             true => {
                 let q = &self.queries[self.candidates[i]];
@@ -111,7 +116,6 @@ impl matching::Rows for Listing<'_, '_> {
         // listing them again would cost more time than holding them costs memory.
         if self.sparse && self.count[i] >= RELEASE_FROM {
             self.listed[i] = Vec::new();
-            self.released[i] = true;
         }
     }
     fn unlisted_max(&self, i: usize) -> Option<i64> {
@@ -130,7 +134,6 @@ impl matching::Rows for Listing<'_, '_> {
         self.listed[i].clear();
         self.index.list(q, t, Some(&self.skip), &mut self.listed[i]);
         self.count[i] = self.listed[i].len();
-        self.released[i] = false;
         self.unlisted[i] = self.index.best_below(q, t, Some(&self.skip));
         // Nothing left below: the row is complete, whatever the locked parcels weigh.
         self.threshold[i] = if self.unlisted[i].is_none() { 1 } else { t };

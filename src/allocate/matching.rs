@@ -46,6 +46,10 @@ pub trait Rows {
     fn with_row<T>(&self, i: usize, f: impl FnOnce(&[(u32, i64)]) -> T) -> T {
         f(self.row(i))
     }
+    /// The weight of row `i`'s listed edge to column `j`, if it lists one.
+    fn weight(&self, i: usize, j: u32) -> Option<i64> {
+        self.with_row(i, |row| row.iter().find(|e| e.0 == j).map(|e| e.1))
+    }
     /// The solver has its own copy of row `i`'s listed edges: the graph may drop its copy, as
     /// long as [`Rows::with_row`] gives them again (so edges are not held twice while solving).
     fn release(&mut self, _i: usize) {}
@@ -164,7 +168,7 @@ fn objective_of<R: Rows>(g: &R, col_of_row: &[Option<u32>]) -> i64 {
         .iter()
         .enumerate()
         .filter_map(|(i, c)| c.map(|j| (i, j)))
-        .map(|(i, j)| g.with_row(i, |row| row.iter().find(|e| e.0 == j).map_or(0, |e| e.1)))
+        .map(|(i, j)| g.weight(i, j).unwrap_or(0))
         .sum()
 }
 
@@ -534,7 +538,7 @@ pub fn certify<R: Rows + Sync>(g: &R, m: &Matching) -> Result<(i64, i64), String
     for (i, c) in m.col_of_row.iter().enumerate() {
         if let Some(j) = c {
             let w = g
-                .with_row(i, |row| row.iter().find(|e| e.0 == *j).map(|e| e.1))
+                .weight(i, *j)
                 .ok_or(format!("row {i} matched to column {j} without an edge"))?;
             if std::mem::replace(&mut used[*j as usize], true) {
                 return Err(format!("column {j} matched twice"));

@@ -54,9 +54,7 @@ pub(super) fn by_matching(
     let mut picks: Vec<Pick> = locked.iter().map(|&(i, j, w)| (i, j, w, true)).collect();
     for (r, c) in m.col_of_row.iter().enumerate() {
         if let Some(j) = c {
-            let w = matching::Rows::with_row(&listing, r, |row| {
-                row.iter().find(|e| e.0 == *j).map_or(0, |e| e.1)
-            });
+            let w = matching::Rows::weight(&listing, r, *j).unwrap_or(0);
             picks.push((listing.candidates[r], *j, w, false));
         }
     }
