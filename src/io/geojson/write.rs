@@ -14,14 +14,17 @@ pub fn parcels_to_geojson(
     let features = parcels
         .iter()
         .enumerate()
-        .map(|(j, p)| {
-            let mut props = p.properties.clone();
-            props.insert("area_mu".into(), serde_json::json!(round_to(p.area_mu, 2)));
-            props.extend(extra(j, p));
-            feature(&Geometry::MultiPolygon(p.geometry.clone()), props)
-        })
+        .map(|(j, p)| parcel_feature(p, extra(j, p)))
         .collect();
     collection(features)
+}
+
+/// A parcel as the writers give it: its properties, its rounded `area_mu` and `extra`.
+fn parcel_feature(p: &Parcel, extra: Properties) -> geojson::Feature {
+    let mut props = p.properties.clone();
+    props.insert("area_mu".into(), serde_json::json!(round_to(p.area_mu, 2)));
+    props.extend(extra);
+    feature(&Geometry::MultiPolygon(p.geometry.clone()), props)
 }
 
 /// How a written FeatureCollection lays out its features.
@@ -31,6 +34,24 @@ pub enum Layout {
     Compact,
     /// One feature per line, as [`write_feature_collection`] writes them.
     Lines,
+}
+
+impl Layout {
+    /// The bytes before the first feature, between two and after the last.
+    fn framing(self) -> (&'static [u8], &'static [u8], &'static [u8]) {
+        match self {
+            Layout::Compact => (
+                b"{\"type\":\"FeatureCollection\",\"features\":[",
+                b",",
+                b"]}",
+            ),
+            Layout::Lines => (
+                b"{\"type\":\"FeatureCollection\",\"features\":[\n",
+                b",\n",
+                b"\n]}\n",
+            ),
+        }
+    }
 }
 
 /// Parcels per block of [`write_parcels`]: each block is serialized on its own thread.
@@ -46,18 +67,7 @@ pub fn write_parcels(
     layout: Layout,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let (open, sep, close): (&[u8], &[u8], &[u8]) = match layout {
-        Layout::Compact => (
-            b"{\"type\":\"FeatureCollection\",\"features\":[",
-            b",",
-            b"]}",
-        ),
-        Layout::Lines => (
-            b"{\"type\":\"FeatureCollection\",\"features\":[\n",
-            b",\n",
-            b"\n]}\n",
-        ),
-    };
+    let (open, sep, close) = layout.framing();
     w.write_all(open)?;
     let blocks: Vec<usize> = (0..parcels.len()).step_by(BLOCK).collect();
     // A few blocks per thread at a time: enough to keep every core busy, little held.
@@ -71,11 +81,7 @@ pub fn write_parcels(
                     if j > 0 {
                         out.extend_from_slice(sep);
                     }
-                    let mut props = p.properties.clone();
-                    props.insert("area_mu".into(), serde_json::json!(round_to(p.area_mu, 2)));
-                    props.extend(extra(j, p));
-                    let f = feature(&Geometry::MultiPolygon(p.geometry.clone()), props);
-                    serde_json::to_writer(&mut out, &f)?;
+                    serde_json::to_writer(&mut out, &parcel_feature(p, extra(j, p)))?;
                 }
                 Ok(out)
             })
@@ -133,14 +139,15 @@ pub fn write_feature_collection(
     w: &mut dyn std::io::Write,
     fc: &geojson::FeatureCollection,
 ) -> std::io::Result<()> {
-    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    let (open, sep, close) = Layout::Lines.framing();
+    w.write_all(open)?;
     for (i, f) in fc.features.iter().enumerate() {
         if i > 0 {
-            w.write_all(b",\n")?;
+            w.write_all(sep)?;
         }
         serde_json::to_writer(&mut *w, f)?;
     }
-    w.write_all(b"\n]}\n")
+    w.write_all(close)
 }
 
 /// Round for output so files are byte-for-byte stable and readable.
