@@ -75,8 +75,7 @@ pub fn run(args: Args) -> Result<(), parkplan::Error> {
     plan::check_outputs(&args.out, &listed, &inputs)?;
     let mut progress = StderrProgress::stages("plan");
     let t = Instant::now();
-    let meter = std::sync::Arc::new(parkplan::meter::Meter::default());
-    progress.begin_metered(Stage::Load, std::sync::Arc::clone(&meter));
+    let meter = progress.metered(Stage::Load);
     let scenario = parkplan::scenario::load_scenario_counted(&files, Some(&meter))?;
     progress.stage(Stage::Load, &loaded(&scenario), Some(t.elapsed()));
     // The other plan's files are read before any work, so a bad one stops the run at once.

@@ -454,8 +454,7 @@ fn write_plan_folder(
     );
 
     let t = Instant::now();
-    let meter = std::sync::Arc::new(crate::meter::Meter::default());
-    progress.begin_metered(Stage::Maps, std::sync::Arc::clone(&meter));
+    let meter = progress.metered(Stage::Maps);
     let inputs = maps::MapInputs::from_outcome(o);
     let drawn = maps::draw_counted(s, &inputs, &o.maps, Some(&meter))?;
     maps::write(dir, &drawn)?;

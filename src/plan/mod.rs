@@ -106,6 +106,12 @@ pub trait Progress {
     fn begin_metered(&mut self, stage: Stage, _meter: std::sync::Arc<Meter>) {
         self.begin(stage, None);
     }
+    /// [`Progress::begin_metered`] with a new meter, which the stage then counts into.
+    fn metered(&mut self, stage: Stage) -> std::sync::Arc<Meter> {
+        let meter = std::sync::Arc::new(Meter::default());
+        self.begin_metered(stage, std::sync::Arc::clone(&meter));
+        meter
+    }
 }
 
 /// Progress that reports nothing (library callers, tests).
@@ -243,8 +249,7 @@ impl<'a> Plan<'a> {
         }
 
         let t = Instant::now();
-        let meter = std::sync::Arc::new(Meter::default());
-        progress.begin_metered(Stage::Allocate, std::sync::Arc::clone(&meter));
+        let meter = progress.metered(Stage::Allocate);
         let problem = problem(s, &admission, self.mode).meter(&meter);
         let allocation = allocate::allocate(&problem)?;
         for w in &allocation.warnings {
