@@ -65,8 +65,10 @@ pub(crate) struct ParcelIndex<'a> {
     by_land: [Vec<f64>; 3],
     /// Every available parcel by (land class, cluster id); cluster 0 is `general`.
     all: HashMap<(u8, u32), Bucket>,
-    /// Per pollution class, the available parcels clear of its buffers, by (land, cluster).
-    clear: [HashMap<(u8, u32), Bucket>; 3],
+    /// Per pollution class, the available parcels clear of its buffers, by (land, cluster): the
+    /// bucket's place in `buckets`.
+    clear: [HashMap<(u8, u32), u32>; 3],
+    buckets: Vec<Bucket>,
     cluster_ids: HashMap<&'a str, u32>,
     /// Per parcel: bit `c` set when it clears every buffer of pollution class `c`.
     clear_bits: Vec<u8>,
@@ -81,6 +83,8 @@ pub(crate) struct ParcelIndex<'a> {
 struct Part {
     class: u8,
     key: (u8, u32),
+    /// The bucket's place in `ParcelIndex::buckets`.
+    bucket: u32,
     matching: bool,
     a: u32,
     p: u32,
@@ -163,7 +167,21 @@ impl<'a> ParcelIndex<'a> {
                 }
             }
         }
+        // Buckets in key order, so their places do not depend on hashing.
+        let mut buckets = Vec::new();
+        let clear = clear.map(|map| {
+            let mut entries: Vec<_> = map.into_iter().collect();
+            entries.sort_unstable_by_key(|e| e.0);
+            entries
+                .into_iter()
+                .map(|(key, b)| {
+                    buckets.push(b);
+                    (key, buckets.len() as u32 - 1)
+                })
+                .collect()
+        });
         ParcelIndex {
+            buckets,
             params,
             blocks: ctx.blocks,
             parcels: parcels.len() as u32,
@@ -178,8 +196,28 @@ impl<'a> ParcelIndex<'a> {
         }
     }
 
+    /// Every parcel once, those of a bucket next to each other: by (land class, cluster), then
+    /// by which pollution classes' buffers they clear, then by area; unavailable parcels last.
+    /// An enterprise's parcels are then a few runs, and so are its rivals'.
+    pub(crate) fn column_order(&self) -> Vec<u32> {
+        let mut keys: Vec<&(u8, u32)> = self.all.keys().collect();
+        keys.sort_unstable();
+        let mut order = Vec::with_capacity(self.parcels as usize);
+        let mut placed = vec![false; self.parcels as usize];
+        for key in keys {
+            let start = order.len();
+            order.extend_from_slice(&self.all[key].parcel);
+            order[start..].sort_by_key(|&j| self.clear_bits[j as usize]);
+        }
+        for &j in &order {
+            placed[j as usize] = true;
+        }
+        order.extend((0..self.parcels).filter(|&j| !placed[j as usize]));
+        order
+    }
+
     fn bucket(&self, part: &Part) -> &Bucket {
-        &self.clear[part.class as usize][&part.key]
+        &self.buckets[part.bucket as usize]
     }
 
     /// Weight units of `q` on position `x` of `part`'s bucket.
@@ -250,7 +288,8 @@ impl<'a> ParcelIndex<'a> {
                     let (a, e) = b.window(lo, hi);
                     right_cluster += (e - a) as u32;
                 }
-                if let Some(b) = self.clear[class].get(&key) {
+                if let Some(&bucket) = self.clear[class].get(&key) {
+                    let b = &self.buckets[bucket as usize];
                     let (a, e) = b.window(lo, hi);
                     if e > a {
                         clear += (e - a) as u32;
@@ -258,6 +297,7 @@ impl<'a> ParcelIndex<'a> {
                         q.parts.push(Part {
                             class: class as u8,
                             key,
+                            bucket,
                             matching,
                             a: a as u32,
                             p: p as u32,
@@ -307,7 +347,7 @@ impl<'a> ParcelIndex<'a> {
         let answers: Vec<Vec<(u32, u32)>> = jobs
             .into_par_iter()
             .map(|((class, key), mut qs)| {
-                let b = &self.clear[class as usize][&key];
+                let b = &self.buckets[self.clear[class as usize][&key] as usize];
                 let mut caps: Vec<(f64, u32)> = b
                     .far_cap
                     .iter()
@@ -358,7 +398,7 @@ impl<'a> ParcelIndex<'a> {
         let counted: Vec<Vec<(u32, u32)>> = jobs
             .into_par_iter()
             .map(|((class, key), mut spans)| {
-                let b = &self.clear[class as usize][&key];
+                let b = &self.buckets[self.clear[class as usize][&key] as usize];
                 // Positions by FAR cap; a span counts at a position once its FAR is within the cap.
                 let mut order: Vec<u32> = (0..b.area.len() as u32).collect();
                 order.sort_by(|&x, &y| b.far_cap[x as usize].total_cmp(&b.far_cap[y as usize]));

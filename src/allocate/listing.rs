@@ -118,6 +118,9 @@ impl matching::Rows for Listing<'_, '_> {
             self.listed[i] = Vec::new();
         }
     }
+    fn column_order(&self) -> Option<Vec<u32>> {
+        Some(self.index.column_order())
+    }
     fn unlisted_max(&self, i: usize) -> Option<i64> {
         self.unlisted[i]
     }
