@@ -24,7 +24,9 @@
 //! **Speed**: each row's edges are kept sorted by an upper bound of their current profit
 //! `w - p_j` (prices only rise, so a profit computed earlier bounds today's), and a row's scan
 //! stops at the first edge whose bound cannot beat the best free column found so far. The order
-//! of a row's edges never changes the result, only how soon the scan stops. The benchmark
+//! of a row's edges never changes the result, only how soon the scan stops. Nor does memory
+//! layout: edges are 32-bit when every weight fits, and columns sit in the order the graph
+//! suggests ([`Rows::column_order`]), while ties still break by column number. The benchmark
 //! (`benches/assign.rs`, `benches/assign_ortools.py`) measures this against OR-Tools' min-cost
 //! flow on the same pairs.
 

@@ -162,12 +162,18 @@ pub fn build(
 ) -> ReportInput {
     let tr = Tr(o.lang);
     let s = o.scenario;
+    use rayon::prelude::*;
     let traces: Vec<Trace> = o
         .admission
         .screen
         .rows
-        .iter()
-        .map(|r| crate::screen::trace(&o.admission.roles.applicants[r.index], &s.rules, o.date))
+        .par_iter()
+        .map(|r| {
+            let mut t =
+                crate::screen::trace(&o.admission.roles.applicants[r.index], &s.rules, o.date);
+            slim(&mut t);
+            t
+        })
         .collect();
     let park = tr.t("report.park_default");
     let mut input = ReportInput {
@@ -441,6 +447,22 @@ fn criteria_table(tr: Tr, o: &Outcome) -> Table {
             })
             .collect(),
     )
+}
+
+/// Drop what the report never reads from a trace: each criterion's copy of the rule's texts
+/// (the criteria table gives them once), its per-test checks and its English sentences other
+/// than the threshold. Every applicant's trace is held while the report is built, and these strings
+/// are most of its size.
+fn slim(t: &mut Trace) {
+    for c in &mut t.criteria {
+        c.zh = String::new();
+        c.en = String::new();
+        c.source = String::new();
+        c.checks = Vec::new();
+        c.value = None;
+        c.reason = None;
+        c.remedy = None;
+    }
 }
 
 /// The applicants with decision `d`, best score first (ties by id): priority order.
